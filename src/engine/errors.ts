@@ -4,3 +4,12 @@
 export class EngineError extends Error {
   override readonly name = 'EngineError'
 }
+
+/** Thrown when a run is cancelled through its `signal`; `name` is 'AbortError' like the platform's. */
+export class AbortError extends Error {
+  override readonly name = 'AbortError'
+
+  constructor(message = 'the operation was aborted') {
+    super(message)
+  }
+}

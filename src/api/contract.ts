@@ -1,0 +1,186 @@
+// The one typed contract between the renderer and the outside world (Electron main via preload, or serve mode).
+// Plain types only: imported by electron/, src/api, src/serve and the renderer alike.
+import type { BitDepth, Channels, FilterSpec, Recipe } from '../engine/types'
+import type { InspectResult } from '../engine/inspect'
+
+/** Export formats the app offers. */
+export type ExportFormat = 'png' | 'jpeg' | 'tiff' | 'webp' | 'avif'
+
+/** What the renderer knows about the open image (pixels stay in the engine host). */
+export interface ImageInfo {
+  /** Display name (file name). */
+  readonly name: string
+  /** Absolute path when opened from disk (Electron, serve --open); absent for uploads. */
+  readonly path?: string
+  readonly width: number
+  readonly height: number
+  readonly channels: Channels
+  readonly depth: BitDepth
+  /** Source format as sharp reports it: png, jpeg, tiff, webp, gif, heif... */
+  readonly format: string
+  /** Notes to show the user, e.g. "GIF has 12 frames; only the first is used". */
+  readonly notes: readonly string[]
+}
+
+/** A display-ready 8-bit RGBA raster (preview, thumbnail). */
+export interface Raster {
+  readonly width: number
+  readonly height: number
+  /** width*height*4 bytes, straight (not premultiplied) alpha. */
+  readonly rgba: Uint8Array
+}
+
+/** A bundled sample photo. */
+export interface SampleInfo {
+  readonly id: string
+  readonly name: string
+}
+
+/** Result of a preview request. */
+export interface PreviewResult {
+  /** Echo of the request id, so a late answer to an older request can be dropped. */
+  readonly requestId: number
+  /** The filtered image scaled to fit maxWidth x maxHeight (or full size when `full`). */
+  readonly image: Raster
+  /** Scale of the preview relative to the full-size result (1 = every pixel). */
+  readonly scale: number
+  /** Full size of the result (valid/full modes change it). */
+  readonly resultWidth: number
+  readonly resultHeight: number
+  /** Milliseconds the engine took. */
+  readonly ms: number
+}
+
+/** Export request; `path` absent in serve mode means "send the bytes back for download". */
+export interface ExportRequest {
+  readonly filters: readonly FilterSpec[]
+  readonly format: ExportFormat
+  /** 1..100, lossy formats only. */
+  readonly quality?: number
+  /** 16 only for png and tiff. */
+  readonly depth?: BitDepth
+  readonly path?: string
+  /** Overwrite an existing file (the UI asks the user first). */
+  readonly force?: boolean
+}
+
+/** Export result: where the file went, or its bytes for a browser download. */
+export interface ExportResult {
+  readonly path?: string
+  readonly fileName: string
+  readonly bytes?: Uint8Array
+  readonly width: number
+  readonly height: number
+  /** Things the user should know, e.g. "JPEG has no alpha channel: transparency was flattened onto white". */
+  readonly notes?: readonly string[]
+}
+
+/**
+ * Every call the renderer can make: channel -> request/response.
+ * Electron registers each with ipcMain.handle; serve mode maps them to HTTP/WebSocket; preload exposes them as
+ * named functions on window.api.
+ */
+export interface ApiMap {
+  /** Product version, where the UI runs, the bundled samples, recent files. */
+  'app:info': { req: Record<string, never>; res: { version: string; shell: 'electron' | 'serve'; samples: readonly SampleInfo[]; recent: readonly string[] } }
+  /** Open from a path (Electron dialog when path and sample are absent; null when cancelled). */
+  'image:open': { req: { path?: string; sample?: string }; res: ImageInfo | null }
+  /** Open from bytes (browser file picker, drag-and-drop in serve mode). */
+  'image:upload': { req: { name: string; bytes: Uint8Array }; res: ImageInfo }
+  /** The current image, if any (after a reload or a host restart). */
+  'image:current': { req: Record<string, never>; res: ImageInfo | null }
+  /** Filtered preview; a newer request cancels older ones (those reject with an error named AbortError). */
+  'image:preview': {
+    req: { requestId: number; filters: readonly FilterSpec[]; maxWidth: number; maxHeight: number; full?: boolean }
+    res: PreviewResult
+  }
+  /**
+   * Small previews of the current image under each filter (preset gallery cards), each fitting size x size.
+   * A filter that fails (bad parameters) gives `null` in its slot instead of failing the whole call.
+   * A newer call cancels an older one (it rejects with an AbortError).
+   */
+  'image:thumbnails': { req: { filters: readonly FilterSpec[]; size: number }; res: readonly (Raster | null)[] }
+  /** "Explain this pixel": the window, products and sum at one output pixel of filter `index` of the stack. */
+  'image:inspect': { req: { filters: readonly FilterSpec[]; index: number; row: number; col: number }; res: InspectResult }
+  /** Pixel values of the source image at (row, col), in its own depth (status bar). */
+  'image:pixel': { req: { row: number; col: number; filtered?: readonly FilterSpec[] }; res: { values: readonly number[] } }
+  'image:export': { req: ExportRequest; res: ExportResult | null }
+  /** Save a recipe: to `path`, via a save dialog (Electron), or back as bytes for download (serve). */
+  'recipe:save': { req: { recipe: Recipe; path?: string; force?: boolean }; res: { path?: string; fileName: string; bytes?: Uint8Array } | null }
+  /** Load a recipe from a path, dialog, or uploaded bytes; validated with the engine's schema. */
+  'recipe:open': { req: { path?: string; name?: string; bytes?: Uint8Array }; res: Recipe | null }
+  /** The personal kernel gallery (custom kernels saved by the user), persisted between launches. */
+  'gallery:load': { req: Record<string, never>; res: readonly FilterSpec[] }
+  /** Replace the personal kernel gallery; each entry is validated like a recipe filter. */
+  'gallery:save': { req: { items: readonly FilterSpec[] }; res: { count: number } }
+}
+
+/** A channel name of the contract. */
+export type Channel = keyof ApiMap
+
+/** The API object the renderer uses: one named async function per channel. */
+export type Api = { [C in Channel]: (req: ApiMap[C]['req']) => Promise<ApiMap[C]['res']> }
+
+/** Events pushed to the renderer (menu commands, export progress, host restart). */
+export interface ApiEvents {
+  /** A menu item or accelerator: open, export, save-recipe, open-recipe, undo, redo, zoom-in, zoom-out, zoom-fit, zoom-100. */
+  'menu:command': { command: MenuCommand }
+  /** Progress of a long job, 0..1. */
+  'job:progress': { job: 'export' | 'preview'; fraction: number }
+  /** The engine host crashed and was restarted: the renderer re-sends its document and stack. */
+  'host:restarted': Record<string, never>
+  /** A file was dropped on the window or opened from the OS (Electron). */
+  'image:opened': ImageInfo
+}
+
+/** An event name of {@link ApiEvents}. */
+export type ApiEvent = keyof ApiEvents
+
+/** What `services/client.ts` hands the renderer: every call, plus subscription to pushed events. */
+export type ApiClient = Api & {
+  /** Subscribes to a pushed event; returns the function that unsubscribes. */
+  on<E extends ApiEvent>(event: E, cb: (payload: ApiEvents[E]) => void): () => void
+}
+
+/** Every channel name, in a stable order (preload, serve client and IPC registration iterate it). */
+export const CHANNELS = [
+  'app:info',
+  'image:open',
+  'image:upload',
+  'image:current',
+  'image:preview',
+  'image:thumbnails',
+  'image:inspect',
+  'image:pixel',
+  'image:export',
+  'recipe:save',
+  'recipe:open',
+  'gallery:load',
+  'gallery:save'
+] as const satisfies readonly Channel[]
+
+type AssertNever<T extends never> = T
+/** Compile-time proof that {@link CHANNELS} lists every channel of {@link ApiMap}. */
+export type ChannelsComplete = AssertNever<Exclude<Channel, (typeof CHANNELS)[number]>>
+
+/** Every event name. */
+export const EVENTS = ['menu:command', 'job:progress', 'host:restarted', 'image:opened'] as const satisfies readonly ApiEvent[]
+
+/** Menu commands sent as `menu:command` (Electron menu and accelerators). */
+export type MenuCommand =
+  | 'open'
+  | 'export'
+  | 'save-recipe'
+  | 'open-recipe'
+  | 'undo'
+  | 'redo'
+  | 'zoom-in'
+  | 'zoom-out'
+  | 'zoom-fit'
+  | 'zoom-100'
+
+/**
+ * Name of the error a cancelled call rejects with (a newer preview replaced it).
+ * Renderer code checks `err.name === ABORT_ERROR` and ignores it.
+ */
+export const ABORT_ERROR = 'AbortError'

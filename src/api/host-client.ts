@@ -1,0 +1,218 @@
+// Runs in Node (serve mode, tests) and Electron main: the client side of the engine host protocol.
+// Starts the host, matches replies to requests, restarts the host when it dies and rejects what was pending.
+import { fork } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import type { HostMessage, HostRequest, HostRequestBody, HostResults } from '../host/protocol'
+import { hostScriptPath } from './paths'
+
+/** One running host process, whatever starts it (child_process.fork, Electron's utilityProcess). */
+export interface HostTransport {
+  /** Sends a request (a structured-clone copy). */
+  post(message: HostRequest): void
+  /** Every message the host sends. */
+  onMessage(cb: (message: HostMessage) => void): void
+  /** Called once when the process is gone, with a one-line reason. */
+  onExit(cb: (reason: string) => void): void
+  /** Ends the process. */
+  kill(): void
+  /** OS process id, when known (tests kill it to simulate a crash). */
+  readonly pid?: number
+}
+
+/** Starts a new host process. */
+export type HostSpawner = () => HostTransport
+
+/**
+ * Forks the built Node host (`out/node/host.js` unless `script` says otherwise) with structured-clone IPC.
+ * Throws a one-line error when the script has not been built.
+ */
+export function forkHost(script: string = hostScriptPath()): HostTransport {
+  if (!existsSync(script)) {
+    throw new Error(`the engine host is not built (${script} is missing): run npm run build:node`)
+  }
+  // execArgv: [] so test runners' loaders and inspector flags are not inherited by the host.
+  const child = fork(script, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] })
+  return {
+    pid: child.pid,
+    post(message) {
+      if (child.connected) child.send(message)
+    },
+    onMessage(cb) {
+      child.on('message', (m) => cb(m as HostMessage))
+    },
+    onExit(cb) {
+      let done = false
+      const report = (reason: string): void => {
+        if (done) return
+        done = true
+        cb(reason)
+      }
+      child.on('exit', (code, signal) => report(signal ? `killed by ${signal}` : `exited with code ${String(code)}`))
+      child.on('error', (err) => report(err.message.split('\n')[0]))
+    },
+    kill() {
+      child.kill()
+    }
+  }
+}
+
+/** Options of {@link HostClient}. */
+export interface HostClientOptions {
+  /** Restart a crashed host at once unless it crashed this many times within `crashWindowMs`. @default 3 */
+  readonly maxQuickRestarts?: number
+  /** @default 10000 */
+  readonly crashWindowMs?: number
+}
+
+interface Pending {
+  readonly type: HostRequestBody['type']
+  resolve(value: unknown): void
+  reject(error: Error): void
+  onProgress?: (fraction: number, job: 'export' | 'preview') => void
+}
+
+/** What a request may carry besides its body. */
+export interface RequestOptions {
+  /** Progress of export and full-resolution previews, 0..1. */
+  readonly onProgress?: (fraction: number, job: 'export' | 'preview') => void
+}
+
+function namedError(name: string, message: string): Error {
+  const err = new Error(message)
+  err.name = name
+  return err
+}
+
+/** Request types where a newer request makes the older one pointless. */
+const LATEST_WINS = new Set<HostRequestBody['type']>(['preview', 'thumbnails'])
+
+/**
+ * Talks to one engine host at a time. A newer preview (or thumbnails) request rejects the older one at once with
+ * an AbortError and tells the host to stop it. When the host dies, pending requests reject with a one-line error,
+ * a new host is started and 'restarted' listeners run (after a crash loop, the next request starts it instead).
+ */
+export class HostClient {
+  private transport: HostTransport | null = null
+  private readonly pending = new Map<number, Pending>()
+  private readonly latest = new Map<HostRequestBody['type'], number>()
+  private readonly restartListeners = new Set<() => void>()
+  private readonly crashTimes: number[] = []
+  private nextId = 1
+  private closed = false
+  private readonly maxQuickRestarts: number
+  private readonly crashWindowMs: number
+
+  /** @param spawn starts a host process (Node fork or Electron utility process). */
+  constructor(
+    private readonly spawn: HostSpawner,
+    options: HostClientOptions = {}
+  ) {
+    this.maxQuickRestarts = options.maxQuickRestarts ?? 3
+    this.crashWindowMs = options.crashWindowMs ?? 10_000
+  }
+
+  /** OS process id of the current host, if one is running. */
+  get pid(): number | undefined {
+    return this.transport?.pid
+  }
+
+  /** Starts the host now (otherwise the first request does). */
+  start(): void {
+    this.ensure()
+  }
+
+  private ensure(): HostTransport {
+    if (this.closed) throw new Error('the engine host has been shut down')
+    if (this.transport) return this.transport
+    const transport = this.spawn()
+    this.transport = transport
+    transport.onMessage((m) => this.receive(transport, m))
+    transport.onExit((reason) => this.exited(transport, reason))
+    return transport
+  }
+
+  private receive(from: HostTransport, message: HostMessage): void {
+    if (from !== this.transport || !message || typeof message !== 'object') return
+    if ('event' in message) {
+      if (message.event === 'progress') this.pending.get(message.id)?.onProgress?.(message.fraction, message.job)
+      return
+    }
+    const p = this.pending.get(message.id)
+    if (!p) return
+    this.pending.delete(message.id)
+    if (this.latest.get(p.type) === message.id) this.latest.delete(p.type)
+    if (message.ok) p.resolve(message.result)
+    else p.reject(namedError(message.error.name, message.error.message))
+  }
+
+  private exited(from: HostTransport, reason: string): void {
+    if (from !== this.transport) return
+    this.transport = null
+    const error = new Error(`the engine stopped unexpectedly (${reason}) and was restarted; try again`)
+    for (const p of this.pending.values()) p.reject(error)
+    this.pending.clear()
+    this.latest.clear()
+    if (this.closed) return
+    const now = Date.now()
+    this.crashTimes.push(now)
+    while (this.crashTimes.length > 0 && now - this.crashTimes[0] > this.crashWindowMs) this.crashTimes.shift()
+    // A host that dies at once every time must not spin: then the next request starts it.
+    if (this.crashTimes.length > this.maxQuickRestarts) return
+    try {
+      this.ensure()
+    } catch {
+      return
+    }
+    for (const cb of this.restartListeners) cb()
+  }
+
+  /**
+   * Sends one request and resolves with its result; rejects with the host's one-line error (name kept:
+   * AbortError, EngineError, IoError...).
+   */
+  request<T extends HostRequestBody['type']>(body: Extract<HostRequestBody, { type: T }>, options: RequestOptions = {}): Promise<HostResults[T]> {
+    let transport: HostTransport
+    try {
+      transport = this.ensure()
+    } catch (err) {
+      return Promise.reject(err)
+    }
+    const id = this.nextId++
+    const type = body.type
+    if (LATEST_WINS.has(type)) {
+      const older = this.latest.get(type)
+      if (older !== undefined) this.abort(older, transport)
+      this.latest.set(type, id)
+    }
+    return new Promise<HostResults[T]>((resolve, reject) => {
+      this.pending.set(id, { type, resolve: resolve as (v: unknown) => void, reject, onProgress: options.onProgress })
+      transport.post({ ...body, id } as HostRequest)
+    })
+  }
+
+  /** Rejects request `id` with an AbortError now and asks the host to stop working on it. */
+  private abort(id: number, transport: HostTransport): void {
+    const p = this.pending.get(id)
+    if (!p) return
+    this.pending.delete(id)
+    p.reject(namedError('AbortError', 'cancelled by a newer request'))
+    const cancelId = this.nextId++
+    transport.post({ type: 'cancel', target: id, id: cancelId })
+  }
+
+  /** Runs `cb` after every restart (the new host has no image: re-open it there). Returns the unsubscriber. */
+  onRestarted(cb: () => void): () => void {
+    this.restartListeners.add(cb)
+    return () => this.restartListeners.delete(cb)
+  }
+
+  /** Ends the host; pending requests reject, later ones fail. */
+  close(): void {
+    this.closed = true
+    const transport = this.transport
+    this.transport = null
+    for (const p of this.pending.values()) p.reject(new Error('the engine host has been shut down'))
+    this.pending.clear()
+    transport?.kill()
+  }
+}

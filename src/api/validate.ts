@@ -1,0 +1,63 @@
+// Runs in Node and Electron main: zod schemas for every request that crosses into main or serve mode.
+// Filters are checked with the engine's own recipe schema, so the UI, recipes and the CLI agree on every rule.
+import { z } from 'zod'
+import type { ApiMap, Channel } from './contract'
+import { formatPath, parseFilter } from '../engine/recipe'
+import type { FilterSpec } from '../engine/types'
+
+/** Largest upload accepted (bytes of an encoded image or recipe). */
+export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024
+
+/** Longest stack accepted in one request. */
+export const MAX_FILTERS = 64
+
+const int = (min: number, max: number): z.ZodInt => z.int().min(min).max(max)
+const edge = int(1, 16384)
+const coord = int(0, 1_000_000)
+const path = z.string().min(1).max(4096)
+const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: 'expected bytes' })
+const filters = z.array(z.unknown()).max(MAX_FILTERS)
+const empty = z.object({}).loose()
+
+const schemas = {
+  'app:info': empty,
+  'image:open': z.object({ path: path.optional(), sample: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional() }),
+  'image:upload': z.object({
+    name: z.string().min(1).max(255),
+    bytes: bytes.refine((b) => b.byteLength <= MAX_UPLOAD_BYTES, { message: 'is larger than 512 MB' })
+  }),
+  'image:current': empty,
+  'image:preview': z.object({ requestId: z.number(), filters, maxWidth: edge, maxHeight: edge, full: z.boolean().optional() }),
+  'image:thumbnails': z.object({ filters: z.array(z.unknown()).max(256), size: int(1, 1024) }),
+  'image:inspect': z.object({ filters, index: int(0, MAX_FILTERS - 1), row: coord, col: coord }),
+  'image:pixel': z.object({ row: coord, col: coord, filtered: filters.optional() }),
+  'image:export': z.object({
+    filters,
+    format: z.enum(['png', 'jpeg', 'tiff', 'webp', 'avif']),
+    quality: int(1, 100).optional(),
+    depth: z.union([z.literal(8), z.literal(16)]).optional(),
+    path: path.optional(),
+    force: z.boolean().optional()
+  }),
+  'recipe:save': z.object({ recipe: z.object({ filters }).loose(), path: path.optional(), force: z.boolean().optional() }),
+  'recipe:open': z.object({ path: path.optional(), name: z.string().min(1).max(255).optional(), bytes: bytes.optional() }),
+  'gallery:load': empty,
+  'gallery:save': z.object({ items: z.array(z.unknown()).max(1000) })
+} satisfies Record<Channel, z.ZodType>
+
+/**
+ * Validates the request of `channel`; throws an Error whose one-line message names the field:
+ * `image:preview: maxWidth: must be at most 16384`.
+ */
+export function checkRequest<C extends Channel>(channel: C, req: unknown): ApiMap[C]['req'] {
+  const result = schemas[channel].safeParse(req ?? {})
+  if (result.success) return result.data as ApiMap[C]['req']
+  const issue = result.error.issues[0]
+  const where = formatPath(issue.path)
+  throw new Error(`${channel}: ${where === '' ? '' : `${where}: `}${issue.message}`)
+}
+
+/** Validates each filter with the recipe rules (unknown keys, kernels, preset parameters); messages say `filter N`. */
+export function checkFilters(list: readonly unknown[]): FilterSpec[] {
+  return list.map((f, i) => parseFilter(f, `filter ${i + 1}`))
+}

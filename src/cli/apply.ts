@@ -1,0 +1,126 @@
+// Runs in Node (CLI): `kernel-studio apply`, filtering an image file into a new file.
+import { realpath, stat } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { Command } from 'commander'
+import type { FilterSpec } from '../engine/types'
+import { runStack } from '../host/run-stack'
+import { decodeImage } from '../io/decode-image'
+import { encodeImage } from '../io/encode-image'
+import { OUTPUT_EXTENSIONS, checkExportSettings, formatFromPath } from '../io/formats'
+import { checkOutputPath } from '../io/write-file-atomic'
+import { CliError, printNote } from './errors'
+import { addConvolveOptions, addFilterSourceOptions, buildCommandLineFilters, readRecipeFilters } from './filter-args'
+import type { FilterFlags, FilterSource } from './filter-args'
+
+/** Options of `apply` after commander parsed them. */
+interface ApplyOptions extends FilterFlags {
+  readonly output: string
+  readonly recipe?: string
+  readonly force?: boolean
+  readonly quality?: string
+  readonly depth?: string
+}
+
+const CHANNEL_NAMES = ['', 'grey', 'grey+alpha', 'RGB', 'RGBA']
+
+function parseQuality(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const value = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN
+  if (!(value >= 1 && value <= 100)) throw new CliError(`--quality must be a whole number from 1 to 100, got "${text}"`)
+  return value
+}
+
+function parseDepth(text: string | undefined): 8 | 16 | undefined {
+  if (text === undefined) return undefined
+  const value = text.trim()
+  if (value !== '8' && value !== '16') throw new CliError(`--depth must be 8 or 16, got "${text}"`)
+  return value === '8' ? 8 : 16
+}
+
+/** Identity of an existing file (device and inode), or undefined if it does not exist. */
+async function fileId(path: string): Promise<string | undefined> {
+  try {
+    const info = await stat(path)
+    return `${info.dev}:${info.ino}`
+  } catch {
+    return undefined
+  }
+}
+
+async function isSameFile(a: string, b: string): Promise<boolean> {
+  if (resolve(a) === resolve(b)) return true
+  const [idA, idB] = await Promise.all([fileId(a), fileId(b)])
+  if (idA !== undefined && idA === idB) return true
+  const [realA, realB] = await Promise.all([realpath(a).catch(() => a), realpath(b).catch(() => b)])
+  return resolve(realA) === resolve(realB)
+}
+
+async function runApply(input: string, options: ApplyOptions, sources: readonly FilterSource[]): Promise<void> {
+  const output = options.output
+  // Cheap checks first, so a typo never costs a decode, and nothing is written on any error.
+  const format = formatFromPath(output)
+  const quality = parseQuality(options.quality)
+  const depth = parseDepth(options.depth)
+  checkExportSettings(format, { quality, depth })
+
+  const recipeFilters: FilterSpec[] = options.recipe === undefined ? [] : await readRecipeFilters(options.recipe)
+  const lineFilters = await buildCommandLineFilters(sources, options)
+  const filters = [...recipeFilters, ...lineFilters]
+  if (filters.length === 0) {
+    throw new CliError('nothing to apply: give at least one --preset, --kernel, --kernel-file or --recipe')
+  }
+  if (!filters.some((f) => f.enabled !== false)) {
+    throw new CliError(`nothing to apply: every filter in ${options.recipe ?? 'the recipe'} is disabled`)
+  }
+
+  if (!options.force && (await isSameFile(input, output))) {
+    throw new CliError(`${output} is the input file (use --force to overwrite it)`)
+  }
+  await checkOutputPath(output, { force: options.force })
+  // Ctrl-C must go through process.exit so the atomic writer's exit hook removes its temp file.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143))
+  }
+
+  const { image, meta } = await decodeImage(input, { name: input })
+  meta.notes.forEach(printNote)
+  const outDepth = checkExportSettings(format, { quality, depth }, image.depth)
+  const result = await runStack(image, filters, { depth: outDepth })
+  const written = await encodeImage(result, output, { quality, depth: outDepth, icc: meta.icc, force: options.force })
+  written.notes.forEach(printNote)
+  const applied = filters.filter((f) => f.enabled !== false).length
+  process.stdout.write(
+    `wrote ${output}: ${result.width}x${result.height} ${CHANNEL_NAMES[result.channels]} ${written.depth}-bit ` +
+      `${written.format.label} (${applied} filter${applied === 1 ? '' : 's'})\n`
+  )
+}
+
+/** Registers `kernel-studio apply INPUT -o OUTPUT [filters and options]`. */
+export function registerApply(program: Command): void {
+  const command = program
+    .command('apply')
+    .description('apply filters (presets, kernels, a recipe) to an image and write the result')
+    .argument('<input>', 'image to read: PNG, JPEG, TIFF (8/16-bit), WebP, AVIF or GIF (first frame)')
+    .requiredOption('-o, --output <file>', `file to write; the format follows the extension (${OUTPUT_EXTENSIONS.join(' ')})`)
+  const sources = addFilterSourceOptions(command, true)
+  command.option('--recipe <file>', 'recipe file (kernel-studio/stack JSON); its filters run first')
+  addConvolveOptions(command)
+  command
+    .option('--force', 'overwrite an existing output file (even the input)')
+    .option('--quality <q>', 'quality 1..100 for JPEG, WebP, AVIF (default 90, AVIF 60)')
+    .option('--depth <bits>', 'bits per sample, 8 or 16 (16 for PNG and TIFF only; default: the input\'s where the format allows, else 8)')
+    .addHelpText(
+      'after',
+      `
+Order: the recipe's filters run first, then --preset/--kernel/--kernel-file in the order given.
+--mode, --border, --flip, --divisor, --offset and --signed apply to the command-line filters only;
+recipe filters carry their own settings.
+
+Examples:
+  kernel-studio apply photo.jpg -o blurred.png --preset gaussian-blur:size=5,sigma=1.5
+  kernel-studio apply photo.png -o edges.png --preset sobel:direction=right --signed abs
+  kernel-studio apply photo.png -o sharp.tif --kernel "0 -1 0; -1 5 -1; 0 -1 0" --depth 16
+  kernel-studio apply photo.png -o out.jpg --recipe look.json --preset sharpen --quality 85`
+    )
+    .action(async (input: string, options: ApplyOptions) => runApply(input, options, sources))
+}

@@ -1,0 +1,116 @@
+// The inner loops the fast paths run on, as one interface with two implementations: WebAssembly SIMD
+// (src/wasm/kernels.ts, wrapped by wasm-backend.ts) and plain TypeScript (ts-backend.ts, the fallback).
+// Pure: no node:* or DOM imports. Pointers are byte offsets into the backend's own linear memory.
+
+/** Bytes every buffer gets after its end, so SIMD loops may finish their last block (up to 32 samples). */
+export const BLOCK_SLACK = 256
+
+/** Source and destination sample kinds of the padding and finishing steps. */
+export const SampleKind = { U8: 0, U16: 1, F32: 2 } as const
+
+/** Signed mapping codes of `finish`; `Raw` stores unmapped values and measures their range (stretch, pass 1). */
+export const FinishMode = { Clamp: 0, Abs: 1, Shift: 2, Stretch: 3, Raw: 4 } as const
+
+/**
+ * The kernel set. Every function has the semantics documented in src/wasm/kernels.ts; the TypeScript backend
+ * mirrors them exactly (same block sizes, same f32 rounding steps), so either can serve any plan.
+ */
+export interface Kernels {
+  /** 'wasm' (SIMD) or 'ts' (plain TypeScript). */
+  readonly name: 'wasm' | 'ts'
+  /** The current linear memory (replaced when it grows). */
+  buffer(): ArrayBuffer
+  /** First byte the host may use. */
+  readonly heapBase: number
+  /** Makes the memory at least `bytes` long. */
+  ensure(bytes: number): void
+  wsum(out: number, ptrs: number, weights: number, taps: number, n: number, accumulate: number): void
+  wsumU8(out: number, ptrs: number, weights: number, taps: number, n: number): void
+  tapPointers(ptrs: number, slots: number, ring: number, first: number, rows: number, offs: number, taps: number): void
+  i16ToF32(dst: number, src: number, n: number): void
+  finishI16U8(dst: number, sums: number, n: number, offset: number, mode: number): void
+  padRow(
+    dst: number,
+    src: number,
+    kind: number,
+    outU8: number,
+    segs: number,
+    nSeg: number,
+    channels: number,
+    premul: number,
+    maxv: number
+  ): void
+  resetRange(): void
+  getRangeLow(): number
+  getRangeHigh(): number
+  alphaValues(
+    sums: number,
+    npix: number,
+    channels: number,
+    divisor: number,
+    offset: number,
+    maxv: number,
+    alphaPtr: number,
+    alphaStride: number,
+    alphaConvolved: number
+  ): void
+  finish(
+    dst: number,
+    dkind: number,
+    sums: number,
+    n: number,
+    channels: number,
+    divisor: number,
+    offset: number,
+    mode: number,
+    p1: number,
+    p2: number,
+    maxv: number,
+    scale: number,
+    base: number,
+    opacity: number
+  ): void
+  finishU8(dst: number, sums: number, n: number, divisor: number, offset: number, mode: number, p1: number): void
+  fft2d(re: number, im: number, tre: number, tim: number, logN: number, tw: number): void
+  convolveTile(re: number, im: number, tre: number, tim: number, kre: number, kim: number, logN: number, tw: number): void
+  gatherTile(dst: number, ptrs: number, rows: number, x0: number, channels: number, n: number): void
+  scatterTile(
+    sums: number,
+    rowBytes: number,
+    src: number,
+    n: number,
+    rows: number,
+    cols: number,
+    x0: number,
+    ch: number,
+    channels: number
+  ): void
+}
+
+/** A bump allocator over a backend's memory: buffers are 64-byte aligned and followed by BLOCK_SLACK bytes. */
+export class Arena {
+  private top: number
+
+  constructor(private readonly kernels: Kernels) {
+    this.top = alignUp(kernels.heapBase, 64)
+  }
+
+  /** Frees everything allocated so far. */
+  reset(): void {
+    this.top = alignUp(this.kernels.heapBase, 64)
+  }
+
+  /** A zero-filled buffer of `bytes` (plus slack); returns its pointer. */
+  alloc(bytes: number): number {
+    const ptr = this.top
+    this.top = alignUp(ptr + bytes + BLOCK_SLACK, 64)
+    this.kernels.ensure(this.top)
+    new Uint8Array(this.kernels.buffer(), ptr, this.top - ptr).fill(0)
+    return ptr
+  }
+}
+
+/** `value` rounded up to a multiple of `to` (a power of two). */
+export function alignUp(value: number, to: number): number {
+  return (value + to - 1) & ~(to - 1)
+}

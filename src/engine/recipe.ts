@@ -1,0 +1,194 @@
+// Recipe files: the filter stack saved as JSON, validated with zod; errors name the file and the JSON path.
+import { z } from 'zod'
+import { EngineError } from './errors'
+import { kernelFromRows, parseKernel } from './kernel'
+import { presetKernel } from './presets'
+import type { FilterSpec, Recipe } from './types'
+
+/** The `format` value every recipe file carries. */
+export const RECIPE_FORMAT = 'kernel-studio/stack'
+
+/** The recipe version this build reads and writes. */
+export const RECIPE_VERSION = 1
+
+type Issue = { message: string; path: PropertyKey[] }
+
+// Engine messages about kernels start with "kernel "; under a `.kernel` path that word is redundant.
+function kernelProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  return message.startsWith('kernel ') ? message.slice('kernel '.length) : message
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  if (typeof value === 'string') return JSON.stringify(value)
+  if (typeof value === 'object') return 'an object'
+  return String(value)
+}
+
+function checkKernelValue(kernel: unknown, issues: Issue[]): void {
+  if (typeof kernel === 'string') return
+  if (!Array.isArray(kernel) || !kernel.every((row) => Array.isArray(row))) {
+    issues.push({ path: ['kernel'], message: 'expected rows of numbers ([[0,1,0],...]) or kernel text ("0 1 0; ...")' })
+    return
+  }
+  for (let r = 0; r < kernel.length; r++) {
+    const row = kernel[r] as unknown[]
+    for (let c = 0; c < row.length; c++) {
+      if (typeof row[c] !== 'number') {
+        issues.push({ path: ['kernel'], message: `row ${r + 1}, value ${c + 1}: ${describe(row[c])} is not a number` })
+        return
+      }
+    }
+  }
+}
+
+/** Schema of one `filters[]` entry: exactly one of `preset` (+ `params`) or `kernel`, plus per-filter options. */
+export const filterSchema = z
+  .strictObject({
+    name: z.string().optional(),
+    preset: z.string().optional(),
+    params: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
+    kernel: z.unknown().optional(),
+    border: z.enum(['extend', 'reflect', 'wrap', 'zero']).optional(),
+    mode: z.enum(['same', 'valid', 'full']).optional(),
+    flip: z.boolean().optional(),
+    divisor: z
+      .number()
+      .refine((v) => v !== 0, { message: 'must not be 0' })
+      .optional(),
+    offset: z.number().optional(),
+    signed: z.enum(['clamp', 'abs', 'shift', 'stretch']).optional(),
+    keepAlpha: z.boolean().optional(),
+    enabled: z.boolean().optional(),
+    opacity: z.number().min(0).max(1).optional()
+  })
+  .superRefine((filter, ctx) => {
+    const issues: Issue[] = []
+    const hasPreset = filter.preset !== undefined
+    const hasKernel = filter.kernel !== undefined
+    if (hasPreset && hasKernel) issues.push({ path: [], message: 'give either "preset" or "kernel", not both' })
+    else if (!hasPreset && !hasKernel) issues.push({ path: [], message: 'needs "preset" or "kernel"' })
+    else if (filter.params !== undefined && !hasPreset) issues.push({ path: ['params'], message: 'only goes with "preset"' })
+    else if (hasKernel) {
+      checkKernelValue(filter.kernel, issues)
+      if (issues.length === 0) {
+        try {
+          const scale = { divisor: filter.divisor, offset: filter.offset }
+          if (typeof filter.kernel === 'string') parseKernel(filter.kernel, scale)
+          else kernelFromRows(filter.kernel as number[][], scale)
+        } catch (error) {
+          if (!(error instanceof EngineError)) throw error
+          issues.push({ path: ['kernel'], message: kernelProblem(error) })
+        }
+      }
+    } else {
+      try {
+        presetKernel(filter.preset as string, filter.params ?? {})
+      } catch (error) {
+        if (!(error instanceof EngineError)) throw error
+        const path = /^unknown preset/.test(error.message) ? ['preset'] : ['params']
+        issues.push({ path, message: error.message })
+      }
+    }
+    for (const issue of issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path })
+  })
+
+/** Schema of a whole recipe file. */
+export const recipeSchema = z.strictObject({
+  format: z.literal(RECIPE_FORMAT),
+  version: z.literal(RECIPE_VERSION),
+  filters: z.array(filterSchema)
+})
+
+/** `filters[1].kernel` from a zod path. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let text = ''
+  for (const key of path) {
+    if (typeof key === 'number') text += `[${key}]`
+    else text += text === '' ? String(key) : `.${String(key)}`
+  }
+  return text
+}
+
+/** One line for a zod issue, without the path. */
+function issueMessage(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? 'is missing' : `expected ${issue.expected}, got ${describe(issue.input)}`
+    case 'unrecognized_keys':
+      return `unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+    case 'invalid_value':
+      return (
+        (issue.values.length === 1
+          ? `expected ${JSON.stringify(issue.values[0])}`
+          : `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`) +
+        (issue.input === undefined ? '' : `, got ${describe(issue.input)}`)
+      )
+    case 'too_small':
+      return `must be at least ${String(issue.minimum)}`
+    case 'too_big':
+      return `must be at most ${String(issue.maximum)}`
+    case 'invalid_union':
+      return issue.path.at(-2) === 'params'
+        ? `expected a number or a string, got ${describe(issue.input)}`
+        : 'has the wrong type'
+    default:
+      return issue.message
+  }
+}
+
+/** `source: path: problem` for the first problem zod found. */
+function schemaError(source: string, error: z.ZodError): EngineError {
+  const issue = error.issues[0]
+  const path = formatPath(issue.path)
+  return new EngineError(`${source}: ${path === '' ? '' : `${path}: `}${issueMessage(issue)}`)
+}
+
+function toFilterSpec(filter: z.infer<typeof filterSchema>): FilterSpec {
+  const spec: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(filter)) if (value !== undefined) spec[key] = value
+  return spec as FilterSpec
+}
+
+/**
+ * Parses and validates a recipe file's text. `source` (usually the file name) starts every error
+ * message, followed by the JSON path: `recipe.json: filters[1].kernel: row 2 has 2 values, expected 3`.
+ */
+export function parseRecipe(text: string, source: string): Recipe {
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error)
+    throw new EngineError(`${source}: not valid JSON (${detail})`)
+  }
+  const result = recipeSchema.safeParse(data, { reportInput: true })
+  if (!result.success) throw schemaError(source, result.error)
+  return { format: RECIPE_FORMAT, version: RECIPE_VERSION, filters: result.data.filters.map(toFilterSpec) }
+}
+
+/**
+ * Validates one filter as it arrives over IPC or from the editor, with the same rules and messages as
+ * a recipe file; `source` names where it came from.
+ */
+export function parseFilter(data: unknown, source: string): FilterSpec {
+  const result = filterSchema.safeParse(data, { reportInput: true })
+  if (!result.success) throw schemaError(source, result.error)
+  return toFilterSpec(result.data)
+}
+
+const NUMBER = String.raw`-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?`
+// JSON.stringify puts each number of an array on its own line; kernels read better one row per line.
+// Raw newlines never occur inside JSON strings, so this only touches arrays of numbers.
+const NUMBER_ARRAY = new RegExp(String.raw`\[\n\s*(${NUMBER}(?:,\n\s*${NUMBER})*)\n\s*\]`, 'g')
+
+/** The recipe file text for `filters` (pretty JSON, kernel rows on one line each); {@link parseRecipe} reads it back. */
+export function serializeRecipe(filters: readonly FilterSpec[]): string {
+  const recipe: Recipe = { format: RECIPE_FORMAT, version: RECIPE_VERSION, filters }
+  const text = JSON.stringify(recipe, null, 2).replace(NUMBER_ARRAY, (_match, items: string) =>
+    `[${items.split(/,\s*/).join(', ')}]`
+  )
+  return `${text}\n`
+}

@@ -1,0 +1,339 @@
+// Runs in the engine host (a Node child process in serve mode and tests, Electron's utility process in the app).
+// Keeps the open image and its screen-sized proxies, runs stacks through runStack, answers one request protocol.
+import type { ImageInfo, PreviewResult, Raster } from '../api/contract'
+import { outputSize } from '../engine/border'
+import { EngineError } from '../engine/errors'
+import { toFloat } from '../engine/image'
+import { inspectPixel } from '../engine/inspect'
+import { applyStack, resolveFilter } from '../engine/stack'
+import type { FilterSpec, FloatImage, IntImage } from '../engine/types'
+import { decode, encode, exportDepth } from './codec'
+import type {
+  EncodeRequest,
+  EncodeResult,
+  HostError,
+  HostMessage,
+  HostRequest,
+  HostResults,
+  InspectRequest,
+  OpenRequest,
+  PixelRequest,
+  PreviewRequest,
+  ThumbnailsRequest
+} from './protocol'
+import { downscale, fitSize, toRaster } from './raster'
+import { runStack } from './run-stack'
+
+/** The open document: the decoded source and its cached downscaled copies. */
+interface Document {
+  readonly info: ImageInfo
+  readonly image: IntImage
+  /** ICC profile of the file, attached again on export. */
+  readonly icc?: Uint8Array
+  /** Proxies by "WxH", most recently used last. */
+  readonly proxies: Map<string, IntImage>
+  /** Stack results by "target|stack", most recently used last. */
+  readonly results: Map<string, IntImage>
+  /** The float input of the last explained filter. */
+  floatPrefix?: { readonly key: string; readonly image: FloatImage }
+}
+
+/** How many proxies and results to keep: a few screen sizes and thumbnails, one or two full-size results. */
+const MAX_PROXIES = 4
+const MAX_PROXY_RESULTS = 6
+const MAX_FULL_RESULTS = 2
+
+/** Largest edge a preview or thumbnail may ask for (a 16K screen); keeps a bad request from allocating gigabytes. */
+const MAX_PREVIEW_EDGE = 16384
+
+/** The one-line error a reply carries. */
+export function toHostError(err: unknown): HostError {
+  const name = err instanceof Error ? err.name : 'Error'
+  const raw = err instanceof Error ? err.message : String(err)
+  const message = raw.split(/\r?\n/).find((l) => l.trim() !== '')?.trim() ?? 'unknown error'
+  return { name, message }
+}
+
+/** Lets messages that arrived meanwhile run first, so a burst of previews collapses to the newest. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
+}
+
+function lruGet<V>(map: Map<string, V>, key: string): V | undefined {
+  const value = map.get(key)
+  if (value !== undefined) {
+    map.delete(key)
+    map.set(key, value)
+  }
+  return value
+}
+
+function lruSet<V>(map: Map<string, V>, key: string, value: V, max: number): void {
+  map.delete(key)
+  map.set(key, value)
+  while (map.size > max) map.delete(map.keys().next().value as string)
+}
+
+/** Output size of the stack applied to a `width` x `height` image (valid/full modes change it). */
+function stackOutputSize(filters: readonly FilterSpec[], width: number, height: number): { width: number; height: number } {
+  let size = { width, height }
+  for (const spec of filters) {
+    if (spec.enabled === false) continue
+    const { kernel, options } = resolveFilter(spec)
+    size = outputSize(size.height, size.width, kernel, options.mode)
+  }
+  return size
+}
+
+function checkEdge(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_PREVIEW_EDGE) {
+    throw new EngineError(`${name} must be a whole number from 1 to ${MAX_PREVIEW_EDGE}, got ${String(value)}`)
+  }
+  return value
+}
+
+/** The engine host. `handle` takes one request; every reply and progress event goes out through `post`. */
+export interface EngineHost {
+  /** Handles one incoming message (anything: malformed ones get an error reply when they carry an id). */
+  handle(message: unknown): void
+  /** Aborts everything running. */
+  dispose(): void
+}
+
+/**
+ * Creates an engine host that answers through `post`. A newer `preview` aborts the one before it, a newer
+ * `thumbnails` the one before it; `cancel` aborts any request by id. Errors are replied as one-line messages and
+ * never end the host.
+ */
+export function createHost(post: (message: HostMessage) => void): EngineHost {
+  let doc: Document | null = null
+  const running = new Map<number, AbortController>()
+  let latestPreview: AbortController | null = null
+  let latestThumbnails: AbortController | null = null
+  /** The most recent open, which later requests wait for. */
+  let lastOpen: Promise<unknown> = Promise.resolve()
+
+  function proxyFor(d: Document, width: number, height: number): IntImage {
+    const key = `${width}x${height}`
+    let proxy = lruGet(d.proxies, key)
+    if (!proxy) {
+      proxy = downscale(d.image, width, height)
+      lruSet(d.proxies, key, proxy, MAX_PROXIES)
+    }
+    return proxy
+  }
+
+  /** The stack's result on `source` (cached per target and stack). */
+  async function result(
+    d: Document,
+    source: IntImage,
+    filters: readonly FilterSpec[],
+    signal: AbortSignal,
+    onProgress?: (fraction: number) => void
+  ): Promise<IntImage> {
+    const full = source === d.image
+    const key = `${source.width}x${source.height}|${JSON.stringify(filters.filter((f) => f.enabled !== false))}`
+    const cache = d.results
+    const cached = lruGet(cache, key)
+    if (cached) return cached
+    const out = await runStack(source, filters, { signal, onProgress })
+    signal.throwIfAborted()
+    if (doc === d) {
+      // Full-size results are big: keep only a couple, and never let them push out every proxy result.
+      const fullKeys = [...cache.keys()].filter((k) => k.startsWith(`${d.image.width}x${d.image.height}|`))
+      if (full && fullKeys.length >= MAX_FULL_RESULTS) cache.delete(fullKeys[0])
+      lruSet(cache, key, out, MAX_FULL_RESULTS + MAX_PROXY_RESULTS)
+    }
+    return out
+  }
+
+  /**
+   * The float result of `filters` on the source, as the stack hands it to the next filter (not rounded), so an
+   * explained pixel matches the stack's output exactly. Cached for the last prefix (explain follows the cursor).
+   */
+  function floatPrefix(d: Document, filters: readonly FilterSpec[], signal: AbortSignal): FloatImage {
+    const key = JSON.stringify(filters.filter((f) => f.enabled !== false))
+    if (d.floatPrefix?.key === key) return d.floatPrefix.image
+    const image = applyStack(toFloat(d.image), filters, { signal })
+    d.floatPrefix = { key, image }
+    return image
+  }
+
+  function requireDoc(): Document {
+    if (!doc) throw new EngineError('no image is open')
+    return doc
+  }
+
+  async function open(id: number, req: OpenRequest): Promise<ImageInfo> {
+    const source = req.bytes ?? req.path
+    if (source === undefined) throw new EngineError('open needs a path or bytes')
+    const decoded = await decode(source, req.name)
+    const { image } = decoded
+    const info: ImageInfo = {
+      name: req.name,
+      ...(req.path !== undefined && req.bytes === undefined ? { path: req.path } : {}),
+      width: image.width,
+      height: image.height,
+      channels: image.channels,
+      depth: image.depth,
+      format: decoded.format,
+      notes: [...decoded.notes]
+    }
+    // Abort work sent before this open: it was about the previous image. Requests sent after it are for this one.
+    for (const [otherId, controller] of running) if (otherId < id) controller.abort()
+    doc = { info, image, icc: decoded.icc, proxies: new Map(), results: new Map() }
+    return info
+  }
+
+  async function preview(id: number, req: PreviewRequest, signal: AbortSignal): Promise<PreviewResult> {
+    const d = requireDoc()
+    const maxWidth = checkEdge('maxWidth', req.maxWidth)
+    const maxHeight = checkEdge('maxHeight', req.maxHeight)
+    const started = performance.now()
+    const size = stackOutputSize(req.filters, d.image.width, d.image.height)
+    let out: IntImage
+    let scale = 1
+    if (req.full) {
+      out = await result(d, d.image, req.filters, signal, (fraction) => post({ event: 'progress', id, job: 'preview', fraction }))
+    } else {
+      const fit = fitSize(d.image.width, d.image.height, maxWidth, maxHeight)
+      const proxy = proxyFor(d, fit.width, fit.height)
+      scale = proxy.width / d.image.width
+      out = await result(d, proxy, req.filters, signal)
+    }
+    signal.throwIfAborted()
+    return {
+      requestId: req.requestId,
+      image: toRaster(out),
+      scale,
+      resultWidth: size.width,
+      resultHeight: size.height,
+      ms: Math.round(performance.now() - started)
+    }
+  }
+
+  async function thumbnails(req: ThumbnailsRequest, signal: AbortSignal): Promise<(Raster | null)[]> {
+    const d = requireDoc()
+    const size = checkEdge('size', req.size)
+    if (!Array.isArray(req.filters)) throw new EngineError('thumbnails needs a list of filters')
+    const fit = fitSize(d.image.width, d.image.height, size, size)
+    const proxy = proxyFor(d, fit.width, fit.height)
+    const out: (Raster | null)[] = []
+    for (const spec of req.filters) {
+      // Between cards, let a newer request (the user moved on) abort this batch.
+      await yieldToEventLoop()
+      signal.throwIfAborted()
+      try {
+        out.push(toRaster(await result(d, proxy, [{ ...spec, enabled: true }], signal)))
+      } catch (err) {
+        if (signal.aborted) throw err
+        out.push(null)
+      }
+    }
+    return out
+  }
+
+  async function inspect(req: InspectRequest, signal: AbortSignal): Promise<HostResults['inspect']> {
+    const d = requireDoc()
+    const { filters, index } = req
+    if (!Array.isArray(filters) || !Number.isInteger(index) || index < 0 || index >= filters.length) {
+      throw new EngineError(`filter index ${String(index)} is out of range: the stack has ${filters?.length ?? 0} filters`)
+    }
+    const { kernel, options } = resolveFilter({ ...filters[index], enabled: true })
+    return inspectPixel(floatPrefix(d, filters.slice(0, index), signal), kernel, { row: req.row, col: req.col }, options)
+  }
+
+  async function pixel(req: PixelRequest, signal: AbortSignal): Promise<{ values: number[] }> {
+    const d = requireDoc()
+    const image = req.filters ? await result(d, d.image, req.filters, signal) : d.image
+    const { row, col } = req
+    if (!Number.isInteger(row) || !Number.isInteger(col) || row < 0 || col < 0 || row >= image.height || col >= image.width) {
+      throw new EngineError(`pixel (row ${String(row)}, col ${String(col)}) is outside the ${image.width}x${image.height} image`)
+    }
+    const at = (row * image.width + col) * image.channels
+    return { values: Array.from(image.data.subarray(at, at + image.channels)) }
+  }
+
+  async function exportImage(id: number, req: EncodeRequest, signal: AbortSignal): Promise<EncodeResult> {
+    const d = requireDoc()
+    const report = (fraction: number): void => post({ event: 'progress', id, job: 'export', fraction })
+    // Settings are checked before the (long) run, and the stack rounds straight to the output depth.
+    const depth = exportDepth(req.format, { quality: req.quality, depth: req.depth }, d.image.depth)
+    report(0)
+    const image = await runStack(d.image, req.filters, { signal, depth, onProgress: (f) => report(f * 0.9) })
+    signal.throwIfAborted()
+    const { bytes, notes } = await encode(image, req.format, { quality: req.quality, depth, icc: d.icc, name: d.info.name })
+    report(1)
+    return { bytes, width: image.width, height: image.height, depth, notes: [...notes] }
+  }
+
+  async function run(req: HostRequest, signal: AbortSignal, after: Promise<unknown>): Promise<unknown> {
+    // Requests sent after an open are about the image it opens: wait for it (whether it worked or not).
+    await after.catch(() => undefined)
+    // Let a burst of messages land first so an older preview can be aborted before it starts.
+    await yieldToEventLoop()
+    signal.throwIfAborted()
+    switch (req.type) {
+      case 'open':
+        return open(req.id, req)
+      case 'current':
+        return doc?.info ?? null
+      case 'preview':
+        return preview(req.id, req, signal)
+      case 'thumbnails':
+        return thumbnails(req, signal)
+      case 'inspect':
+        return inspect(req, signal)
+      case 'pixel':
+        return pixel(req, signal)
+      case 'export':
+        return exportImage(req.id, req, signal)
+      default:
+        throw new EngineError(`unknown request type "${String((req as { type?: unknown }).type)}"`)
+    }
+  }
+
+  function handle(message: unknown): void {
+    if (!message || typeof message !== 'object') return
+    const req = message as HostRequest
+    if (typeof req.id !== 'number') return
+    if (req.type === 'cancel') {
+      const target = running.get(req.target)
+      target?.abort()
+      post({ id: req.id, ok: true, result: { cancelled: target !== undefined } })
+      return
+    }
+    const controller = new AbortController()
+    if (req.type === 'preview') {
+      latestPreview?.abort()
+      latestPreview = controller
+    } else if (req.type === 'thumbnails') {
+      latestThumbnails?.abort()
+      latestThumbnails = controller
+    }
+    running.set(req.id, controller)
+    const work = run(req, controller.signal, req.type === 'open' ? Promise.resolve() : lastOpen)
+    if (req.type === 'open') lastOpen = work
+    work
+      .then(
+        (result) => post({ id: req.id, ok: true, result }),
+        (err: unknown) => {
+          const error = controller.signal.aborted ? { name: 'AbortError', message: 'cancelled by a newer request' } : toHostError(err)
+          post({ id: req.id, ok: false, error })
+        }
+      )
+      .finally(() => {
+        running.delete(req.id)
+        if (latestPreview === controller) latestPreview = null
+        if (latestThumbnails === controller) latestThumbnails = null
+      })
+  }
+
+  return {
+    handle,
+    dispose() {
+      for (const controller of running.values()) controller.abort()
+      doc = null
+    }
+  }
+}

@@ -1,0 +1,132 @@
+// The engine host's one message protocol, shared by the host (child process / utility process) and its clients.
+// Messages are structured-clone values: typed arrays travel as copies (never transferred, see STYLE.md).
+import type { ExportFormat, ImageInfo, PreviewResult, Raster } from '../api/contract'
+import type { InspectResult } from '../engine/inspect'
+import type { BitDepth, FilterSpec } from '../engine/types'
+
+/** Open an image from a path (read by the host) or from bytes (uploads). */
+export interface OpenRequest {
+  readonly type: 'open'
+  /** Display name of the image. */
+  readonly name: string
+  readonly path?: string
+  readonly bytes?: Uint8Array
+}
+
+/** The open image's info, or null. */
+export interface CurrentRequest {
+  readonly type: 'current'
+}
+
+/** A filtered preview on the screen-sized proxy, or at full resolution when `full`. */
+export interface PreviewRequest {
+  readonly type: 'preview'
+  readonly requestId: number
+  readonly filters: readonly FilterSpec[]
+  readonly maxWidth: number
+  readonly maxHeight: number
+  readonly full?: boolean
+}
+
+/** One small preview per filter, each applied alone to a thumbnail-sized proxy. */
+export interface ThumbnailsRequest {
+  readonly type: 'thumbnails'
+  readonly filters: readonly FilterSpec[]
+  readonly size: number
+}
+
+/** Explain one output pixel of filter `index` (its input is the stack's result before it). */
+export interface InspectRequest {
+  readonly type: 'inspect'
+  readonly filters: readonly FilterSpec[]
+  readonly index: number
+  readonly row: number
+  readonly col: number
+}
+
+/** Sample values at (row, col) of the source, or of the full-resolution result of `filters`. */
+export interface PixelRequest {
+  readonly type: 'pixel'
+  readonly row: number
+  readonly col: number
+  readonly filters?: readonly FilterSpec[]
+}
+
+/** Apply the stack at full resolution and encode the result; reports progress. */
+export interface EncodeRequest {
+  readonly type: 'export'
+  readonly filters: readonly FilterSpec[]
+  readonly format: ExportFormat
+  readonly quality?: number
+  readonly depth?: BitDepth
+}
+
+/** Abort the request with id `target` (it then fails with an AbortError). */
+export interface CancelRequest {
+  readonly type: 'cancel'
+  readonly target: number
+}
+
+/** Every request, without its id. */
+export type HostRequestBody =
+  | OpenRequest
+  | CurrentRequest
+  | PreviewRequest
+  | ThumbnailsRequest
+  | InspectRequest
+  | PixelRequest
+  | EncodeRequest
+  | CancelRequest
+
+/** A request as sent: `{ id, type, ... }`. */
+export type HostRequest = HostRequestBody & { readonly id: number }
+
+/** The bytes of an export. */
+export interface EncodeResult {
+  readonly bytes: Uint8Array
+  readonly width: number
+  readonly height: number
+  readonly depth: BitDepth
+  /** Things the user should know, e.g. that JPEG flattened the alpha channel. */
+  readonly notes: readonly string[]
+}
+
+/** What each request type answers. */
+export interface HostResults {
+  open: ImageInfo
+  current: ImageInfo | null
+  preview: PreviewResult
+  thumbnails: (Raster | null)[]
+  inspect: InspectResult
+  pixel: { values: number[] }
+  export: EncodeResult
+  cancel: { cancelled: boolean }
+}
+
+/** The error half of a reply: a one-line message, and a name (AbortError, EngineError, Error). */
+export interface HostError {
+  readonly name: string
+  readonly message: string
+}
+
+/** The reply to request `id`. */
+export type HostReply =
+  | { readonly id: number; readonly ok: true; readonly result: unknown }
+  | { readonly id: number; readonly ok: false; readonly error: HostError }
+
+/** Progress of request `id`, 0..1 (export and full-resolution previews). */
+export interface HostProgress {
+  readonly event: 'progress'
+  readonly id: number
+  readonly job: 'export' | 'preview'
+  readonly fraction: number
+}
+
+/** Sent once when the host is ready for requests. */
+export interface HostReady {
+  readonly event: 'ready'
+  readonly pid: number
+}
+
+/** Anything the host sends. */
+export type HostMessage = HostReply | HostProgress | HostReady

@@ -1,0 +1,217 @@
+// Runs in the renderer. Drawing the document on the viewer canvas: raster -> drawable conversion (cached, large
+// rasters converted off the main thread), placement, before/after split, highlight and pixel markers.
+import type { Raster } from '../../api/contract'
+import type { PixelPos, PixelRect, Point, Size } from '../stores/view'
+
+/** A raster plus what it covers: `size` is the full-resolution size it stands for. */
+export interface DrawLayer {
+  readonly raster: Raster
+  /** Raster pixels per full-resolution pixel (1 = every pixel). */
+  readonly scale: number
+  /** Full-resolution size of what the raster shows (the filter result; valid/full modes change it). */
+  readonly size: Size
+}
+
+/** Everything one frame depends on. */
+export interface ViewFrame {
+  readonly dpr: number
+  readonly zoom: number
+  readonly pan: Point
+  /** Source image size (full resolution). */
+  readonly image: Size
+  /** The filtered image. */
+  readonly after: DrawLayer | null
+  /** The unfiltered image, shown left of the split. */
+  readonly before: DrawLayer | null
+  /** Split position 0..1 across the canvas, or null. */
+  readonly split: number | null
+  readonly highlight: PixelRect | null
+  readonly pinned: PixelPos | null
+  readonly hover: PixelPos | null
+  /** Draw a checkerboard under transparent pixels. */
+  readonly alpha: boolean
+  /** Theme colours: checkerboard squares, marker accent. */
+  readonly colors: { readonly checkA: string; readonly checkB: string; readonly accent: string }
+}
+
+/** A rectangle in device pixels. */
+export interface DeviceRect {
+  readonly x: number
+  readonly y: number
+  readonly width: number
+  readonly height: number
+}
+
+/** Where the source image lands on the canvas, in device pixels (origin snapped to whole pixels). */
+export function imageRect(frame: Pick<ViewFrame, 'dpr' | 'zoom' | 'pan' | 'image'>): DeviceRect {
+  const s = frame.zoom * frame.dpr
+  return {
+    x: Math.round(frame.pan.x * frame.dpr),
+    y: Math.round(frame.pan.y * frame.dpr),
+    width: frame.image.width * s,
+    height: frame.image.height * s
+  }
+}
+
+/** Where a layer lands: results smaller or larger than the source (valid/full output) are centred on it. */
+function layerRect(frame: ViewFrame, layer: DrawLayer): DeviceRect {
+  const base = imageRect(frame)
+  const s = frame.zoom * frame.dpr
+  const ox = ((frame.image.width - layer.size.width) / 2) * s
+  const oy = ((frame.image.height - layer.size.height) / 2) * s
+  return { x: base.x + Math.round(ox), y: base.y + Math.round(oy), width: layer.size.width * s, height: layer.size.height * s }
+}
+
+/** Rasters up to this many pixels are converted synchronously (a window-sized proxy takes a few ms). */
+const SYNC_PIXELS = 4_000_000
+
+/**
+ * Converts rasters to drawables, once each. Small ones synchronously; big ones (full-resolution 24 MP) with
+ * createImageBitmap, which does not block the UI; `onReady` is called when such a conversion finishes.
+ */
+export function createRasterCache(onReady: () => void): (raster: Raster) => CanvasImageSource | null {
+  const cache = new WeakMap<Raster, CanvasImageSource | 'pending'>()
+  return (raster) => {
+    const hit = cache.get(raster)
+    if (hit === 'pending') return null
+    if (hit) return hit
+    const data = new ImageData(
+      new Uint8ClampedArray(raster.rgba.buffer, raster.rgba.byteOffset, raster.width * raster.height * 4),
+      raster.width,
+      raster.height
+    )
+    if (raster.width * raster.height <= SYNC_PIXELS || typeof createImageBitmap !== 'function') {
+      const canvas = document.createElement('canvas')
+      canvas.width = raster.width
+      canvas.height = raster.height
+      canvas.getContext('2d')?.putImageData(data, 0, 0)
+      cache.set(raster, canvas)
+      return canvas
+    }
+    cache.set(raster, 'pending')
+    createImageBitmap(data, { premultiplyAlpha: 'default', colorSpaceConversion: 'none' }).then(
+      (bitmap) => {
+        cache.set(raster, bitmap)
+        onReady()
+      },
+      () => {
+        cache.delete(raster)
+      }
+    )
+    return null
+  }
+}
+
+let checker: { key: string; pattern: CanvasPattern | null } | null = null
+
+function checkerPattern(ctx: CanvasRenderingContext2D, frame: ViewFrame): CanvasPattern | null {
+  const cell = Math.max(4, Math.round(8 * frame.dpr))
+  const key = `${cell}|${frame.colors.checkA}|${frame.colors.checkB}`
+  if (checker?.key === key) return checker.pattern
+  const tile = document.createElement('canvas')
+  tile.width = tile.height = cell * 2
+  const t = tile.getContext('2d')
+  if (t) {
+    t.fillStyle = frame.colors.checkA
+    t.fillRect(0, 0, cell * 2, cell * 2)
+    t.fillStyle = frame.colors.checkB
+    t.fillRect(0, 0, cell, cell)
+    t.fillRect(cell, cell, cell, cell)
+  }
+  checker = { key, pattern: ctx.createPattern(tile, 'repeat') }
+  return checker.pattern
+}
+
+function drawLayer(
+  ctx: CanvasRenderingContext2D,
+  frame: ViewFrame,
+  layer: DrawLayer,
+  source: CanvasImageSource
+): void {
+  const r = layerRect(frame, layer)
+  const perRasterPixel = (frame.zoom * frame.dpr) / layer.scale
+  // Exact pixels when every raster pixel covers at least one device pixel of a full-resolution raster;
+  // smooth resampling for reductions and for enlarged proxies (which are a stand-in for more detail).
+  const smooth = perRasterPixel < 1 || layer.scale < 1
+  ctx.imageSmoothingEnabled = smooth
+  if (smooth) ctx.imageSmoothingQuality = 'high'
+  ctx.drawImage(source, 0, 0, layer.raster.width, layer.raster.height, r.x, r.y, r.width, r.height)
+}
+
+function outline(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number, dpr: number, colour: string): void {
+  const lw = Math.max(1, Math.round(dpr))
+  ctx.lineWidth = lw * 3
+  ctx.strokeStyle = 'rgba(0,0,0,0.55)'
+  ctx.strokeRect(x - lw, y - lw, w + 2 * lw, h + 2 * lw)
+  ctx.lineWidth = lw
+  ctx.strokeStyle = colour
+  ctx.strokeRect(x - lw / 2, y - lw / 2, w + lw, h + lw)
+}
+
+/**
+ * Draws one frame: checkerboard (for transparency), the filtered image, the original left of the split,
+ * then markers. `sourceFor` turns layers into drawables (see {@link createRasterCache}); the caller passes layers
+ * that are ready (keeping the previous one while a big raster converts) so the screen never flashes empty.
+ */
+export function drawFrame(
+  ctx: CanvasRenderingContext2D,
+  frame: ViewFrame,
+  sourceFor: (layer: DrawLayer) => CanvasImageSource | null
+): void {
+  const { width: cw, height: ch } = ctx.canvas
+  ctx.setTransform(1, 0, 0, 1, 0, 0)
+  ctx.clearRect(0, 0, cw, ch)
+  if (frame.image.width <= 0) return
+  const base = imageRect(frame)
+  const splitX = frame.split === null ? null : Math.round(frame.split * cw)
+
+  if (frame.alpha) {
+    const pattern = checkerPattern(ctx, frame)
+    if (pattern) {
+      ctx.fillStyle = pattern
+      ctx.fillRect(base.x, base.y, base.width, base.height)
+    }
+  }
+
+  const after = frame.after ? sourceFor(frame.after) : null
+  const before = frame.before ? sourceFor(frame.before) : null
+
+  if (splitX === null || !frame.before || !before) {
+    if (frame.after && after) drawLayer(ctx, frame, frame.after, after)
+    else if (frame.before && before) drawLayer(ctx, frame, frame.before, before)
+  } else {
+    ctx.save()
+    ctx.beginPath()
+    ctx.rect(0, 0, splitX, ch)
+    ctx.clip()
+    drawLayer(ctx, frame, frame.before, before)
+    ctx.restore()
+    if (frame.after && after) {
+      ctx.save()
+      ctx.beginPath()
+      ctx.rect(splitX, 0, cw - splitX, ch)
+      ctx.clip()
+      drawLayer(ctx, frame, frame.after, after)
+      ctx.restore()
+    }
+  }
+
+  const s = frame.zoom * frame.dpr
+  if (frame.highlight) {
+    const h = frame.highlight
+    outline(ctx, base.x + h.left * s, base.y + h.top * s, h.width * s, h.height * s, frame.dpr, frame.colors.accent)
+  }
+  if (frame.pinned) {
+    const p = frame.pinned
+    const size = Math.max(s, 6 * frame.dpr)
+    const cx = base.x + (p.col + 0.5) * s
+    const cy = base.y + (p.row + 0.5) * s
+    outline(ctx, cx - size / 2, cy - size / 2, size, size, frame.dpr, '#ffffff')
+  }
+  if (frame.hover && s >= 8) {
+    const p = frame.hover
+    ctx.lineWidth = Math.max(1, Math.round(frame.dpr))
+    ctx.strokeStyle = 'rgba(255,255,255,0.8)'
+    ctx.strokeRect(base.x + p.col * s + 0.5, base.y + p.row * s + 0.5, s - 1, s - 1)
+  }
+}

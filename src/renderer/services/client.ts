@@ -1,0 +1,54 @@
+// Runs in the renderer: the app's only door to the outside (Electron's window.api, or serve mode's server).
+import { ABORT_ERROR, CHANNELS, type ApiClient, type ApiEvent, type ApiEvents, type Channel } from '../../api/contract'
+import { createServeClient } from './serve-client'
+
+let impl: ApiClient | null = null
+
+/** Electron's preload rejects with plain `{ name, message }` objects (contextBridge drops Error names). */
+function toError(err: unknown): Error {
+  if (err instanceof Error) return err
+  if (err && typeof err === 'object' && 'message' in err) {
+    const e = new Error(String((err as { message: unknown }).message))
+    e.name = String((err as { name?: unknown }).name ?? 'Error')
+    return e
+  }
+  return new Error(String(err))
+}
+
+function resolveImpl(): ApiClient {
+  if (!impl) {
+    const injected = (globalThis as { api?: ApiClient }).api
+    if (injected) impl = injected
+    else if (typeof location !== 'undefined' && /^https?:$/.test(location.protocol)) impl = createServeClient()
+    else throw new Error('Kernel Studio cannot reach its engine here (no Electron preload and no server)')
+  }
+  return impl
+}
+
+function build(): ApiClient {
+  const client = {} as Record<string, unknown>
+  for (const channel of CHANNELS) {
+    client[channel] = async (req: unknown) => {
+      try {
+        return await (resolveImpl()[channel as Channel] as (r: unknown) => Promise<unknown>)(req ?? {})
+      } catch (err) {
+        throw toError(err)
+      }
+    }
+  }
+  client.on = <E extends ApiEvent>(event: E, cb: (payload: ApiEvents[E]) => void) => resolveImpl().on(event, cb)
+  return client as unknown as ApiClient
+}
+
+/**
+ * The API: `await api['image:open']({ sample: 'astronaut' })`, `api.on('host:restarted', cb)`.
+ * Picks `window.api` (Electron preload) when present, otherwise the serve-mode client for this page's origin;
+ * the choice is made on first use, so a test can install `globalThis.api` before calling.
+ * Rejections are always `Error`s whose `name` is kept (see {@link isAbortError}).
+ */
+export const api: ApiClient = build()
+
+/** True for the rejection of a call that a newer one replaced (ignore it: its answer is stale). */
+export function isAbortError(err: unknown): boolean {
+  return err instanceof Error && err.name === ABORT_ERROR
+}

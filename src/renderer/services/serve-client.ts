@@ -1,0 +1,139 @@
+// Runs in the browser (serve mode): the ApiClient over the loopback server's WebSocket, HTTP POST as fallback.
+import { CHANNELS, type Api, type ApiClient, type ApiEvent, type ApiEvents, type Channel } from '../../api/contract'
+import { WIRE_MIME, WS_PATH, decodeMessage, encodeMessage, type WireReply, type WireEvent } from '../../api/wire'
+
+interface Pending {
+  resolve(value: unknown): void
+  reject(error: Error): void
+}
+
+/** An Error with the name the server gave (AbortError survives the trip). */
+function remoteError(name: string, message: string): Error {
+  const err = new Error(message)
+  err.name = name
+  return err
+}
+
+/**
+ * Creates the serve-mode client for the page's own origin.
+ * Calls go over one WebSocket (opened lazily, reopened after a drop); if it cannot open, calls fall back to
+ * `POST /api/<channel>`. Events arrive only over the WebSocket.
+ */
+export function createServeClient(base: { host: string; protocol: string } = location): ApiClient {
+  const httpBase = `${base.protocol}//${base.host}`
+  const wsUrl = `${base.protocol === 'https:' ? 'wss:' : 'ws:'}//${base.host}${WS_PATH}`
+  const listeners = new Map<string, Set<(payload: unknown) => void>>()
+  const pending = new Map<number, Pending>()
+  let nextId = 1
+  let socket: WebSocket | null = null
+  let opening: Promise<WebSocket | null> | null = null
+  let retryTimer: ReturnType<typeof setTimeout> | null = null
+
+  function dispatch(event: string, payload: unknown): void {
+    for (const cb of listeners.get(event) ?? []) {
+      try {
+        cb(payload)
+      } catch (err) {
+        console.error(err)
+      }
+    }
+  }
+
+  function connect(): Promise<WebSocket | null> {
+    if (socket && socket.readyState === WebSocket.OPEN) return Promise.resolve(socket)
+    if (opening) return opening
+    opening = new Promise<WebSocket | null>((resolve) => {
+      let ws: WebSocket
+      try {
+        ws = new WebSocket(wsUrl)
+      } catch {
+        resolve(null)
+        return
+      }
+      ws.binaryType = 'arraybuffer'
+      let opened = false
+      ws.onopen = () => {
+        opened = true
+        socket = ws
+        resolve(ws)
+      }
+      ws.onmessage = (e: MessageEvent) => {
+        if (!(e.data instanceof ArrayBuffer)) return
+        let msg: WireReply | WireEvent
+        try {
+          msg = decodeMessage(new Uint8Array(e.data)) as WireReply | WireEvent
+        } catch (err) {
+          console.error('Kernel Studio: bad message from the server', err)
+          return
+        }
+        if (msg.t === 'event') {
+          dispatch(msg.event, msg.payload)
+        } else if (msg.t === 'reply') {
+          const p = pending.get(msg.id)
+          if (!p) return
+          pending.delete(msg.id)
+          if (msg.ok) p.resolve(msg.res)
+          else p.reject(remoteError(msg.error.name, msg.error.message))
+        }
+      }
+      ws.onclose = () => {
+        if (socket === ws) socket = null
+        if (!opened) {
+          resolve(null)
+        } else {
+          for (const p of pending.values()) p.reject(new Error('Lost the connection to the Kernel Studio server'))
+          pending.clear()
+          // Reconnect so events keep flowing once the server is back.
+          if (listeners.size > 0 && !retryTimer) {
+            retryTimer = setTimeout(() => {
+              retryTimer = null
+              void connect()
+            }, 1000)
+          }
+        }
+      }
+    }).finally(() => {
+      opening = null
+    })
+    return opening
+  }
+
+  async function callHttp(channel: Channel, req: unknown): Promise<unknown> {
+    const res = await fetch(`${httpBase}/api/${channel}`, {
+      method: 'POST',
+      headers: { 'Content-Type': WIRE_MIME },
+      body: encodeMessage(req)
+    })
+    const body = new Uint8Array(await res.arrayBuffer())
+    if (!(res.headers.get('Content-Type') ?? '').startsWith(WIRE_MIME)) {
+      throw new Error(`The Kernel Studio server answered ${res.status} ${res.statusText}`.trim())
+    }
+    const reply = decodeMessage(body) as { ok: true; res: unknown } | { ok: false; error: { name: string; message: string } }
+    if (reply.ok) return reply.res
+    throw remoteError(reply.error.name, reply.error.message)
+  }
+
+  async function call(channel: Channel, req: unknown): Promise<unknown> {
+    const ws = await connect()
+    if (!ws) return callHttp(channel, req)
+    const id = nextId++
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject })
+      ws.send(encodeMessage({ t: 'call', id, channel, req }))
+    })
+  }
+
+  const client = {} as Record<string, unknown>
+  for (const channel of CHANNELS) client[channel] = (req: unknown) => call(channel, req ?? {})
+  client.on = <E extends ApiEvent>(event: E, cb: (payload: ApiEvents[E]) => void): (() => void) => {
+    let set = listeners.get(event)
+    if (!set) listeners.set(event, (set = new Set()))
+    const fn = cb as (payload: unknown) => void
+    set.add(fn)
+    void connect()
+    return () => {
+      set.delete(fn)
+    }
+  }
+  return client as Api as ApiClient
+}

@@ -1,0 +1,320 @@
+// Runs in Node (serve mode): the built renderer and the typed API on 127.0.0.1, over HTTP and one WebSocket.
+import { createReadStream, existsSync } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { extname, join, normalize, resolve, sep } from 'node:path'
+import { WebSocketServer, type RawData, type WebSocket } from 'ws'
+import type { Api, ApiEvent, ApiEvents } from '../api/contract'
+import { callHandler, createHandlers } from '../api/handlers'
+import { HostClient, forkHost } from '../api/host-client'
+import { defaultDataDir, hostScriptPath, rendererDir as defaultRendererDir } from '../api/paths'
+import { MAX_UPLOAD_BYTES } from '../api/validate'
+import { WIRE_MIME, WS_PATH, decodeMessage, encodeMessage, type WireCall, type WireError } from '../api/wire'
+import { rejectReason, securityHeaders } from './security'
+
+/** Options of {@link startServer}. */
+export interface ServeOptions {
+  /** Port to listen on; 0 picks a free one. @default 0 */
+  readonly port?: number
+  /** Image opened at start (a path). */
+  readonly open?: string
+  /** Interface to bind. Only loopback is allowed. @default '127.0.0.1' */
+  readonly host?: '127.0.0.1'
+  /** The built renderer. @default out/renderer */
+  readonly rendererDir?: string
+  /** The built engine host script. @default out/node/host.js */
+  readonly hostScript?: string
+  /** Recent files and personal gallery; null keeps them in memory. @default defaultDataDir() */
+  readonly dataDir?: string | null
+  /** Sample photos. @default resources/samples */
+  readonly samplesDir?: string
+}
+
+/** A running server. */
+export interface RunningServer {
+  /** `http://127.0.0.1:PORT/` */
+  readonly url: string
+  readonly port: number
+  /** The handlers it serves (tests call them directly too). */
+  readonly api: Api
+  /** The engine host client (tests kill its process to check restarts). */
+  readonly host: HostClient
+  /** Stops listening, closes sockets and ends the engine host. */
+  close(): Promise<void>
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.wasm': 'application/wasm',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json; charset=utf-8'
+}
+
+/** A thrown value as the one-line error the client sees. */
+function wireError(err: unknown): WireError {
+  const name = err instanceof Error ? err.name : 'Error'
+  const text = err instanceof Error ? err.message : String(err)
+  return { name, message: text.split(/\r?\n/).find((l) => l.trim() !== '')?.trim() ?? 'unknown error' }
+}
+
+/** JSON for curl users: bytes as `{ "$base64": "..." }` both ways. */
+function toJson(value: unknown): string {
+  return JSON.stringify(value, function (this: Record<string, unknown>, key, v: unknown) {
+    const rawValue = this[key]
+    if (rawValue instanceof Uint8Array) return { $base64: Buffer.from(rawValue.buffer, rawValue.byteOffset, rawValue.byteLength).toString('base64') }
+    return v
+  })
+}
+
+function fromJson(text: string): unknown {
+  return JSON.parse(text, (_key, v: unknown) => {
+    if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as { $base64?: unknown }).$base64 === 'string') {
+      return new Uint8Array(Buffer.from((v as { $base64: string }).$base64, 'base64'))
+    }
+    return v
+  })
+}
+
+/** Reads a request body up to `limit` bytes; rejects with status 413 beyond it. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolvePromise, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) {
+        reject(Object.assign(new Error('request body too large'), { status: 413 }))
+        req.destroy()
+        return
+      }
+      chunks.push(chunk)
+    })
+    req.on('end', () => resolvePromise(Buffer.concat(chunks)))
+    req.on('error', reject)
+  })
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
+      server.off('listening', onListening)
+      if (err.code === 'EADDRINUSE') reject(new Error(`port ${port} is already in use (choose another with --port, or --port 0 for a free one)`))
+      else if (err.code === 'EACCES') reject(new Error(`not allowed to listen on port ${port} (ports below 1024 need privileges; try --port 0)`))
+      else reject(new Error(`cannot listen on ${host}:${port}: ${err.message}`))
+    }
+    const onListening = (): void => {
+      server.off('error', onError)
+      const address = server.address()
+      resolvePromise(typeof address === 'object' && address ? address.port : port)
+    }
+    server.once('error', onError)
+    server.once('listening', onListening)
+    server.listen(port, host)
+  })
+}
+
+/**
+ * Starts serve mode: forks the engine host, opens `open` if given, and serves the renderer plus the API on
+ * 127.0.0.1 only. API: `POST /api/<channel>` (body and answer in the binary wire format, or JSON with
+ * `{ "$base64": ... }` bytes when sent as application/json) and a WebSocket at `/api/ws` for calls and events.
+ * Requests whose Host or Origin is not this server get 403. Rejects with a one-line error when the renderer or
+ * the host is not built, the port is busy, or the image cannot be opened.
+ */
+export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
+  const bindHost = options.host ?? '127.0.0.1'
+  if (bindHost !== '127.0.0.1') throw new Error('serve mode binds 127.0.0.1 only')
+  const port = options.port ?? 0
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`port must be an integer from 0 to 65535, got ${String(port)}`)
+  const root = resolve(options.rendererDir ?? defaultRendererDir())
+  if (!existsSync(join(root, 'index.html'))) {
+    throw new Error(`the UI is not built (${join(root, 'index.html')} is missing): run npm run build:app`)
+  }
+  const script = options.hostScript ?? hostScriptPath()
+  const host = new HostClient(() => forkHost(script))
+  host.start()
+
+  const sockets = new Set<WebSocket>()
+  const emit = <E extends ApiEvent>(event: E, payload: ApiEvents[E]): void => {
+    const frame = encodeMessage({ t: 'event', event, payload })
+    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(frame)
+  }
+  const api = createHandlers({
+    shell: 'serve',
+    host,
+    emit,
+    samplesDir: options.samplesDir,
+    dataDir: options.dataDir === undefined ? defaultDataDir() : options.dataDir
+  })
+
+  try {
+    if (options.open !== undefined) await api['image:open']({ path: options.open })
+  } catch (err) {
+    host.close()
+    throw new Error(wireError(err).message)
+  }
+
+  let actualPort = port
+  const headers = (): Record<string, string> => securityHeaders(actualPort)
+
+  function send(res: ServerResponse, status: number, type: string, body: string | Uint8Array): void {
+    res.writeHead(status, { ...headers(), 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' })
+    res.end(body)
+  }
+
+  async function serveApi(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST')
+      send(res, 405, 'text/plain; charset=utf-8', 'API calls use POST\n')
+      return
+    }
+    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
+    const json = type === 'application/json'
+    if (!json && type !== WIRE_MIME) {
+      send(res, 415, 'text/plain; charset=utf-8', `send ${WIRE_MIME} or application/json\n`)
+      return
+    }
+    let request: unknown
+    try {
+      const body = await readBody(req, MAX_UPLOAD_BYTES + 1024 * 1024)
+      request = json ? (body.length === 0 ? {} : fromJson(body.toString('utf8'))) : decodeMessage(new Uint8Array(body.buffer, body.byteOffset, body.length))
+    } catch (err) {
+      const status = (err as { status?: number }).status ?? 400
+      send(res, status, 'text/plain; charset=utf-8', `${wireError(err).message}\n`)
+      return
+    }
+    let reply: { ok: true; res: unknown } | { ok: false; error: WireError }
+    try {
+      reply = { ok: true, res: await callHandler(api, channel, request) }
+    } catch (err) {
+      reply = { ok: false, error: wireError(err) }
+    }
+    if (json) send(res, 200, 'application/json; charset=utf-8', toJson(reply))
+    else send(res, 200, WIRE_MIME, encodeMessage(reply))
+  }
+
+  async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD')
+      send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n')
+      return
+    }
+    let relative: string
+    try {
+      relative = decodeURIComponent(pathname)
+    } catch {
+      send(res, 400, 'text/plain; charset=utf-8', 'bad path\n')
+      return
+    }
+    if (relative.endsWith('/')) relative += 'index.html'
+    const file = normalize(join(root, relative))
+    if (file !== root && !file.startsWith(root + sep)) {
+      send(res, 404, 'text/plain; charset=utf-8', 'not found\n')
+      return
+    }
+    const info = await stat(file).catch(() => null)
+    if (!info || !info.isFile()) {
+      send(res, 404, 'text/plain; charset=utf-8', 'not found\n')
+      return
+    }
+    const ext = extname(file).toLowerCase()
+    // Hashed build assets never change under the same name; the page itself must always be fresh.
+    const cache = ext === '.html' ? 'no-cache' : relative.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'
+    res.writeHead(200, {
+      ...headers(),
+      'Content-Type': MIME[ext] ?? 'application/octet-stream',
+      'Content-Length': info.size,
+      'Cache-Control': cache
+    })
+    if (req.method === 'HEAD') {
+      res.end()
+      return
+    }
+    createReadStream(file).on('error', () => res.destroy()).pipe(res)
+  }
+
+  const server = createServer((req, res) => {
+    const refusal = rejectReason(req.headers, actualPort)
+    if (refusal) {
+      send(res, 403, 'text/plain; charset=utf-8', `Forbidden: ${refusal}\n`)
+      return
+    }
+    const pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
+    const api = /^\/api\/([a-z]+:[a-z]+)$/.exec(pathname)
+    const work = api ? serveApi(req, res, api[1]) : pathname.startsWith('/api/') ? Promise.resolve(send(res, 404, 'text/plain; charset=utf-8', 'unknown API call\n')) : serveStatic(req, res, pathname)
+    work.catch((err: unknown) => {
+      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', `${wireError(err).message}\n`)
+      else res.destroy()
+    })
+  })
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_UPLOAD_BYTES + 1024 * 1024 })
+  server.on('upgrade', (req, socket, head) => {
+    const refusal = rejectReason(req.headers, actualPort)
+    const pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
+    if (refusal || pathname !== WS_PATH) {
+      socket.end(`HTTP/1.1 ${refusal ? '403 Forbidden' : '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws)
+      ws.on('close', () => sockets.delete(ws))
+      ws.on('message', (data: RawData, isBinary: boolean) => {
+        if (!isBinary) return
+        const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)
+        let call: WireCall
+        try {
+          call = decodeMessage(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)) as WireCall
+          if (call?.t !== 'call' || typeof call.id !== 'number' || typeof call.channel !== 'string') throw new Error('not a call')
+        } catch {
+          ws.close(1003, 'bad message')
+          return
+        }
+        callHandler(api, call.channel, call.req).then(
+          (res) => {
+            if (ws.readyState === ws.OPEN) ws.send(encodeMessage({ t: 'reply', id: call.id, ok: true, res }))
+          },
+          (err: unknown) => {
+            if (ws.readyState === ws.OPEN) ws.send(encodeMessage({ t: 'reply', id: call.id, ok: false, error: wireError(err) }))
+          }
+        )
+      })
+    })
+  })
+
+  try {
+    actualPort = await listen(server, port, bindHost)
+  } catch (err) {
+    host.close()
+    throw err
+  }
+
+  let closing: Promise<void> | null = null
+  return {
+    url: `http://127.0.0.1:${actualPort}/`,
+    port: actualPort,
+    api,
+    host,
+    close() {
+      closing ??= new Promise<void>((done) => {
+        for (const ws of sockets) ws.terminate()
+        wss.close()
+        server.close(() => done())
+        server.closeAllConnections()
+        host.close()
+      })
+      return closing
+    }
+  }
+}

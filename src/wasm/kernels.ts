@@ -1,0 +1,567 @@
+// AssemblyScript, compiled to out/wasm/kernels.wasm (scripts/build-wasm.mjs): the inner loops of the fast paths.
+// Every pointer is a byte offset into this module's memory; the host (src/engine/fast/wasm-backend.ts) lays out
+// the buffers. Loops work in whole SIMD blocks, so the host pads every buffer with BLOCK_SLACK bytes after its end.
+// src/engine/fast/ts-backend.ts is the same set of functions in plain TypeScript: keep the two in step.
+
+/** First free byte after the module's static data: the host's arena starts here. */
+export function heapBase(): usize {
+  return __heap_base
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Weighted sums of shifted rows: every convolution path (direct 2-D, the two 1-D passes, low-rank terms) is
+// out[s] = sum over taps t of w[t] * src_t[s], where src_t is a row pointer already moved by the tap's offset.
+
+/**
+ * out[s] (+)= sum_t w[t] * f32 src_t[s] for s in [0, n), in blocks of 16 floats.
+ * `ptrs` holds `taps` u32 row pointers, `weights` `taps` f32 weights.
+ */
+export function wsum(out: usize, ptrs: usize, weights: usize, taps: i32, n: i32, accumulate: i32): void {
+  for (let x: i32 = 0; x < n; x += 16) {
+    const xo = <usize>x << 2
+    const o = out + xo
+    let a0: v128, a1: v128, a2: v128, a3: v128
+    if (accumulate) {
+      a0 = v128.load(o)
+      a1 = v128.load(o, 16)
+      a2 = v128.load(o, 32)
+      a3 = v128.load(o, 48)
+    } else {
+      a0 = f32x4.splat(0)
+      a1 = a0
+      a2 = a0
+      a3 = a0
+    }
+    for (let t: i32 = 0; t < taps; t++) {
+      const to = <usize>t << 2
+      const p = <usize>load<u32>(ptrs + to) + xo
+      const w = v128.load_splat<f32>(weights + to)
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(p), w))
+      a1 = f32x4.add(a1, f32x4.mul(v128.load(p, 16), w))
+      a2 = f32x4.add(a2, f32x4.mul(v128.load(p, 32), w))
+      a3 = f32x4.add(a3, f32x4.mul(v128.load(p, 48), w))
+    }
+    v128.store(o, a0)
+    v128.store(o, a1, 16)
+    v128.store(o, a2, 32)
+    v128.store(o, a3, 48)
+  }
+}
+
+/**
+ * Integer path for 8-bit sources: out[s] = sum_t w[t] * u8 src_t[s] as i16, in blocks of 32 samples.
+ * Exact when sum |w| * 255 fits in i16 (the planner checks), which holds for small integer kernels.
+ */
+export function wsumU8(out: usize, ptrs: usize, weights: usize, taps: i32, n: i32): void {
+  for (let x: i32 = 0; x < n; x += 32) {
+    const o = out + (<usize>x << 1)
+    let a0 = i16x8.splat(0)
+    let a1 = a0
+    let a2 = a0
+    let a3 = a0
+    for (let t: i32 = 0; t < taps; t++) {
+      const p = <usize>load<u32>(ptrs + (<usize>t << 2)) + <usize>x
+      const w = v128.load_splat<i16>(weights + (<usize>t << 1))
+      a0 = i16x8.add(a0, i16x8.mul(v128.load8x8_u(p), w))
+      a1 = i16x8.add(a1, i16x8.mul(v128.load8x8_u(p, 8), w))
+      a2 = i16x8.add(a2, i16x8.mul(v128.load8x8_u(p, 16), w))
+      a3 = i16x8.add(a3, i16x8.mul(v128.load8x8_u(p, 24), w))
+    }
+    v128.store(o, a0)
+    v128.store(o, a1, 16)
+    v128.store(o, a2, 32)
+    v128.store(o, a3, 48)
+  }
+}
+
+/** Tap pointers of one output row: ptrs[t] = slots[(first + row[t]) % ring] + off[t]. */
+export function tapPointers(ptrs: usize, slots: usize, ring: i32, first: i32, rows: usize, offs: usize, taps: i32): void {
+  for (let t: i32 = 0; t < taps; t++) {
+    const to = <usize>t << 2
+    let slot = first + load<i32>(rows + to)
+    slot = slot % ring
+    store<u32>(ptrs + to, load<u32>(slots + (<usize>slot << 2)) + load<u32>(offs + to))
+  }
+}
+
+/** i16 sums to f32 (exact), 8 per block. */
+export function i16ToF32(dst: usize, src: usize, n: i32): void {
+  for (let x: i32 = 0; x < n; x += 8) {
+    const v = v128.load(src + (<usize>x << 1))
+    const d = dst + (<usize>x << 2)
+    v128.store(d, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(v)))
+    v128.store(d, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(v)), 16)
+  }
+}
+
+/**
+ * All-integer finish of 8-bit i16 sums (divisor 1, integer offset, no alpha, no blend): clamp, abs or shift,
+ * then saturate to u8. `mode` 0 clamp, 1 abs, 2 shift. The planner guarantees no i16 overflow.
+ */
+export function finishI16U8(dst: usize, sums: usize, n: i32, offset: i32, mode: i32): void {
+  const off = i16x8.splat(<i16>offset)
+  const mid = i16x8.splat(<i16>(mode == 2 ? 128 : 0))
+  for (let x: i32 = 0; x < n; x += 16) {
+    const s = sums + (<usize>x << 1)
+    let v0 = i16x8.add(v128.load(s), off)
+    let v1 = i16x8.add(v128.load(s, 16), off)
+    if (mode == 1) {
+      v0 = i16x8.abs(v0)
+      v1 = i16x8.abs(v1)
+    }
+    v0 = i16x8.add(v0, mid)
+    v1 = i16x8.add(v1, mid)
+    v128.store(dst + <usize>x, i8x16.narrow_i16x8_u(v0, v1))
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Padding: one padded row built from a staged source row, following the border table's runs.
+
+/**
+ * Builds a padded row: `segs` holds `nSeg` (dstPixel, srcPixel, count) i32 triples in increasing dstPixel order;
+ * srcPixel -1 means zeros. Source `kind` 0 u8, 1 u16, 2 f32; `outU8` 1 copies u8 to u8 (integer path), else
+ * the row is f32. With alpha (`premul` 1), colour is premultiplied by alpha / maxv like the reference.
+ * Runs may write up to 16 samples past their end; later runs (and the row's slack) absorb that.
+ */
+export function padRow(
+  dst: usize,
+  src: usize,
+  kind: i32,
+  outU8: i32,
+  segs: usize,
+  nSeg: i32,
+  channels: i32,
+  premul: i32,
+  maxv: f32
+): void {
+  for (let g: i32 = 0; g < nSeg; g++) {
+    const sp = segs + <usize>(g * 12)
+    const dp = load<i32>(sp)
+    const sx = load<i32>(sp, 4)
+    const count = load<i32>(sp, 8) * channels
+    const d0 = <usize>(dp * channels)
+    if (outU8) {
+      if (sx < 0) memory.fill(dst + d0, 0, <usize>count)
+      else memory.copy(dst + d0, src + <usize>(sx * channels), <usize>count)
+      continue
+    }
+    const d = dst + (d0 << 2)
+    if (sx < 0) {
+      memory.fill(d, 0, <usize>count << 2)
+      continue
+    }
+    const s0 = <usize>(sx * channels)
+    if (kind == 0) {
+      const s = src + s0
+      for (let i: i32 = 0; i < count; i += 16) {
+        const v = v128.load(s + <usize>i)
+        const lo = i16x8.extend_low_i8x16_u(v)
+        const hi = i16x8.extend_high_i8x16_u(v)
+        const o = d + (<usize>i << 2)
+        v128.store(o, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(lo)))
+        v128.store(o, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(lo)), 16)
+        v128.store(o, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(hi)), 32)
+        v128.store(o, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(hi)), 48)
+      }
+    } else if (kind == 1) {
+      const s = src + (s0 << 1)
+      for (let i: i32 = 0; i < count; i += 8) {
+        const v = v128.load(s + (<usize>i << 1))
+        const o = d + (<usize>i << 2)
+        v128.store(o, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(v)))
+        v128.store(o, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(v)), 16)
+      }
+    } else {
+      memory.copy(d, src + (s0 << 2), <usize>count << 2)
+    }
+    if (premul) {
+      const a = channels - 1
+      for (let i: i32 = 0; i < count; i += channels) {
+        const p = d + (<usize>i << 2)
+        const alpha = load<f32>(p + (<usize>a << 2))
+        if (alpha == maxv) continue
+        for (let c: i32 = 0; c < a; c++) {
+          const q = p + (<usize>c << 2)
+          store<f32>(q, (load<f32>(q) * alpha) / maxv)
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Finishing: window sums to output samples, following src/engine/convolve.ts step by step.
+
+let rangeLow: f32 = Infinity
+let rangeHigh: f32 = -Infinity
+
+/** Starts a new min..max measurement for `stretch`. */
+export function resetRange(): void {
+  rangeLow = Infinity
+  rangeHigh = -Infinity
+}
+
+/** Smallest colour value seen since {@link resetRange}. */
+export function getRangeLow(): f32 {
+  return rangeLow
+}
+
+/** Largest colour value seen since {@link resetRange}. */
+export function getRangeHigh(): f32 {
+  return rangeHigh
+}
+
+/**
+ * Alpha images, in place over the sums of `npix` pixels: alpha becomes the output alpha (the convolved window
+ * clamped and snapped to opaque, or the input alpha under the kernel centre read at alphaPtr + i * alphaStride),
+ * colour becomes sum / divisor un-premultiplied by it, plus the offset: the values the signed mapping starts from.
+ */
+export function alphaValues(
+  sums: usize,
+  npix: i32,
+  channels: i32,
+  divisor: f32,
+  offset: f32,
+  maxv: f32,
+  alphaPtr: usize,
+  alphaStride: i32,
+  alphaConvolved: i32
+): void {
+  const a = channels - 1
+  const snap = maxv * 2e-6
+  for (let i: i32 = 0; i < npix; i++) {
+    const p = sums + (<usize>(i * channels) << 2)
+    let alpha: f32
+    if (alphaConvolved) {
+      alpha = load<f32>(p + (<usize>a << 2)) / divisor
+      if (Mathf.abs(alpha - maxv) <= snap) alpha = maxv
+      alpha = alpha < 0 ? 0 : alpha > maxv ? maxv : alpha
+    } else {
+      alpha = load<f32>(alphaPtr + <usize>(i * alphaStride))
+    }
+    store<f32>(p + (<usize>a << 2), alpha)
+    for (let c: i32 = 0; c < a; c++) {
+      const q = p + (<usize>c << 2)
+      let v = load<f32>(q) / divisor
+      v = alpha == maxv ? v : alpha > 0 ? (v * maxv) / alpha : 0
+      store<f32>(q, v + offset)
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function roundToInt(x: v128): v128 {
+  // Math.round on 0 <= x < 2^22: adding 2^23 rounds to an integer (ties to even) whose low mantissa bits are
+  // that integer; exact halves then get pushed up, as Math.round does.
+  const magic = f32x4.splat(8388608)
+  const big = f32x4.add(x, magic)
+  const r = f32x4.sub(big, magic)
+  const tie = f32x4.eq(f32x4.sub(x, r), f32x4.splat(0.5))
+  return i32x4.sub(i32x4.sub(big, magic), tie)
+}
+
+/**
+ * The rest of a filter, 16 samples per block: v = sums / divisor + offset (pass 1 and 0 when the values are
+ * ready, as after alphaValues), the signed mapping on colour lanes (`mode` 0 clamp, 1 abs, 2 shift by p1,
+ * 3 stretch p1..p2 to 0..maxv), clamp, blend over `base` with `opacity` (base 0: no blend), then store:
+ * `dkind` 0 f32, 1 u8, 2 u16 (scaled by `scale`, rounded half up like Math.round). `mode` 4 instead stores the
+ * unmapped values as f32 and widens the range for `stretch`. `channels` 2 or 4 marks the alpha lanes, which are
+ * never mapped (rows start on a pixel, so lanes line up with channels).
+ */
+export function finish(
+  dst: usize,
+  dkind: i32,
+  sums: usize,
+  n: i32,
+  channels: i32,
+  divisor: f32,
+  offset: f32,
+  mode: i32,
+  p1: f32,
+  p2: f32,
+  maxv: f32,
+  scale: f32,
+  base: usize,
+  opacity: f32
+): void {
+  const vdiv = f32x4.splat(divisor)
+  const voff = f32x4.splat(offset)
+  const vzero = f32x4.splat(0)
+  const vmax = f32x4.splat(maxv)
+  const vp1 = f32x4.splat(p1)
+  const stretchOk = p2 > p1
+  const vrange = f32x4.splat(stretchOk ? p2 - p1 : 1)
+  const vscale = f32x4.splat(scale)
+  const vop = f32x4.splat(opacity)
+  const vinv = f32x4.splat(1 - opacity)
+  const plainDivide = divisor != 1
+  let alphaMask = i32x4.splat(0)
+  if (channels == 4) alphaMask = i32x4(0, 0, 0, -1)
+  else if (channels == 2) alphaMask = i32x4(0, -1, 0, -1)
+  const inf = f32x4.splat(Infinity)
+  const ninf = f32x4.splat(-Infinity)
+  let low = inf
+  let high = ninf
+  for (let x: i32 = 0; x < n; x += 4) {
+    const xo = (<usize>x) << 2
+    let v = v128.load(sums + xo)
+    if (plainDivide) v = f32x4.div(v, vdiv)
+    v = f32x4.add(v, voff)
+    if (mode == 4) {
+      v128.store(dst + xo, v)
+      let skip = alphaMask
+      const left = n - x
+      if (left < 4) skip = v128.or(skip, i32x4.gt_s(i32x4(0, 1, 2, 3), i32x4.splat(left - 1)))
+      low = f32x4.pmin(low, v128.bitselect(inf, v, skip))
+      high = f32x4.pmax(high, v128.bitselect(ninf, v, skip))
+      continue
+    }
+    let m = v
+    if (mode == 1) m = f32x4.abs(v)
+    else if (mode == 2) m = f32x4.add(v, vp1)
+    else if (mode == 3 && stretchOk) m = f32x4.div(f32x4.mul(f32x4.sub(v, vp1), vmax), vrange)
+    v = v128.bitselect(v, m, alphaMask)
+    v = f32x4.pmin(f32x4.pmax(v, vzero), vmax)
+    if (base) {
+      v = f32x4.add(f32x4.mul(v128.load(base + xo), vinv), f32x4.mul(v, vop))
+      v = f32x4.pmin(f32x4.pmax(v, vzero), vmax)
+    }
+    if (dkind == 0) {
+      v128.store(dst + xo, v)
+      continue
+    }
+    const r = roundToInt(f32x4.mul(v, vscale))
+    const h = i16x8.narrow_i32x4_u(r, r)
+    if (dkind == 2) v128.store64_lane(dst + ((<usize>x) << 1), h, 0)
+    else v128.store32_lane(dst + <usize>x, i8x16.narrow_i16x8_u(h, h), 0)
+  }
+  if (mode == 4) {
+    const l = Mathf.min(Mathf.min(f32x4.extract_lane(low, 0), f32x4.extract_lane(low, 1)), Mathf.min(f32x4.extract_lane(low, 2), f32x4.extract_lane(low, 3)))
+    const h = Mathf.max(Mathf.max(f32x4.extract_lane(high, 0), f32x4.extract_lane(high, 1)), Mathf.max(f32x4.extract_lane(high, 2), f32x4.extract_lane(high, 3)))
+    if (l < rangeLow) rangeLow = l
+    if (h > rangeHigh) rangeHigh = h
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// FFT convolution of square N x N tiles (N a power of two), split complex: `re` and `im` are separate N x N f32
+// arrays. Two real channel tiles ride in one complex tile (one as re, one as im): the kernel is real, so the
+// products keep them apart. Column transforms run 4 columns per SIMD lane group; a transpose turns rows into
+// columns, so every butterfly is a contiguous vector loop.
+
+/** Swaps rows i and bitreverse(i) of an N x N array. */
+function bitReverseRows(a: usize, logN: i32): void {
+  const n = 1 << logN
+  const rowBytes = <usize>n << 2
+  for (let i: i32 = 0; i < n; i++) {
+    let r: i32 = 0
+    for (let b: i32 = 0; b < logN; b++) r |= ((i >> b) & 1) << (logN - 1 - b)
+    if (r <= i) continue
+    const p = a + <usize>i * rowBytes
+    const q = a + <usize>r * rowBytes
+    for (let x: usize = 0; x < rowBytes; x += 16) {
+      const t = v128.load(p + x)
+      v128.store(p + x, v128.load(q + x))
+      v128.store(q + x, t)
+    }
+  }
+}
+
+/**
+ * In-place radix-2 FFT along the row index of every column of an N x N split-complex array.
+ * `tw` holds N/2 (cos, -sin) pairs of exp(-2 pi i k / N); `inverse` conjugates them (no 1/N scaling).
+ */
+function fftColumns(re: usize, im: usize, logN: i32, tw: usize, inverse: i32): void {
+  const n = 1 << logN
+  const rowBytes = <usize>n << 2
+  bitReverseRows(re, logN)
+  bitReverseRows(im, logN)
+  // Size-2 butterflies need no twiddle.
+  for (let b: i32 = 0; b < n; b += 2) {
+    const pa = <usize>b * rowBytes
+    const pb = pa + rowBytes
+    for (let x: usize = 0; x < rowBytes; x += 16) {
+      const ar = v128.load(re + pa + x)
+      const ai = v128.load(im + pa + x)
+      const br = v128.load(re + pb + x)
+      const bi = v128.load(im + pb + x)
+      v128.store(re + pa + x, f32x4.add(ar, br))
+      v128.store(im + pa + x, f32x4.add(ai, bi))
+      v128.store(re + pb + x, f32x4.sub(ar, br))
+      v128.store(im + pb + x, f32x4.sub(ai, bi))
+    }
+  }
+  const sign: f32 = inverse ? -1 : 1
+  for (let s: i32 = 2; s <= logN; s++) {
+    const m = 1 << s
+    const half = m >> 1
+    const stride = n >> s
+    for (let k: i32 = 0; k < half; k++) {
+      const t = tw + (<usize>(k * stride) << 3)
+      const c = f32x4.splat(load<f32>(t))
+      const sn = f32x4.splat(load<f32>(t, 4) * sign)
+      for (let b: i32 = 0; b < n; b += m) {
+        const pa = <usize>(b + k) * rowBytes
+        const pb = pa + <usize>half * rowBytes
+        for (let x: usize = 0; x < rowBytes; x += 16) {
+          const br = v128.load(re + pb + x)
+          const bi = v128.load(im + pb + x)
+          const tr = f32x4.sub(f32x4.mul(br, c), f32x4.mul(bi, sn))
+          const ti = f32x4.add(f32x4.mul(br, sn), f32x4.mul(bi, c))
+          const ar = v128.load(re + pa + x)
+          const ai = v128.load(im + pa + x)
+          v128.store(re + pa + x, f32x4.add(ar, tr))
+          v128.store(im + pa + x, f32x4.add(ai, ti))
+          v128.store(re + pb + x, f32x4.sub(ar, tr))
+          v128.store(im + pb + x, f32x4.sub(ai, ti))
+        }
+      }
+    }
+  }
+}
+
+/** dst = transpose(src), N x N f32, in 4 x 4 blocks. */
+function transpose(dst: usize, src: usize, n: i32): void {
+  const rowBytes = <usize>n << 2
+  for (let i: i32 = 0; i < n; i += 4) {
+    for (let j: i32 = 0; j < n; j += 4) {
+      const s = src + <usize>i * rowBytes + (<usize>j << 2)
+      const r0 = v128.load(s)
+      const r1 = v128.load(s + rowBytes)
+      const r2 = v128.load(s + 2 * rowBytes)
+      const r3 = v128.load(s + 3 * rowBytes)
+      const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5)
+      const t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7)
+      const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5)
+      const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7)
+      const d = dst + <usize>j * rowBytes + (<usize>i << 2)
+      v128.store(d, i32x4.shuffle(t0, t2, 0, 1, 4, 5))
+      v128.store(d + rowBytes, i32x4.shuffle(t0, t2, 2, 3, 6, 7))
+      v128.store(d + 2 * rowBytes, i32x4.shuffle(t1, t3, 0, 1, 4, 5))
+      v128.store(d + 3 * rowBytes, i32x4.shuffle(t1, t3, 2, 3, 6, 7))
+    }
+  }
+}
+
+/**
+ * Forward 2-D FFT of (re, im) into (tre, tim), which then hold the spectrum transposed (row = column frequency).
+ * `re`/`im` are clobbered.
+ */
+export function fft2d(re: usize, im: usize, tre: usize, tim: usize, logN: i32, tw: usize): void {
+  const n = 1 << logN
+  fftColumns(re, im, logN, tw, 0)
+  transpose(tre, re, n)
+  transpose(tim, im, n)
+  fftColumns(tre, tim, logN, tw, 0)
+}
+
+/**
+ * One tile through the kernel: forward 2-D FFT of (re, im), product with the kernel spectrum (kre, kim) in the
+ * transposed layout fft2d leaves (scaled by 1 / N^2 beforehand), inverse 2-D FFT back into (re, im).
+ * (tre, tim) is scratch of the same size.
+ */
+export function convolveTile(re: usize, im: usize, tre: usize, tim: usize, kre: usize, kim: usize, logN: i32, tw: usize): void {
+  const n = 1 << logN
+  fft2d(re, im, tre, tim, logN, tw)
+  const bytes = (<usize>n * <usize>n) << 2
+  for (let x: usize = 0; x < bytes; x += 16) {
+    const ar = v128.load(tre + x)
+    const ai = v128.load(tim + x)
+    const br = v128.load(kre + x)
+    const bi = v128.load(kim + x)
+    v128.store(tre + x, f32x4.sub(f32x4.mul(ar, br), f32x4.mul(ai, bi)))
+    v128.store(tim + x, f32x4.add(f32x4.mul(ar, bi), f32x4.mul(ai, br)))
+  }
+  fftColumns(tre, tim, logN, tw, 1)
+  transpose(re, tre, n)
+  transpose(im, tim, n)
+  fftColumns(re, im, logN, tw, 1)
+}
+
+/**
+ * Tile input: dst[y][x] = row_y[x0 + x * channels] for y < rows (row pointers in `ptrs`, f32 interleaved),
+ * zeros for y >= rows. Reads N samples per row: the host pads strip rows wide enough.
+ */
+export function gatherTile(dst: usize, ptrs: usize, rows: i32, x0: i32, channels: i32, n: i32): void {
+  const rowBytes = <usize>n << 2
+  for (let y: i32 = 0; y < n; y++) {
+    const d = dst + <usize>y * rowBytes
+    if (y >= rows) {
+      memory.fill(d, 0, rowBytes)
+      continue
+    }
+    const s = <usize>load<u32>(ptrs + (<usize>y << 2)) + (<usize>x0 << 2)
+    if (channels == 1) {
+      memory.copy(d, s, rowBytes)
+      continue
+    }
+    const step = <usize>channels << 2
+    for (let x: i32 = 0; x < n; x++) store<f32>(d + (<usize>x << 2), load<f32>(s + <usize>x * step))
+  }
+}
+
+/**
+ * Tile output: sums[y][(x0 + x) * channels + ch] = src[y][x] for y < rows, x < cols; `sums` rows are
+ * `rowBytes` apart.
+ */
+export function scatterTile(sums: usize, rowBytes: i32, src: usize, n: i32, rows: i32, cols: i32, x0: i32, ch: i32, channels: i32): void {
+  const srcRow = <usize>n << 2
+  const step = <usize>channels << 2
+  for (let y: i32 = 0; y < rows; y++) {
+    const s = src + <usize>y * srcRow
+    const d = sums + <usize>y * <usize>rowBytes + (<usize>(x0 * channels + ch) << 2)
+    if (channels == 1) {
+      memory.copy(d, s, <usize>cols << 2)
+      continue
+    }
+    for (let x: i32 = 0; x < cols; x++) store<f32>(d + <usize>x * step, load<f32>(s + (<usize>x << 2)))
+  }
+}
+
+/**
+ * The common case of {@link finish}, 16 samples per block: no alpha, no blend, u8 out, v = sums / divisor +
+ * offset then clamp (mode 0), abs (1) or shift by p1 (2).
+ */
+export function finishU8(dst: usize, sums: usize, n: i32, divisor: f32, offset: f32, mode: i32, p1: f32): void {
+  const vdiv = f32x4.splat(divisor)
+  const voff = f32x4.splat(mode == 2 ? offset : offset)
+  const vp1 = f32x4.splat(p1)
+  const vzero = f32x4.splat(0)
+  const vmax = f32x4.splat(255)
+  const plainDivide = divisor != 1
+  for (let x: i32 = 0; x < n; x += 16) {
+    const s = sums + (<usize>x << 2)
+    let v0 = v128.load(s)
+    let v1 = v128.load(s, 16)
+    let v2 = v128.load(s, 32)
+    let v3 = v128.load(s, 48)
+    if (plainDivide) {
+      v0 = f32x4.div(v0, vdiv)
+      v1 = f32x4.div(v1, vdiv)
+      v2 = f32x4.div(v2, vdiv)
+      v3 = f32x4.div(v3, vdiv)
+    }
+    v0 = f32x4.add(v0, voff)
+    v1 = f32x4.add(v1, voff)
+    v2 = f32x4.add(v2, voff)
+    v3 = f32x4.add(v3, voff)
+    if (mode == 1) {
+      v0 = f32x4.abs(v0)
+      v1 = f32x4.abs(v1)
+      v2 = f32x4.abs(v2)
+      v3 = f32x4.abs(v3)
+    } else if (mode == 2) {
+      v0 = f32x4.add(v0, vp1)
+      v1 = f32x4.add(v1, vp1)
+      v2 = f32x4.add(v2, vp1)
+      v3 = f32x4.add(v3, vp1)
+    }
+    const r0 = roundToInt(f32x4.pmin(f32x4.pmax(v0, vzero), vmax))
+    const r1 = roundToInt(f32x4.pmin(f32x4.pmax(v1, vzero), vmax))
+    const r2 = roundToInt(f32x4.pmin(f32x4.pmax(v2, vzero), vmax))
+    const r3 = roundToInt(f32x4.pmin(f32x4.pmax(v3, vzero), vmax))
+    v128.store(dst + <usize>x, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(r0, r1), i16x8.narrow_i32x4_s(r2, r3)))
+  }
+}

@@ -1,0 +1,231 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest'
+import { EngineError } from '../../../src/engine/errors'
+import { kernelRows, kernelSum, validateKernel } from '../../../src/engine/kernel'
+import { findPreset, parsePresetSpec, PRESETS, presetDefaults, presetKernel } from '../../../src/engine/presets'
+
+const fails = (fn: () => unknown, message: string): void => {
+  expect(fn).toThrow(new EngineError(message))
+}
+
+describe('presets', () => {
+  it('each has a name, title, one-line description, typed params with defaults, and a valid default kernel', () => {
+    const names = PRESETS.map((p) => p.name)
+    expect(new Set(names).size).toBe(names.length)
+    for (const name of [
+      'identity',
+      'box-blur',
+      'gaussian-blur',
+      'sharpen',
+      'edge-detect',
+      'sobel',
+      'prewitt',
+      'emboss',
+      'unsharp-mask',
+      'motion-blur',
+      'laplacian',
+      'outline'
+    ]) {
+      expect(names).toContain(name)
+    }
+    for (const preset of PRESETS) {
+      expect(preset.title).not.toBe('')
+      expect(preset.description).not.toMatch(/\n/)
+      for (const param of preset.params) {
+        expect(['int', 'number', 'enum']).toContain(param.type)
+        expect(param.description).not.toBe('')
+        if (param.type === 'enum') expect(param.options).toContain(param.default)
+        else expect(param.default as number).toBeGreaterThanOrEqual(param.min as number)
+      }
+      const kernel = presetKernel(preset.name)
+      expect(validateKernel(kernel)).toBe(kernel)
+      expect(kernel.width % 2).toBe(1)
+      expect(kernel.height % 2).toBe(1)
+    }
+  })
+
+  it('identity is 1 in the centre', () => {
+    expect(kernelRows(presetKernel('identity'))).toEqual([
+      [0, 0, 0],
+      [0, 1, 0],
+      [0, 0, 0]
+    ])
+  })
+
+  it("box-blur defaults to the seeds' 3x3 of 1/9 and scales with size", () => {
+    const k = presetKernel('box-blur')
+    expect([k.width, k.height, k.divisor]).toEqual([3, 3, 9])
+    expect(k.weights).toEqual(new Array(9).fill(1))
+    const big = presetKernel('box-blur', { size: 7 })
+    expect([big.width, big.divisor, kernelSum(big)]).toEqual([7, 49, 49])
+  })
+
+  it('gaussian-blur weights sum to 1 for any size and sigma, peak in the centre, symmetric', () => {
+    for (const [size, sigma] of [
+      [1, 1],
+      [5, 1],
+      [11, 3],
+      [63, 10]
+    ]) {
+      const k = presetKernel('gaussian-blur', { size, sigma })
+      expect(k.width).toBe(size)
+      expect(kernelSum(k)).toBeCloseTo(1, 12)
+      const centre = (size * size - 1) / 2
+      expect(Math.max(...k.weights)).toBe(k.weights[centre])
+      expect(k.weights).toEqual(k.weights.slice().reverse())
+    }
+  })
+
+  it("sharpen defaults to the seeds' [0 -1 0; -1 5 -1; 0 -1 0] and follows amount", () => {
+    expect(kernelRows(presetKernel('sharpen'))).toEqual([
+      [0, -1, 0],
+      [-1, 5, -1],
+      [0, -1, 0]
+    ])
+    expect(kernelRows(presetKernel('sharpen', { amount: 0.5 }))).toEqual([
+      [0, -0.5, 0],
+      [-0.5, 3, -0.5],
+      [0, -0.5, 0]
+    ])
+  })
+
+  it('edge-detect and outline are 8 in the centre, -1 around, clamped by default', () => {
+    const expected = [
+      [-1, -1, -1],
+      [-1, 8, -1],
+      [-1, -1, -1]
+    ]
+    expect(kernelRows(presetKernel('edge-detect'))).toEqual(expected)
+    expect(kernelRows(presetKernel('outline'))).toEqual(expected)
+    expect(findPreset('edge-detect')?.signed ?? 'clamp').toBe('clamp')
+  })
+
+  it('sobel puts the positive weights on the named side', () => {
+    expect(kernelRows(presetKernel('sobel'))).toEqual([
+      [-1, 0, 1],
+      [-2, 0, 2],
+      [-1, 0, 1]
+    ])
+    expect(kernelRows(presetKernel('sobel', { direction: 'left' }))).toEqual([
+      [1, 0, -1],
+      [2, 0, -2],
+      [1, 0, -1]
+    ])
+    expect(kernelRows(presetKernel('sobel', { direction: 'bottom' }))).toEqual([
+      [-1, -2, -1],
+      [0, 0, 0],
+      [1, 2, 1]
+    ])
+    expect(kernelRows(presetKernel('sobel', { direction: 'top' }))).toEqual([
+      [1, 2, 1],
+      [0, 0, 0],
+      [-1, -2, -1]
+    ])
+    expect(kernelRows(presetKernel('prewitt', { direction: 'right' }))).toEqual([
+      [-1, 0, 1],
+      [-1, 0, 1],
+      [-1, 0, 1]
+    ])
+  })
+
+  it('emboss defaults to top-left and rotates through 8 compass directions', () => {
+    expect(kernelRows(presetKernel('emboss'))).toEqual([
+      [-2, -1, 0],
+      [-1, 1, 1],
+      [0, 1, 2]
+    ])
+    expect(kernelRows(presetKernel('emboss', { direction: 'bottom-right' }))).toEqual([
+      [2, 1, 0],
+      [1, 1, -1],
+      [0, -1, -2]
+    ])
+    expect(kernelRows(presetKernel('emboss', { direction: 'top' }))).toEqual([
+      [-1, -2, -1],
+      [0, 1, 0],
+      [1, 2, 1]
+    ])
+    const options = findPreset('emboss')?.params[0].options ?? []
+    expect(options).toHaveLength(8)
+    for (const direction of options) expect(kernelSum(presetKernel('emboss', { direction }))).toBe(1)
+  })
+
+  it('unsharp-mask is (1 + amount) x identity - amount x gaussian', () => {
+    const size = 5
+    const sigma = 1.2
+    const amount = 0.7
+    const k = presetKernel('unsharp-mask', { size, sigma, amount })
+    const g = presetKernel('gaussian-blur', { size, sigma })
+    k.weights.forEach((w, i) => {
+      const identity = i === (size * size - 1) / 2 ? 1 : 0
+      expect(w).toBeCloseTo((1 + amount) * identity - amount * g.weights[i], 12)
+    })
+    expect(kernelSum(k)).toBeCloseTo(1, 12)
+  })
+
+  it('motion-blur is a normalised line at the given angle', () => {
+    const flat = presetKernel('motion-blur', { length: 5, angle: 0 })
+    expect(kernelRows(flat)[2]).toEqual([0.2, 0.2, 0.2, 0.2, 0.2])
+    expect(kernelSum(flat)).toBeCloseTo(1, 12)
+    const upright = presetKernel('motion-blur', { length: 5, angle: 90 })
+    expect(kernelRows(upright).map((row) => row[2])).toEqual([0.2, 0.2, 0.2, 0.2, 0.2])
+    const diagonal = kernelRows(presetKernel('motion-blur', { length: 9, angle: 45 }))
+    expect(kernelSum(presetKernel('motion-blur', { length: 9, angle: 45 }))).toBeCloseTo(1, 12)
+    // Rising to the right: the top-right half of the anti-diagonal is on the line, the other diagonal is not.
+    expect(diagonal[3][5]).toBeGreaterThan(0)
+    expect(diagonal[3][3]).toBe(0)
+  })
+
+  it('laplacian has a 4- and an 8-neighbour variant', () => {
+    expect(kernelRows(presetKernel('laplacian'))).toEqual([
+      [0, 1, 0],
+      [1, -4, 1],
+      [0, 1, 0]
+    ])
+    expect(kernelRows(presetKernel('laplacian', { variant: 8 }))).toEqual([
+      [1, 1, 1],
+      [1, -8, 1],
+      [1, 1, 1]
+    ])
+  })
+
+  it('high-pass sums to 0 and is shown shifted to mid-grey', () => {
+    expect(kernelSum(presetKernel('high-pass'))).toBeCloseTo(0, 12)
+    expect(findPreset('high-pass')?.signed).toBe('shift')
+  })
+
+  it('presetDefaults lists every parameter', () => {
+    expect(presetDefaults(findPreset('gaussian-blur') ?? PRESETS[0])).toEqual({ size: 5, sigma: 1 })
+  })
+})
+
+describe('preset specs', () => {
+  it('read `name` and `name:key=value,key=value`, filling defaults', () => {
+    const plain = parsePresetSpec('gaussian-blur')
+    expect(plain.preset.name).toBe('gaussian-blur')
+    expect(plain.params).toEqual({ size: 5, sigma: 1 })
+    expect(parsePresetSpec('gaussian-blur:size=7,sigma=2.5').params).toEqual({ size: 7, sigma: 2.5 })
+    expect(parsePresetSpec(' sobel : direction = top ').params).toEqual({ direction: 'top' })
+    expect(parsePresetSpec('sharpen:amount=.5').params).toEqual({ amount: 0.5 })
+  })
+
+  it('reject bad specs and parameters with a message naming them', () => {
+    fails(
+      () => parsePresetSpec('blurr'),
+      `unknown preset "blurr": expected one of ${PRESETS.map((p) => p.name).join(', ')}`
+    )
+    fails(() => parsePresetSpec(''), 'preset spec is empty')
+    fails(() => parsePresetSpec('gaussian-blur:size'), 'preset spec "gaussian-blur:size": expected key=value, got "size"')
+    fails(() => parsePresetSpec('gaussian-blur:size=3,size=5'), 'preset spec "gaussian-blur:size=3,size=5": parameter "size" is given twice')
+    fails(() => parsePresetSpec('gaussian-blur:radius=3'), 'preset "gaussian-blur" has no parameter "radius": expected size, sigma')
+    fails(() => parsePresetSpec('identity:size=3'), 'preset "identity" has no parameter "size": it takes none')
+    fails(() => parsePresetSpec('gaussian-blur:size=abc'), 'preset "gaussian-blur": size "abc" is not a number')
+    fails(() => parsePresetSpec('gaussian-blur:size=NaN'), 'preset "gaussian-blur": size "NaN" is not a number')
+    fails(() => parsePresetSpec('gaussian-blur:size=4'), 'preset "gaussian-blur": size 4 is even: it must be odd')
+    fails(() => parsePresetSpec('gaussian-blur:size=2.5'), 'preset "gaussian-blur": size 2.5 is not a whole number')
+    fails(() => parsePresetSpec('gaussian-blur:size=65'), 'preset "gaussian-blur": size 65 is out of range: expected 1 to 63')
+    fails(() => parsePresetSpec('gaussian-blur:sigma=0'), 'preset "gaussian-blur": sigma 0 is out of range: expected 0.1 to 64')
+    fails(() => parsePresetSpec('sobel:direction=up'), 'preset "sobel": direction "up" is not one of right, left, top, bottom')
+    fails(() => presetKernel('box-blur', { size: Infinity }), 'preset "box-blur": size Infinity is not a finite number')
+    fails(() => presetKernel('nope'), `unknown preset "nope": expected one of ${PRESETS.map((p) => p.name).join(', ')}`)
+  })
+})

@@ -1,0 +1,115 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest'
+import { EngineError } from '../../../src/engine/errors'
+import { parseFilter, parseRecipe, RECIPE_FORMAT, serializeRecipe } from '../../../src/engine/recipe'
+import { PRESETS } from '../../../src/engine/presets'
+import type { FilterSpec } from '../../../src/engine/types'
+
+const ISSUE_EXAMPLE = `{"format": "kernel-studio/stack", "version": 1, "filters": [{"preset": "gaussian-blur", "params": {"size": 5,
+  "sigma": 1.0}}, {"kernel": [[0,-1,0],[-1,5,-1],[0,-1,0]], "border": "extend"}, {"preset": "edge-detect",
+  "enabled": false}, {"kernel": "1/9 1/9 1/9; 1/9 1/9 1/9; 1/9 1/9 1/9", "opacity": 0.5}]}`
+
+const recipeWith = (...filters: unknown[]): string => JSON.stringify({ format: RECIPE_FORMAT, version: 1, filters })
+
+const fails = (text: string, message: string): void => {
+  expect(() => parseRecipe(text, 'recipe.json')).toThrow(new EngineError(message))
+}
+
+describe('parseRecipe', () => {
+  it('reads the example recipe of the issue', () => {
+    const recipe = parseRecipe(ISSUE_EXAMPLE, 'recipe.json')
+    expect(recipe.format).toBe('kernel-studio/stack')
+    expect(recipe.version).toBe(1)
+    expect(recipe.filters).toEqual([
+      { preset: 'gaussian-blur', params: { size: 5, sigma: 1 } },
+      { kernel: [[0, -1, 0], [-1, 5, -1], [0, -1, 0]], border: 'extend' },
+      { preset: 'edge-detect', enabled: false },
+      { kernel: '1/9 1/9 1/9; 1/9 1/9 1/9; 1/9 1/9 1/9', opacity: 0.5 }
+    ])
+  })
+
+  it('accepts every filter option', () => {
+    const filter = {
+      name: 'edges',
+      preset: 'sobel',
+      params: { direction: 'top' },
+      border: 'zero',
+      mode: 'full',
+      flip: true,
+      divisor: 2,
+      offset: -3,
+      signed: 'stretch',
+      keepAlpha: true,
+      enabled: true,
+      opacity: 0.75
+    }
+    expect(parseRecipe(recipeWith(filter), 'r.json').filters).toEqual([filter])
+  })
+
+  it('names the file, the JSON path and the problem', () => {
+    fails('{"format": ', 'recipe.json: not valid JSON (' + jsonError('{"format": ') + ')')
+    fails('[]', 'recipe.json: expected object, got an array')
+    fails(JSON.stringify({ format: 'other', version: 1, filters: [] }), 'recipe.json: format: expected "kernel-studio/stack", got "other"')
+    fails(JSON.stringify({ format: RECIPE_FORMAT, version: 2, filters: [] }), 'recipe.json: version: expected 1, got 2')
+    fails(JSON.stringify({ format: RECIPE_FORMAT, version: 1 }), 'recipe.json: filters: is missing')
+    fails(JSON.stringify({ format: RECIPE_FORMAT, version: 1, filters: [], extra: 1 }), 'recipe.json: unknown key "extra"')
+    fails(recipeWith({ preset: 'identity' }, { kernel: [[1, 2, 3], [4, 5], [6, 7, 8]] }), 'recipe.json: filters[1].kernel: row 2 has 2 values, expected 3')
+    fails(recipeWith({ kernel: '1 2; 3 4; 5 6' }), 'recipe.json: filters[0].kernel: width 2 is even: kernels need odd height and width')
+    fails(recipeWith({ kernel: '1 abc 1' }), 'recipe.json: filters[0].kernel: row 1, value 2: "abc" is not a number')
+    fails(recipeWith({ kernel: [[1, '2', 1]] }), 'recipe.json: filters[0].kernel: row 1, value 2: "2" is not a number')
+    fails(recipeWith({ kernel: [[1, null, 1]] }), 'recipe.json: filters[0].kernel: row 1, value 2: null is not a number')
+    fails(recipeWith({ kernel: [] }), 'recipe.json: filters[0].kernel: is empty')
+    fails(recipeWith({ kernel: 5 }), 'recipe.json: filters[0].kernel: expected rows of numbers ([[0,1,0],...]) or kernel text ("0 1 0; ...")')
+    fails(recipeWith({ kernel: '1', colour: 'red' }), 'recipe.json: filters[0]: unknown key "colour"')
+    fails(recipeWith({}), 'recipe.json: filters[0]: needs "preset" or "kernel"')
+    fails(recipeWith({ preset: 'identity', kernel: '1' }), 'recipe.json: filters[0]: give either "preset" or "kernel", not both')
+    fails(recipeWith({ kernel: '1', params: {} }), 'recipe.json: filters[0].params: only goes with "preset"')
+    fails(recipeWith({ preset: 'blurr' }), `recipe.json: filters[0].preset: unknown preset "blurr": expected one of ${PRESETS.map((p) => p.name).join(', ')}`)
+    fails(recipeWith({ preset: 'gaussian-blur', params: { size: 4 } }), 'recipe.json: filters[0].params: preset "gaussian-blur": size 4 is even: it must be odd')
+    fails(recipeWith({ preset: 'gaussian-blur', params: { size: true } }), 'recipe.json: filters[0].params.size: expected a number or a string, got true')
+    fails(recipeWith({ kernel: '1', border: 'mirror' }), 'recipe.json: filters[0].border: expected one of "extend", "reflect", "wrap", "zero", got "mirror"')
+    fails(recipeWith({ kernel: '1', opacity: 1.5 }), 'recipe.json: filters[0].opacity: must be at most 1')
+    fails(recipeWith({ kernel: '1', opacity: -0.1 }), 'recipe.json: filters[0].opacity: must be at least 0')
+    fails(recipeWith({ kernel: '1', divisor: 0 }), 'recipe.json: filters[0].divisor: must not be 0')
+    fails(recipeWith({ kernel: '1', flip: 'yes' }), 'recipe.json: filters[0].flip: expected boolean, got "yes"')
+    fails(recipeWith({ kernel: '1', offset: '3' }), 'recipe.json: filters[0].offset: expected number, got "3"')
+  })
+})
+
+function jsonError(text: string): string {
+  try {
+    JSON.parse(text)
+  } catch (error) {
+    return (error as Error).message
+  }
+  return ''
+}
+
+describe('serializeRecipe', () => {
+  it('round-trips through parseRecipe', () => {
+    const filters: readonly FilterSpec[] = parseRecipe(ISSUE_EXAMPLE, 'recipe.json').filters
+    const text = serializeRecipe(filters)
+    expect(parseRecipe(text, 'again.json').filters).toEqual(filters)
+    const more: FilterSpec[] = [
+      { name: 'x', kernel: [[1e-7, -2.5, 3]], divisor: 3, offset: -1, signed: 'shift', flip: true, mode: 'valid' },
+      { preset: 'motion-blur', params: { length: 11, angle: 33.5 }, keepAlpha: true, border: 'wrap' }
+    ]
+    expect(parseRecipe(serializeRecipe(more), 'more.json').filters).toEqual(more)
+  })
+
+  it('writes one kernel row per line', () => {
+    const text = serializeRecipe([{ kernel: [[0, -1, 0], [-1, 5, -1], [0, -1, 0]] }])
+    expect(text).toContain('[0, -1, 0],\n')
+    expect(text).toContain('"format": "kernel-studio/stack"')
+    expect(text.endsWith('\n')).toBe(true)
+  })
+})
+
+describe('parseFilter', () => {
+  it('validates one filter with the same messages', () => {
+    expect(parseFilter({ preset: 'sharpen' }, 'request')).toEqual({ preset: 'sharpen' })
+    expect(() => parseFilter({ kernel: '1 2' }, 'request')).toThrow(
+      new EngineError('request: kernel: width 2 is even: kernels need odd height and width')
+    )
+  })
+})

@@ -1,0 +1,95 @@
+// @vitest-environment node
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { IoError } from '../../../src/io/io-error'
+import { checkOutputPath, writeFileAtomic } from '../../../src/io/write-file-atomic'
+
+let dir: string
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ks-atomic-'))
+})
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text)
+
+describe('writeFileAtomic', () => {
+  it('writes the bytes and leaves only the target in the folder', async () => {
+    const target = join(dir, 'out.png')
+    await writeFileAtomic(target, bytes('hello'))
+    expect(await readFile(target, 'utf8')).toBe('hello')
+    expect(await readdir(dir)).toEqual(['out.png'])
+  })
+
+  it('refuses to overwrite an existing file without force, leaving it untouched', async () => {
+    const target = join(dir, 'out.png')
+    await writeFile(target, 'original')
+    await expect(writeFileAtomic(target, bytes('new'))).rejects.toThrow(`${target} already exists (use --force to overwrite)`)
+    expect(await readFile(target, 'utf8')).toBe('original')
+    expect(await readdir(dir)).toEqual(['out.png'])
+  })
+
+  it('overwrites with force', async () => {
+    const target = join(dir, 'out.png')
+    await writeFile(target, 'original')
+    await writeFileAtomic(target, bytes('new'), { force: true })
+    expect(await readFile(target, 'utf8')).toBe('new')
+    expect(await readdir(dir)).toEqual(['out.png'])
+  })
+
+  it('lets exactly one of two racing writers create the file and cleans up after the loser', async () => {
+    const target = join(dir, 'race.png')
+    const results = await Promise.allSettled([writeFileAtomic(target, bytes('first')), writeFileAtomic(target, bytes('second'))])
+    const fulfilled = results.filter((r) => r.status === 'fulfilled')
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+    expect(fulfilled).toHaveLength(1)
+    expect(rejected).toHaveLength(1)
+    expect(rejected[0].reason).toBeInstanceOf(IoError)
+    expect(String(rejected[0].reason.message)).toContain('already exists')
+    const winner = results[0].status === 'fulfilled' ? 'first' : 'second'
+    expect(await readFile(target, 'utf8')).toBe(winner)
+    expect(await readdir(dir)).toEqual(['race.png'])
+  })
+
+  it('names a missing folder and creates nothing', async () => {
+    const target = join(dir, 'missing', 'out.png')
+    await expect(writeFileAtomic(target, bytes('x'))).rejects.toThrow(`cannot write ${target}: the folder ${join(dir, 'missing')} does not exist`)
+    expect(await readdir(dir)).toEqual([])
+  })
+
+  it('names a "folder" that is a file', async () => {
+    await writeFile(join(dir, 'file.txt'), 'x')
+    const target = join(dir, 'file.txt', 'out.png')
+    await expect(writeFileAtomic(target, bytes('x'))).rejects.toThrow(/^cannot write .*out\.png: .*file\.txt is not a folder$/)
+    expect(await readdir(dir)).toEqual(['file.txt'])
+  })
+
+  it('refuses a target that is a folder, even with force', async () => {
+    const target = join(dir, 'sub')
+    await mkdir(target)
+    await expect(writeFileAtomic(target, bytes('x'), { force: true })).rejects.toThrow(`cannot write ${target}: it is a folder`)
+    expect(await readdir(dir)).toEqual(['sub'])
+  })
+
+  it('removes its temp file when writing fails after the temp file was created', async () => {
+    const target = join(dir, 'out.png')
+    // Not bytes: the write itself throws once the temp file exists.
+    const notBytes = Symbol('not bytes') as unknown as Uint8Array
+    await expect(writeFileAtomic(target, notBytes)).rejects.toThrow(/^cannot write /)
+    expect(await readdir(dir)).toEqual([])
+  })
+})
+
+describe('checkOutputPath', () => {
+  it('accepts a new file in an existing folder and refuses an existing one without force', async () => {
+    const target = join(dir, 'a.png')
+    await expect(checkOutputPath(target)).resolves.toBeUndefined()
+    await writeFile(target, 'x')
+    await expect(checkOutputPath(target)).rejects.toThrow('already exists (use --force to overwrite)')
+    await expect(checkOutputPath(target, { force: true })).resolves.toBeUndefined()
+  })
+})

@@ -1,0 +1,56 @@
+// Build config for the Node side (CLI, engine host, its worker): a Vite SSR build to out/node/[name].js.
+import { existsSync, readFileSync } from 'node:fs'
+import { builtinModules } from 'node:module'
+import { resolve } from 'node:path'
+import { defineConfig } from 'vite'
+
+const root = import.meta.dirname
+const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
+  dependencies?: Record<string, string>
+  devDependencies?: Record<string, string>
+}
+const packages = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})]
+
+// The host entries are written by other work streams: include each only once its file exists, so this build
+// never fails because of a file that is not there yet.
+const candidates: Record<string, string> = {
+  cli: 'src/cli/index.ts',
+  host: 'src/host/process.ts',
+  'engine-worker': 'src/host/engine-worker.ts'
+}
+const input = Object.fromEntries(
+  Object.entries(candidates)
+    .filter(([name, file]) => name === 'cli' || existsSync(resolve(root, file)))
+    .map(([name, file]) => [name, resolve(root, file)])
+)
+
+/** Packages and Node built-ins stay external: they are loaded from node_modules at run time. */
+function isExternal(id: string): boolean {
+  if (id.startsWith('node:') || builtinModules.includes(id)) return true
+  return packages.some((name) => id === name || id.startsWith(`${name}/`))
+}
+
+export default defineConfig({
+  root,
+  publicDir: false,
+  logLevel: 'warn',
+  build: {
+    ssr: true,
+    target: 'node20',
+    outDir: 'out/node',
+    // Not emptied: tests and the engine host may be running files from here while the CLI is rebuilt.
+    emptyOutDir: false,
+    sourcemap: true,
+    minify: false,
+    copyPublicDir: false,
+    rolldownOptions: {
+      input,
+      external: isExternal,
+      output: {
+        format: 'es',
+        entryFileNames: '[name].js',
+        chunkFileNames: 'chunks/[name].js'
+      }
+    }
+  }
+})
