@@ -184,3 +184,9 @@ export type MenuCommand =
  * Renderer code checks `err.name === ABORT_ERROR` and ignores it.
  */
 export const ABORT_ERROR = 'AbortError'
+
+/** Electron only: the IPC channel main uses to push {@link ApiEvents} to the preload (`(event, payload)`). */
+export const IPC_EVENT_CHANNEL = 'api:event'
+
+/** Electron only: what main's ipcMain handlers answer; errors travel as data so their names survive. */
+export type IpcReply = { ok: true; res: unknown } | { ok: false; error: { name: string; message: string } }

@@ -99,6 +99,8 @@ export class HostClient {
   private readonly crashTimes: number[] = []
   private nextId = 1
   private closed = false
+  /** A crash happened and the 'restarted' listeners have not run for the host that replaces it yet. */
+  private restartOwed = false
   private readonly maxQuickRestarts: number
   private readonly crashWindowMs: number
 
@@ -128,6 +130,11 @@ export class HostClient {
     this.transport = transport
     transport.onMessage((m) => this.receive(transport, m))
     transport.onExit((reason) => this.exited(transport, reason))
+    if (this.restartOwed) {
+      // Started late after a crash loop: listeners re-open the image before the request that started it is sent.
+      this.restartOwed = false
+      for (const cb of this.restartListeners) cb()
+    }
     return transport
   }
 
@@ -156,14 +163,14 @@ export class HostClient {
     const now = Date.now()
     this.crashTimes.push(now)
     while (this.crashTimes.length > 0 && now - this.crashTimes[0] > this.crashWindowMs) this.crashTimes.shift()
+    this.restartOwed = true
     // A host that dies at once every time must not spin: then the next request starts it.
     if (this.crashTimes.length > this.maxQuickRestarts) return
     try {
       this.ensure()
     } catch {
-      return
+      // Could not start it now (script gone?): the next request tries again and reports why.
     }
-    for (const cb of this.restartListeners) cb()
   }
 
   /**

@@ -5,6 +5,7 @@ import { registerApply } from './apply'
 import { PROGRAM } from './errors'
 import { registerInspect } from './inspect'
 import { registerPresets } from './presets'
+import { registerServe } from './serve'
 
 /** Commander error output as one line (commander puts "Did you mean ...?" on a line of its own). */
 function oneLine(text: string): string {
@@ -12,7 +13,7 @@ function oneLine(text: string): string {
 }
 
 /**
- * Builds the program: apply, inspect, presets (and serve, when registered). Commander's own usage errors are
+ * Builds the program: apply, inspect, presets, serve. Commander's own usage errors are
  * printed as `kernel-studio: error: ...` on one line and thrown as CommanderError instead of exiting, so the
  * caller decides the exit code.
  */
@@ -32,10 +33,12 @@ Examples:
   kernel-studio apply photo.png -o blurred.png --preset gaussian-blur:size=5,sigma=1
   kernel-studio apply photo.png -o edges.png --preset sobel --signed abs
   kernel-studio inspect photo.png --preset edge-detect --at 10,20
-  kernel-studio presets`
+  kernel-studio presets
+  kernel-studio serve --open photo.png`
     )
   registerApply(program)
   registerInspect(program)
   registerPresets(program)
+  registerServe(program)
   return program
 }

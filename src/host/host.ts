@@ -129,7 +129,8 @@ export function createHost(post: (message: HostMessage) => void): EngineHost {
     source: IntImage,
     filters: readonly FilterSpec[],
     signal: AbortSignal,
-    onProgress?: (fraction: number) => void
+    onProgress?: (fraction: number) => void,
+    store = true
   ): Promise<IntImage> {
     const full = source === d.image
     const key = `${source.width}x${source.height}|${JSON.stringify(filters.filter((f) => f.enabled !== false))}`
@@ -138,7 +139,7 @@ export function createHost(post: (message: HostMessage) => void): EngineHost {
     if (cached) return cached
     const out = await runStack(source, filters, { signal, onProgress })
     signal.throwIfAborted()
-    if (doc === d) {
+    if (store && doc === d) {
       // Full-size results are big: keep only a couple, and never let them push out every proxy result.
       const fullKeys = [...cache.keys()].filter((k) => k.startsWith(`${d.image.width}x${d.image.height}|`))
       if (full && fullKeys.length >= MAX_FULL_RESULTS) cache.delete(fullKeys[0])
@@ -224,7 +225,8 @@ export function createHost(post: (message: HostMessage) => void): EngineHost {
       await yieldToEventLoop()
       signal.throwIfAborted()
       try {
-        out.push(toRaster(await result(d, proxy, [{ ...spec, enabled: true }], signal)))
+        // Not cached: the gallery asks once per image, and a dozen cards would push out the previews.
+        out.push(toRaster(await result(d, proxy, [{ ...spec, enabled: true }], signal, undefined, false)))
       } catch (err) {
         if (signal.aborted) throw err
         out.push(null)

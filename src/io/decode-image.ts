@@ -1,5 +1,6 @@
 // Runs in Node: decodes image files with sharp (libvips) into the engine's integer images.
-import { stat } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { access, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import sharp from 'sharp'
 import type { Metadata, OutputInfo, Sharp } from 'sharp'
@@ -63,6 +64,10 @@ async function checkInputFile(path: string, name: string): Promise<void> {
   if (info.isDirectory()) throw new IoError(`cannot read ${name}: it is a folder, not an image`)
   if (!info.isFile()) throw new IoError(`cannot read ${name}: not a regular file`)
   if (info.size === 0) throw new IoError(`cannot read ${name}: the file is empty`)
+  // sharp reports an unreadable file as an unsupported format; say what it is.
+  await access(path, constants.R_OK).catch(() => {
+    throw new IoError(`cannot read ${name}: permission denied`)
+  })
 }
 
 /** Maps sharp's (often cryptic) decoder messages onto one clear line. */
@@ -75,6 +80,7 @@ function decodeFailure(name: string, err: unknown): IoError {
     return new IoError(`cannot read ${name}: it is not an image sharp can read`)
   }
   if (/Input file is missing/i.test(message)) return new IoError(`cannot read ${name}: no such file`)
+  if (/unsupported|not supported/i.test(message)) return new IoError(`cannot read ${name}: this kind of image is not supported (${message})`)
   if (/exceeds pixel limit/i.test(message)) return new IoError(`cannot read ${name}: the image is larger than the pixel limit`)
   if (/too many channels|exceeds channel limit/i.test(message)) return new IoError(`cannot read ${name}: too many channels (${message})`)
   return new IoError(`cannot read ${name}: the file is truncated or corrupt (${message})`)

@@ -224,6 +224,12 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       return
     }
     const info = await stat(file).catch(() => null)
+    if ((!info || !info.isFile()) && relative === '/favicon.ico') {
+      // Browsers ask for it whether the page names an icon or not; no icon is not an error worth logging.
+      res.writeHead(204, headers())
+      res.end()
+      return
+    }
     if (!info || !info.isFile()) {
       send(res, 404, 'text/plain; charset=utf-8', 'not found\n')
       return

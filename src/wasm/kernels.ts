@@ -351,16 +351,25 @@ export function finish(
 // products keep them apart. Column transforms run 4 columns per SIMD lane group; a transpose turns rows into
 // columns, so every butterfly is a contiguous vector loop.
 
+/**
+ * Bytes between tile rows: N floats plus 64 bytes, so rows a power of two apart do not alias in the L1 cache
+ * (4 KiB aliasing made some tile sizes 2-5x slower). A tile takes N * tilePitch(N) bytes.
+ */
+export function tilePitch(n: i32): usize {
+  return (<usize>n << 2) + 64
+}
+
 /** Swaps rows i and bitreverse(i) of an N x N array. */
 function bitReverseRows(a: usize, logN: i32): void {
   const n = 1 << logN
   const rowBytes = <usize>n << 2
+  const pitch = tilePitch(n)
   for (let i: i32 = 0; i < n; i++) {
     let r: i32 = 0
     for (let b: i32 = 0; b < logN; b++) r |= ((i >> b) & 1) << (logN - 1 - b)
     if (r <= i) continue
-    const p = a + <usize>i * rowBytes
-    const q = a + <usize>r * rowBytes
+    const p = a + <usize>i * pitch
+    const q = a + <usize>r * pitch
     for (let x: usize = 0; x < rowBytes; x += 16) {
       const t = v128.load(p + x)
       v128.store(p + x, v128.load(q + x))
@@ -376,12 +385,13 @@ function bitReverseRows(a: usize, logN: i32): void {
 function fftColumns(re: usize, im: usize, logN: i32, tw: usize, inverse: i32): void {
   const n = 1 << logN
   const rowBytes = <usize>n << 2
+  const pitch = tilePitch(n)
   bitReverseRows(re, logN)
   bitReverseRows(im, logN)
   // Size-2 butterflies need no twiddle.
   for (let b: i32 = 0; b < n; b += 2) {
-    const pa = <usize>b * rowBytes
-    const pb = pa + rowBytes
+    const pa = <usize>b * pitch
+    const pb = pa + pitch
     for (let x: usize = 0; x < rowBytes; x += 16) {
       const ar = v128.load(re + pa + x)
       const ai = v128.load(im + pa + x)
@@ -403,8 +413,8 @@ function fftColumns(re: usize, im: usize, logN: i32, tw: usize, inverse: i32): v
       const c = f32x4.splat(load<f32>(t))
       const sn = f32x4.splat(load<f32>(t, 4) * sign)
       for (let b: i32 = 0; b < n; b += m) {
-        const pa = <usize>(b + k) * rowBytes
-        const pb = pa + <usize>half * rowBytes
+        const pa = <usize>(b + k) * pitch
+        const pb = pa + <usize>half * pitch
         for (let x: usize = 0; x < rowBytes; x += 16) {
           const br = v128.load(re + pb + x)
           const bi = v128.load(im + pb + x)
@@ -424,7 +434,7 @@ function fftColumns(re: usize, im: usize, logN: i32, tw: usize, inverse: i32): v
 
 /** dst = transpose(src), N x N f32, in 4 x 4 blocks. */
 function transpose(dst: usize, src: usize, n: i32): void {
-  const rowBytes = <usize>n << 2
+  const rowBytes = tilePitch(n)
   for (let i: i32 = 0; i < n; i += 4) {
     for (let j: i32 = 0; j < n; j += 4) {
       const s = src + <usize>i * rowBytes + (<usize>j << 2)
@@ -465,7 +475,7 @@ export function fft2d(re: usize, im: usize, tre: usize, tim: usize, logN: i32, t
 export function convolveTile(re: usize, im: usize, tre: usize, tim: usize, kre: usize, kim: usize, logN: i32, tw: usize): void {
   const n = 1 << logN
   fft2d(re, im, tre, tim, logN, tw)
-  const bytes = (<usize>n * <usize>n) << 2
+  const bytes = <usize>n * tilePitch(n)
   for (let x: usize = 0; x < bytes; x += 16) {
     const ar = v128.load(tre + x)
     const ai = v128.load(tim + x)
@@ -486,8 +496,9 @@ export function convolveTile(re: usize, im: usize, tre: usize, tim: usize, kre: 
  */
 export function gatherTile(dst: usize, ptrs: usize, rows: i32, x0: i32, channels: i32, n: i32): void {
   const rowBytes = <usize>n << 2
+  const pitch = tilePitch(n)
   for (let y: i32 = 0; y < n; y++) {
-    const d = dst + <usize>y * rowBytes
+    const d = dst + <usize>y * pitch
     if (y >= rows) {
       memory.fill(d, 0, rowBytes)
       continue
@@ -507,7 +518,7 @@ export function gatherTile(dst: usize, ptrs: usize, rows: i32, x0: i32, channels
  * `rowBytes` apart.
  */
 export function scatterTile(sums: usize, rowBytes: i32, src: usize, n: i32, rows: i32, cols: i32, x0: i32, ch: i32, channels: i32): void {
-  const srcRow = <usize>n << 2
+  const srcRow = tilePitch(n)
   const step = <usize>channels << 2
   for (let y: i32 = 0; y < rows; y++) {
     const s = src + <usize>y * srcRow

@@ -110,6 +110,14 @@ export class Arena {
   }
 }
 
+/**
+ * Bytes between the rows of an N x N FFT tile: N floats plus 64 bytes, so rows a power of two apart do not
+ * alias in the L1 cache. Must match tilePitch in src/wasm/kernels.ts.
+ */
+export function tilePitch(n: number): number {
+  return n * 4 + 64
+}
+
 /** `value` rounded up to a multiple of `to` (a power of two). */
 export function alignUp(value: number, to: number): number {
   return (value + to - 1) & ~(to - 1)

@@ -62,6 +62,13 @@ function layerRect(frame: ViewFrame, layer: DrawLayer): DeviceRect {
   return { x: base.x + Math.round(ox), y: base.y + Math.round(oy), width: layer.size.width * s, height: layer.size.height * s }
 }
 
+/** An ImageData viewing the raster's bytes (no copy). */
+export function rasterImageData(raster: Raster): ImageData {
+  // Rasters never live in SharedArrayBuffers; the cast only narrows ArrayBufferLike for the DOM typings.
+  const bytes = new Uint8ClampedArray(raster.rgba.buffer as ArrayBuffer, raster.rgba.byteOffset, raster.width * raster.height * 4)
+  return new ImageData(bytes, raster.width, raster.height)
+}
+
 /** Rasters up to this many pixels are converted synchronously (a window-sized proxy takes a few ms). */
 const SYNC_PIXELS = 4_000_000
 
@@ -75,11 +82,7 @@ export function createRasterCache(onReady: () => void): (raster: Raster) => Canv
     const hit = cache.get(raster)
     if (hit === 'pending') return null
     if (hit) return hit
-    const data = new ImageData(
-      new Uint8ClampedArray(raster.rgba.buffer, raster.rgba.byteOffset, raster.width * raster.height * 4),
-      raster.width,
-      raster.height
-    )
+    const data = rasterImageData(raster)
     if (raster.width * raster.height <= SYNC_PIXELS || typeof createImageBitmap !== 'function') {
       const canvas = document.createElement('canvas')
       canvas.width = raster.width

@@ -66,7 +66,17 @@ export const useDocumentStore = defineStore('document', () => {
   /** Where the current image came from. */
   const source = shallowRef<DocumentSource | null>(null)
   /** Id of the sample shown, if the image is a sample. */
-  const sampleId = computed(() => (source.value?.kind === 'sample' ? source.value.id : null))
+  const sampleId = computed(() => {
+    const from = source.value
+    if (from?.kind === 'sample') return from.id
+    // A sample re-shown after a reload arrives as a path inside the samples folder.
+    const path = info.value?.path
+    if (!path) return null
+    const parts = path.split(/[\\/]/)
+    if (parts[parts.length - 2] !== 'samples') return null
+    const stem = (parts[parts.length - 1] ?? '').replace(/\.[^.]*$/, '')
+    return samples.value.some((s) => s.id === stem) ? stem : null
+  })
 
   let unsubscribe: (() => void)[] = []
 

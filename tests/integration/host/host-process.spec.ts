@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import sharp from 'sharp'
+import sharp, { type SharpOptions } from 'sharp'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { HostClient, forkHost, type HostTransport } from '../../../src/api/host-client'
 import { hostScriptPath } from '../../../src/api/paths'
@@ -43,7 +43,8 @@ beforeAll(async () => {
   deepPath = join(dir, 'deep.png')
   const deep = new Uint16Array(16 * 12)
   for (let i = 0; i < deep.length; i++) deep[i] = (i * 997) % 65536
-  await sharp(Buffer.from(deep.buffer), { raw: { width: 16, height: 12, channels: 1, depth: 'ushort' } })
+  // sharp reads 16-bit raw input (raw.depth), which its typings do not list yet.
+  await sharp(Buffer.from(deep.buffer), { raw: { width: 16, height: 12, channels: 1, depth: 'ushort' } } as SharpOptions)
     .toColourspace('grey16')
     .png()
     .toFile(deepPath)
@@ -215,6 +216,28 @@ describe('engine host process', () => {
     // The new host starts empty and works.
     expect(await host.request({ type: 'current' })).toBeNull()
     expect((await host.request({ type: 'open', name: 'rgb.png', path: rgbPath })).width).toBe(40)
+  })
+
+  it('after a crash loop, waits for the next request to start a host (and still announces the restart)', async () => {
+    const host = new HostClient(() => forkHost(), { maxQuickRestarts: 0 })
+    clients.push(host)
+    await host.request({ type: 'current' })
+    let restarts = 0
+    host.onRestarted(() => restarts++)
+    const exited = new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (host.pid === undefined) {
+          clearInterval(timer)
+          resolve()
+        }
+      }, 10)
+    })
+    process.kill(host.pid as number, 'SIGKILL')
+    await exited
+    expect(restarts).toBe(0)
+    expect(await host.request({ type: 'current' })).toBeNull()
+    expect(restarts).toBe(1)
+    expect(host.pid).toBeTypeOf('number')
   })
 
   it('bad files give one-line errors and the host survives', async () => {

@@ -147,7 +147,7 @@ describe('undo / redo', () => {
     const stack = useStackStore()
     const a = stack.add(blur)
     const b = stack.add(sharpen)
-    for (let v = 0.9; v > 0.3; v -= 0.1) {
+    for (const v of [0.9, 0.8, 0.7, 0.6, 0.5, 0.4]) {
       stack.setOpacity(a, v)
       vi.advanceTimersByTime(30)
     }

@@ -49,7 +49,7 @@ export function checkDraft(draft: KernelDraft): CheckedDraft {
   const values: number[][] = []
   const cellErrors = draft.cells.map((row, r) => {
     values.push([])
-    return row.map((text, c) => {
+    return row.map((text) => {
       try {
         values[r].push(parseNumber(text))
         return null

@@ -1,0 +1,41 @@
+// Runs in Electron's main process: native open/save dialogs for images and recipes.
+import { dialog, type FileFilter } from 'electron'
+import type { ExportFormat } from '../../src/api/contract'
+import type { Dialogs } from '../../src/api/handlers'
+import { OUTPUT_FORMATS } from '../../src/io/formats'
+import { focusedWindow } from './window'
+
+const IMAGE_FILTER: FileFilter = {
+  name: 'Images',
+  extensions: ['png', 'jpg', 'jpeg', 'tif', 'tiff', 'webp', 'avif', 'gif', 'heic', 'heif']
+}
+const RECIPE_FILTER: FileFilter = { name: 'Kernel Studio recipes', extensions: ['json'] }
+
+async function pickFile(title: string, filters: FileFilter[]): Promise<string | null> {
+  const win = focusedWindow()
+  const options = { title, properties: ['openFile' as const], filters: [...filters, { name: 'All files', extensions: ['*'] }] }
+  const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
+  return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0]
+}
+
+async function saveFile(title: string, defaultPath: string, filters: FileFilter[]): Promise<string | null> {
+  const win = focusedWindow()
+  // The OS dialog asks before replacing an existing file, so the handler may overwrite what it returns.
+  const options = { title, defaultPath, filters, properties: ['showOverwriteConfirmation' as const, 'createDirectory' as const] }
+  const result = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options)
+  return result.canceled || !result.filePath ? null : result.filePath
+}
+
+/** The dialogs the API handlers use in the desktop app. */
+export function createDialogs(): Dialogs {
+  return {
+    openImage: () => pickFile('Open image', [IMAGE_FILTER]),
+    saveImage(defaultName: string, format: ExportFormat) {
+      const spec = OUTPUT_FORMATS.find((f) => f.id === format)
+      const extensions = spec ? spec.extensions.map((e) => e.slice(1)) : [format]
+      return saveFile('Export image', defaultName, [{ name: spec?.label ?? format, extensions }])
+    },
+    openRecipe: () => pickFile('Open recipe', [RECIPE_FILTER]),
+    saveRecipe: (defaultName: string) => saveFile('Save recipe', defaultName, [RECIPE_FILTER])
+  }
+}

@@ -1,0 +1,36 @@
+// Runs in Electron's main process: registers every contract channel with ipcMain, checking who is calling.
+import { ipcMain, type IpcMainInvokeEvent } from 'electron'
+import { CHANNELS, IPC_EVENT_CHANNEL, type Api, type ApiEvent, type ApiEvents, type IpcReply } from '../../src/api/contract'
+import { callHandler } from '../../src/api/handlers'
+import { appWindows, isAppUrl, isAppWindow } from './window'
+
+/** Only our own page in one of our windows may call: not a frame, not a navigated-away page, not a stray webContents. */
+function trusted(event: IpcMainInvokeEvent): boolean {
+  const frame = event.senderFrame
+  return frame !== null && frame.parent === null && isAppWindow(event.sender) && isAppUrl(frame.url)
+}
+
+function oneLine(err: unknown): { name: string; message: string } {
+  const name = err instanceof Error ? err.name : 'Error'
+  const text = err instanceof Error ? err.message : String(err)
+  return { name, message: text.split(/\r?\n/).find((l) => l.trim() !== '')?.trim() ?? 'unknown error' }
+}
+
+/** Registers the handlers of every channel; arguments are validated inside the handlers themselves. */
+export function setupIpc(handlers: Api): void {
+  for (const channel of CHANNELS) {
+    ipcMain.handle(channel, async (event, req: unknown): Promise<IpcReply> => {
+      if (!trusted(event)) return { ok: false, error: { name: 'Error', message: `${channel}: refused (not called from the app's window)` } }
+      try {
+        return { ok: true, res: await callHandler(handlers, channel, req) }
+      } catch (err) {
+        return { ok: false, error: oneLine(err) }
+      }
+    })
+  }
+}
+
+/** Sends an event to every app window (menu commands go only to the focused one: see menu.ts). */
+export function broadcast<E extends ApiEvent>(event: E, payload: ApiEvents[E]): void {
+  for (const win of appWindows()) win.webContents.send(IPC_EVENT_CHANNEL, event, payload)
+}

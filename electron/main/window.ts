@@ -1,0 +1,161 @@
+// Runs in Electron's main process: the app window and the guards every web contents gets.
+import { extname, join, normalize, sep } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { BrowserWindow, app, net, protocol, session, shell, type WebContents } from 'electron'
+
+const windows = new Set<BrowserWindow>()
+
+/** The built renderer is served from app://kernel-studio/ (a real origin with real headers, unlike file://). */
+const APP_SCHEME = 'app'
+const APP_HOST = 'kernel-studio'
+const RENDERER_DIR = join(import.meta.dirname, '../renderer')
+
+/** The dev server in `electron-vite dev`, else the built renderer through the app scheme. */
+function rendererUrl(): string {
+  const dev = process.env.ELECTRON_RENDERER_URL
+  if (!app.isPackaged && dev) return dev
+  return `${APP_SCHEME}://${APP_HOST}/index.html`
+}
+
+/** True when `url` is our own page (the built renderer or the dev server), never remote content or a file. */
+export function isAppUrl(url: string): boolean {
+  try {
+    const target = new URL(url)
+    const own = new URL(rendererUrl())
+    // Custom schemes have an opaque origin in WHATWG URL terms, so compare scheme and host.
+    return target.protocol === own.protocol && target.host === own.host
+  } catch {
+    return false
+  }
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.wasm': 'application/wasm'
+}
+
+/** Declares the app scheme as standard and secure; must run before the app is ready. */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }
+  ])
+}
+
+/** Serves out/renderer on app://kernel-studio/ with the CSP header; nothing outside that folder. */
+function handleAppScheme(): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url)
+    const file = normalize(join(RENDERER_DIR, decodeURIComponent(url.pathname)))
+    if (url.host !== APP_HOST || !file.startsWith(RENDERER_DIR + sep)) return new Response('not found', { status: 404 })
+    const res = await net.fetch(pathToFileURL(file).href).catch(() => null)
+    if (!res || !res.ok) return new Response('not found', { status: 404 })
+    return new Response(res.body, {
+      status: 200,
+      headers: {
+        'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
+        'Content-Security-Policy': CSP,
+        'X-Content-Type-Options': 'nosniff'
+      }
+    })
+  })
+}
+
+/** True when `contents` belongs to one of our windows. */
+export function isAppWindow(contents: WebContents): boolean {
+  const win = BrowserWindow.fromWebContents(contents)
+  return win !== null && windows.has(win)
+}
+
+/** Every open app window. */
+export function appWindows(): BrowserWindow[] {
+  return [...windows].filter((w) => !w.isDestroyed())
+}
+
+/** The window menu commands and dialogs belong to. */
+export function focusedWindow(): BrowserWindow | undefined {
+  return BrowserWindow.getFocusedWindow() ?? appWindows()[0]
+}
+
+/** The page's Content-Security-Policy: our own scripts only, no remote anything. */
+const CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "object-src 'none'"
+].join('; ')
+
+/** Handler for files dropped on the window (the page does not handle them: Chromium then navigates to the file). */
+let onFileDropped: ((path: string) => void) | null = null
+
+/**
+ * App-wide guards, before any window exists (after ready): the app scheme, CSP header on every response, all permission requests denied,
+ * no new windows, no navigation away from our page (a dropped file's file:// navigation opens it instead),
+ * no <webview>.
+ */
+export function setupWindowSecurity(options: { onFileDropped: (path: string) => void }): void {
+  onFileDropped = options.onFileDropped
+  handleAppScheme()
+  // The dev server's responses get the same policy.
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } })
+  })
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
+  session.defaultSession.setPermissionCheckHandler(() => false)
+  app.on('web-contents-created', (_event, contents) => {
+    contents.setWindowOpenHandler(({ url }) => {
+      // Links to the web (licence, docs) open in the user's browser, never inside the app.
+      if (/^https:\/\//.test(url)) void shell.openExternal(url)
+      return { action: 'deny' }
+    })
+    contents.on('will-navigate', (event, url) => {
+      if (isAppUrl(url)) return
+      event.preventDefault()
+      if (url.startsWith('file:')) onFileDropped?.(fileURLToPath(url))
+    })
+    contents.on('will-redirect', (event, url) => {
+      if (!isAppUrl(url)) event.preventDefault()
+    })
+    contents.on('will-attach-webview', (event) => event.preventDefault())
+  })
+}
+
+/** Opens the main window: isolated, sandboxed, no Node in the page, the preload as the only bridge. */
+export function createMainWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    minWidth: 800,
+    minHeight: 560,
+    show: false,
+    title: 'Kernel Studio',
+    backgroundColor: '#1e1e1e',
+    webPreferences: {
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      spellcheck: false
+    }
+  })
+  windows.add(win)
+  win.on('closed', () => windows.delete(win))
+  win.once('ready-to-show', () => win.show())
+  void win.loadURL(rendererUrl())
+  return win
+}

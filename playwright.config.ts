@@ -1,0 +1,46 @@
+// Runs in Node: Playwright configuration. The UI is tested in Debian's Chromium against serve mode (the same
+// renderer, API handlers and engine host as the desktop app), built beforehand with `npm run build`.
+import { defineConfig } from '@playwright/test'
+
+/** Port of the serve-mode server the tests start (override with KS_E2E_PORT to run beside another server). */
+const PORT = Number(process.env.KS_E2E_PORT ?? 5923)
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  outputDir: process.env.KS_E2E_OUTPUT ?? 'test-results',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}/`,
+    viewport: { width: 1280, height: 800 },
+    deviceScaleFactor: 1,
+    colorScheme: 'dark',
+    acceptDownloads: true,
+    screenshot: 'on',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.KS_CHROMIUM ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run'
+      ]
+    }
+  },
+  projects: [{ name: 'chromium' }],
+  webServer: {
+    command: `node bin/kernel-studio.js serve --port ${PORT}`,
+    url: `http://127.0.0.1:${PORT}/`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 60_000,
+    stdout: 'pipe',
+    stderr: 'pipe'
+  }
+})

@@ -1,0 +1,416 @@
+// Runs one band of output rows of a planned filter on a kernel backend: pads source rows once into a ring (or an
+// FFT strip), runs the planned passes, finishes the rows and copies them into the shared destination. Used by
+// the worker threads and, for small images, in-process. Pure: no node:* imports; buffers may be shared.
+import { alignUp, Arena, FinishMode, SampleKind, tilePitch, type Kernels } from './backend'
+import type { FilterPlan } from './plan'
+
+/** The buffers one filter stage reads and writes (SharedArrayBuffer when workers share them). */
+export interface BandIO {
+  /** Source samples of plan.srcKind, srcWidth x srcHeight x channels, row-major. */
+  readonly src: ArrayBufferLike
+  /** Destination of plan.dstKind, outWidth x outHeight x channels. */
+  readonly dst: ArrayBufferLike
+  /** Stage 'map' only: the unmapped f32 values written by stage 'raw'. */
+  readonly raw?: ArrayBufferLike
+}
+
+/** What a band reports back. */
+export interface BandResult {
+  /** Range of the unmapped colour values (stage 'raw'); Infinity / -Infinity otherwise. */
+  readonly low: number
+  readonly high: number
+  /** True when `stop` asked to end early; the band's rows are then incomplete. */
+  readonly aborted: boolean
+}
+
+/** Output rows per band must be a multiple of this (FFT strips are not split). */
+export function bandAlignment(plan: FilterPlan): number {
+  return plan.method === 'fft' ? (1 << plan.logN) - plan.kh + 1 : 1
+}
+
+const BYTES: readonly number[] = [1, 2, 4]
+
+interface Prepared {
+  readonly plan: FilterPlan
+  readonly n: number
+  readonly paddedSamples: number
+  readonly staging: number
+  readonly segs: number
+  readonly nSeg: number
+  readonly sums: number
+  readonly outRow: number
+  readonly baseRow: number
+  // Row methods.
+  readonly slots: number
+  readonly slotPtrs: number[]
+  readonly ring: number
+  readonly ptrs: number
+  readonly tapRows: number
+  readonly tapOffs: number
+  readonly tapWeights: number
+  readonly sums16: number
+  readonly tmp: number
+  readonly terms: readonly {
+    colRows: number
+    colWeights: number
+    colCount: number
+    zeros: number
+    rowPtrs: number
+    rowWeights: number
+    rowCount: number
+  }[]
+  // FFT.
+  readonly tile: number
+  readonly stripPtrs: number
+  readonly stripRows: number[]
+  readonly re: number
+  readonly im: number
+  readonly tre: number
+  readonly tim: number
+  readonly kre: number
+  readonly kim: number
+  readonly tw: number
+  /** FFT: the window sums of one strip, sumRowBytes apart. */
+  readonly stripSums: number
+  readonly sumRowBytes: number
+}
+
+/** Executes bands of planned filters on one backend; keeps the scratch of the last plan between bands. */
+export class BandRunner {
+  private readonly arena: Arena
+  private prepared: Prepared | null = null
+
+  constructor(readonly kernels: Kernels) {
+    this.arena = new Arena(kernels)
+  }
+
+  /**
+   * Computes output rows [r0, r1) of `plan` from io.src into io.dst. `stop` is polled between rows (FFT: strips)
+   * and ends the band early when it returns true.
+   */
+  run(plan: FilterPlan, io: BandIO, r0: number, r1: number, stop: () => boolean = () => false): BandResult {
+    const p = this.prepared?.plan === plan ? this.prepared : this.prepare(plan)
+    this.kernels.resetRange()
+    let aborted: boolean
+    if (plan.method === 'map') aborted = this.runMap(p, io, r0, r1, stop)
+    else if (plan.method === 'fft') aborted = this.runFft(p, io, r0, r1, stop)
+    else aborted = this.runRows(p, io, r0, r1, stop)
+    return { low: this.kernels.getRangeLow(), high: this.kernels.getRangeHigh(), aborted }
+  }
+
+  private prepare(plan: FilterPlan): Prepared {
+    this.prepared = null
+    const k = this.kernels
+    const a = this.arena
+    a.reset()
+    const C = plan.channels
+    const n = plan.outWidth * C
+    const paddedSamples = (plan.outWidth + plan.kw - 1) * C
+    const i16 = plan.method === 'direct-i16'
+    const staging = a.alloc(plan.srcWidth * C * BYTES[plan.srcKind])
+    const segs = a.alloc(plan.segs.byteLength)
+    const sums = a.alloc(Math.max(n, paddedSamples) * 4)
+    const outRow = a.alloc(n * 4)
+    const needBase = plan.opacity < 1 && (plan.hasAlpha || i16 || plan.method === 'map')
+    const baseRow = needBase ? a.alloc(paddedSamples * 4) : 0
+
+    let slots = 0
+    const slotPtrs: number[] = []
+    let ptrs = 0
+    let tapRows = 0
+    let tapOffs = 0
+    let tapWeights = 0
+    let sums16 = 0
+    let tmp = 0
+    const terms: Prepared['terms'][number][] = []
+    let tile = 0
+    let stripPtrs = 0
+    const stripRows: number[] = []
+    let re = 0
+    let im = 0
+    let tre = 0
+    let tim = 0
+    let kre = 0
+    let kim = 0
+    let tw = 0
+    let sumRowBytes = 0
+    let stripSums = 0
+    let pending: (() => void)[] = []
+
+    if (plan.method === 'direct' || plan.method === 'direct-i16' || plan.method === 'separable') {
+      slots = a.alloc(plan.kh * 4)
+      for (let i = 0; i < plan.kh; i++) slotPtrs.push(a.alloc(paddedSamples * (i16 ? 1 : 4)))
+      pending.push(() => new Uint32Array(k.buffer(), slots, plan.kh).set(slotPtrs))
+    }
+    if (plan.taps) {
+      const taps = plan.taps
+      const count = taps.rows.length
+      ptrs = a.alloc(count * 4)
+      tapRows = a.alloc(count * 4)
+      tapOffs = a.alloc(count * 4)
+      tapWeights = a.alloc(count * 4)
+      if (i16) sums16 = a.alloc(n * 2)
+      pending.push(() => {
+        new Int32Array(k.buffer(), tapRows, count).set(taps.rows)
+        new Int32Array(k.buffer(), tapOffs, count).set(taps.offsets)
+        if (i16) new Int16Array(k.buffer(), tapWeights, count).set(taps.weightsI16)
+        else new Float32Array(k.buffer(), tapWeights, count).set(taps.weights)
+      })
+    }
+    if (plan.method === 'separable') {
+      tmp = a.alloc(paddedSamples * 4)
+      let maxCol = 0
+      for (const t of plan.terms) maxCol = Math.max(maxCol, t.columnRows.length)
+      ptrs = a.alloc(maxCol * 4)
+      for (const t of plan.terms) {
+        const colCount = t.columnRows.length
+        const rowCount = t.rowOffsets.length
+        const term = {
+          colRows: a.alloc(colCount * 4),
+          colWeights: a.alloc(colCount * 4),
+          colCount,
+          zeros: a.alloc(colCount * 4),
+          rowPtrs: a.alloc(rowCount * 4),
+          rowWeights: a.alloc(rowCount * 4),
+          rowCount
+        }
+        terms.push(term)
+        pending.push(() => {
+          new Int32Array(k.buffer(), term.colRows, colCount).set(t.columnRows)
+          new Float32Array(k.buffer(), term.colWeights, colCount).set(t.columnWeights)
+          new Uint32Array(k.buffer(), term.rowPtrs, rowCount).set(Array.from(t.rowOffsets, (o) => tmp + o * 4))
+          new Float32Array(k.buffer(), term.rowWeights, rowCount).set(t.rowWeights)
+        })
+      }
+    }
+    if (plan.method === 'fft') {
+      tile = 1 << plan.logN
+      const tv = tile - plan.kh + 1
+      const tw1 = tile - plan.kw + 1
+      const tilesX = Math.ceil(plan.outWidth / tw1)
+      const stripSamples = ((tilesX - 1) * tw1 + tile) * C
+      stripPtrs = a.alloc(tile * 4)
+      for (let i = 0; i < tile; i++) stripRows.push(a.alloc(stripSamples * 4))
+      sumRowBytes = alignUp(n * 4 + 256, 64)
+      stripSums = a.alloc(sumRowBytes * tv)
+      const tileBytes = tile * tilePitch(tile)
+      // Stagger the six tile arrays across 4 KiB so their streams do not evict or alias each other.
+      const tiles: number[] = []
+      for (let i = 0; i < 6; i++) tiles.push(a.alloc(tileBytes + 4096))
+      ;[re, im, tre, tim, kre, kim] = tiles.map((t, i) => t + ((i * 576) % 4096))
+      tw = a.alloc(tile * 4)
+      pending.push(() => {
+        new Uint32Array(k.buffer(), stripPtrs, tile).set(stripRows)
+        const twiddles = new Float32Array(k.buffer(), tw, tile)
+        for (let i = 0; i < tile / 2; i++) {
+          twiddles[2 * i] = Math.cos((2 * Math.PI * i) / tile)
+          twiddles[2 * i + 1] = -Math.sin((2 * Math.PI * i) / tile)
+        }
+        // The kernel spectrum: correlation with K is circular convolution with K[-i][-j]; 1 / N^2 folds in
+        // the inverse transform's scaling.
+        const pitch = tilePitch(tile) >> 2
+        const g = new Float32Array(k.buffer(), kre, tile * pitch)
+        g.fill(0)
+        new Float32Array(k.buffer(), kim, tile * pitch).fill(0)
+        const scale = 1 / (tile * tile)
+        for (let i = 0; i < plan.kh; i++) {
+          for (let j = 0; j < plan.kw; j++) {
+            g[((tile - i) % tile) * pitch + ((tile - j) % tile)] = plan.weights[i * plan.kw + j] * scale
+          }
+        }
+        k.fft2d(kre, kim, tre, tim, plan.logN, tw)
+        const bytes = tile * tilePitch(tile)
+        new Uint8Array(k.buffer()).copyWithin(kre, tre, tre + bytes)
+        new Uint8Array(k.buffer()).copyWithin(kim, tim, tim + bytes)
+      })
+    }
+    // Memory may have grown during allocation: only now write through views.
+    new Int32Array(k.buffer(), segs, plan.segs.length).set(plan.segs)
+    for (const f of pending) f()
+    pending = []
+
+    this.prepared = {
+      plan,
+      n,
+      paddedSamples,
+      staging,
+      segs,
+      nSeg: plan.segs.length / 3,
+      sums,
+      outRow,
+      baseRow,
+      slots,
+      slotPtrs,
+      ring: plan.kh,
+      ptrs,
+      tapRows,
+      tapOffs,
+      tapWeights,
+      sums16,
+      tmp,
+      terms,
+      tile,
+      stripPtrs,
+      stripRows,
+      re,
+      im,
+      tre,
+      tim,
+      kre,
+      kim,
+      tw,
+      stripSums,
+      sumRowBytes
+    }
+    return this.prepared
+  }
+
+  /** Pads padded row `p` (source row plan.rows[p]) into `dst`: f32 (premultiplied with alpha) or u8. */
+  private pad(p: Prepared, io: BandIO, row: number, dst: number, outU8: boolean, premul: boolean): void {
+    const plan = p.plan
+    const k = this.kernels
+    const sr = plan.rows[row]
+    const bytes = p.paddedSamples * (outU8 ? 1 : 4)
+    if (sr < 0) {
+      new Uint8Array(k.buffer(), dst, bytes).fill(0)
+      return
+    }
+    const rowBytes = plan.srcWidth * plan.channels * BYTES[plan.srcKind]
+    new Uint8Array(k.buffer(), p.staging, rowBytes).set(new Uint8Array(io.src, sr * rowBytes, rowBytes))
+    k.padRow(dst, p.staging, plan.srcKind, outU8 ? 1 : 0, p.segs, p.nSeg, plan.channels, premul ? 1 : 0, plan.max)
+  }
+
+  /** The finishing steps of output row r from window sums at `sums`; `centre` is the f32 padded row r + cy. */
+  private finishRow(p: Prepared, io: BandIO, r: number, sums: number, centre: number): void {
+    const plan = p.plan
+    const k = this.kernels
+    const C = plan.channels
+    let divisor = plan.divisor
+    let offset = plan.offset
+    if (plan.hasAlpha && plan.method !== 'map') {
+      const alphaPtr = centre + (plan.centreX * C + C - 1) * 4
+      k.alphaValues(sums, plan.outWidth, C, divisor, offset, plan.max, alphaPtr, C * 4, plan.alphaConvolved ? 1 : 0)
+      divisor = 1
+      offset = 0
+    }
+    if (plan.method === 'map') {
+      divisor = 1
+      offset = 0
+    }
+    let base = 0
+    if (plan.opacity < 1) {
+      if (p.baseRow) {
+        this.pad(p, io, r + plan.centreY, p.baseRow, false, false)
+        base = p.baseRow + plan.centreX * C * 4
+      } else {
+        base = centre + plan.centreX * C * 4
+      }
+    }
+    const mode = plan.finishMode
+    if (
+      plan.dstKind === SampleKind.U8 &&
+      !plan.hasAlpha &&
+      base === 0 &&
+      plan.scale === 1 &&
+      plan.max === 255 &&
+      mode <= FinishMode.Shift
+    ) {
+      k.finishU8(p.outRow, sums, p.n, divisor, offset, mode, plan.p1)
+    } else {
+      k.finish(p.outRow, plan.dstKind, sums, p.n, C, divisor, offset, mode, plan.p1, plan.p2, plan.max, plan.scale, base, plan.opacity)
+    }
+    this.store(p, io, r)
+  }
+
+  private store(p: Prepared, io: BandIO, r: number): void {
+    const bytes = p.n * BYTES[p.plan.dstKind]
+    new Uint8Array(io.dst, r * bytes, bytes).set(new Uint8Array(this.kernels.buffer(), p.outRow, bytes))
+  }
+
+  private runRows(p: Prepared, io: BandIO, r0: number, r1: number, stop: () => boolean): boolean {
+    const plan = p.plan
+    const k = this.kernels
+    const kh = plan.kh
+    const i16 = plan.method === 'direct-i16'
+    const premul = plan.hasAlpha
+    let next = r0 // next padded row to fill
+    for (let r = r0; r < r1; r++) {
+      if (stop()) return true
+      for (; next < r + kh; next++) this.pad(p, io, next, p.slotPtrs[next % kh], i16, premul)
+      if (plan.method === 'separable') {
+        if (p.terms.length === 0) new Float32Array(k.buffer(), p.sums, p.n).fill(0)
+        p.terms.forEach((t, index) => {
+          k.tapPointers(p.ptrs, p.slots, kh, r, t.colRows, t.zeros, t.colCount)
+          k.wsum(p.tmp, p.ptrs, t.colWeights, t.colCount, p.paddedSamples, 0)
+          k.wsum(p.sums, t.rowPtrs, t.rowWeights, t.rowCount, p.n, index > 0 ? 1 : 0)
+        })
+      } else {
+        const taps = plan.taps?.rows.length ?? 0
+        k.tapPointers(p.ptrs, p.slots, kh, r, p.tapRows, p.tapOffs, taps)
+        if (i16) {
+          k.wsumU8(p.sums16, p.ptrs, p.tapWeights, taps, p.n)
+          if (plan.intFinish) {
+            k.finishI16U8(p.outRow, p.sums16, p.n, plan.offset, plan.finishMode)
+            this.store(p, io, r)
+            continue
+          }
+          k.i16ToF32(p.sums, p.sums16, p.n)
+        } else {
+          k.wsum(p.sums, p.ptrs, p.tapWeights, taps, p.n, 0)
+        }
+      }
+      this.finishRow(p, io, r, p.sums, i16 ? 0 : p.slotPtrs[(r + plan.centreY) % kh])
+    }
+    return false
+  }
+
+  private runFft(p: Prepared, io: BandIO, r0: number, r1: number, stop: () => boolean): boolean {
+    const plan = p.plan
+    const k = this.kernels
+    const C = plan.channels
+    const tile = p.tile
+    const tv = tile - plan.kh + 1
+    const tw1 = tile - plan.kw + 1
+    const tilesX = Math.ceil(plan.outWidth / tw1)
+    const tableRows = plan.rows.length
+    const jobChannels = plan.hasAlpha && !plan.alphaConvolved ? C - 1 : C
+    const jobs: [number, number][] = []
+    for (let tx = 0; tx < tilesX; tx++) for (let ch = 0; ch < jobChannels; ch++) jobs.push([tx, ch])
+    const pitchBytes = tile * tilePitch(tile)
+    for (let y0 = r0; y0 < r1; y0 += tv) {
+      if (stop()) return true
+      const rows = Math.min(tv, r1 - y0)
+      const padded = Math.min(tile, tableRows - y0)
+      for (let i = 0; i < padded; i++) this.pad(p, io, y0 + i, p.stripRows[i], false, plan.hasAlpha)
+      for (let j = 0; j < jobs.length; j += 2) {
+        const [txA, chA] = jobs[j]
+        k.gatherTile(p.re, p.stripPtrs, padded, txA * tw1 * C + chA, C, tile)
+        const second = j + 1 < jobs.length ? jobs[j + 1] : null
+        if (second) k.gatherTile(p.im, p.stripPtrs, padded, second[0] * tw1 * C + second[1], C, tile)
+        else new Uint8Array(k.buffer(), p.im, pitchBytes).fill(0)
+        k.convolveTile(p.re, p.im, p.tre, p.tim, p.kre, p.kim, plan.logN, p.tw)
+        k.scatterTile(p.stripSums, p.sumRowBytes, p.re, tile, rows, Math.min(tw1, plan.outWidth - txA * tw1), txA * tw1, chA, C)
+        if (second) {
+          const cols = Math.min(tw1, plan.outWidth - second[0] * tw1)
+          k.scatterTile(p.stripSums, p.sumRowBytes, p.im, tile, rows, cols, second[0] * tw1, second[1], C)
+        }
+      }
+      for (let y = 0; y < rows; y++) {
+        this.finishRow(p, io, y0 + y, p.stripSums + y * p.sumRowBytes, p.stripRows[y + plan.centreY])
+      }
+    }
+    return false
+  }
+
+  private runMap(p: Prepared, io: BandIO, r0: number, r1: number, stop: () => boolean): boolean {
+    const raw = io.raw
+    if (!raw) throw new Error('stage "map" needs the raw values')
+    const bytes = p.n * 4
+    for (let r = r0; r < r1; r++) {
+      if (stop()) return true
+      new Uint8Array(this.kernels.buffer(), p.sums, bytes).set(new Uint8Array(raw, r * bytes, bytes))
+      this.finishRow(p, io, r, p.sums, 0)
+    }
+    return false
+  }
+}

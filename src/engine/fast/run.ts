@@ -1,0 +1,241 @@
+// A filter stack on the fast paths: plans each filter, runs its bands on an executor (worker threads sharing
+// memory, or in-process) and keeps f32 between filters, so nothing is decoded twice or rounded to 8 bits midway.
+// Pure: no node:* imports; the executor brings the threads.
+import { checkImage } from '../convolve'
+import { AbortError, EngineError } from '../errors'
+import { toFloat, toInt } from '../image'
+import { resolveFilter, type ResolvedFilter } from '../stack'
+import type { BitDepth, FilterSpec, FloatImage, IntImage } from '../types'
+import { SampleKind } from './backend'
+import { bandAlignment, BandRunner, type BandIO } from './band'
+import { planFilter, type FastMethod, type FilterPlan, type SourceShape, type TargetShape } from './plan'
+
+/** The part of an AbortSignal the fast paths poll. */
+export interface AbortLike {
+  readonly aborted: boolean
+}
+
+/** Runs all bands of a plan; resolves with the combined range of unmapped values (stage 'raw'). */
+export interface Executor {
+  /** How many bands can run at once (sizes the band split). */
+  readonly threads: number
+  /**
+   * A buffer the executor's threads can all see (SharedArrayBuffer for worker threads). `scratch`
+   * buffers come back through {@link Executor.release} and may be reused (fresh memory costs a page fault per
+   * 4 KiB on first touch, about 20 ms per 36 MB here); the others are handed to the caller. Contents are undefined: every band writes all of its rows.
+   */
+  allocate(bytes: number, scratch: boolean): ArrayBufferLike
+  /** Returns a scratch buffer for reuse; its contents are undefined when it comes back. */
+  release(buffer: ArrayBufferLike): void
+  /** Rejects with an AbortError once `signal` aborts (after every thread has stopped touching the buffers). */
+  run(
+    plan: FilterPlan,
+    io: BandIO,
+    bands: readonly (readonly [number, number])[],
+    signal: AbortLike | undefined,
+    onBand: () => void
+  ): Promise<{ low: number; high: number }>
+}
+
+/** Options for {@link runFastStack}. */
+export interface FastStackOptions {
+  readonly signal?: AbortLike
+  readonly onProgress?: (fraction: number) => void
+  /** @default the image's depth */
+  readonly depth?: BitDepth
+  /** Force one method for every filter (tests, benchmarks). @default chosen per filter by cost */
+  readonly method?: FastMethod
+  /** Receives each filter's plan (diagnostics, benchmarks). */
+  readonly onPlan?: (plan: FilterPlan) => void
+}
+
+/** The enabled filters resolved, with applyStack's error messages (`filter N: ...` when there are several). */
+export function resolveActive(filters: readonly FilterSpec[]): ResolvedFilter[] {
+  const active: ResolvedFilter[] = []
+  filters.forEach((spec, index) => {
+    if (spec.enabled === false) return
+    try {
+      active.push(resolveFilter(spec))
+    } catch (error) {
+      if (error instanceof EngineError && filters.length > 1) throw new EngineError(`filter ${index + 1}: ${error.message}`)
+      throw error
+    }
+  })
+  return active
+}
+
+/** Splits a plan's output rows into about `threads * 6` bands on its alignment (FFT strips stay whole). */
+export function splitBands(plan: FilterPlan, threads: number): [number, number][] {
+  const align = bandAlignment(plan)
+  const units = Math.ceil(plan.outHeight / align)
+  const count = Math.max(1, Math.min(units, threads * 6))
+  const bands: [number, number][] = []
+  for (let b = 0; b < count; b++) {
+    const r0 = Math.floor((b * units) / count) * align
+    const r1 = Math.min(plan.outHeight, Math.floor(((b + 1) * units) / count) * align)
+    if (r1 > r0) bands.push([r0, r1])
+  }
+  return bands
+}
+
+/**
+ * Applies the enabled `filters` to `image` like applyStack + toInt, on the fast paths, via `executor`.
+ * Results match the reference within one level after rounding (exactly for integer kernels on 8-bit images).
+ */
+export async function runFastStack(
+  image: IntImage,
+  filters: readonly FilterSpec[],
+  executor: Executor,
+  options: FastStackOptions = {}
+): Promise<IntImage> {
+  const { signal, onProgress } = options
+  if (signal?.aborted) throw new AbortError()
+  checkImage(image as unknown as FloatImage)
+  const depth = options.depth ?? image.depth
+  const active = resolveActive(filters)
+  if (active.length === 0) {
+    const copy = toInt(toFloat(image), depth)
+    onProgress?.(1)
+    return copy
+  }
+  const channels = image.channels
+  const scratch: ArrayBufferLike[] = []
+  const take = (bytes: number): ArrayBufferLike => {
+    const buffer = executor.allocate(bytes, true)
+    scratch.push(buffer)
+    return buffer
+  }
+  let src = take(image.data.byteLength)
+  new Uint8Array(src).set(new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength))
+  let shape: SourceShape = {
+    width: image.width,
+    height: image.height,
+    channels,
+    depth: image.depth,
+    kind: image.depth === 16 ? SampleKind.U16 : SampleKind.U8
+  }
+  const steps = active.reduce((n, f) => n + (f.options.signed === 'stretch' ? 2 : 1), 0)
+  let step = 0
+  const runPlan = async (plan: FilterPlan, io: BandIO): Promise<{ low: number; high: number }> => {
+    options.onPlan?.(plan)
+    const bands = splitBands(plan, executor.threads)
+    let done = 0
+    const result = await executor.run(plan, io, bands, signal, () => {
+      done++
+      onProgress?.((step + done / bands.length) / steps)
+    })
+    step++
+    return result
+  }
+
+  try {
+    for (let i = 0; i < active.length; i++) {
+      if (signal?.aborted) throw new AbortError()
+      const filter = active[i]
+      const last = i === active.length - 1
+      const target: TargetShape = last
+        ? { kind: depth === 16 ? SampleKind.U16 : SampleKind.U8, depth }
+        : { kind: SampleKind.F32, depth: image.depth }
+      const method = options.method
+      // The last filter writes straight into the caller's buffer: no copy, and its first-touch page faults are
+      // spread over the threads.
+      const output = (plan: FilterPlan): ArrayBufferLike => {
+        const bytes = plan.outWidth * plan.outHeight * channels * [1, 2, 4][plan.dstKind]
+        return last ? executor.allocate(bytes, false) : take(bytes)
+      }
+      let plan: FilterPlan
+      let dst: ArrayBufferLike
+      if (filter.options.signed === 'stretch') {
+        const rawPlan = planFilter(shape, filter, target, { method, stage: 'raw' })
+        const raw = take(rawPlan.outWidth * rawPlan.outHeight * channels * 4)
+        const range = await runPlan(rawPlan, { src, dst: raw })
+        plan = planFilter(shape, filter, target, { stage: 'map', low: range.low, high: range.high })
+        dst = output(plan)
+        await runPlan(plan, { src, dst, raw })
+      } else {
+        plan = planFilter(shape, filter, target, { method })
+        dst = output(plan)
+        await runPlan(plan, { src, dst })
+      }
+      src = dst
+      shape = { width: plan.outWidth, height: plan.outHeight, channels, depth: image.depth, kind: SampleKind.F32 }
+    }
+  } finally {
+    for (const buffer of scratch) executor.release(buffer)
+  }
+  const length = shape.width * shape.height * channels
+  const data = depth === 16 ? new Uint16Array(src, 0, length) : new Uint8Array(src, 0, length)
+  return { width: shape.width, height: shape.height, channels, depth, data }
+}
+
+/** Runs bands one after another on the calling thread (small images, or where no worker can start). */
+export class InlineExecutor implements Executor {
+  readonly threads = 1
+  private readonly runner: BandRunner
+
+  constructor(kernels: ConstructorParameters<typeof BandRunner>[0]) {
+    this.runner = new BandRunner(kernels)
+  }
+
+  private readonly spare = new ScratchBuffers<ArrayBuffer>((bytes) => new ArrayBuffer(bytes))
+
+  allocate(bytes: number, scratch: boolean): ArrayBufferLike {
+    return scratch ? this.spare.take(bytes) : new ArrayBuffer(bytes)
+  }
+
+  release(buffer: ArrayBufferLike): void {
+    this.spare.give(buffer as ArrayBuffer)
+  }
+
+  run(
+    plan: FilterPlan,
+    io: BandIO,
+    bands: readonly (readonly [number, number])[],
+    signal: AbortLike | undefined,
+    onBand: () => void
+  ): Promise<{ low: number; high: number }> {
+    let low = Infinity
+    let high = -Infinity
+    for (const [r0, r1] of bands) {
+      if (signal?.aborted) return Promise.reject(new AbortError())
+      const result = this.runner.run(plan, io, r0, r1, () => signal?.aborted === true)
+      if (result.aborted) return Promise.reject(new AbortError())
+      low = Math.min(low, result.low)
+      high = Math.max(high, result.high)
+      onBand()
+    }
+    return Promise.resolve({ low, high })
+  }
+}
+
+/**
+ * Reusable scratch buffers by exact size: a stack run on a photo needs the same few sizes again and again
+ * (the next preview, the next edit), and fresh memory is slow on first touch. Keeps at most `limit` bytes.
+ */
+export class ScratchBuffers<T extends ArrayBufferLike> {
+  private readonly free: T[] = []
+
+  constructor(
+    private readonly create: (bytes: number) => T,
+    private readonly limit = 512 * 1024 * 1024
+  ) {}
+
+  /** A buffer of exactly `bytes` (contents undefined when reused). */
+  take(bytes: number): T {
+    const index = this.free.findIndex((b) => b.byteLength === bytes)
+    if (index >= 0) return this.free.splice(index, 1)[0]
+    return this.create(bytes)
+  }
+
+  /** Keeps `buffer` for a later take, dropping the oldest kept ones beyond the limit. */
+  give(buffer: T): void {
+    this.free.push(buffer)
+    let total = this.free.reduce((n, b) => n + b.byteLength, 0)
+    while (total > this.limit && this.free.length > 0) total -= (this.free.shift() as T).byteLength
+  }
+
+  /** Drops every kept buffer. */
+  clear(): void {
+    this.free.length = 0
+  }
+}

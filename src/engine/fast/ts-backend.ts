@@ -1,0 +1,342 @@
+// The plain TypeScript backend: the same functions as src/wasm/kernels.ts, one sample at a time. Used where
+// kernels.wasm is missing or WebAssembly SIMD is unsupported, and by the tests as a second implementation.
+import { tilePitch, type Kernels } from './backend'
+
+/** Where the TypeScript backend's memory starts (mirrors the wasm module's static data, never 0 = "no buffer"). */
+const HEAP_BASE = 1024
+
+/** A fresh plain-TypeScript kernel set with its own growable memory. */
+export function tsKernels(): Kernels {
+  return new TsKernels()
+}
+
+class TsKernels implements Kernels {
+  readonly name = 'ts' as const
+  readonly heapBase = HEAP_BASE
+  private memory = new ArrayBuffer(1 << 16)
+  private u8 = new Uint8Array(this.memory)
+  private i16 = new Int16Array(this.memory)
+  private u16 = new Uint16Array(this.memory)
+  private i32 = new Int32Array(this.memory)
+  private u32 = new Uint32Array(this.memory)
+  private f32 = new Float32Array(this.memory)
+  private low = Infinity
+  private high = -Infinity
+
+  buffer(): ArrayBuffer {
+    return this.memory
+  }
+
+  ensure(bytes: number): void {
+    if (bytes <= this.memory.byteLength) return
+    let size = this.memory.byteLength
+    while (size < bytes) size *= 2
+    const next = new ArrayBuffer(size)
+    new Uint8Array(next).set(this.u8)
+    this.memory = next
+    this.u8 = new Uint8Array(next)
+    this.i16 = new Int16Array(next)
+    this.u16 = new Uint16Array(next)
+    this.i32 = new Int32Array(next)
+    this.u32 = new Uint32Array(next)
+    this.f32 = new Float32Array(next)
+  }
+
+  wsum(out: number, ptrs: number, weights: number, taps: number, n: number, accumulate: number): void {
+    const f = this.f32
+    const o = out >> 2
+    if (!accumulate) f.fill(0, o, o + n)
+    for (let t = 0; t < taps; t++) {
+      const p = this.u32[(ptrs >> 2) + t] >> 2
+      const w = f[(weights >> 2) + t]
+      for (let s = 0; s < n; s++) f[o + s] += w * f[p + s]
+    }
+  }
+
+  wsumU8(out: number, ptrs: number, weights: number, taps: number, n: number): void {
+    const o = out >> 1
+    const acc = new Int32Array(n)
+    for (let t = 0; t < taps; t++) {
+      const p = this.u32[(ptrs >> 2) + t]
+      const w = this.i16[(weights >> 1) + t]
+      for (let s = 0; s < n; s++) acc[s] += w * this.u8[p + s]
+    }
+    this.i16.set(acc, o)
+  }
+
+  tapPointers(ptrs: number, slots: number, ring: number, first: number, rows: number, offs: number, taps: number): void {
+    for (let t = 0; t < taps; t++) {
+      const slot = (first + this.i32[(rows >> 2) + t]) % ring
+      this.u32[(ptrs >> 2) + t] = this.u32[(slots >> 2) + slot] + this.u32[(offs >> 2) + t]
+    }
+  }
+
+  i16ToF32(dst: number, src: number, n: number): void {
+    for (let s = 0; s < n; s++) this.f32[(dst >> 2) + s] = this.i16[(src >> 1) + s]
+  }
+
+  finishI16U8(dst: number, sums: number, n: number, offset: number, mode: number): void {
+    for (let s = 0; s < n; s++) {
+      let v = this.i16[(sums >> 1) + s] + offset
+      if (mode === 1) v = Math.abs(v)
+      if (mode === 2) v += 128
+      this.u8[dst + s] = v < 0 ? 0 : v > 255 ? 255 : v
+    }
+  }
+
+  padRow(
+    dst: number,
+    src: number,
+    kind: number,
+    outU8: number,
+    segs: number,
+    nSeg: number,
+    channels: number,
+    premul: number,
+    maxv: number
+  ): void {
+    const f = this.f32
+    for (let g = 0; g < nSeg; g++) {
+      const dp = this.i32[(segs >> 2) + g * 3]
+      const sx = this.i32[(segs >> 2) + g * 3 + 1]
+      const count = this.i32[(segs >> 2) + g * 3 + 2] * channels
+      const d0 = dp * channels
+      if (outU8) {
+        if (sx < 0) this.u8.fill(0, dst + d0, dst + d0 + count)
+        else this.u8.copyWithin(dst + d0, src + sx * channels, src + sx * channels + count)
+        continue
+      }
+      const d = (dst >> 2) + d0
+      if (sx < 0) {
+        f.fill(0, d, d + count)
+        continue
+      }
+      const s0 = sx * channels
+      if (kind === 0) for (let i = 0; i < count; i++) f[d + i] = this.u8[src + s0 + i]
+      else if (kind === 1) for (let i = 0; i < count; i++) f[d + i] = this.u16[(src >> 1) + s0 + i]
+      else f.copyWithin(d, (src >> 2) + s0, (src >> 2) + s0 + count)
+      if (!premul) continue
+      const a = channels - 1
+      for (let i = 0; i < count; i += channels) {
+        const alpha = f[d + i + a]
+        if (alpha === maxv) continue
+        for (let c = 0; c < a; c++) f[d + i + c] = Math.fround(Math.fround(f[d + i + c] * alpha) / maxv)
+      }
+    }
+  }
+
+  resetRange(): void {
+    this.low = Infinity
+    this.high = -Infinity
+  }
+
+  getRangeLow(): number {
+    return this.low
+  }
+
+  getRangeHigh(): number {
+    return this.high
+  }
+
+  alphaValues(
+    sums: number,
+    npix: number,
+    channels: number,
+    divisor: number,
+    offset: number,
+    maxv: number,
+    alphaPtr: number,
+    alphaStride: number,
+    alphaConvolved: number
+  ): void {
+    const f = this.f32
+    const a = channels - 1
+    const snap = maxv * 2e-6
+    for (let i = 0; i < npix; i++) {
+      const p = (sums >> 2) + i * channels
+      let alpha: number
+      if (alphaConvolved) {
+        alpha = Math.fround(f[p + a] / divisor)
+        if (Math.abs(alpha - maxv) <= snap) alpha = maxv
+        alpha = alpha < 0 ? 0 : alpha > maxv ? maxv : alpha
+      } else {
+        alpha = f[(alphaPtr + i * alphaStride) >> 2]
+      }
+      f[p + a] = alpha
+      for (let c = 0; c < a; c++) {
+        let v = Math.fround(f[p + c] / divisor)
+        v = alpha === maxv ? v : alpha > 0 ? Math.fround(Math.fround(v * maxv) / alpha) : 0
+        f[p + c] = v + offset
+      }
+    }
+  }
+
+  finish(
+    dst: number,
+    dkind: number,
+    sums: number,
+    n: number,
+    channels: number,
+    divisor: number,
+    offset: number,
+    mode: number,
+    p1: number,
+    p2: number,
+    maxv: number,
+    scale: number,
+    base: number,
+    opacity: number
+  ): void {
+    const f = this.f32
+    const hasAlpha = channels === 2 || channels === 4
+    const stretchOk = p2 > p1
+    const range = stretchOk ? Math.fround(p2 - p1) : 1
+    for (let s = 0; s < n; s++) {
+      let v = f[(sums >> 2) + s]
+      if (divisor !== 1) v = Math.fround(v / divisor)
+      v = Math.fround(v + offset)
+      const isAlpha = hasAlpha && s % channels === channels - 1
+      if (mode === 4) {
+        f[(dst >> 2) + s] = v
+        if (!isAlpha) {
+          if (v < this.low) this.low = v
+          if (v > this.high) this.high = v
+        }
+        continue
+      }
+      if (!isAlpha) {
+        if (mode === 1) v = Math.abs(v)
+        else if (mode === 2) v = Math.fround(v + p1)
+        else if (mode === 3 && stretchOk) v = Math.fround(Math.fround(Math.fround(v - p1) * maxv) / range)
+      }
+      v = v < 0 ? 0 : v > maxv ? maxv : v
+      if (base) {
+        v = Math.fround(Math.fround(f[(base >> 2) + s] * Math.fround(1 - opacity)) + Math.fround(v * opacity))
+        v = v < 0 ? 0 : v > maxv ? maxv : v
+      }
+      if (dkind === 0) f[(dst >> 2) + s] = v
+      else if (dkind === 1) this.u8[dst + s] = Math.round(Math.fround(v * scale))
+      else this.u16[(dst >> 1) + s] = Math.round(Math.fround(v * scale))
+    }
+  }
+
+  finishU8(dst: number, sums: number, n: number, divisor: number, offset: number, mode: number, p1: number): void {
+    this.finish(dst, 1, sums, n, 1, divisor, offset, mode, p1, 0, 255, 1, 0, 1)
+  }
+
+  fft2d(re: number, im: number, tre: number, tim: number, logN: number, tw: number): void {
+    const n = 1 << logN
+    this.fftColumns(re, im, logN, tw, false)
+    this.transpose(tre, re, n)
+    this.transpose(tim, im, n)
+    this.fftColumns(tre, tim, logN, tw, false)
+  }
+
+  convolveTile(re: number, im: number, tre: number, tim: number, kre: number, kim: number, logN: number, tw: number): void {
+    const n = 1 << logN
+    const f = this.f32
+    this.fft2d(re, im, tre, tim, logN, tw)
+    for (let i = 0; i < (n * tilePitch(n)) >> 2; i++) {
+      const ar = f[(tre >> 2) + i]
+      const ai = f[(tim >> 2) + i]
+      const br = f[(kre >> 2) + i]
+      const bi = f[(kim >> 2) + i]
+      f[(tre >> 2) + i] = ar * br - ai * bi
+      f[(tim >> 2) + i] = ar * bi + ai * br
+    }
+    this.fftColumns(tre, tim, logN, tw, true)
+    this.transpose(re, tre, n)
+    this.transpose(im, tim, n)
+    this.fftColumns(re, im, logN, tw, true)
+  }
+
+  gatherTile(dst: number, ptrs: number, rows: number, x0: number, channels: number, n: number): void {
+    const f = this.f32
+    const pitch = tilePitch(n) >> 2
+    for (let y = 0; y < n; y++) {
+      const d = (dst >> 2) + y * pitch
+      if (y >= rows) {
+        f.fill(0, d, d + n)
+        continue
+      }
+      const s = (this.u32[(ptrs >> 2) + y] >> 2) + x0
+      for (let x = 0; x < n; x++) f[d + x] = f[s + x * channels]
+    }
+  }
+
+  scatterTile(
+    sums: number,
+    rowBytes: number,
+    src: number,
+    n: number,
+    rows: number,
+    cols: number,
+    x0: number,
+    ch: number,
+    channels: number
+  ): void {
+    const f = this.f32
+    const pitch = tilePitch(n) >> 2
+    for (let y = 0; y < rows; y++) {
+      const s = (src >> 2) + y * pitch
+      const d = ((sums + y * rowBytes) >> 2) + x0 * channels + ch
+      for (let x = 0; x < cols; x++) f[d + x * channels] = f[s + x]
+    }
+  }
+
+  /** In-place radix-2 FFT along the row index of every column (see kernels.ts fftColumns). */
+  private fftColumns(re: number, im: number, logN: number, tw: number, inverse: boolean): void {
+    const f = this.f32
+    const n = 1 << logN
+    const p = tilePitch(n) >> 2
+    const r0 = re >> 2
+    const i0 = im >> 2
+    for (let i = 0; i < n; i++) {
+      let r = 0
+      for (let b = 0; b < logN; b++) r |= ((i >> b) & 1) << (logN - 1 - b)
+      if (r <= i) continue
+      for (let x = 0; x < n; x++) {
+        let t = f[r0 + i * p + x]
+        f[r0 + i * p + x] = f[r0 + r * p + x]
+        f[r0 + r * p + x] = t
+        t = f[i0 + i * p + x]
+        f[i0 + i * p + x] = f[i0 + r * p + x]
+        f[i0 + r * p + x] = t
+      }
+    }
+    const sign = inverse ? -1 : 1
+    for (let s = 1; s <= logN; s++) {
+      const m = 1 << s
+      const half = m >> 1
+      const stride = n >> s
+      for (let k = 0; k < half; k++) {
+        const c = s === 1 ? 1 : f[(tw >> 2) + 2 * k * stride]
+        const sn = s === 1 ? 0 : f[(tw >> 2) + 2 * k * stride + 1] * sign
+        for (let b = 0; b < n; b += m) {
+          const pa = (b + k) * p
+          const pb = pa + half * p
+          for (let x = 0; x < n; x++) {
+            const br = f[r0 + pb + x]
+            const bi = f[i0 + pb + x]
+            const tr = br * c - bi * sn
+            const ti = br * sn + bi * c
+            const ar = f[r0 + pa + x]
+            const ai = f[i0 + pa + x]
+            f[r0 + pa + x] = ar + tr
+            f[i0 + pa + x] = ai + ti
+            f[r0 + pb + x] = ar - tr
+            f[i0 + pb + x] = ai - ti
+          }
+        }
+      }
+    }
+  }
+
+  private transpose(dst: number, src: number, n: number): void {
+    const f = this.f32
+    const p = tilePitch(n) >> 2
+    const d0 = dst >> 2
+    const s0 = src >> 2
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) f[d0 + j * p + i] = f[s0 + i * p + j]
+  }
+}

@@ -1,0 +1,48 @@
+// Runs in a worker thread of the engine pool (src/host/pool.ts): takes bands of a planned filter from a shared
+// counter and computes them into shared memory until none are left or the run is cancelled.
+import { parentPort, workerData } from 'node:worker_threads'
+import { BandRunner } from '../engine/fast/band'
+import { instantiateKernels } from './pool-assets'
+import type { PoolReply, PoolRequest, WorkerData } from './pool-protocol'
+
+/** Shortest time between two progress reports of a worker. */
+const REPORT_MS = 8
+
+const port = parentPort
+if (!port) throw new Error('engine-worker.ts runs only as a worker thread')
+
+const { module } = workerData as WorkerData
+const runner = new BandRunner(instantiateKernels(module))
+port.postMessage({ type: 'ready', backend: runner.kernels.name } satisfies PoolReply)
+
+port.on('message', (request: PoolRequest) => {
+  const { job, plan, io, bands, control } = request
+  const flags = new Int32Array(control)
+  const stop = (): boolean => Atomics.load(flags, 1) !== 0
+  let low = Infinity
+  let high = -Infinity
+  // Band reports drive progress and let the main side poll its signal; batch them to one per few ms.
+  let unreported = 0
+  let reported = performance.now()
+  try {
+    for (;;) {
+      if (stop()) break
+      const b = Atomics.add(flags, 0, 1)
+      if (b >= bands.length / 2) break
+      const result = runner.run(plan, io, bands[2 * b], bands[2 * b + 1], stop)
+      if (result.aborted) break
+      low = Math.min(low, result.low)
+      high = Math.max(high, result.high)
+      unreported++
+      if (performance.now() - reported >= REPORT_MS) {
+        port.postMessage({ type: 'band', job, count: unreported } satisfies PoolReply)
+        unreported = 0
+        reported = performance.now()
+      }
+    }
+    port.postMessage({ type: 'done', job, low, high, count: unreported } satisfies PoolReply)
+  } catch (error) {
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error)
+    port.postMessage({ type: 'error', job, message } satisfies PoolReply)
+  }
+})

@@ -1,0 +1,278 @@
+// Runs in Node (Playwright): the editor in Debian's Chromium against serve mode. Opens a photo through the file
+// picker, previews a preset, compares the canvas and the exported file pixel-for-pixel with `kernel-studio apply`,
+// and checks that a bad file ends in a clear banner while the app keeps working.
+import { spawn, execFile, type ChildProcess } from 'node:child_process'
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { expect, test, type Page } from '@playwright/test'
+import sharp from 'sharp'
+
+const run = promisify(execFile)
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const CLI = join(ROOT, 'bin', 'kernel-studio.js')
+const CHELSEA = join(ROOT, 'resources', 'samples', 'chelsea.png')
+
+/** Decoded pixels: `channels` interleaved 8- or 16-bit samples. */
+interface Pixels {
+  readonly width: number
+  readonly height: number
+  readonly channels: number
+  readonly data: Uint8Array | Uint16Array
+}
+
+/** Reads an image file with sharp, as stored (no colour conversion, no alpha added). */
+async function readPixels(file: string): Promise<Pixels> {
+  const img = sharp(await readFile(file))
+  const meta = await img.metadata()
+  const sixteen = meta.depth === 'ushort'
+  const { data, info } = await img.raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true })
+  const samples = sixteen
+    ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2)
+    : new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+  return { width: info.width, height: info.height, channels: info.channels, data: samples }
+}
+
+/** `kernel-studio apply` of `input` with presets, to a new file in `dir`; the engine's own answer. */
+async function cliApply(dir: string, input: string, presets: string[], out: string, extra: string[] = []): Promise<string> {
+  const target = join(dir, out)
+  const args = [CLI, 'apply', input, '-o', target, ...presets.flatMap((p) => ['--preset', p]), ...extra]
+  await run(process.execPath, args, { cwd: ROOT })
+  return target
+}
+
+/** The part of the viewer canvas that shows the image, as RGBA. */
+async function canvasPixels(page: Page): Promise<Pixels> {
+  const { width, height, b64 } = await page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewer-canvas"]')
+    if (!canvas) throw new Error('no viewer canvas')
+    const [x, y, w, h] = (canvas.dataset.imageRect ?? '').split(',').map(Number)
+    if (!(w > 0 && h > 0)) throw new Error(`the viewer shows no image (${canvas.dataset.imageRect})`)
+    if (x < 0 || y < 0 || x + w > canvas.width || y + h > canvas.height) throw new Error('the image is not fully visible')
+    const data = canvas.getContext('2d')?.getImageData(x, y, w, h).data
+    if (!data) throw new Error('no 2d context')
+    let bin = ''
+    for (let i = 0; i < data.length; i += 0x8000) bin += String.fromCharCode(...data.subarray(i, i + 0x8000))
+    return { width: w, height: h, b64: btoa(bin) }
+  })
+  return { width, height, channels: 4, data: new Uint8Array(Buffer.from(b64, 'base64')) }
+}
+
+/** Number of pixels whose first three channels differ between two images of the same size. */
+function countDifferent(a: Pixels, b: Pixels): number {
+  expect([a.width, a.height]).toEqual([b.width, b.height])
+  let n = 0
+  for (let i = 0, j = 0, k = 0; k < a.width * a.height; k++, i += a.channels, j += b.channels) {
+    if (a.data[i] !== b.data[j] || a.data[i + 1] !== b.data[j + 1] || a.data[i + 2] !== b.data[j + 2]) n++
+  }
+  return n
+}
+
+/** Waits until the viewer shows a full-resolution preview whose filters match `key`. */
+async function waitForPreview(page: Page, key: RegExp | string): Promise<void> {
+  const viewer = page.locator('[data-preview-key]')
+  await expect(viewer).toHaveAttribute('data-preview-key', key)
+  await expect(viewer).toHaveAttribute('data-preview-state', 'ready')
+  await expect(viewer).toHaveAttribute('data-preview-scale', '1')
+}
+
+/** Polls until the canvas equals `expected` pixel-for-pixel (drawing happens on the next animation frame). */
+async function expectCanvasEquals(page: Page, expected: Pixels): Promise<void> {
+  await expect
+    .poll(async () => countDifferent(await canvasPixels(page), expected), { message: 'pixels differing from the engine' })
+    .toBe(0)
+}
+
+/** Starts a private serve-mode server on a free port (a fresh engine host: no image opened yet). */
+async function startServer(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = ''
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 30_000)
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/?)/.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        resolve(m[1])
+      }
+    })
+    child.stderr?.on('data', (chunk: Buffer) => (out += chunk.toString()))
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)))
+  })
+  return { url, child }
+}
+
+test.describe.configure({ mode: 'serial' })
+
+let dir: string
+let page: Page
+
+test.beforeAll(async ({ browser }) => {
+  dir = await mkdtemp(join(tmpdir(), 'ks-e2e-'))
+  page = await browser.newPage()
+})
+
+test.afterAll(async () => {
+  await page?.close()
+  await rm(dir, { recursive: true, force: true })
+})
+
+test('first launch shows the astronaut sample, so the window is never empty', async ({ browser }) => {
+  const { url, child } = await startServer()
+  const fresh = await browser.newPage()
+  try {
+    await fresh.goto(url)
+    await expect(fresh.getByTestId('image-size')).toHaveText(/^512 × 512/)
+    await expect(fresh.getByRole('combobox', { name: 'Open a sample photo' })).toHaveValue('astronaut')
+    await waitForPreview(fresh, '[]')
+    const astronaut = await readPixels(join(ROOT, 'resources', 'samples', 'astronaut.png'))
+    await expectCanvasEquals(fresh, astronaut)
+  } finally {
+    await fresh.close()
+    child.kill()
+  }
+})
+
+test('opens a photo through the file picker and shows it at 100% exactly', async () => {
+  await page.goto('/')
+  await expect(page.getByTestId('image-size')).toBeVisible()
+  await page.getByTestId('image-file-input').setInputFiles(CHELSEA)
+  await expect(page.getByTestId('image-size')).toHaveText(/^451 × 300/)
+  await page.getByRole('button', { name: 'Actual size (100%)' }).click()
+  await expect(page.getByTestId('zoom-level')).toHaveText('100%')
+  await waitForPreview(page, '[]')
+  await expectCanvasEquals(page, await readPixels(CHELSEA))
+  await page.screenshot({ path: test.info().outputPath('opened.png') })
+})
+
+test('a preset chosen in the gallery previews exactly what the engine computes', async () => {
+  const original = await readPixels(CHELSEA)
+  await page.getByRole('option', { name: 'Gaussian blur' }).click()
+  await expect(page.getByRole('region', { name: 'Preset parameters' })).toBeVisible()
+  await waitForPreview(page, /"preset":"gaussian-blur","params":\{"size":5,"sigma":1\}/)
+  await expectCanvasEquals(page, await readPixels(await cliApply(dir, CHELSEA, ['gaussian-blur'], 'gauss-default.png')))
+
+  // Parameters are editable, with live preview.
+  await page.getByLabel('Size', { exact: true }).fill('7')
+  await page.getByLabel('Sigma (σ)', { exact: true }).fill('2')
+  await waitForPreview(page, /"preset":"gaussian-blur","params":\{"size":7,"sigma":2\}/)
+  const engine = await readPixels(await cliApply(dir, CHELSEA, ['gaussian-blur:size=7,sigma=2'], 'gauss-7-2.png'))
+  await expectCanvasEquals(page, engine)
+  // The filter changes the photo, and the canvas shows the change rather than the original.
+  const changed = countDifferent(engine, original)
+  expect(changed).toBeGreaterThan((original.width * original.height) / 4)
+  expect(countDifferent(await canvasPixels(page), original)).toBe(changed)
+  await page.screenshot({ path: test.info().outputPath('gaussian.png') })
+})
+
+test('an invalid parameter is explained in place and never applied', async () => {
+  await page.getByLabel('Size', { exact: true }).fill('4')
+  await expect(page.getByRole('alert').filter({ hasText: 'size 4 is even: it must be odd' })).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Add to stack' })).toBeDisabled()
+  // The preview keeps the last valid parameters.
+  await expect(page.locator('[data-preview-key]')).toHaveAttribute('data-preview-key', /"size":7,"sigma":2/)
+  await page.getByLabel('Size', { exact: true }).fill('7')
+  await expect(page.getByRole('button', { name: 'Add to stack' })).toBeEnabled()
+})
+
+test('export downloads the file the CLI would write, pixel for pixel', async () => {
+  await page.getByRole('button', { name: 'Export', exact: true }).click()
+  const dialog = page.getByRole('dialog', { name: 'Export image' })
+  await expect(dialog).toBeVisible()
+  await expect(dialog.getByRole('radio', { name: 'PNG' })).toHaveAttribute('aria-checked', 'true')
+  await expect(dialog.getByText('the previewed “Gaussian blur”')).toBeVisible()
+  const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Export', exact: true }).click()])
+  expect(download.suggestedFilename()).toBe('chelsea-edited.png')
+  const saved = join(dir, 'exported.png')
+  await download.saveAs(saved)
+  await expect(dialog).toBeHidden()
+  await expect(page.getByTestId('info-banner')).toContainText('chelsea-edited.png')
+  const exported = await readPixels(saved)
+  const engine = await readPixels(await cliApply(dir, CHELSEA, ['gaussian-blur:size=7,sigma=2'], 'cli.png'))
+  expect([exported.width, exported.height, exported.channels]).toEqual([engine.width, engine.height, engine.channels])
+  expect(Buffer.compare(Buffer.from(exported.data.buffer), Buffer.from(engine.data.buffer))).toBe(0)
+})
+
+test('"Add to stack" keeps the filter; a 16-bit TIFF export equals the CLI with --depth 16', async () => {
+  await page.getByRole('button', { name: 'Add to stack' }).click()
+  await expect(page.getByRole('tab', { name: /Stack/ })).toContainText('1')
+  await expect(page.getByRole('region', { name: 'Preset parameters' })).toBeHidden()
+  await page.getByRole('option', { name: 'Sharpen' }).click()
+  await waitForPreview(page, /"preset":"gaussian-blur".*"preset":"sharpen"/)
+  const both = await cliApply(dir, CHELSEA, ['gaussian-blur:size=7,sigma=2', 'sharpen'], 'both.png')
+  await expectCanvasEquals(page, await readPixels(both))
+
+  await page.keyboard.press('Control+Shift+E')
+  const dialog = page.getByRole('dialog', { name: 'Export image' })
+  await dialog.getByRole('radio', { name: 'TIFF' }).click()
+  await dialog.getByRole('radio', { name: '16-bit' }).click()
+  // Only the stack: leave the previewed Sharpen out.
+  await dialog.getByRole('checkbox').uncheck()
+  await expect(dialog.getByText('1 stack filter')).toBeVisible()
+  const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Export', exact: true }).click()])
+  expect(download.suggestedFilename()).toBe('chelsea-edited.tif')
+  const saved = join(dir, 'exported.tif')
+  await download.saveAs(saved)
+  const exported = await readPixels(saved)
+  const engine = await readPixels(await cliApply(dir, CHELSEA, ['gaussian-blur:size=7,sigma=2'], 'cli16.tif', ['--depth', '16']))
+  expect(exported.data).toBeInstanceOf(Uint16Array)
+  expect([exported.width, exported.height, exported.channels]).toEqual([engine.width, engine.height, engine.channels])
+  expect(Buffer.compare(Buffer.from(exported.data.buffer), Buffer.from(engine.data.buffer))).toBe(0)
+})
+
+test('export to a path that exists says so and offers to replace it', async () => {
+  const target = join(dir, 'taken.png')
+  await writeFile(target, 'placeholder')
+  await page.getByRole('button', { name: 'Export', exact: true }).click()
+  const dialog = page.getByRole('dialog', { name: 'Export image' })
+  await dialog.getByLabel('Save to a path (optional)').fill(target)
+  await dialog.getByRole('button', { name: 'Export', exact: true }).click()
+  await expect(dialog.getByTestId('export-error')).toContainText(/exists/)
+  await dialog.getByRole('button', { name: 'Replace file' }).click()
+  await expect(dialog).toBeHidden()
+  expect((await stat(target)).size).toBeGreaterThan(1000)
+  expect((await readPixels(target)).width).toBe(451)
+})
+
+test('a file that is not an image ends in a clear message, and the app keeps working', async () => {
+  await page.getByTestId('image-file-input').setInputFiles({
+    name: 'notes.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('this is not a picture\n')
+  })
+  const banner = page.getByTestId('error-banner')
+  await expect(banner).toBeVisible()
+  await expect(banner).toHaveAttribute('role', 'alert')
+  const text = (await banner.innerText()).trim()
+  expect(text).toContain('notes.txt')
+  expect(text.split('\n')).toHaveLength(1)
+  expect(text).not.toMatch(/\bat .+:\d+:\d+/)
+  await page.screenshot({ path: test.info().outputPath('error-banner.png') })
+  await banner.getByRole('button', { name: 'Dismiss error' }).click()
+  await expect(banner).toBeHidden()
+
+  // The previous photo and stack are still there and still respond.
+  await expect(page.getByTestId('image-size')).toHaveText(/^451 × 300/)
+  await page.getByRole('option', { name: 'Emboss' }).click()
+  await waitForPreview(page, /"preset":"gaussian-blur".*"preset":"emboss"/)
+  const engine = await readPixels(await cliApply(dir, CHELSEA, ['gaussian-blur:size=7,sigma=2', 'emboss'], 'emboss.png'))
+  await expectCanvasEquals(page, engine)
+})
+
+test('editor screenshot at 1280x800', async () => {
+  await page.getByRole('button', { name: 'Fit to window' }).click()
+  await page.getByRole('option', { name: 'Unsharp mask' }).click()
+  await waitForPreview(page, /"preset":"unsharp-mask"/)
+  await page.getByRole('button', { name: 'Before and after' }).click()
+  await page.waitForTimeout(300)
+  const shot = await page.screenshot()
+  await writeFile(test.info().outputPath('editor.png'), shot)
+  if (process.env.KS_UPDATE_SCREENSHOT) {
+    // The README's screenshot: palette PNG keeps it small enough to commit.
+    await mkdir(join(ROOT, 'resources', 'screenshots'), { recursive: true })
+    await sharp(shot).png({ palette: true, quality: 90, effort: 10 }).toFile(join(ROOT, 'resources', 'screenshots', 'editor.png'))
+  }
+})

@@ -1,0 +1,132 @@
+// @vitest-environment node
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+import { nextTick } from 'vue'
+import { LIVE_DELAY_MS, useEditorStore } from '../../../src/renderer/stores/editor'
+import { useStackStore } from '../../../src/renderer/stores/stack'
+import { normaliseKernel, rotateKernel90 } from '../../../src/engine/kernel'
+import { checkDraft, draftFromKernel, formatWeight, resizeCells } from '../../../src/renderer/components/kernel-editor/kernel-draft'
+
+const sobel = [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]
+
+beforeEach(() => {
+  setActivePinia(createPinia())
+  vi.useFakeTimers()
+})
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+async function setup(): Promise<{ stack: ReturnType<typeof useStackStore>; editor: ReturnType<typeof useEditorStore>; id: string }> {
+  const stack = useStackStore()
+  const editor = useEditorStore()
+  const id = stack.add({ name: 'Edge', kernel: sobel })
+  await nextTick()
+  return { stack, editor, id }
+}
+
+describe('kernel draft helpers', () => {
+  it('formats exact fractions and parses them back', () => {
+    expect(formatWeight(1 / 9)).toBe('1/9')
+    expect(formatWeight(-2)).toBe('-2')
+    const draft = { cells: [['1/9', '2', '.5']], divisor: '1', offset: '0' }
+    expect(checkDraft(draft).kernel?.weights).toEqual([1 / 9, 2, 0.5])
+  })
+
+  it('marks each bad cell with its own message and builds no kernel', () => {
+    const checked = checkDraft({ cells: [['1', 'abc', ''], ['1', '1/0', '2'], ['0', '0', '0']], divisor: '0', offset: 'x' })
+    expect(checked.kernel).toBeNull()
+    expect(checked.cellErrors[0][1]).toMatch(/"abc" is not a number/)
+    expect(checked.cellErrors[0][2]).toMatch(/empty/)
+    expect(checked.cellErrors[1][1]).toMatch(/divides by zero/)
+    expect(checked.cellErrors[0][0]).toBeNull()
+    expect(checked.divisorError).toMatch(/must not be 0/)
+    expect(checked.offsetError).toMatch(/not a number/)
+    expect(checked.errorCount).toBe(5)
+  })
+
+  it('resizes symmetrically in pairs, keeping the centre', () => {
+    const grown = resizeCells([['5']], 1, 2)
+    expect(grown).toEqual([
+      ['0', '0', '0', '0', '0'],
+      ['0', '0', '5', '0', '0'],
+      ['0', '0', '0', '0', '0']
+    ])
+    expect(resizeCells(grown, -1, -1)).toEqual([['0', '5', '0']])
+    expect(resizeCells([['1']], -3, -3)).toEqual([['1']])
+  })
+})
+
+describe('editor store', () => {
+  it('loads the selected kernel layer as text cells', async () => {
+    const { editor, id } = await setup()
+    expect(editor.layerId).toBe(id)
+    expect(editor.cells).toEqual(draftFromKernel({ width: 3, height: 3, weights: sobel.flat(), divisor: 1, offset: 0 }).cells)
+  })
+
+  it('applies valid typing live after a short delay, as one undo step', async () => {
+    const { stack, editor, id } = await setup()
+    editor.setCell(0, 0, '-3')
+    editor.setCell(2, 0, '-3')
+    expect(stack.layers[0].spec.kernel).toEqual(sobel)
+    vi.advanceTimersByTime(LIVE_DELAY_MS + 1)
+    expect(stack.layers[0].spec.kernel).toEqual([[-3, 0, 1], [-2, 0, 2], [-3, 0, 1]])
+    editor.setCell(1, 1, '1/9')
+    vi.advanceTimersByTime(LIVE_DELAY_MS + 1)
+    await nextTick()
+    // The fraction the user typed stays as typed.
+    expect(editor.cells[1][1]).toBe('1/9')
+    stack.undo()
+    await nextTick()
+    expect(stack.layers[0].spec.kernel).toEqual(sobel)
+    expect(editor.cells[0][0]).toBe('-1')
+    expect(editor.layerId).toBe(id)
+  })
+
+  it('never applies an invalid draft and keeps the text for fixing', async () => {
+    const { stack, editor } = await setup()
+    editor.setCell(1, 2, '2x')
+    vi.advanceTimersByTime(LIVE_DELAY_MS + 1)
+    editor.flush()
+    expect(stack.layers[0].spec.kernel).toEqual(sobel)
+    expect(editor.checked.cellErrors[1][2]).toMatch(/"2x" is not a number/)
+    expect(editor.cells[1][2]).toBe('2x')
+    editor.setDivisor('0')
+    editor.setCell(1, 2, '5')
+    vi.advanceTimersByTime(LIVE_DELAY_MS + 1)
+    expect(stack.layers[0].spec.kernel).toEqual(sobel)
+    editor.setDivisor('4')
+    vi.advanceTimersByTime(LIVE_DELAY_MS + 1)
+    expect(stack.layers[0].spec).toMatchObject({ kernel: [[-1, 0, 1], [-2, 0, 5], [-1, 0, 1]], divisor: 4 })
+  })
+
+  it('whole-kernel actions are separate undo steps; normalise of a zero-sum kernel explains why not', async () => {
+    const { stack, editor } = await setup()
+    editor.transform(normaliseKernel)
+    expect(editor.actionError).toMatch(/sum to 0/)
+    expect(stack.canUndo).toBe(true) // only the add
+    editor.transform(rotateKernel90)
+    expect(stack.layers[0].spec.kernel).toEqual([[-1, -2, -1], [0, 0, 0], [1, 2, 1]])
+    editor.setCells(resizeCells(editor.cells, 1, 0))
+    expect((stack.layers[0].spec.kernel as number[][]).length).toBe(5)
+    stack.undo()
+    await nextTick()
+    expect(editor.cells.length).toBe(3)
+    stack.undo()
+    await nextTick()
+    expect(editor.cells[0]).toEqual(['-1', '0', '1'])
+  })
+
+  it('flushes pending typing to its own layer when another layer is selected', async () => {
+    const { stack, editor, id } = await setup()
+    const other = stack.add({ kernel: [[1]] })
+    stack.select(id)
+    await nextTick()
+    editor.setCell(0, 1, '7')
+    stack.select(other)
+    await nextTick()
+    expect(stack.layers.find((l) => l.id === id)!.spec.kernel).toEqual([[-1, 7, 1], [-2, 0, 2], [-1, 0, 1]])
+    expect(editor.cells).toEqual([['1']])
+  })
+})
