@@ -102,7 +102,10 @@ export interface ApiMap {
   'image:thumbnails': { req: { filters: readonly FilterSpec[]; size: number }; res: readonly (Raster | null)[] }
   /** "Explain this pixel": the window, products and sum at one output pixel of filter `index` of the stack. */
   'image:inspect': { req: { filters: readonly FilterSpec[]; index: number; row: number; col: number }; res: InspectResult }
-  /** Pixel values of the source image at (row, col), in its own depth (status bar). */
+  /**
+   * Sample values at (row, col) in the image's own depth (status bar): of the source, or of the full-resolution
+   * result of the stack `filtered` when given (valid/full modes: coordinates of that result).
+   */
   'image:pixel': { req: { row: number; col: number; filtered?: readonly FilterSpec[] }; res: { values: readonly number[] } }
   'image:export': { req: ExportRequest; res: ExportResult | null }
   /** Save a recipe: to `path`, via a save dialog (Electron), or back as bytes for download (serve). */
@@ -127,7 +130,10 @@ export interface ApiEvents {
   'menu:command': { command: MenuCommand }
   /** Progress of a long job, 0..1. */
   'job:progress': { job: 'export' | 'preview'; fraction: number }
-  /** The engine host crashed and was restarted: the renderer re-sends its document and stack. */
+  /**
+   * The engine host crashed and was restarted. The image was opened again in the new host before this event
+   * (image:current tells), so the renderer only re-sends its stack (a new preview).
+   */
   'host:restarted': Record<string, never>
   /** A file was dropped on the window or opened from the OS (Electron). */
   'image:opened': ImageInfo

@@ -263,10 +263,15 @@ test('a file that is not an image ends in a clear message, and the app keeps wor
 })
 
 test('editor screenshot at 1280x800', async () => {
+  const notice = page.getByTestId('info-banner')
+  if (await notice.isVisible()) await notice.getByRole('button', { name: 'Dismiss notice' }).click()
   await page.getByRole('button', { name: 'Fit to window' }).click()
-  await page.getByRole('option', { name: 'Unsharp mask' }).click()
-  await waitForPreview(page, /"preset":"unsharp-mask"/)
+  await page.getByRole('option', { name: 'Sharpen' }).click()
+  await page.getByLabel('Amount', { exact: true }).fill('1.5')
+  await waitForPreview(page, /"preset":"sharpen","params":\{"amount":1.5\}/)
   await page.getByRole('button', { name: 'Before and after' }).click()
+  await expect(page.getByRole('slider', { name: 'Before and after divider' })).toBeVisible()
+  await page.mouse.move(0, 0)
   await page.waitForTimeout(300)
   const shot = await page.screenshot()
   await writeFile(test.info().outputPath('editor.png'), shot)

@@ -238,7 +238,7 @@ test('explains output pixel (0, 0) of the lessons\u2019 5x5 example: sum 12', as
   const explain = page.getByRole('region', { name: 'Explain this pixel' })
   await explain.getByLabel('Output row').fill('0')
   await explain.getByLabel('Output column').fill('0')
-  await explain.getByRole('button', { name: 'Pin' }).click()
+  await explain.getByRole('button', { name: 'Pin', exact: true }).click()
   await expect(explain.getByTestId('explain-sum')).toHaveText('12')
   await expect(explain.getByTestId('explain-value')).toHaveText('12')
   await expect(explain.getByText('0×3 + 1×3 + 2×2 + 2×0 + 2×0 + 0×1 + 0×3 + 1×1 + 2×2')).toBeVisible()
@@ -249,7 +249,7 @@ test('explains output pixel (0, 0) of the lessons\u2019 5x5 example: sum 12', as
   // Another pixel: output (1, 2) reads the window at rows 1-3, columns 2-4.
   await explain.getByLabel('Output row').fill('1')
   await explain.getByLabel('Output column').fill('2')
-  await explain.getByRole('button', { name: 'Pin' }).click()
+  await explain.getByRole('button', { name: 'Pin', exact: true }).click()
   await expect(explain.getByRole('table', { name: 'Input samples under the kernel' }).getByRole('cell')).toHaveText(
     ['1', '3', '1', '2', '2', '3', '0', '2', '2']
   )

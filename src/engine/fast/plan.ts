@@ -107,8 +107,10 @@ export interface FilterPlan {
   /** FFT: log2 of the tile size, and the kernel weights (as applied, row-major) for its spectrum. */
   readonly logN: number
   readonly weights: Float64Array
-  /** Estimated ns per output sample of each method considered (diagnostics, benchmarks). */
+  /** Estimated ns per output sample of each applicable method (diagnostics, benchmarks). */
   readonly costs: Readonly<Partial<Record<FastMethod, number>>>
+  /** The methods that can run this filter exactly (forcing another one throws). */
+  readonly applicable: readonly FastMethod[]
 }
 
 // Measured on the reference machine (2-core Zen 4, Node 20, one thread, wasm backend): ns per multiply-add in
@@ -192,7 +194,7 @@ export function planFilter(
     weights
   }
   if (stage === 'map') {
-    return { ...base, method: 'map', taps: null, intFinish: false, terms: [], logN: 0, costs: {} }
+    return { ...base, method: 'map', taps: null, intFinish: false, terms: [], logN: 0, costs: {}, applicable: [] }
   }
 
   // Integer path: 8-bit source, integer weights, i16 sums cannot overflow.
@@ -232,15 +234,16 @@ export function planFilter(
   const fft = chooseTile(kh, kw, size.height, size.width, channels - (hasAlpha && !alphaConvolved ? 1 : 0))
   if (fft) costs.fft = fft.ns / (n * size.height) + NS_FINISH + NS_PAD * paddedRatio * ((1 << fft.logN) / ((1 << fft.logN) - kh + 1))
 
+  const applicable = FAST_METHODS.filter((m) => costs[m] !== undefined)
   let method: FastMethod = options.method ?? 'direct'
   if (options.method === undefined) {
-    for (const m of FAST_METHODS) {
-      const c = costs[m]
-      if (c !== undefined && c < (costs[method] ?? Infinity)) method = m
-    }
-  }
-  if (method === 'direct-i16' && !i16Ok) {
-    throw new Error('the integer path needs an 8-bit source without alpha, integer weights and no opacity blend')
+    for (const m of applicable) if ((costs[m] as number) < (costs[method] as number)) method = m
+  } else if (!applicable.includes(method)) {
+    throw new Error(
+      method === 'direct-i16'
+        ? 'the integer path needs an 8-bit source without alpha, integer weights and no opacity blend'
+        : `method ${method} cannot run this ${kw}x${kh} kernel exactly`
+    )
   }
   const logN = method === 'fft' ? (fft ?? forcedTile(kh, kw)).logN : 0
   const terms: TermPlan[] = []
@@ -255,7 +258,8 @@ export function planFilter(
     intFinish: method === 'direct-i16' && intFinish,
     terms,
     logN,
-    costs
+    costs,
+    applicable
   }
 }
 
