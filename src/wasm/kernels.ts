@@ -266,7 +266,7 @@ function roundToInt(x: v128): v128 {
  * The rest of a filter, 16 samples per block: v = sums / divisor + offset (pass 1 and 0 when the values are
  * ready, as after alphaValues), the signed mapping on colour lanes (`mode` 0 clamp, 1 abs, 2 shift by p1,
  * 3 stretch p1..p2 to 0..maxv), clamp, blend over `base` with `opacity` (base 0: no blend), then store:
- * `dkind` 0 f32, 1 u8, 2 u16 (scaled by `scale`, rounded half up like Math.round). `mode` 4 instead stores the
+ * `dkind` 0 u8, 1 u16, 2 f32 (integers scaled by `scale`, rounded half up like Math.round). `mode` 4 instead stores the
  * unmapped values as f32 and widens the range for `stretch`. `channels` 2 or 4 marks the alpha lanes, which are
  * never mapped (rows start on a pixel, so lanes line up with channels).
  */
@@ -328,13 +328,13 @@ export function finish(
       v = f32x4.add(f32x4.mul(v128.load(base + xo), vinv), f32x4.mul(v, vop))
       v = f32x4.pmin(f32x4.pmax(v, vzero), vmax)
     }
-    if (dkind == 0) {
+    if (dkind == 2) {
       v128.store(dst + xo, v)
       continue
     }
     const r = roundToInt(f32x4.mul(v, vscale))
     const h = i16x8.narrow_i32x4_u(r, r)
-    if (dkind == 2) v128.store64_lane(dst + ((<usize>x) << 1), h, 0)
+    if (dkind == 1) v128.store64_lane(dst + ((<usize>x) << 1), h, 0)
     else v128.store32_lane(dst + <usize>x, i8x16.narrow_i16x8_u(h, h), 0)
   }
   if (mode == 4) {

@@ -46,10 +46,20 @@ async function cliApply(dir: string, input: string, presets: string[], out: stri
   return target
 }
 
+/** The few canvas members {@link canvasPixels} uses inside the page. */
+interface PageCanvas {
+  readonly width: number
+  readonly height: number
+  readonly dataset: Record<string, string | undefined>
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null
+}
+
 /** The part of the viewer canvas that shows the image, as RGBA. */
 async function canvasPixels(page: Page): Promise<Pixels> {
   const { width, height, b64 } = await page.evaluate(() => {
-    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewer-canvas"]')
+    // Typed by hand: this file is type-checked with Node's libs, the callback runs in the page.
+    const page = globalThis as unknown as { document: { querySelector(selector: string): PageCanvas | null } }
+    const canvas = page.document.querySelector('[data-testid="viewer-canvas"]')
     if (!canvas) throw new Error('no viewer canvas')
     const [x, y, w, h] = (canvas.dataset.imageRect ?? '').split(',').map(Number)
     if (!(w > 0 && h > 0)) throw new Error(`the viewer shows no image (${canvas.dataset.imageRect})`)

@@ -214,14 +214,14 @@ class TsKernels implements Kernels {
         v = Math.fround(Math.fround(f[(base >> 2) + s] * Math.fround(1 - opacity)) + Math.fround(v * opacity))
         v = v < 0 ? 0 : v > maxv ? maxv : v
       }
-      if (dkind === 0) f[(dst >> 2) + s] = v
-      else if (dkind === 1) this.u8[dst + s] = Math.round(Math.fround(v * scale))
+      if (dkind === 2) f[(dst >> 2) + s] = v
+      else if (dkind === 0) this.u8[dst + s] = Math.round(Math.fround(v * scale))
       else this.u16[(dst >> 1) + s] = Math.round(Math.fround(v * scale))
     }
   }
 
   finishU8(dst: number, sums: number, n: number, divisor: number, offset: number, mode: number, p1: number): void {
-    this.finish(dst, 1, sums, n, 1, divisor, offset, mode, p1, 0, 255, 1, 0, 1)
+    this.finish(dst, 0, sums, n, 1, divisor, offset, mode, p1, 0, 255, 1, 0, 1)
   }
 
   fft2d(re: number, im: number, tre: number, tim: number, logN: number, tw: number): void {

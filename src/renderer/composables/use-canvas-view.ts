@@ -69,38 +69,82 @@ export function rasterImageData(raster: Raster): ImageData {
   return new ImageData(bytes, raster.width, raster.height)
 }
 
-/** Rasters up to this many pixels are converted synchronously (a window-sized proxy takes a few ms). */
-const SYNC_PIXELS = 4_000_000
+/** Rasters up to this many pixels are converted at once (a window-sized proxy takes a few milliseconds). */
+const SYNC_PIXELS = 1_500_000
+/** Edge of the tiles big rasters are converted in, one slice of work at a time. */
+const TILE = 512
+/** Main-thread time spent converting tiles before yielding to input and painting. */
+const SLICE_MS = 10
+
+/** One converted piece of a raster: a canvas holding raster pixels (x, y, width, height). */
+export interface RasterTile {
+  readonly canvas: HTMLCanvasElement
+  readonly x: number
+  readonly y: number
+  readonly width: number
+  readonly height: number
+}
+
+/** A raster ready to draw: one tile for small rasters, a grid of tiles for big ones. */
+export interface RasterDrawable {
+  readonly width: number
+  readonly height: number
+  readonly tiles: readonly RasterTile[]
+}
+
+function tileOf(raster: Raster, x: number, y: number, width: number, height: number): RasterTile {
+  const canvas = document.createElement('canvas')
+  canvas.width = width
+  canvas.height = height
+  const ctx = canvas.getContext('2d')
+  if (x === 0 && y === 0 && width === raster.width && height === raster.height) {
+    ctx?.putImageData(rasterImageData(raster), 0, 0)
+  } else {
+    const rows = new Uint8ClampedArray(width * height * 4)
+    const src = raster.rgba
+    for (let r = 0; r < height; r++) {
+      const from = ((y + r) * raster.width + x) * 4
+      rows.set(src.subarray(from, from + width * 4), r * width * 4)
+    }
+    ctx?.putImageData(new ImageData(rows, width, height), 0, 0)
+  }
+  return { canvas, x, y, width, height }
+}
 
 /**
- * Converts rasters to drawables, once each. Small ones synchronously; big ones (full-resolution 24 MP) with
- * createImageBitmap, which does not block the UI; `onReady` is called when such a conversion finishes.
+ * Converts rasters to drawables, once each. Small ones at once; big ones (a full-resolution 24 MP result)
+ * tile by tile in short slices, so the UI never freezes; `onReady` is called when such a conversion finishes.
+ * Returns null while a raster is still being converted.
  */
-export function createRasterCache(onReady: () => void): (raster: Raster) => CanvasImageSource | null {
-  const cache = new WeakMap<Raster, CanvasImageSource | 'pending'>()
+export function createRasterCache(onReady: () => void): (raster: Raster) => RasterDrawable | null {
+  const cache = new WeakMap<Raster, RasterDrawable | 'pending'>()
   return (raster) => {
     const hit = cache.get(raster)
     if (hit === 'pending') return null
     if (hit) return hit
-    const data = rasterImageData(raster)
-    if (raster.width * raster.height <= SYNC_PIXELS || typeof createImageBitmap !== 'function') {
-      const canvas = document.createElement('canvas')
-      canvas.width = raster.width
-      canvas.height = raster.height
-      canvas.getContext('2d')?.putImageData(data, 0, 0)
-      cache.set(raster, canvas)
-      return canvas
+    if (raster.width * raster.height <= SYNC_PIXELS) {
+      const drawable = { width: raster.width, height: raster.height, tiles: [tileOf(raster, 0, 0, raster.width, raster.height)] }
+      cache.set(raster, drawable)
+      return drawable
     }
     cache.set(raster, 'pending')
-    createImageBitmap(data, { premultiplyAlpha: 'default', colorSpaceConversion: 'none' }).then(
-      (bitmap) => {
-        cache.set(raster, bitmap)
-        onReady()
-      },
-      () => {
-        cache.delete(raster)
+    const todo: [number, number][] = []
+    for (let y = 0; y < raster.height; y += TILE) for (let x = 0; x < raster.width; x += TILE) todo.push([x, y])
+    const tiles: RasterTile[] = []
+    const step = (): void => {
+      const until = performance.now() + SLICE_MS
+      while (todo.length > 0 && performance.now() < until) {
+        const [x, y] = todo.shift() as [number, number]
+        tiles.push(tileOf(raster, x, y, Math.min(TILE, raster.width - x), Math.min(TILE, raster.height - y)))
       }
-    )
+      if (todo.length > 0) {
+        setTimeout(step, 0)
+        return
+      }
+      cache.set(raster, { width: raster.width, height: raster.height, tiles })
+      onReady()
+    }
+    setTimeout(step, 0)
     return null
   }
 }
@@ -125,20 +169,25 @@ function checkerPattern(ctx: CanvasRenderingContext2D, frame: ViewFrame): Canvas
   return checker.pattern
 }
 
-function drawLayer(
-  ctx: CanvasRenderingContext2D,
-  frame: ViewFrame,
-  layer: DrawLayer,
-  source: CanvasImageSource
-): void {
+function drawLayer(ctx: CanvasRenderingContext2D, frame: ViewFrame, layer: DrawLayer, source: RasterDrawable): void {
   const r = layerRect(frame, layer)
   const perRasterPixel = (frame.zoom * frame.dpr) / layer.scale
   // Exact pixels when every raster pixel covers at least one device pixel of a full-resolution raster;
   // smooth resampling for reductions and for enlarged proxies (which are a stand-in for more detail).
   const smooth = perRasterPixel < 1 || layer.scale < 1
   ctx.imageSmoothingEnabled = smooth
-  if (smooth) ctx.imageSmoothingQuality = 'high'
-  ctx.drawImage(source, 0, 0, layer.raster.width, layer.raster.height, r.x, r.y, r.width, r.height)
+  if (smooth) ctx.imageSmoothingQuality = perRasterPixel < 0.5 ? 'medium' : 'high'
+  const sx = r.width / source.width
+  const sy = r.height / source.height
+  for (const t of source.tiles) {
+    // Tile edges are rounded, not their sizes, so neighbouring tiles meet without gaps or overlaps.
+    const x0 = Math.round(r.x + t.x * sx)
+    const y0 = Math.round(r.y + t.y * sy)
+    const x1 = Math.round(r.x + (t.x + t.width) * sx)
+    const y1 = Math.round(r.y + (t.y + t.height) * sy)
+    if (x1 <= 0 || y1 <= 0 || x0 >= ctx.canvas.width || y0 >= ctx.canvas.height) continue
+    ctx.drawImage(t.canvas, 0, 0, t.width, t.height, x0, y0, x1 - x0, y1 - y0)
+  }
 }
 
 function outline(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number, dpr: number, colour: string): void {
@@ -159,7 +208,7 @@ function outline(ctx: CanvasRenderingContext2D, x: number, y: number, w: number,
 export function drawFrame(
   ctx: CanvasRenderingContext2D,
   frame: ViewFrame,
-  sourceFor: (layer: DrawLayer) => CanvasImageSource | null
+  sourceFor: (layer: DrawLayer) => RasterDrawable | null
 ): void {
   const { width: cw, height: ch } = ctx.canvas
   ctx.setTransform(1, 0, 0, 1, 0, 0)

@@ -177,7 +177,7 @@ export function usePreview(): PreviewHandle {
         if (job.generation === doc.generation) {
           if (job.target === 'filtered') {
             if (job.key === key.value || shownKey.value !== key.value || shownGeneration !== job.generation) {
-              doc.setPreview(res.image, res.scale, { width: res.resultWidth, height: res.resultHeight })
+              doc.setPreview(res.image, res.scale, { width: res.resultWidth, height: res.resultHeight }, job.key)
               shownKey.value = job.key
               shownGeneration = job.generation
               shownScale = res.scale

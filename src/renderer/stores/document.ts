@@ -47,6 +47,8 @@ export const useDocumentStore = defineStore('document', () => {
   const previewScale = ref(1)
   /** Full size of the filtered result (valid/full output modes change it). */
   const resultSize = ref<{ width: number; height: number } | null>(null)
+  /** JSON of the filters {@link preview} shows (the viewer keeps a proxy per key for zoomed-out drawing). */
+  const previewKey = ref<string | null>(null)
   /** Display raster of the unfiltered image (before/after). */
   const original = shallowRef<Raster | null>(null)
   /** Scale of {@link original} relative to the source. */
@@ -103,6 +105,7 @@ export const useDocumentStore = defineStore('document', () => {
     preview.value = null
     original.value = null
     resultSize.value = null
+    previewKey.value = null
     previewScale.value = 1
     originalScale.value = 1
     notice.value = next.notes.length > 0 ? next.notes.join(' ') : null
@@ -169,11 +172,17 @@ export const useDocumentStore = defineStore('document', () => {
     return ok
   }
 
-  /** Stores a new filtered preview raster. */
-  function setPreview(raster: Raster | null, scale = 1, size: { width: number; height: number } | null = null): void {
+  /** Stores a new filtered preview raster, the filters it shows (`key`) and the result's full size. */
+  function setPreview(
+    raster: Raster | null,
+    scale = 1,
+    size: { width: number; height: number } | null = null,
+    key: string | null = null
+  ): void {
     preview.value = raster
     previewScale.value = scale
     resultSize.value = size
+    previewKey.value = key
   }
 
   /** Stores a new unfiltered raster. */
@@ -288,6 +297,7 @@ export const useDocumentStore = defineStore('document', () => {
     preview,
     previewScale,
     resultSize,
+    previewKey,
     original,
     originalScale,
     busy,

@@ -1,0 +1,236 @@
+// `npm run bench`: Kernel Studio's engine, its CLI end to end, and sharp on the same 12 MP photo in one run, plus
+// preview latency on a 1920x1080 proxy and the engine on 24 MP. Prints one table. Images and bundles go to .bench/
+// (git-ignored). Real processes throughout; expect 3 to 6 minutes on 2 cores.
+//   node scripts/bench.mjs [--quick]   (--quick: fewer repetitions, no 24 MP, no sharp 31x31; for a smoke test)
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg, totalmem } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const dir = join(root, '.bench')
+const quick = process.argv.includes('--quick')
+mkdirSync(dir, { recursive: true })
+const log = (text) => process.stderr.write(`bench: ${text}\n`)
+
+// ---- builds: kernels.wasm, the CLI and its worker (npm run build does the same), and an in-process bundle ----
+execFileSync(process.execPath, [join(root, 'scripts', 'build-wasm.mjs')], { stdio: 'inherit' })
+if (!existsSync(join(root, 'out', 'node', 'cli.js')) || !existsSync(join(root, 'out', 'node', 'engine-worker.js'))) {
+  log('building the CLI (npm run build:node)')
+  execFileSync('npm', ['run', 'build:node'], { cwd: root, stdio: 'inherit' })
+}
+const { build } = await import('vite')
+const { builtinModules } = await import('node:module')
+await build({
+  configFile: false,
+  root,
+  logLevel: 'warn',
+  publicDir: false,
+  build: {
+    ssr: true,
+    target: 'node20',
+    outDir: join(dir, 'engine'),
+    emptyOutDir: true,
+    minify: false,
+    rolldownOptions: {
+      input: { 'run-stack': join(root, 'src/host/run-stack.ts'), presets: join(root, 'src/engine/presets.ts') },
+      external: (id) => id.startsWith('node:') || builtinModules.includes(id),
+      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name].js' }
+    }
+  }
+})
+const { runStack, warmEngine } = await import(join(dir, 'engine', 'run-stack.js'))
+const { presetKernel } = await import(join(dir, 'engine', 'presets.js'))
+const { default: sharp } = await import('sharp')
+
+// ---- inputs ----
+async function photo(file, width, height) {
+  const path = join(dir, file)
+  if (!existsSync(path)) {
+    log(`generating ${file} (${width}x${height} RGB PNG)`)
+    await sharp(join(root, 'resources', 'samples', 'coffee.png'))
+      .removeAlpha()
+      .resize({ width, height, fit: 'fill', kernel: 'lanczos3' })
+      .png()
+      .toFile(path)
+  }
+  return path
+}
+const png12 = await photo('photo-12mp.png', 4000, 3000)
+const png24 = quick ? null : await photo('photo-24mp.png', 6000, 4000)
+async function decode(path) {
+  const { data, info } = await sharp(path).raw().toBuffer({ resolveWithObject: true })
+  return { width: info.width, height: info.height, channels: info.channels, depth: 8, data: new Uint8Array(data) }
+}
+const image12 = await decode(png12)
+
+function randomRows(size, seed) {
+  let s = seed >>> 0
+  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32)
+  const rows = Array.from({ length: size }, () => Array.from({ length: size }, () => next() * 2 - 0.7))
+  const sum = rows.flat().reduce((a, b) => a + b, 0)
+  return rows.map((row) => row.map((v) => v / sum))
+}
+const rows = (kernel) => Array.from({ length: kernel.height }, (_, r) => kernel.weights.slice(r * kernel.width, (r + 1) * kernel.width))
+const cases = [
+  { name: '3x3 sharpen', rows: rows(presetKernel('sharpen')), sharpReps: 5, opencv: '14' },
+  { name: '5x5 gaussian', rows: rows(presetKernel('gaussian-blur', { size: 5, sigma: 1 })), sharpReps: 5, opencv: '54' },
+  { name: '15x15 gaussian', rows: rows(presetKernel('gaussian-blur', { size: 15, sigma: 3 })), sharpReps: 2, opencv: '508 (sepFilter2D 46)' },
+  { name: '15x15 random', rows: randomRows(15, 7), sharpReps: 2, opencv: '~508' },
+  { name: '31x31 random', rows: randomRows(31, 9), sharpReps: 1, opencv: '580' }
+]
+const reps = quick ? 3 : 5
+
+// ---- timing helpers ----
+const stats = (times) => {
+  const sorted = [...times].sort((a, b) => a - b)
+  return { best: sorted[0], median: sorted[Math.floor((sorted.length - 1) / 2)], n: sorted.length }
+}
+async function timed(fn, count, warm = 1) {
+  for (let i = 0; i < warm; i++) await fn()
+  const times = []
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now()
+    await fn()
+    times.push(performance.now() - t0)
+  }
+  return stats(times)
+}
+const ms = (v) => (v === undefined ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(1))
+
+const hasTime = existsSync('/usr/bin/time')
+/** Runs the CLI once; wall time in ms and peak RSS in MB (from /usr/bin/time -v, else from the child itself). */
+function cli(args) {
+  const bin = join(root, 'bin', 'kernel-studio.js')
+  const t0 = performance.now()
+  let result
+  if (hasTime) result = spawnSync('/usr/bin/time', ['-v', process.execPath, bin, ...args], { cwd: root, encoding: 'utf8' })
+  else {
+    const wrapper = join(dir, 'rss-wrapper.mjs')
+    writeFileSync(
+      wrapper,
+      "process.on('exit', () => process.stderr.write(`\\nMaximum resident set size (kbytes): ${process.resourceUsage().maxRSS}\\n`))\n" +
+        'process.argv.splice(1, 1)\nawait import(process.argv[1])\n'
+    )
+    result = spawnSync(process.execPath, [wrapper, bin, ...args], { cwd: root, encoding: 'utf8' })
+  }
+  const wall = performance.now() - t0
+  if (result.status !== 0) throw new Error(`kernel-studio ${args.join(' ')} failed:\n${result.stderr}`)
+  const rss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr)?.[1] ?? NaN) / 1024
+  return { wall, rss }
+}
+
+const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`
+log(`machine: ${machine}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+warmEngine()
+
+// ---- measurements ----
+const results = []
+for (const c of cases) {
+  const filters = [{ kernel: c.rows }]
+  const mpix = (image12.width * image12.height) / 1e6
+  log(`${c.name}: engine in-process`)
+  let method = ''
+  const engine = await timed(() => runStack(image12, filters, { engine: { onPlan: (p) => (method = p.method) } }), reps)
+
+  log(`${c.name}: CLI end to end`)
+  const recipe = join(dir, `recipe-${c.name.replace(/\W+/g, '-')}.json`)
+  writeFileSync(recipe, JSON.stringify({ format: 'kernel-studio/stack', version: 1, filters }))
+  const cliRuns = Array.from({ length: quick ? 1 : 3 }, () => cli(['apply', png12, '-o', join(dir, 'out-cli.png'), '--recipe', recipe, '--force']))
+  const cliStats = stats(cliRuns.map((r) => r.wall))
+  const cliRss = Math.max(...cliRuns.map((r) => r.rss))
+
+  const flat = c.rows.flat()
+  const size = c.rows.length
+  const convolve = { width: size, height: size, kernel: flat, scale: 1, offset: 0 }
+  const sharpReps = quick && size > 15 ? 0 : quick ? 1 : c.sharpReps
+  let sharpRaw
+  let sharpFile
+  if (sharpReps > 0) {
+    log(`${c.name}: sharp convolve x${sharpReps} (raw in, raw out)`)
+    const raw = { raw: { width: image12.width, height: image12.height, channels: image12.channels } }
+    sharpRaw = await timed(() => sharp(image12.data, raw).convolve(convolve).raw().toBuffer(), sharpReps, 0)
+    log(`${c.name}: sharp decode + convolve + encode`)
+    sharpFile = await timed(() => sharp(png12).convolve(convolve).png().toFile(join(dir, 'out-sharp.png')), 1, 0)
+  }
+  let blur
+  if (c.name === '15x15 gaussian') blur = await timed(() => sharp(image12.data, { raw: { width: image12.width, height: image12.height, channels: 3 } }).blur(3).raw().toBuffer(), reps)
+  results.push({ c, method, mpix, engine, cliStats, cliRss, sharpRaw, sharpReps, sharpFile, blur })
+}
+
+log('preview latency on 1920x1080 proxies')
+const proxyRgb = await decode(await (async () => {
+  const p = join(dir, 'proxy-1080p.png')
+  if (!existsSync(p)) await sharp(png12).resize({ width: 1920, height: 1080, fit: 'fill' }).png().toFile(p)
+  return p
+})())
+const proxyRgba = { ...proxyRgb, channels: 4, data: new Uint8Array(proxyRgb.width * proxyRgb.height * 4) }
+for (let p = 0; p < proxyRgb.width * proxyRgb.height; p++) {
+  proxyRgba.data.set(proxyRgb.data.subarray(p * 3, p * 3 + 3), p * 4)
+  proxyRgba.data[p * 4 + 3] = 255
+}
+for (const r of results) {
+  const filters = [{ kernel: r.c.rows }]
+  // A kernel edit: the weights change between runs (alternating two versions), as when the user types.
+  const edited = [{ kernel: r.c.rows.map((row) => row.map((v) => v * 1.001)) }]
+  let flipFlop = false
+  const edit = (image) => runStack(image, (flipFlop = !flipFlop) ? filters : edited)
+  r.previewRgb = await timed(() => edit(proxyRgb), quick ? 5 : 15, 3)
+  r.previewRgba = await timed(() => edit(proxyRgba), quick ? 5 : 15, 3)
+}
+
+if (png24) {
+  log('24 MP: engine in-process, CLI peak memory')
+  const image24 = await decode(png24)
+  for (const r of results) r.engine24 = await timed(() => runStack(image24, [{ kernel: r.c.rows }]), 3)
+  const last = results.at(-1)
+  const recipe = join(dir, `recipe-${last.c.name.replace(/\W+/g, '-')}.json`)
+  last.cli24 = cli(['apply', png24, '-o', join(dir, 'out-cli.png'), '--recipe', recipe, '--force'])
+}
+
+// ---- the table ----
+const head = [
+  'kernel (12 MP RGB u8)',
+  'path',
+  'engine best / median ms',
+  'Mpix/s',
+  'CLI e2e ms (best)',
+  'CLI peak RSS MB',
+  'sharp convolve ms',
+  'engine vs sharp',
+  'sharp e2e ms',
+  'CLI vs sharp e2e',
+  'preview 1080p RGB / RGBA ms',
+  '24 MP engine ms',
+  'OpenCV filter2D ms (issue #4 figures, not measured here)'
+]
+const body = results.map((r) => [
+  r.c.name,
+  r.method,
+  `${ms(r.engine.best)} / ${ms(r.engine.median)}`,
+  (r.mpix / (r.engine.median / 1000)).toFixed(0),
+  ms(r.cliStats.best),
+  r.cliRss.toFixed(0),
+  r.sharpRaw ? `${ms(r.sharpRaw.best)}${r.sharpReps > 1 ? ` (best of ${r.sharpReps})` : ' (1 run)'}` : 'skipped',
+  r.sharpRaw ? `${(r.sharpRaw.best / r.engine.median).toFixed(1)}x faster` : '-',
+  r.sharpFile ? ms(r.sharpFile.best) : '-',
+  r.sharpFile ? `${(r.sharpFile.best / r.cliStats.best).toFixed(1)}x faster` : '-',
+  `${ms(r.previewRgb.median)} / ${ms(r.previewRgba.median)}`,
+  r.engine24 ? ms(r.engine24.median) : '-',
+  r.c.opencv
+])
+const table = [head, head.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`).join('\n')
+const blur = results.find((r) => r.blur)?.blur
+const last = results.at(-1)
+const notes = [
+  `Machine: ${machine}. Load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}.`,
+  `Engine: runStack() in-process on a decoded image (best / median of ${reps} after a warm-up; median used for Mpix/s and ratios).`,
+  `CLI: \`kernel-studio apply photo.png -o out.png --recipe kernel.json\` as a new process (decode + stack + PNG encode), best of ${quick ? 1 : 3}; peak RSS from ${hasTime ? '/usr/bin/time -v' : 'process.resourceUsage() in the child'}.`,
+  `sharp ${sharp.versions?.sharp ?? ''} (libvips ${sharp.versions?.vips ?? '?'}, ${sharp.concurrency()} threads): convolve on the same raw pixels, fewer repetitions where one run takes seconds (counts in the column); e2e = sharp(png).convolve().png().toFile(), 1 run.`,
+  blur ? `Context: sharp blur(3) (separable, SIMD) on the same pixels: ${ms(blur.best)} ms best, ${ms(blur.median)} ms median.` : '',
+  'Preview: runStack() on a 1920x1080 proxy, alternating two versions of the kernel (a kernel edit), median of 15 after 3 warm-ups.',
+  last?.cli24 ? `24 MP (6000x4000) CLI with the 31x31 kernel: ${ms(last.cli24.wall)} ms, peak RSS ${last.cli24.rss.toFixed(0)} MB.` : ''
+].filter(Boolean)
+process.stdout.write(`\n${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`)
+process.exit(0)

@@ -1,0 +1,136 @@
+// @vitest-environment node
+// runStack as callers use it: automatic choices, worker threads sharing memory, progress, cancellation, errors,
+// on a real photo and on generated images, always against the reference stack.
+import { join } from 'node:path'
+import sharp from 'sharp'
+import { describe, expect, it } from 'vitest'
+import { EngineError } from '../../../src/engine/errors'
+import type { FastMethod, FilterPlan } from '../../../src/engine/fast/plan'
+import type { FilterSpec, IntImage } from '../../../src/engine/types'
+import { kernelModule, workerScriptPath } from '../../../src/host/pool-assets'
+import { runStack } from '../../../src/host/run-stack'
+import { maxDifference, randomFloatRows, randomIntImage, referenceResult, smoothIntImage } from './helpers'
+
+const noWorker = workerScriptPath()
+  ? ''
+  : `no engine worker bundle: ${process.env.KERNEL_STUDIO_SETUP_WORKER_ERROR ?? 'the test setup did not build one'}`
+const noWasm = kernelModule().module ? '' : kernelModule().reason
+
+async function samplePhoto(name: string, width: number): Promise<IntImage> {
+  const path = join(import.meta.dirname, '..', '..', '..', 'resources', 'samples', name)
+  const { data, info } = await sharp(path).resize({ width }).removeAlpha().raw().toBuffer({ resolveWithObject: true })
+  return { width: info.width, height: info.height, channels: 3, depth: 8, data: new Uint8Array(data) }
+}
+
+describe('automatic choices', () => {
+  it.skipIf(noWasm !== '')('picks the integer, separable and FFT paths where they pay off', async () => {
+    const image = smoothIntImage(1, 300, 200, 3)
+    const chosen = async (filters: FilterSpec[]): Promise<string> => {
+      let method = ''
+      await runStack(image, filters, { engine: { threads: 0, onPlan: (p) => (method = p.method) } })
+      return method
+    }
+    expect(await chosen([{ preset: 'sharpen' }])).toBe('direct-i16')
+    expect(await chosen([{ preset: 'gaussian-blur', params: { size: 15, sigma: 3 } }])).toBe('separable')
+    expect(await chosen([{ preset: 'unsharp-mask', params: { size: 9, sigma: 2, amount: 1 } }])).toBe('separable')
+    expect(await chosen([{ kernel: randomFloatRows(3, 31, 31) }])).toBe('fft')
+    expect(await chosen([{ kernel: randomFloatRows(4, 3, 3) }])).toBe('direct')
+  })
+
+  it('matches the reference on a real photo through the default path', async () => {
+    const photo = await samplePhoto('chelsea.png', 240)
+    const filters: FilterSpec[] = [
+      { preset: 'gaussian-blur', params: { size: 7, sigma: 1.5 } },
+      { preset: 'sharpen', opacity: 0.7 },
+      { kernel: randomFloatRows(5, 11, 11), border: 'reflect' }
+    ]
+    const actual = await runStack(photo, filters)
+    expect(maxDifference(actual, referenceResult(photo, filters))).toBeLessThanOrEqual(1)
+  })
+
+  it('keeps the input untouched and reports progress up to 1', async () => {
+    const image = randomIntImage(6, 64, 40, 4)
+    const before = image.data.slice()
+    const seen: number[] = []
+    await runStack(image, [{ preset: 'box-blur' }, { preset: 'sobel', signed: 'stretch' }], { onProgress: (f) => seen.push(f) })
+    expect(image.data).toEqual(before)
+    expect(seen.length).toBeGreaterThan(1)
+    expect(seen.every((f, i) => i === 0 || f >= seen[i - 1])).toBe(true)
+    expect(seen.at(-1)).toBe(1)
+  })
+
+  it('gives the reference errors, with the filter number in stacks', async () => {
+    const image = randomIntImage(7, 8, 8, 1)
+    await expect(runStack(image, [{ kernel: '1 2; 3 4' }])).rejects.toThrow(EngineError)
+    await expect(runStack(image, [{ preset: 'box-blur' }, { kernel: '1 x 1' }])).rejects.toThrow(/^filter 2: /)
+    await expect(runStack(image, [{ kernel: '1 1 1 1 1 1 1 1 1 1 1', mode: 'valid' }])).rejects.toThrow(/does not fit/)
+  })
+
+  it('returns a copy at the requested depth when no filter is enabled', async () => {
+    const image = randomIntImage(8, 9, 4, 3)
+    const out = await runStack(image, [{ preset: 'sharpen', enabled: false }], { depth: 16 })
+    expect(out.depth).toBe(16)
+    expect(maxDifference(out, referenceResult(image, [], 16))).toBe(0)
+  })
+})
+
+describe.skipIf(noWorker !== '')(`worker threads (${noWorker || 'built'})`, () => {
+  const methods: FastMethod[] = ['direct', 'separable', 'fft']
+  for (const backend of ['auto', 'ts'] as const) {
+    for (const method of methods) {
+      it(`${backend} kernels, ${method}, 2 threads`, async () => {
+        const image = randomIntImage(10, 97, 61, 3)
+        const filters: FilterSpec[] = [
+          { kernel: randomFloatRows(11, 9, 7), border: 'wrap' },
+          { preset: 'laplacian', signed: 'stretch', opacity: 0.8 }
+        ]
+        const plans: FilterPlan[] = []
+        const actual = await runStack(image, filters, { engine: { threads: 2, backend, method, onPlan: (p) => plans.push(p) } })
+        expect(plans.some((p) => p.method === method)).toBe(true)
+        expect(maxDifference(actual, referenceResult(image, filters))).toBeLessThanOrEqual(1)
+      })
+    }
+  }
+
+  it('runs the integer path in workers exactly', async () => {
+    const image = smoothIntImage(12, 300, 101, 3)
+    const filters: FilterSpec[] = [{ preset: 'sharpen' }]
+    const actual = await runStack(image, filters, { engine: { threads: 2, method: 'direct-i16' } })
+    expect(maxDifference(actual, referenceResult(image, filters))).toBe(0)
+  })
+
+  it('runs many bands of an alpha image across threads', async () => {
+    const image = randomIntImage(13, 513, 300, 4)
+    const filters: FilterSpec[] = [{ preset: 'gaussian-blur', params: { size: 9, sigma: 2 } }, { preset: 'emboss' }]
+    const actual = await runStack(image, filters, { engine: { threads: 2 } })
+    expect(maxDifference(actual, referenceResult(image, filters), 8)).toBeLessThanOrEqual(1)
+  })
+
+  it('stops promptly on abort, and the pool keeps working', async () => {
+    // About a second of work on two threads when left to finish.
+    const big = randomIntImage(14, 2000, 1500, 4)
+    const slow: FilterSpec[] = [{ kernel: randomFloatRows(15, 31, 31) }]
+    const controller = new AbortController()
+    const run = runStack(big, slow, { signal: controller.signal, engine: { threads: 2, method: 'direct' } })
+    let aborted = 0
+    setTimeout(() => {
+      aborted = performance.now()
+      controller.abort()
+    }, 50)
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' })
+    // Workers poll the cancel flag between rows: the run ends within a few rows, not at the end of a band.
+    expect(performance.now() - aborted).toBeLessThan(250)
+    const image = randomIntImage(16, 200, 150, 3)
+    const filters: FilterSpec[] = [{ preset: 'box-blur' }]
+    const after = await runStack(image, filters, { engine: { threads: 2 } })
+    expect(maxDifference(after, referenceResult(image, filters))).toBeLessThanOrEqual(1)
+  })
+
+  it('rejects at once when the signal is already aborted', async () => {
+    const controller = new AbortController()
+    controller.abort()
+    await expect(
+      runStack(randomIntImage(17, 400, 300, 3), [{ preset: 'box-blur' }], { signal: controller.signal, engine: { threads: 2 } })
+    ).rejects.toMatchObject({ name: 'AbortError' })
+  })
+})
