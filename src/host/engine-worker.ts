@@ -40,7 +40,8 @@ port.on('message', (request: PoolRequest) => {
         reported = performance.now()
       }
     }
-    port.postMessage({ type: 'done', job, low, high, count: unreported } satisfies PoolReply)
+    const memory = runner.kernels.buffer().byteLength
+    port.postMessage({ type: 'done', job, low, high, count: unreported, memory } satisfies PoolReply)
   } catch (error) {
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error)
     port.postMessage({ type: 'error', job, message } satisfies PoolReply)

@@ -23,6 +23,16 @@ export type PoolReply =
   | { readonly type: 'ready'; readonly backend: 'wasm' | 'ts' }
   /** `count` more bands finished. */
   | { readonly type: 'band'; readonly job: number; readonly count: number }
-  /** The worker took its last band (`count` finished since its last report); low/high: see BandResult. */
-  | { readonly type: 'done'; readonly job: number; readonly low: number; readonly high: number; readonly count: number }
+  /**
+   * The worker took its last band (`count` finished since its last report); low/high: see BandResult;
+   * `memory`: bytes of its kernel memory (it never shrinks, so the pool replaces workers that grew large).
+   */
+  | {
+      readonly type: 'done'
+      readonly job: number
+      readonly low: number
+      readonly high: number
+      readonly count: number
+      readonly memory: number
+    }
   | { readonly type: 'error'; readonly job: number; readonly message: string }

@@ -28,6 +28,9 @@ export function defaultThreads(): number {
 /** How long scratch buffers are kept after the last run. */
 const SPARE_MS = 30_000
 
+/** A worker whose kernel memory grew past this (huge FFT tiles on a huge image) is replaced once idle. */
+const WORKER_MEMORY_LIMIT = 256 * 1024 * 1024
+
 interface Job {
   readonly workers: Set<Worker>
   readonly flags: Int32Array
@@ -51,6 +54,7 @@ export class EnginePool implements Executor {
   private closed = false
   private readonly spare = new ScratchBuffers<SharedArrayBuffer>((bytes) => new SharedArrayBuffer(bytes))
   private spareTimer: NodeJS.Timeout | null = null
+  private readonly oversized = new Set<Worker>()
 
   constructor(private readonly options: PoolOptions) {
     this.threads = options.threads ?? defaultThreads()
@@ -160,6 +164,7 @@ export class EnginePool implements Executor {
       for (let i = 0; i < reply.count; i++) job.onBand()
       job.low = Math.min(job.low, reply.low)
       job.high = Math.max(job.high, reply.high)
+      if (reply.memory > WORKER_MEMORY_LIMIT) this.oversized.add(worker)
     }
     this.leave(job, worker)
   }
@@ -184,6 +189,14 @@ export class EnginePool implements Executor {
   private unrefIdle(): void {
     const busy = new Set<Worker>()
     for (const job of this.jobs.values()) for (const w of job.workers) busy.add(w)
-    for (const w of this.workers) if (w && !busy.has(w)) w.unref()
+    for (const w of this.workers) {
+      if (!w || busy.has(w)) continue
+      w.unref()
+      if (this.oversized.delete(w)) {
+        // Its memory cannot shrink: let it go; the next run starts a fresh one in its slot.
+        this.workers[this.workers.indexOf(w)] = null
+        void w.terminate()
+      }
+    }
   }
 }

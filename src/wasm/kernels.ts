@@ -359,74 +359,193 @@ export function tilePitch(n: i32): usize {
   return (<usize>n << 2) + 64
 }
 
-/** Swaps rows i and bitreverse(i) of an N x N array. */
-function bitReverseRows(a: usize, logN: i32): void {
-  const n = 1 << logN
-  const rowBytes = <usize>n << 2
-  const pitch = tilePitch(n)
-  for (let i: i32 = 0; i < n; i++) {
-    let r: i32 = 0
-    for (let b: i32 = 0; b < logN; b++) r |= ((i >> b) & 1) << (logN - 1 - b)
-    if (r <= i) continue
-    const p = a + <usize>i * pitch
-    const q = a + <usize>r * pitch
-    for (let x: usize = 0; x < rowBytes; x += 16) {
-      const t = v128.load(p + x)
-      v128.store(p + x, v128.load(q + x))
-      v128.store(q + x, t)
-    }
-  }
+// @ts-ignore: decorator
+@inline
+function cmulRe(xr: v128, xi: v128, c: v128, s: v128): v128 {
+  return f32x4.sub(f32x4.mul(xr, c), f32x4.mul(xi, s))
+}
+
+// @ts-ignore: decorator
+@inline
+function cmulIm(xr: v128, xi: v128, c: v128, s: v128): v128 {
+  return f32x4.add(f32x4.mul(xr, s), f32x4.mul(xi, c))
 }
 
 /**
- * In-place radix-2 FFT along the row index of every column of an N x N split-complex array.
- * `tw` holds N/2 (cos, -sin) pairs of exp(-2 pi i k / N); `inverse` conjugates them (no 1/N scaling).
+ * In-place FFT along the row index of every column of an N x N split-complex array whose rows are in
+ * bit-reversed order (as {@link fftColumnsDif} leaves them); the result is in natural order. Decimation in time,
+ * two radix-2 stages fused per pass (each row is loaded and stored once per two stages, and the second stage's
+ * odd twiddle is the first times -i, a swap). `tw` holds N/2 (cos, -sin) pairs of exp(-2 pi i k / N);
+ * `inverse` conjugates them (no 1/N scaling).
  */
 function fftColumns(re: usize, im: usize, logN: i32, tw: usize, inverse: i32): void {
   const n = 1 << logN
   const rowBytes = <usize>n << 2
   const pitch = tilePitch(n)
-  bitReverseRows(re, logN)
-  bitReverseRows(im, logN)
-  // Size-2 butterflies need no twiddle.
-  for (let b: i32 = 0; b < n; b += 2) {
-    const pa = <usize>b * pitch
-    const pb = pa + pitch
-    for (let x: usize = 0; x < rowBytes; x += 16) {
-      const ar = v128.load(re + pa + x)
-      const ai = v128.load(im + pa + x)
-      const br = v128.load(re + pb + x)
-      const bi = v128.load(im + pb + x)
-      v128.store(re + pa + x, f32x4.add(ar, br))
-      v128.store(im + pa + x, f32x4.add(ai, bi))
-      v128.store(re + pb + x, f32x4.sub(ar, br))
-      v128.store(im + pb + x, f32x4.sub(ai, bi))
+  let s: i32 = 1
+  if (logN & 1) {
+    // An odd count of stages: one plain size-2 stage first (no twiddles).
+    for (let b: i32 = 0; b < n; b += 2) {
+      const pa = <usize>b * pitch
+      const pb = pa + pitch
+      for (let x: usize = 0; x < rowBytes; x += 16) {
+        const ar = v128.load(re + pa + x)
+        const ai = v128.load(im + pa + x)
+        const br = v128.load(re + pb + x)
+        const bi = v128.load(im + pb + x)
+        v128.store(re + pa + x, f32x4.add(ar, br))
+        v128.store(im + pa + x, f32x4.add(ai, bi))
+        v128.store(re + pb + x, f32x4.sub(ar, br))
+        v128.store(im + pb + x, f32x4.sub(ai, bi))
+      }
     }
+    s = 2
   }
   const sign: f32 = inverse ? -1 : 1
-  for (let s: i32 = 2; s <= logN; s++) {
-    const m = 1 << s
-    const half = m >> 1
-    const stride = n >> s
-    for (let k: i32 = 0; k < half; k++) {
-      const t = tw + (<usize>(k * stride) << 3)
-      const c = f32x4.splat(load<f32>(t))
-      const sn = f32x4.splat(load<f32>(t, 4) * sign)
-      for (let b: i32 = 0; b < n; b += m) {
+  for (; s < logN; s += 2) {
+    const h = 1 << (s - 1)
+    const block = h << 2
+    const span = <usize>h * pitch
+    const stride1 = n / (2 * h)
+    const stride2 = n / (4 * h)
+    for (let k: i32 = 0; k < h; k++) {
+      const t1 = tw + (<usize>(k * stride1) << 3)
+      const t2 = tw + (<usize>(k * stride2) << 3)
+      const c1 = f32x4.splat(load<f32>(t1))
+      const s1 = f32x4.splat(load<f32>(t1, 4) * sign)
+      const c2 = f32x4.splat(load<f32>(t2))
+      const s2 = f32x4.splat(load<f32>(t2, 4) * sign)
+      for (let b: i32 = 0; b < n; b += block) {
         const pa = <usize>(b + k) * pitch
-        const pb = pa + <usize>half * pitch
+        const pb = pa + span
+        const pc = pb + span
+        const pd = pc + span
         for (let x: usize = 0; x < rowBytes; x += 16) {
+          // Stage s: (a, b) and (c, d) with w1.
           const br = v128.load(re + pb + x)
           const bi = v128.load(im + pb + x)
-          const tr = f32x4.sub(f32x4.mul(br, c), f32x4.mul(bi, sn))
-          const ti = f32x4.add(f32x4.mul(br, sn), f32x4.mul(bi, c))
+          const dr = v128.load(re + pd + x)
+          const di = v128.load(im + pd + x)
+          const tbr = cmulRe(br, bi, c1, s1)
+          const tbi = cmulIm(br, bi, c1, s1)
+          const tdr = cmulRe(dr, di, c1, s1)
+          const tdi = cmulIm(dr, di, c1, s1)
           const ar = v128.load(re + pa + x)
           const ai = v128.load(im + pa + x)
-          v128.store(re + pa + x, f32x4.add(ar, tr))
-          v128.store(im + pa + x, f32x4.add(ai, ti))
-          v128.store(re + pb + x, f32x4.sub(ar, tr))
-          v128.store(im + pb + x, f32x4.sub(ai, ti))
+          const cr = v128.load(re + pc + x)
+          const ci = v128.load(im + pc + x)
+          const a1r = f32x4.add(ar, tbr)
+          const a1i = f32x4.add(ai, tbi)
+          const b1r = f32x4.sub(ar, tbr)
+          const b1i = f32x4.sub(ai, tbi)
+          const c1r = f32x4.add(cr, tdr)
+          const c1i = f32x4.add(ci, tdi)
+          const d1r = f32x4.sub(cr, tdr)
+          const d1i = f32x4.sub(ci, tdi)
+          // Stage s + 1: (a, c) with w2, (b, d) with w2 * -i (forward) or w2 * i (inverse).
+          const tcr = cmulRe(c1r, c1i, c2, s2)
+          const tci = cmulIm(c1r, c1i, c2, s2)
+          const ur = cmulRe(d1r, d1i, c2, s2)
+          const ui = cmulIm(d1r, d1i, c2, s2)
+          const vr = inverse ? f32x4.neg(ui) : ui
+          const vi = inverse ? ur : f32x4.neg(ur)
+          v128.store(re + pa + x, f32x4.add(a1r, tcr))
+          v128.store(im + pa + x, f32x4.add(a1i, tci))
+          v128.store(re + pc + x, f32x4.sub(a1r, tcr))
+          v128.store(im + pc + x, f32x4.sub(a1i, tci))
+          v128.store(re + pb + x, f32x4.add(b1r, vr))
+          v128.store(im + pb + x, f32x4.add(b1i, vi))
+          v128.store(re + pd + x, f32x4.sub(b1r, vr))
+          v128.store(im + pd + x, f32x4.sub(b1i, vi))
         }
+      }
+    }
+  }
+}
+
+/**
+ * Forward FFT along the row index of every column, natural order in, bit-reversed rows out (decimation in
+ * frequency, two stages fused per pass): with {@link fftColumns} for the inverse, no bit-reversal pass is needed,
+ * since the product with the kernel spectrum (made the same way) does not care about the order.
+ */
+function fftColumnsDif(re: usize, im: usize, logN: i32, tw: usize): void {
+  const n = 1 << logN
+  const rowBytes = <usize>n << 2
+  const pitch = tilePitch(n)
+  let s: i32 = logN
+  for (; s >= 2; s -= 2) {
+    // Spans 2h then h, in blocks of 4h rows.
+    const h = 1 << (s - 2)
+    const block = h << 2
+    const span = <usize>h * pitch
+    const stride1 = n / (2 * h)
+    const stride2 = n / (4 * h)
+    for (let k: i32 = 0; k < h; k++) {
+      const t1 = tw + (<usize>(k * stride1) << 3)
+      const t2 = tw + (<usize>(k * stride2) << 3)
+      const c1 = f32x4.splat(load<f32>(t1))
+      const s1 = f32x4.splat(load<f32>(t1, 4))
+      const c2 = f32x4.splat(load<f32>(t2))
+      const s2 = f32x4.splat(load<f32>(t2, 4))
+      for (let b: i32 = 0; b < n; b += block) {
+        const pa = <usize>(b + k) * pitch
+        const pb = pa + span
+        const pc = pb + span
+        const pd = pc + span
+        for (let x: usize = 0; x < rowBytes; x += 16) {
+          const ar = v128.load(re + pa + x)
+          const ai = v128.load(im + pa + x)
+          const cr = v128.load(re + pc + x)
+          const ci = v128.load(im + pc + x)
+          const br = v128.load(re + pb + x)
+          const bi = v128.load(im + pb + x)
+          const dr = v128.load(re + pd + x)
+          const di = v128.load(im + pd + x)
+          // Span 2h: (a, c) with w2, (b, d) with w2 * -i.
+          const a1r = f32x4.add(ar, cr)
+          const a1i = f32x4.add(ai, ci)
+          const xr = f32x4.sub(ar, cr)
+          const xi = f32x4.sub(ai, ci)
+          const c1r = cmulRe(xr, xi, c2, s2)
+          const c1i = cmulIm(xr, xi, c2, s2)
+          const b1r = f32x4.add(br, dr)
+          const b1i = f32x4.add(bi, di)
+          // (b - d) * -i = (bi - di) - i (br - dr)
+          const yr = f32x4.sub(bi, di)
+          const yi = f32x4.sub(dr, br)
+          const d1r = cmulRe(yr, yi, c2, s2)
+          const d1i = cmulIm(yr, yi, c2, s2)
+          // Span h: (a, b) and (c, d) with w1.
+          v128.store(re + pa + x, f32x4.add(a1r, b1r))
+          v128.store(im + pa + x, f32x4.add(a1i, b1i))
+          const er = f32x4.sub(a1r, b1r)
+          const ei = f32x4.sub(a1i, b1i)
+          v128.store(re + pb + x, cmulRe(er, ei, c1, s1))
+          v128.store(im + pb + x, cmulIm(er, ei, c1, s1))
+          v128.store(re + pc + x, f32x4.add(c1r, d1r))
+          v128.store(im + pc + x, f32x4.add(c1i, d1i))
+          const fr = f32x4.sub(c1r, d1r)
+          const fi = f32x4.sub(c1i, d1i)
+          v128.store(re + pd + x, cmulRe(fr, fi, c1, s1))
+          v128.store(im + pd + x, cmulIm(fr, fi, c1, s1))
+        }
+      }
+    }
+  }
+  if (s == 1) {
+    // An odd count of stages: the last, size-2 stage has no twiddles.
+    for (let b: i32 = 0; b < n; b += 2) {
+      const pa = <usize>b * pitch
+      const pb = pa + pitch
+      for (let x: usize = 0; x < rowBytes; x += 16) {
+        const ar = v128.load(re + pa + x)
+        const ai = v128.load(im + pa + x)
+        const br = v128.load(re + pb + x)
+        const bi = v128.load(im + pb + x)
+        v128.store(re + pa + x, f32x4.add(ar, br))
+        v128.store(im + pa + x, f32x4.add(ai, bi))
+        v128.store(re + pb + x, f32x4.sub(ar, br))
+        v128.store(im + pb + x, f32x4.sub(ai, bi))
       }
     }
   }
@@ -456,15 +575,15 @@ function transpose(dst: usize, src: usize, n: i32): void {
 }
 
 /**
- * Forward 2-D FFT of (re, im) into (tre, tim), which then hold the spectrum transposed (row = column frequency).
- * `re`/`im` are clobbered.
+ * Forward 2-D FFT of (re, im) into (tre, tim), which then hold the spectrum transposed (row = column frequency)
+ * with both frequency indices bit-reversed: only {@link convolveTile} reads it. `re`/`im` are clobbered.
  */
 export function fft2d(re: usize, im: usize, tre: usize, tim: usize, logN: i32, tw: usize): void {
   const n = 1 << logN
-  fftColumns(re, im, logN, tw, 0)
+  fftColumnsDif(re, im, logN, tw)
   transpose(tre, re, n)
   transpose(tim, im, n)
-  fftColumns(tre, tim, logN, tw, 0)
+  fftColumnsDif(tre, tim, logN, tw)
 }
 
 /**
@@ -490,44 +609,102 @@ export function convolveTile(re: usize, im: usize, tre: usize, tim: usize, kre: 
   fftColumns(re, im, logN, tw, 1)
 }
 
+/** Channel `ch` of 4 consecutive pixels of `channels` interleaved f32 samples at `p`, as one vector. */
+// @ts-ignore: decorator
+@inline
+function channelOf4(p: usize, ch: i32, channels: i32): v128 {
+  if (channels == 3) {
+    const v0 = v128.load(p)
+    const v1 = v128.load(p, 16)
+    const v2 = v128.load(p, 32)
+    if (ch == 0) return i32x4.shuffle(i32x4.shuffle(v0, v1, 0, 3, 6, 0), v2, 0, 1, 2, 5)
+    if (ch == 1) return i32x4.shuffle(i32x4.shuffle(v0, v1, 1, 4, 7, 0), v2, 0, 1, 2, 6)
+    return i32x4.shuffle(i32x4.shuffle(v0, v1, 2, 5, 0, 0), v2, 0, 1, 4, 7)
+  }
+  if (channels == 2) {
+    const v0 = v128.load(p)
+    const v1 = v128.load(p, 16)
+    return ch == 0 ? i32x4.shuffle(v0, v1, 0, 2, 4, 6) : i32x4.shuffle(v0, v1, 1, 3, 5, 7)
+  }
+  const v0 = v128.load(p)
+  const v1 = v128.load(p, 16)
+  const v2 = v128.load(p, 32)
+  const v3 = v128.load(p, 48)
+  if (ch == 0) return i32x4.shuffle(i32x4.shuffle(v0, v1, 0, 4, 0, 0), i32x4.shuffle(v2, v3, 0, 4, 0, 0), 0, 1, 4, 5)
+  if (ch == 1) return i32x4.shuffle(i32x4.shuffle(v0, v1, 1, 5, 1, 1), i32x4.shuffle(v2, v3, 1, 5, 1, 1), 0, 1, 4, 5)
+  if (ch == 2) return i32x4.shuffle(i32x4.shuffle(v0, v1, 2, 6, 2, 2), i32x4.shuffle(v2, v3, 2, 6, 2, 2), 0, 1, 4, 5)
+  return i32x4.shuffle(i32x4.shuffle(v0, v1, 3, 7, 3, 3), i32x4.shuffle(v2, v3, 3, 7, 3, 3), 0, 1, 4, 5)
+}
+
 /**
- * Tile input: dst[y][x] = row_y[x0 + x * channels] for y < rows (row pointers in `ptrs`, f32 interleaved),
- * zeros for y >= rows. Reads N samples per row: the host pads strip rows wide enough.
+ * Tile input: dst[y][x] = channel `ch` of pixel x0 + x of strip row y (row pointers in `ptrs`, f32 interleaved),
+ * for y < rows; zeros for y >= rows. Reads N pixels per row: the host pads strip rows wide enough.
  */
-export function gatherTile(dst: usize, ptrs: usize, rows: i32, x0: i32, channels: i32, n: i32): void {
+export function gatherTile(dst: usize, ptrs: usize, rows: i32, x0: i32, ch: i32, channels: i32, n: i32): void {
   const rowBytes = <usize>n << 2
   const pitch = tilePitch(n)
+  const pixel = <usize>channels << 2
   for (let y: i32 = 0; y < n; y++) {
     const d = dst + <usize>y * pitch
     if (y >= rows) {
       memory.fill(d, 0, rowBytes)
       continue
     }
-    const s = <usize>load<u32>(ptrs + (<usize>y << 2)) + (<usize>x0 << 2)
+    const s = <usize>load<u32>(ptrs + (<usize>y << 2)) + <usize>x0 * pixel
     if (channels == 1) {
       memory.copy(d, s, rowBytes)
       continue
     }
-    const step = <usize>channels << 2
-    for (let x: i32 = 0; x < n; x++) store<f32>(d + (<usize>x << 2), load<f32>(s + <usize>x * step))
+    for (let x: i32 = 0; x < n; x += 4) v128.store(d + (<usize>x << 2), channelOf4(s + <usize>x * pixel, ch, channels))
   }
 }
 
 /**
- * Tile output: sums[y][(x0 + x) * channels + ch] = src[y][x] for y < rows, x < cols; `sums` rows are
- * `rowBytes` apart.
+ * Tile output into one channel plane: plane[y][x0 + x] = src[y][x] for y < rows, x < cols; plane rows are
+ * `rowBytes` apart. {@link interleave} later puts the planes back together per output row.
  */
-export function scatterTile(sums: usize, rowBytes: i32, src: usize, n: i32, rows: i32, cols: i32, x0: i32, ch: i32, channels: i32): void {
+export function scatterTile(plane: usize, rowBytes: i32, src: usize, n: i32, rows: i32, cols: i32, x0: i32): void {
   const srcRow = tilePitch(n)
-  const step = <usize>channels << 2
   for (let y: i32 = 0; y < rows; y++) {
-    const s = src + <usize>y * srcRow
-    const d = sums + <usize>y * <usize>rowBytes + (<usize>(x0 * channels + ch) << 2)
-    if (channels == 1) {
-      memory.copy(d, s, <usize>cols << 2)
+    memory.copy(plane + <usize>y * <usize>rowBytes + (<usize>x0 << 2), src + <usize>y * srcRow, <usize>cols << 2)
+  }
+}
+
+/** dst (interleaved, `npix` pixels of `channels`) from `channels` f32 planes `planeBytes` apart starting at `src`. */
+export function interleave(dst: usize, src: usize, planeBytes: i32, npix: i32, channels: i32): void {
+  const pb = <usize>planeBytes
+  if (channels == 1) {
+    memory.copy(dst, src, <usize>npix << 2)
+    return
+  }
+  for (let x: i32 = 0; x < npix; x += 4) {
+    const o = <usize>x << 2
+    const d = dst + <usize>(x * channels) * 4
+    const a = v128.load(src + o)
+    const b = v128.load(src + pb + o)
+    if (channels == 2) {
+      v128.store(d, i32x4.shuffle(a, b, 0, 4, 1, 5))
+      v128.store(d, i32x4.shuffle(a, b, 2, 6, 3, 7), 16)
       continue
     }
-    for (let x: i32 = 0; x < cols; x++) store<f32>(d + <usize>x * step, load<f32>(s + (<usize>x << 2)))
+    const c = v128.load(src + 2 * pb + o)
+    if (channels == 3) {
+      const ab = i32x4.shuffle(a, b, 0, 4, 1, 5)
+      const ab2 = i32x4.shuffle(a, b, 2, 6, 3, 7)
+      v128.store(d, i32x4.shuffle(ab, c, 0, 1, 4, 2))
+      v128.store(d, i32x4.shuffle(i32x4.shuffle(b, c, 1, 5, 1, 5), ab2, 0, 1, 4, 5), 16)
+      v128.store(d, i32x4.shuffle(c, ab2, 2, 6, 7, 3), 32)
+      continue
+    }
+    const e = v128.load(src + 3 * pb + o)
+    const t0 = i32x4.shuffle(a, b, 0, 4, 1, 5)
+    const t1 = i32x4.shuffle(a, b, 2, 6, 3, 7)
+    const t2 = i32x4.shuffle(c, e, 0, 4, 1, 5)
+    const t3 = i32x4.shuffle(c, e, 2, 6, 3, 7)
+    v128.store(d, i32x4.shuffle(t0, t2, 0, 1, 4, 5))
+    v128.store(d, i32x4.shuffle(t0, t2, 2, 3, 6, 7), 16)
+    v128.store(d, i32x4.shuffle(t1, t3, 0, 1, 4, 5), 32)
+    v128.store(d, i32x4.shuffle(t1, t3, 2, 3, 6, 7), 48)
   }
 }
 
@@ -575,4 +752,26 @@ export function finishU8(dst: usize, sums: usize, n: i32, divisor: f32, offset: 
     const r3 = roundToInt(f32x4.pmin(f32x4.pmax(v3, vzero), vmax))
     v128.store(dst + <usize>x, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(r0, r1), i16x8.narrow_i32x4_s(r2, r3)))
   }
+}
+
+/**
+ * Sets the alpha samples of `npix` pixels to the largest value (all bits set for integers, `maxv` for f32):
+ * the output alpha of an opaque image under a border that stays opaque. `dkind` as in {@link finish}.
+ */
+export function fillAlpha(dst: usize, dkind: i32, npix: i32, channels: i32, maxv: f32): void {
+  const n = npix * channels
+  if (dkind == 2) {
+    const mask = channels == 4 ? i32x4(0, 0, 0, -1) : i32x4(0, -1, 0, -1)
+    const top = f32x4.splat(maxv)
+    for (let x: i32 = 0; x < n; x += 4) {
+      const p = dst + (<usize>x << 2)
+      v128.store(p, v128.bitselect(top, v128.load(p), mask))
+    }
+    return
+  }
+  let bits: v128
+  if (dkind == 0) bits = channels == 4 ? i32x4.splat(0xff000000) : i16x8.splat(<i16>0xff00)
+  else bits = channels == 4 ? i64x2.splat(0xffff000000000000) : i32x4.splat(0xffff0000)
+  const bytes = <usize>(n << dkind)
+  for (let x: usize = 0; x < bytes; x += 16) v128.store(dst + x, v128.or(v128.load(dst + x), bits))
 }

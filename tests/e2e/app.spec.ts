@@ -293,13 +293,88 @@ test('a file that is not an image ends in a clear message, and the app keeps wor
   await expectCanvasEquals(page, engine)
 })
 
+test('the status bar reads the pixel under the cursor, before and after', async () => {
+  const original = await readPixels(CHELSEA)
+  const after = await readPixels(join(dir, 'emboss.png'))
+  // A pixel the filters change in every channel, so each value shows "before → after".
+  let at = -1
+  for (let p = original.width * 40 + 40; p < original.width * original.height; p++) {
+    if ([0, 1, 2].every((c) => original.data[p * 3 + c] !== after.data[p * 3 + c])) {
+      at = p
+      break
+    }
+  }
+  expect(at).toBeGreaterThan(0)
+  const row = Math.floor(at / original.width)
+  const col = at % original.width
+  const [x, y] = ((await page.getByTestId('viewer-canvas').getAttribute('data-image-rect')) ?? '').split(',').map(Number)
+  const box = await page.getByTestId('viewer-canvas').boundingBox()
+  await page.mouse.move((box?.x ?? 0) + x + col + 0.5, (box?.y ?? 0) + y + row + 0.5)
+  await expect(page.getByTestId('pixel-position')).toHaveText(`x ${col} · y ${row}`)
+  const values = ['R', 'G', 'B'].map((n, c) => `${n} ${original.data[at * 3 + c]} → ${after.data[at * 3 + c]}`)
+  await expect(page.getByTestId('pixel-values').locator('.chan')).toHaveText(values)
+})
+
+test('wheel zooms around the cursor and dragging pans', async () => {
+  const canvas = page.getByTestId('viewer-canvas')
+  const box = (await canvas.boundingBox()) as { x: number; y: number; width: number; height: number }
+  const point = { x: box.x + box.width / 2 + 37, y: box.y + box.height / 2 - 21 }
+  await page.mouse.move(point.x, point.y)
+  const position = page.getByTestId('pixel-position')
+  const before = await position.innerText()
+  await page.mouse.wheel(0, -240)
+  await expect(page.getByTestId('zoom-level')).not.toHaveText('100%')
+  const zoomed = Number((await page.getByTestId('zoom-level').innerText()).replace('%', ''))
+  expect(zoomed).toBeGreaterThan(100)
+  // The same image pixel is still under the cursor.
+  await expect(position).toHaveText(before)
+
+  // Drag the image by (60, 30) screen pixels: the pixel that was under the cursor travels with it.
+  await page.mouse.down()
+  await page.mouse.move(point.x + 30, point.y + 15, { steps: 3 })
+  await page.mouse.move(point.x + 60, point.y + 30, { steps: 3 })
+  await page.mouse.up()
+  await expect(position).toHaveText(before)
+  await page.mouse.move(point.x, point.y)
+  await expect(position).not.toHaveText(before)
+
+  await page.keyboard.press('Control+0')
+  await expect(page.getByRole('button', { name: 'Fit to window' })).toHaveAttribute('aria-pressed', 'true')
+  await page.keyboard.press('Control+1')
+  await expect(page.getByTestId('zoom-level')).toHaveText('100%')
+})
+
+test('the gallery works from the keyboard', async () => {
+  const sharpen = page.getByRole('option', { name: 'Sharpen' })
+  await page.getByRole('option', { name: 'Gaussian blur' }).click()
+  await page.keyboard.press('ArrowRight')
+  await expect(sharpen).toHaveAttribute('aria-selected', 'true')
+  await expect(sharpen).toBeFocused()
+  await waitForPreview(page, /"preset":"gaussian-blur".*"preset":"sharpen"/)
+  await page.keyboard.press('Escape')
+  await expect(sharpen).toHaveAttribute('aria-selected', 'false')
+  await waitForPreview(page, /^\[\{"name":"Gaussian blur","preset":"gaussian-blur","params":\{"size":7,"sigma":2\}\}\]$/)
+})
+
 test('editor screenshot at 1280x800', async () => {
   const notice = page.getByTestId('info-banner')
   if (await notice.isVisible()) await notice.getByRole('button', { name: 'Dismiss notice' }).click()
-  await page.getByRole('button', { name: 'Fit to window' }).click()
-  await page.getByRole('option', { name: 'Sharpen' }).click()
-  await page.getByLabel('Amount', { exact: true }).fill('1.5')
-  await waitForPreview(page, /"preset":"sharpen","params":\{"amount":1.5\}/)
+  // Undo is the stack's: the Gaussian blur layer goes away again.
+  await page.getByRole('button', { name: 'Undo' }).click()
+  await expect(page.getByRole('tab', { name: /Stack/ })).not.toContainText('1')
+  // The sample picker opens a bundled photo; the stack stays.
+  await page.getByRole('combobox', { name: 'Open a sample photo' }).selectOption('coffee')
+  await expect(page.getByTestId('image-size')).toHaveText(/^600 × 400/)
+  await page.getByRole('option', { name: 'Unsharp mask' }).click()
+  await page.getByLabel('Amount', { exact: true }).fill('2')
+  await page.getByRole('button', { name: 'Add to stack' }).click()
+  await page.getByRole('option', { name: 'Motion blur' }).click()
+  await page.getByLabel('Length', { exact: true }).fill('15')
+  await page.getByLabel('Angle', { exact: true }).fill('30')
+  await waitForPreview(page, /"preset":"unsharp-mask".*"preset":"motion-blur","params":\{"length":15,"angle":30\}/)
+  const coffee = join(ROOT, 'resources', 'samples', 'coffee.png')
+  const engine = await cliApply(dir, coffee, ['unsharp-mask:amount=2', 'motion-blur:length=15,angle=30'], 'shot.png')
+  await expectCanvasEquals(page, await readPixels(engine))
   await page.getByRole('button', { name: 'Before and after' }).click()
   await expect(page.getByRole('slider', { name: 'Before and after divider' })).toBeVisible()
   await page.mouse.move(0, 0)
@@ -311,4 +386,25 @@ test('editor screenshot at 1280x800', async () => {
     await mkdir(join(ROOT, 'resources', 'screenshots'), { recursive: true })
     await sharp(shot).png({ palette: true, quality: 90, effort: 10 }).toFile(join(ROOT, 'resources', 'screenshots', 'editor.png'))
   }
+  await page.getByRole('button', { name: 'Before and after' }).click()
+})
+
+test('a photo dropped on the window opens', async () => {
+  const bytes = (await readFile(join(ROOT, 'resources', 'samples', 'rocket.jpg'))).toString('base64')
+  const transfer = await page.evaluateHandle((b64) => {
+    const scope = globalThis as unknown as {
+      DataTransfer: new () => { items: { add(file: unknown): void } }
+      File: new (parts: unknown[], name: string, options: { type: string }) => unknown
+    }
+    const data = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0))
+    const dt = new scope.DataTransfer()
+    dt.items.add(new scope.File([data], 'rocket.jpg', { type: 'image/jpeg' }))
+    return dt
+  }, bytes)
+  await page.dispatchEvent('[data-testid="viewer-canvas"]', 'dragenter', { dataTransfer: transfer })
+  await expect(page.getByText('Drop to open')).toBeVisible()
+  await page.dispatchEvent('[data-testid="viewer-canvas"]', 'drop', { dataTransfer: transfer })
+  await expect(page.getByText('Drop to open')).toBeHidden()
+  await expect(page.getByTestId('image-size')).toHaveText(/^640 × 427/)
+  await expect(page.getByRole('option', { name: 'Identity' })).toBeVisible()
 })

@@ -71,20 +71,12 @@ export interface Kernels {
     opacity: number
   ): void
   finishU8(dst: number, sums: number, n: number, divisor: number, offset: number, mode: number, p1: number): void
+  fillAlpha(dst: number, dkind: number, npix: number, channels: number, maxv: number): void
   fft2d(re: number, im: number, tre: number, tim: number, logN: number, tw: number): void
   convolveTile(re: number, im: number, tre: number, tim: number, kre: number, kim: number, logN: number, tw: number): void
-  gatherTile(dst: number, ptrs: number, rows: number, x0: number, channels: number, n: number): void
-  scatterTile(
-    sums: number,
-    rowBytes: number,
-    src: number,
-    n: number,
-    rows: number,
-    cols: number,
-    x0: number,
-    ch: number,
-    channels: number
-  ): void
+  gatherTile(dst: number, ptrs: number, rows: number, x0: number, ch: number, channels: number, n: number): void
+  scatterTile(plane: number, rowBytes: number, src: number, n: number, rows: number, cols: number, x0: number): void
+  interleave(dst: number, src: number, planeBytes: number, npix: number, channels: number): void
 }
 
 /** A bump allocator over a backend's memory: buffers are 64-byte aligned and followed by BLOCK_SLACK bytes. */

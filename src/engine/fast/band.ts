@@ -70,7 +70,7 @@ interface Prepared {
   readonly kre: number
   readonly kim: number
   readonly tw: number
-  /** FFT: the window sums of one strip, sumRowBytes apart. */
+  /** FFT: the window sums of one strip, one plane per channel, rows sumRowBytes apart. */
   readonly stripSums: number
   readonly sumRowBytes: number
 }
@@ -191,8 +191,8 @@ export class BandRunner {
       const stripSamples = ((tilesX - 1) * tw1 + tile) * C
       stripPtrs = a.alloc(tile * 4)
       for (let i = 0; i < tile; i++) stripRows.push(a.alloc(stripSamples * 4))
-      sumRowBytes = alignUp(n * 4 + 256, 64)
-      stripSums = a.alloc(sumRowBytes * tv)
+      sumRowBytes = alignUp(plan.outWidth * 4 + 256, 64)
+      stripSums = a.alloc(sumRowBytes * tv * C)
       const tileBytes = tile * tilePitch(tile)
       // Stagger the six tile arrays across 4 KiB so their streams do not evict or alias each other.
       const tiles: number[] = []
@@ -323,7 +323,9 @@ export class BandRunner {
   }
 
   private store(p: Prepared, io: BandIO, r: number): void {
-    const bytes = p.n * BYTES[p.plan.dstKind]
+    const plan = p.plan
+    if (plan.fillAlpha) this.kernels.fillAlpha(p.outRow, plan.dstKind, plan.outWidth, plan.channels, plan.max)
+    const bytes = p.n * BYTES[plan.dstKind]
     new Uint8Array(io.dst, r * bytes, bytes).set(new Uint8Array(this.kernels.buffer(), p.outRow, bytes))
   }
 
@@ -373,7 +375,7 @@ export class BandRunner {
     const tw1 = tile - plan.kw + 1
     const tilesX = Math.ceil(plan.outWidth / tw1)
     const tableRows = plan.rows.length
-    const jobChannels = plan.hasAlpha && !plan.alphaConvolved ? C - 1 : C
+    const jobChannels = (plan.hasAlpha && !plan.alphaConvolved) || plan.fillAlpha ? C - 1 : C
     const jobs: [number, number][] = []
     for (let tx = 0; tx < tilesX; tx++) for (let ch = 0; ch < jobChannels; ch++) jobs.push([tx, ch])
     const pitchBytes = tile * tilePitch(tile)
@@ -382,21 +384,24 @@ export class BandRunner {
       const rows = Math.min(tv, r1 - y0)
       const padded = Math.min(tile, tableRows - y0)
       for (let i = 0; i < padded; i++) this.pad(p, io, y0 + i, p.stripRows[i], false, plan.hasAlpha)
+      const planeBytes = p.sumRowBytes * tv
       for (let j = 0; j < jobs.length; j += 2) {
         const [txA, chA] = jobs[j]
-        k.gatherTile(p.re, p.stripPtrs, padded, txA * tw1 * C + chA, C, tile)
+        k.gatherTile(p.re, p.stripPtrs, padded, txA * tw1, chA, C, tile)
         const second = j + 1 < jobs.length ? jobs[j + 1] : null
-        if (second) k.gatherTile(p.im, p.stripPtrs, padded, second[0] * tw1 * C + second[1], C, tile)
+        if (second) k.gatherTile(p.im, p.stripPtrs, padded, second[0] * tw1, second[1], C, tile)
         else new Uint8Array(k.buffer(), p.im, pitchBytes).fill(0)
         k.convolveTile(p.re, p.im, p.tre, p.tim, p.kre, p.kim, plan.logN, p.tw)
-        k.scatterTile(p.stripSums, p.sumRowBytes, p.re, tile, rows, Math.min(tw1, plan.outWidth - txA * tw1), txA * tw1, chA, C)
+        const colsA = Math.min(tw1, plan.outWidth - txA * tw1)
+        k.scatterTile(p.stripSums + chA * planeBytes, p.sumRowBytes, p.re, tile, rows, colsA, txA * tw1)
         if (second) {
-          const cols = Math.min(tw1, plan.outWidth - second[0] * tw1)
-          k.scatterTile(p.stripSums, p.sumRowBytes, p.im, tile, rows, cols, second[0] * tw1, second[1], C)
+          const colsB = Math.min(tw1, plan.outWidth - second[0] * tw1)
+          k.scatterTile(p.stripSums + second[1] * planeBytes, p.sumRowBytes, p.im, tile, rows, colsB, second[0] * tw1)
         }
       }
       for (let y = 0; y < rows; y++) {
-        this.finishRow(p, io, y0 + y, p.stripSums + y * p.sumRowBytes, p.stripRows[y + plan.centreY])
+        k.interleave(p.sums, p.stripSums + y * p.sumRowBytes, planeBytes, plan.outWidth, C)
+        this.finishRow(p, io, y0 + y, p.sums, p.stripRows[y + plan.centreY])
       }
     }
     return false

@@ -44,6 +44,11 @@ export interface PlanOptions {
   readonly method?: FastMethod
   /** @default 'final' */
   readonly stage?: FilterStage
+  /**
+   * The source's alpha is at its maximum everywhere (the caller checked). Under any border but `zero` it stays
+   * so, colour needs no premultiplying, and the filter runs as if there were no alpha. @default false
+   */
+  readonly opaqueAlpha?: boolean
   /** The whole output's colour range before mapping, for stage 'map'. @default 0..0 */
   readonly low?: number
   readonly high?: number
@@ -91,8 +96,11 @@ export interface FilterPlan {
   readonly rows: Int32Array
   /** Padded-row runs as (dstPixel, srcPixel or -1, count) triples. */
   readonly segs: Int32Array
+  /** Alpha handled as the reference does (premultiplied colour); false without alpha and for `fillAlpha`. */
   readonly hasAlpha: boolean
   readonly alphaConvolved: boolean
+  /** Opaque source kept opaque: computed as if without alpha, then alpha set to its maximum. */
+  readonly fillAlpha: boolean
   readonly divisor: number
   readonly offset: number
   readonly finishMode: number
@@ -120,13 +128,13 @@ const NS_MAC_I16 = 0.04
 const NS_PAD = 0.13
 const NS_FINISH = 0.4
 const NS_FFT_TILE: Readonly<Record<number, number>> = {
-  16: 2500,
-  32: 8900,
-  64: 26900,
-  128: 120000,
-  256: 622000,
-  512: 3441000,
-  1024: 16000000
+  16: 1200,
+  32: 4700,
+  64: 21500,
+  128: 100000,
+  256: 432000,
+  512: 2170000,
+  1024: 10000000
 }
 /** Gathering and scattering cost per tile cell (two tiles per pair). */
 const NS_TILE_CELL = 1.2
@@ -148,7 +156,9 @@ export function planFilter(
   const rows = indexTable(size.height, kh, anchor.y, source.height, conv.border)
   const cols = indexTable(size.width, kw, anchor.x, source.width, conv.border)
   const channels = source.channels
-  const hasAlpha = channels === 2 || channels === 4
+  const alphaChannel = channels === 2 || channels === 4
+  const fillAlpha = alphaChannel && options.opaqueAlpha === true && conv.border !== 'zero'
+  const hasAlpha = alphaChannel && !fillAlpha
   const max = maxValue(source.depth)
   const divisor = kernel.divisor
   const alphaConvolved =
@@ -185,6 +195,7 @@ export function planFilter(
     segs: runs(cols),
     hasAlpha,
     alphaConvolved,
+    fillAlpha,
     divisor,
     offset: kernel.offset,
     finishMode,
@@ -231,7 +242,7 @@ export function planFilter(
     }
     costs.separable = macs * NS_MAC_F32 + rowCommon
   }
-  const fft = chooseTile(kh, kw, size.height, size.width, channels - (hasAlpha && !alphaConvolved ? 1 : 0))
+  const fft = chooseTile(kh, kw, size.height, size.width, channels - ((hasAlpha && !alphaConvolved) || fillAlpha ? 1 : 0))
   if (fft) costs.fft = fft.ns / (n * size.height) + NS_FINISH + NS_PAD * paddedRatio * ((1 << fft.logN) / ((1 << fft.logN) - kh + 1))
 
   const applicable = FAST_METHODS.filter((m) => costs[m] !== undefined)

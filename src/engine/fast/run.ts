@@ -6,7 +6,7 @@ import { AbortError, EngineError } from '../errors'
 import { toFloat, toInt } from '../image'
 import { resolveFilter, type ResolvedFilter } from '../stack'
 import type { BitDepth, FilterSpec, FloatImage, IntImage } from '../types'
-import { SampleKind } from './backend'
+import { SampleKind, type Kernels } from './backend'
 import { bandAlignment, BandRunner, type BandIO } from './band'
 import { planFilter, type FastMethod, type FilterPlan, type SourceShape, type TargetShape } from './plan'
 
@@ -99,11 +99,16 @@ export async function runFastStack(
     return copy
   }
   const channels = image.channels
-  const scratch: ArrayBufferLike[] = []
+  // Scratch buffers in use; each goes back to the executor as soon as no later step reads it, so a long stack
+  // on a big image alternates between two intermediates instead of holding one per filter.
+  const scratch = new Set<ArrayBufferLike>()
   const take = (bytes: number): ArrayBufferLike => {
     const buffer = executor.allocate(bytes, true)
-    scratch.push(buffer)
+    scratch.add(buffer)
     return buffer
+  }
+  const done = (buffer: ArrayBufferLike): void => {
+    if (scratch.delete(buffer)) executor.release(buffer)
   }
   let src = take(image.data.byteLength)
   new Uint8Array(src).set(new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength))
@@ -114,6 +119,8 @@ export async function runFastStack(
     depth: image.depth,
     kind: image.depth === 16 ? SampleKind.U16 : SampleKind.U8
   }
+  // An opaque image stays opaque under every border but `zero`: its filters then skip all alpha work.
+  let opaque = (channels === 2 || channels === 4) && isOpaque(image)
   const steps = active.reduce((n, f) => n + (f.options.signed === 'stretch' ? 2 : 1), 0)
   let step = 0
   const runPlan = async (plan: FilterPlan, io: BandIO): Promise<{ low: number; high: number }> => {
@@ -146,26 +153,38 @@ export async function runFastStack(
       let plan: FilterPlan
       let dst: ArrayBufferLike
       if (filter.options.signed === 'stretch') {
-        const rawPlan = planFilter(shape, filter, target, { method, stage: 'raw' })
+        const rawPlan = planFilter(shape, filter, target, { method, stage: 'raw', opaqueAlpha: opaque })
         const raw = take(rawPlan.outWidth * rawPlan.outHeight * channels * 4)
         const range = await runPlan(rawPlan, { src, dst: raw })
-        plan = planFilter(shape, filter, target, { stage: 'map', low: range.low, high: range.high })
+        plan = planFilter(shape, filter, target, { stage: 'map', low: range.low, high: range.high, opaqueAlpha: opaque })
         dst = output(plan)
         await runPlan(plan, { src, dst, raw })
+        done(raw)
       } else {
-        plan = planFilter(shape, filter, target, { method })
+        plan = planFilter(shape, filter, target, { method, opaqueAlpha: opaque })
         dst = output(plan)
         await runPlan(plan, { src, dst })
       }
+      opaque = plan.fillAlpha
+      done(src)
       src = dst
       shape = { width: plan.outWidth, height: plan.outHeight, channels, depth: image.depth, kind: SampleKind.F32 }
     }
   } finally {
     for (const buffer of scratch) executor.release(buffer)
+    scratch.clear()
   }
   const length = shape.width * shape.height * channels
   const data = depth === 16 ? new Uint16Array(src, 0, length) : new Uint8Array(src, 0, length)
   return { width: shape.width, height: shape.height, channels, depth, data }
+}
+
+/** True when every alpha sample of an image with alpha is at its maximum. */
+export function isOpaque(image: IntImage): boolean {
+  const { data, channels } = image
+  const max = image.depth === 16 ? 65535 : 255
+  for (let i = channels - 1; i < data.length; i += channels) if (data[i] !== max) return false
+  return true
 }
 
 /** Runs bands one after another on the calling thread (small images, or where no worker can start). */
@@ -173,7 +192,7 @@ export class InlineExecutor implements Executor {
   readonly threads = 1
   private readonly runner: BandRunner
 
-  constructor(kernels: ConstructorParameters<typeof BandRunner>[0]) {
+  constructor(kernels: Kernels) {
     this.runner = new BandRunner(kernels)
   }
 

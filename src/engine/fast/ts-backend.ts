@@ -224,6 +224,15 @@ class TsKernels implements Kernels {
     this.finish(dst, 0, sums, n, 1, divisor, offset, mode, p1, 0, 255, 1, 0, 1)
   }
 
+  fillAlpha(dst: number, dkind: number, npix: number, channels: number, maxv: number): void {
+    for (let i = 0; i < npix; i++) {
+      const s = i * channels + channels - 1
+      if (dkind === 0) this.u8[dst + s] = 255
+      else if (dkind === 1) this.u16[(dst >> 1) + s] = 65535
+      else this.f32[(dst >> 2) + s] = maxv
+    }
+  }
+
   fft2d(re: number, im: number, tre: number, tim: number, logN: number, tw: number): void {
     const n = 1 << logN
     this.fftColumns(re, im, logN, tw, false)
@@ -250,7 +259,7 @@ class TsKernels implements Kernels {
     this.fftColumns(re, im, logN, tw, true)
   }
 
-  gatherTile(dst: number, ptrs: number, rows: number, x0: number, channels: number, n: number): void {
+  gatherTile(dst: number, ptrs: number, rows: number, x0: number, ch: number, channels: number, n: number): void {
     const f = this.f32
     const pitch = tilePitch(n) >> 2
     for (let y = 0; y < n; y++) {
@@ -259,28 +268,25 @@ class TsKernels implements Kernels {
         f.fill(0, d, d + n)
         continue
       }
-      const s = (this.u32[(ptrs >> 2) + y] >> 2) + x0
+      const s = (this.u32[(ptrs >> 2) + y] >> 2) + x0 * channels + ch
       for (let x = 0; x < n; x++) f[d + x] = f[s + x * channels]
     }
   }
 
-  scatterTile(
-    sums: number,
-    rowBytes: number,
-    src: number,
-    n: number,
-    rows: number,
-    cols: number,
-    x0: number,
-    ch: number,
-    channels: number
-  ): void {
+  scatterTile(plane: number, rowBytes: number, src: number, n: number, rows: number, cols: number, x0: number): void {
     const f = this.f32
     const pitch = tilePitch(n) >> 2
     for (let y = 0; y < rows; y++) {
       const s = (src >> 2) + y * pitch
-      const d = ((sums + y * rowBytes) >> 2) + x0 * channels + ch
-      for (let x = 0; x < cols; x++) f[d + x * channels] = f[s + x]
+      f.copyWithin(((plane + y * rowBytes) >> 2) + x0, s, s + cols)
+    }
+  }
+
+  interleave(dst: number, src: number, planeBytes: number, npix: number, channels: number): void {
+    const f = this.f32
+    for (let c = 0; c < channels; c++) {
+      const plane = (src + c * planeBytes) >> 2
+      for (let x = 0; x < npix; x++) f[(dst >> 2) + x * channels + c] = f[plane + x]
     }
   }
 

@@ -32,10 +32,12 @@ export const KERNEL_EXPORTS = [
   'alphaValues',
   'finish',
   'finishU8',
+  'fillAlpha',
   'fft2d',
   'convolveTile',
   'gatherTile',
-  'scatterTile'
+  'scatterTile',
+  'interleave'
 ] as const
 
 /** Wraps an instance's exports; throws when one is missing (an out-of-date build). */
@@ -65,9 +67,11 @@ export function wasmKernels(exports: Record<string, unknown>): Kernels {
     alphaValues: e.alphaValues,
     finish: e.finish,
     finishU8: e.finishU8,
+    fillAlpha: e.fillAlpha,
     fft2d: e.fft2d,
     convolveTile: e.convolveTile,
     gatherTile: e.gatherTile,
-    scatterTile: e.scatterTile
+    scatterTile: e.scatterTile,
+    interleave: e.interleave
   }
 }

@@ -247,11 +247,14 @@ export const useDocumentStore = defineStore('document', () => {
   /** Re-sends the document after the engine host restarted (the stack is untouched, previews start over). */
   async function restore(): Promise<void> {
     const from = source.value
-    if (!from) {
-      const current = await api['image:current']({}).catch(() => null)
-      if (current) adopt(current, null)
+    // The API side re-opens the last image in the new host before announcing the restart; if it could not,
+    // the renderer sends it again itself.
+    const current = await api['image:current']({}).catch(() => null)
+    if (current) {
+      adopt(current, from)
       return
     }
+    if (!from) return
     if (from.kind === 'sample') await openSample(from.id)
     else if (from.kind === 'path') await openPath(from.path)
     else await openFile(from.file)

@@ -12,6 +12,11 @@ export function candidateSpec(preset: Preset, params: PresetParams): FilterSpec 
   return { name: preset.title, preset: preset.name, params: { ...params } }
 }
 
+/** Engine descriptions mark parameter names with backticks (for terminals); the gallery shows plain words. */
+export function plainText(text: string): string {
+  return text.replace(/`([^`]*)`/g, '$1')
+}
+
 /** Presets whose title, name or description contain every word of `query` (case-insensitive). */
 export function searchPresets(presets: readonly Preset[], query: string): Preset[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean)

@@ -203,6 +203,43 @@ describe('seeds through every path', () => {
   })
 })
 
+describe('opaque images with alpha', () => {
+  function opaque(seed: number, width: number, height: number, channels: 2 | 4, depth: BitDepth = 8): IntImage {
+    const image = randomIntImage(seed, width, height, channels, depth)
+    for (let i = channels - 1; i < image.data.length; i += channels) image.data[i] = depth === 16 ? 65535 : 255
+    return image
+  }
+  const specs: [string, FilterSpec][] = [
+    ['sharpen', { preset: 'sharpen' }],
+    ['gaussian 7x7 full', { preset: 'gaussian-blur', params: { size: 7, sigma: 1.5 }, mode: 'full' }],
+    ['sobel stretch', { preset: 'sobel', signed: 'stretch' }],
+    ['edge-detect abs, offset 9', { preset: 'edge-detect', signed: 'abs', offset: 9 }],
+    ['random 17x17, opacity 0.6', { kernel: randomFloatRows(60, 17, 17), opacity: 0.6 }]
+  ]
+  for (const border of borders) {
+    for (const [label, spec] of specs) {
+      it(`${label}, ${border}`, async () => {
+        for (const image of [opaque(61, 45, 21, 4), opaque(62, 30, 9, 2), opaque(63, 19, 8, 4, 16)]) {
+          const filters = [{ ...spec, border }]
+          const plans: boolean[] = []
+          const actual = await runStack(image, filters, { engine: { threads: 0, onPlan: (p) => plans.push(p.fillAlpha) } })
+          // A zero border brings transparency in: then the full alpha path runs.
+          expect(plans.every((fill) => fill === (border !== 'zero'))).toBe(true)
+          expect(maxDifference(actual, referenceResult(image, filters), 8)).toBeLessThanOrEqual(1)
+        }
+      })
+    }
+  }
+  it('lets integer kernels on opaque 8-bit RGBA take the exact integer path', async () => {
+    const image = opaque(64, 70, 33, 4)
+    const filters: FilterSpec[] = [{ preset: 'sharpen' }, { preset: 'laplacian', signed: 'abs' }]
+    let first = ''
+    const actual = await runStack(image, filters, { engine: { threads: 0, onPlan: (p) => (first ||= p.method) } })
+    expect(first).toBe('direct-i16')
+    expect(maxDifference(actual, referenceResult(image, filters))).toBe(0)
+  })
+})
+
 afterAll(() => {
   const lines = [...worst].map(([key, diff]) => `  ${key}: max difference ${diff}`)
   console.log(`fast paths vs reference (after rounding):\n${lines.join('\n')}`)

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import { PRESETS, findPreset, presetDefaults, presetKernel } from '../../../src/engine/presets'
 import { resolveFilter } from '../../../src/engine/stack'
-import { candidateSpec, searchPresets, usePresetsStore } from '../../../src/renderer/stores/presets'
+import { candidateSpec, plainText, searchPresets, usePresetsStore } from '../../../src/renderer/stores/presets'
 import { useStackStore } from '../../../src/renderer/stores/stack'
 
 describe('candidateSpec', () => {
@@ -120,5 +120,12 @@ describe('usePresetsStore', () => {
     expect(presets.visible.map((p) => p.name)).toEqual(searchPresets(PRESETS, 'sobel').map((p) => p.name))
     presets.setQuery('')
     expect(presets.visible).toHaveLength(PRESETS.length)
+  })
+})
+
+describe('plainText', () => {
+  it('drops the backticks engine descriptions use around parameter names', () => {
+    expect(plainText('Raised relief lit from `direction` (top-left)')).toBe('Raised relief lit from direction (top-left)')
+    expect(plainText('no marks')).toBe('no marks')
   })
 })
