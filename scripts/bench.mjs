@@ -93,12 +93,17 @@ const stats = (times) => {
 async function timed(fn, count, warm = 1) {
   for (let i = 0; i < warm; i++) await fn()
   const times = []
+  const cpu = []
   for (let i = 0; i < count; i++) {
+    const c0 = process.cpuUsage()
     const t0 = performance.now()
     await fn()
     times.push(performance.now() - t0)
+    const c = process.cpuUsage(c0)
+    cpu.push((c.user + c.system) / 1000)
   }
-  return stats(times)
+  // CPU time over all threads moves less than wall time when other processes share the cores.
+  return { ...stats(times), cpu: stats(cpu).median }
 }
 const ms = (v) => (v === undefined ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(1))
 
@@ -144,6 +149,9 @@ function sharpProcess(kernelFile) {
   return { best: wall, median: wall, n: 1 }
 }
 
+const loadStart = loadavg()
+  .map((l) => l.toFixed(2))
+  .join(' ')
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`
 log(`machine: ${machine}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
 warmEngine()
@@ -219,6 +227,7 @@ const head = [
   'kernel (12 MP RGB u8)',
   'path',
   'engine best / median ms',
+  'engine CPU ms (all threads, median)',
   'Mpix/s',
   'CLI e2e ms (best)',
   'CLI peak RSS MB',
@@ -234,6 +243,7 @@ const body = results.map((r) => [
   r.c.name,
   r.method,
   `${ms(r.engine.best)} / ${ms(r.engine.median)}`,
+  ms(r.engine.cpu),
   (r.mpix / (r.engine.median / 1000)).toFixed(0),
   ms(r.cliStats.best),
   r.cliRss.toFixed(0),
@@ -249,7 +259,7 @@ const table = [head, head.map(() => '---'), ...body].map((cells) => `| ${cells.j
 const blur = results.find((r) => r.blur)?.blur
 const last = results.at(-1)
 const notes = [
-  `Machine: ${machine}. Load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}.`,
+  `Machine: ${machine}. Load average (1/5/15 min) at the start: ${loadStart}; at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other processes on the same cores slow the wall times).`,
   `Engine: runStack() in-process on a decoded image (best / median of ${reps} after a warm-up; median used for Mpix/s and ratios).`,
   `CLI: \`kernel-studio apply photo.png -o out.png --recipe kernel.json\` as a new process (decode + stack + PNG encode), best of ${quick ? 1 : 3}; peak RSS from ${hasTime ? '/usr/bin/time -v' : 'process.resourceUsage() in the child'}.`,
   `sharp ${sharp.versions?.sharp ?? ''} (libvips ${sharp.versions?.vips ?? '?'}, concurrency set to ${sharp.concurrency()} threads): convolve on the same raw pixels, fewer repetitions where one run takes seconds (counts in the column); e2e = a new Node process running sharp(png).convolve().png().toFile(), 1 run.`,

@@ -28,7 +28,14 @@ if (!force && upToDate()) {
   console.log(`${relative(root, output)} is up to date`)
 } else {
   mkdirSync(dirname(output), { recursive: true })
-  const { default: asc } = await import('assemblyscript/asc')
+  let asc
+  try {
+    ;({ default: asc } = await import('assemblyscript/asc'))
+  } catch {
+    // Without the compiler (an install without dev dependencies) the engine falls back to its TypeScript kernels.
+    console.warn('build-wasm: assemblyscript is not installed; skipping kernels.wasm (the engine uses its TypeScript kernels)')
+    process.exit(0)
+  }
   const { error, stderr } = await asc.main([
     join(sourceDir, 'kernels.ts'),
     '--outFile', output,

@@ -36,14 +36,32 @@ export interface SampleInfo {
   readonly name: string
 }
 
+/**
+ * A rectangle of the full-resolution filter result, in its pixel coordinates (valid/full output modes make the
+ * result smaller or larger than the source; the result is centred on the source when shown).
+ */
+export interface PreviewRegion {
+  /** Left column. */
+  readonly x: number
+  /** Top row. */
+  readonly y: number
+  readonly width: number
+  readonly height: number
+}
+
 /** Result of a preview request. */
 export interface PreviewResult {
   /** Echo of the request id, so a late answer to an older request can be dropped. */
   readonly requestId: number
-  /** The filtered image scaled to fit maxWidth x maxHeight (or full size when `full`). */
+  /**
+   * The filtered image scaled to fit maxWidth x maxHeight (or full size when `full`); with `region`, that part of
+   * the full-resolution result, scaled down to fit maxWidth x maxHeight if it is larger.
+   */
   readonly image: Raster
   /** Scale of the preview relative to the full-size result (1 = every pixel). */
   readonly scale: number
+  /** The part of the result `image` shows, when the request asked for a region (clipped to the result). */
+  readonly region?: PreviewRegion
   /** Full size of the result (valid/full modes change it). */
   readonly resultWidth: number
   readonly resultHeight: number
@@ -89,9 +107,21 @@ export interface ApiMap {
   'image:upload': { req: { name: string; bytes: Uint8Array }; res: ImageInfo }
   /** The current image, if any (after a reload or a host restart). */
   'image:current': { req: Record<string, never>; res: ImageInfo | null }
-  /** Filtered preview; a newer request cancels older ones (those reject with an error named AbortError). */
+  /**
+   * Filtered preview; a newer request cancels older ones (those reject with an error named AbortError).
+   * Without `region`: the whole image on a proxy fitting maxWidth x maxHeight (computed on a downscaled source, or
+   * at full resolution when `full`). With `region`: only that part of the full-resolution result, exact (the
+   * stack runs on the source pixels it depends on), scaled down to fit maxWidth x maxHeight when larger.
+   */
   'image:preview': {
-    req: { requestId: number; filters: readonly FilterSpec[]; maxWidth: number; maxHeight: number; full?: boolean }
+    req: {
+      requestId: number
+      filters: readonly FilterSpec[]
+      maxWidth: number
+      maxHeight: number
+      full?: boolean
+      region?: PreviewRegion
+    }
     res: PreviewResult
   }
   /**

@@ -27,7 +27,14 @@ const schemas = {
     bytes: bytes.refine((b) => b.byteLength <= MAX_UPLOAD_BYTES, { message: 'is larger than 512 MB' })
   }),
   'image:current': empty,
-  'image:preview': z.object({ requestId: z.number(), filters, maxWidth: edge, maxHeight: edge, full: z.boolean().optional() }),
+  'image:preview': z.object({
+    requestId: z.number(),
+    filters,
+    maxWidth: edge,
+    maxHeight: edge,
+    full: z.boolean().optional(),
+    region: z.object({ x: coord, y: coord, width: int(1, 1_000_000), height: int(1, 1_000_000) }).optional()
+  }),
   'image:thumbnails': z.object({ filters: z.array(z.unknown()).max(256), size: int(1, 1024) }),
   'image:inspect': z.object({ filters, index: int(0, MAX_FILTERS - 1), row: coord, col: coord }),
   'image:pixel': z.object({ row: coord, col: coord, filtered: filters.optional() }),

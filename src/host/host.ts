@@ -1,7 +1,8 @@
 // Runs in the engine host (a Node child process in serve mode and tests, Electron's utility process in the app).
 // Keeps the open image and its screen-sized proxies, runs stacks through runStack, answers one request protocol.
-import type { ImageInfo, PreviewResult, Raster } from '../api/contract'
-import { outputSize } from '../engine/border'
+// Full resolution is only ever computed where it is looked at: regions of the result (the visible part of a
+// zoomed-in view, small blocks for pixel readouts) run the stack on just the source pixels they depend on.
+import type { ImageInfo, PreviewRegion, PreviewResult, Raster } from '../api/contract'
 import { EngineError } from '../engine/errors'
 import { toFloat } from '../engine/image'
 import { inspectPixel } from '../engine/inspect'
@@ -21,8 +22,18 @@ import type {
   PreviewRequest,
   ThumbnailsRequest
 } from './protocol'
-import { downscale, fitSize, toRaster } from './raster'
+import { cropImage, downscale, fitSize, toRaster } from './raster'
+import { planRegion, stackOutputSize, type PixelBox } from './region'
 import { runStack } from './run-stack'
+
+/** A computed part of a full-resolution result. */
+interface RegionResult {
+  /** The stack's key (see stackKey). */
+  readonly key: string
+  /** Where it lies in the result. */
+  readonly box: PixelBox
+  readonly image: IntImage
+}
 
 /** The open document: the decoded source and its cached downscaled copies. */
 interface Document {
@@ -34,6 +45,10 @@ interface Document {
   readonly proxies: Map<string, IntImage>
   /** Stack results by "target|stack", most recently used last. */
   readonly results: Map<string, IntImage>
+  /** Regions of full-resolution results shown by the viewer, most recently used last. */
+  readonly regions: Map<string, RegionResult>
+  /** Small blocks of full-resolution results read by the status bar's pixel readout. */
+  readonly blocks: Map<string, RegionResult>
   /** The float input of the last explained filter. */
   floatPrefix?: { readonly key: string; readonly image: FloatImage }
 }
@@ -42,6 +57,13 @@ interface Document {
 const MAX_PROXIES = 4
 const MAX_PROXY_RESULTS = 6
 const MAX_FULL_RESULTS = 2
+
+/** Regions kept: the visible one, and a few the user just panned or zoomed away from. */
+const MAX_REGIONS = 4
+/** Pixel-readout blocks kept (each a few kilobytes). */
+const MAX_BLOCKS = 32
+/** Edge of the blocks a pixel readout computes: moving the cursor nearby reads the same block again. */
+const PIXEL_BLOCK = 64
 
 /** Largest edge a preview or thumbnail may ask for (a 16K screen); keeps a bad request from allocating gigabytes. */
 const MAX_PREVIEW_EDGE = 16384
@@ -74,15 +96,38 @@ function lruSet<V>(map: Map<string, V>, key: string, value: V, max: number): voi
   while (map.size > max) map.delete(map.keys().next().value as string)
 }
 
-/** Output size of the stack applied to a `width` x `height` image (valid/full modes change it). */
-function stackOutputSize(filters: readonly FilterSpec[], width: number, height: number): { width: number; height: number } {
-  let size = { width, height }
-  for (const spec of filters) {
-    if (spec.enabled === false) continue
-    const { kernel, options } = resolveFilter(spec)
-    size = outputSize(size.height, size.width, kernel, options.mode)
+/** What identifies a stack's result: its enabled filters (disabled ones change nothing). */
+function stackKey(filters: readonly FilterSpec[]): string {
+  return JSON.stringify(filters.filter((f) => f.enabled !== false))
+}
+
+/** True when `outer` contains all of `inner`. */
+function contains(outer: PixelBox, inner: PixelBox): boolean {
+  return (
+    inner.x >= outer.x &&
+    inner.y >= outer.y &&
+    inner.x + inner.width <= outer.x + outer.width &&
+    inner.y + inner.height <= outer.y + outer.height
+  )
+}
+
+/** The requested region clipped to the `size` result; a one-line error when it is malformed or outside. */
+function checkRegion(region: PreviewRegion, size: { width: number; height: number }): PixelBox {
+  const { x, y, width, height } = (region ?? {}) as Partial<PreviewRegion>
+  for (const [name, value, min] of [['x', x, 0], ['y', y, 0], ['width', width, 1], ['height', height, 1]] as const) {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+      throw new EngineError(`region ${name} must be a whole number of at least ${min}, got ${String(value)}`)
+    }
   }
-  return size
+  const box = region as PixelBox
+  const right = Math.min(size.width, box.x + box.width)
+  const bottom = Math.min(size.height, box.y + box.height)
+  if (right <= box.x || bottom <= box.y) {
+    throw new EngineError(
+      `region ${box.width}x${box.height} at ${box.x},${box.y} is outside the ${size.width}x${size.height} result`
+    )
+  }
+  return { x: box.x, y: box.y, width: right - box.x, height: bottom - box.y }
 }
 
 function checkEdge(name: string, value: unknown): number {
@@ -133,7 +178,7 @@ export function createHost(post: (message: HostMessage) => void): EngineHost {
     store = true
   ): Promise<IntImage> {
     const full = source === d.image
-    const key = `${source.width}x${source.height}|${JSON.stringify(filters.filter((f) => f.enabled !== false))}`
+    const key = `${source.width}x${source.height}|${stackKey(filters)}`
     const cache = d.results
     const cached = lruGet(cache, key)
     if (cached) return cached
@@ -146,6 +191,46 @@ export function createHost(post: (message: HostMessage) => void): EngineHost {
       lruSet(cache, key, out, MAX_FULL_RESULTS + MAX_PROXY_RESULTS)
     }
     return out
+  }
+
+  /**
+   * The exact full-resolution pixels of `box` (inside the result) of `filters` on the open image: from a region or
+   * whole result computed before, else by running the stack on just the source pixels the box depends on (its
+   * region plus the reach of every kernel). Stored in `store` for the next request.
+   */
+  async function regionResult(
+    d: Document,
+    filters: readonly FilterSpec[],
+    box: PixelBox,
+    signal: AbortSignal,
+    store: 'regions' | 'blocks'
+  ): Promise<IntImage> {
+    const key = stackKey(filters)
+    for (const cache of [d.regions, d.blocks]) {
+      for (const [name, hit] of cache) {
+        if (hit.key !== key || !contains(hit.box, box)) continue
+        lruGet(cache, name)
+        return cropImage(hit.image, box.x - hit.box.x, box.y - hit.box.y, box.width, box.height)
+      }
+    }
+    const whole = lruGet(d.results, `${d.image.width}x${d.image.height}|${key}`)
+    if (whole) return cropImage(whole, box.x, box.y, box.width, box.height)
+    const plan = planRegion(filters, d.image.width, d.image.height, box)
+    let image: IntImage
+    if (!plan) {
+      // Not local (a stretch filter maps by the whole image's range): only the whole result is exact.
+      image = cropImage(await result(d, d.image, filters, signal), box.x, box.y, box.width, box.height)
+    } else {
+      const { crop, offset } = plan
+      const out = await runStack(cropImage(d.image, crop.x, crop.y, crop.width, crop.height), filters, { signal })
+      signal.throwIfAborted()
+      image = cropImage(out, offset.x, offset.y, box.width, box.height)
+    }
+    if (doc === d) {
+      const max = store === 'regions' ? MAX_REGIONS : MAX_BLOCKS
+      lruSet(d[store], `${key}|${box.x},${box.y},${box.width},${box.height}`, { key, box, image }, max)
+    }
+    return image
   }
 
   /**
@@ -182,7 +267,7 @@ export function createHost(post: (message: HostMessage) => void): EngineHost {
     }
     // Abort work sent before this open: it was about the previous image. Requests sent after it are for this one.
     for (const [otherId, controller] of running) if (otherId < id) controller.abort()
-    doc = { info, image, icc: decoded.icc, proxies: new Map(), results: new Map() }
+    doc = { info, image, icc: decoded.icc, proxies: new Map(), results: new Map(), regions: new Map(), blocks: new Map() }
     return info
   }
 
@@ -192,6 +277,22 @@ export function createHost(post: (message: HostMessage) => void): EngineHost {
     const maxHeight = checkEdge('maxHeight', req.maxHeight)
     const started = performance.now()
     const size = stackOutputSize(req.filters, d.image.width, d.image.height)
+    if (req.region !== undefined) {
+      const box = checkRegion(req.region, size)
+      const exact = await regionResult(d, req.filters, box, signal, 'regions')
+      const fit = fitSize(box.width, box.height, maxWidth, maxHeight)
+      const shown = downscale(exact, fit.width, fit.height)
+      signal.throwIfAborted()
+      return {
+        requestId: req.requestId,
+        image: toRaster(shown),
+        scale: shown.width / box.width,
+        region: box,
+        resultWidth: size.width,
+        resultHeight: size.height,
+        ms: Math.round(performance.now() - started)
+      }
+    }
     let out: IntImage
     let scale = 1
     if (req.full) {
@@ -247,12 +348,21 @@ export function createHost(post: (message: HostMessage) => void): EngineHost {
 
   async function pixel(req: PixelRequest, signal: AbortSignal): Promise<{ values: number[] }> {
     const d = requireDoc()
-    const image = req.filters ? await result(d, d.image, req.filters, signal) : d.image
+    const size = req.filters ? stackOutputSize(req.filters, d.image.width, d.image.height) : d.image
     const { row, col } = req
-    if (!Number.isInteger(row) || !Number.isInteger(col) || row < 0 || col < 0 || row >= image.height || col >= image.width) {
-      throw new EngineError(`pixel (row ${String(row)}, col ${String(col)}) is outside the ${image.width}x${image.height} image`)
+    if (!Number.isInteger(row) || !Number.isInteger(col) || row < 0 || col < 0 || row >= size.height || col >= size.width) {
+      throw new EngineError(`pixel (row ${String(row)}, col ${String(col)}) is outside the ${size.width}x${size.height} image`)
     }
-    const at = (row * image.width + col) * image.channels
+    let image = d.image
+    let at = (row * image.width + col) * image.channels
+    if (req.filters) {
+      // Exact, without rendering the whole image: the block of the result around the pixel.
+      const x = col - (col % PIXEL_BLOCK)
+      const y = row - (row % PIXEL_BLOCK)
+      const box = { x, y, width: Math.min(PIXEL_BLOCK, size.width - x), height: Math.min(PIXEL_BLOCK, size.height - y) }
+      image = await regionResult(d, req.filters, box, signal, 'blocks')
+      at = ((row - y) * image.width + (col - x)) * image.channels
+    }
     return { values: Array.from(image.data.subarray(at, at + image.channels)) }
   }
 

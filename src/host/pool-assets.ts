@@ -46,8 +46,13 @@ export function workerScriptPath(): string | null {
   return file && existsSync(file) ? file : null
 }
 
-/** out/wasm/kernels.wasm when it has been built (npm run build:wasm), else null. */
+/**
+ * The kernels module: KERNEL_STUDIO_WASM if set (tests point it elsewhere to check the fallback), else
+ * out/wasm/kernels.wasm when it has been built (npm run build:wasm); null when there is none.
+ */
 export function wasmFilePath(): string | null {
+  const override = process.env.KERNEL_STUDIO_WASM
+  if (override) return existsSync(override) ? override : null
   const base = packageRoot()
   const file = base ? join(base, 'out', 'wasm', 'kernels.wasm') : null
   return file && existsSync(file) ? file : null
@@ -62,7 +67,7 @@ let compiled: { module: WebAssembly.Module | null; reason: string } | undefined
 export function kernelModule(): { module: WebAssembly.Module | null; reason: string } {
   if (compiled) return compiled
   const file = wasmFilePath()
-  if (!file) return (compiled = { module: null, reason: 'out/wasm/kernels.wasm is not built (npm run build:wasm)' })
+  if (!file) return (compiled = { module: null, reason: 'kernels.wasm is not built (npm run build:wasm)' })
   try {
     return (compiled = { module: new WebAssembly.Module(readFileSync(file)), reason: '' })
   } catch (error) {

@@ -66,10 +66,12 @@ export class EnginePool implements Executor {
     for (let i = 0; i < this.threads; i++) this.worker(i)
   }
 
+  /** A SharedArrayBuffer the workers can see; scratch ones are reused (see Executor.allocate). */
   allocate(bytes: number, scratch: boolean): SharedArrayBuffer {
     return scratch ? this.spare.take(bytes) : new SharedArrayBuffer(bytes)
   }
 
+  /** Keeps a scratch buffer for the next run of the same size (for SPARE_MS). */
   release(buffer: ArrayBufferLike): void {
     this.spare.give(buffer as SharedArrayBuffer)
     // Kept buffers only pay off while the user keeps editing: drop them after a quiet spell.
@@ -78,6 +80,11 @@ export class EnginePool implements Executor {
     this.spareTimer.unref()
   }
 
+  /**
+   * Posts the plan to up to `threads` workers, which take bands from a shared counter until none are left.
+   * Resolves when every worker is done; an abort sets the shared cancel flag (workers poll it between rows) and
+   * rejects with an AbortError once they have all stopped, so the caller may reuse the buffers at once.
+   */
   run(
     plan: FilterPlan,
     io: BandIO,

@@ -1,6 +1,6 @@
 // The engine host's one message protocol, shared by the host (child process / utility process) and its clients.
 // Messages are structured-clone values: typed arrays travel as copies (never transferred, see STYLE.md).
-import type { ExportFormat, ImageInfo, PreviewResult, Raster } from '../api/contract'
+import type { ExportFormat, ImageInfo, PreviewRegion, PreviewResult, Raster } from '../api/contract'
 import type { InspectResult } from '../engine/inspect'
 import type { BitDepth, FilterSpec } from '../engine/types'
 
@@ -18,7 +18,10 @@ export interface CurrentRequest {
   readonly type: 'current'
 }
 
-/** A filtered preview on the screen-sized proxy, or at full resolution when `full`. */
+/**
+ * A filtered preview on the screen-sized proxy, or at full resolution when `full`; with `region`, only that part
+ * of the full-resolution result (result coordinates), scaled down to fit maxWidth x maxHeight when larger.
+ */
 export interface PreviewRequest {
   readonly type: 'preview'
   readonly requestId: number
@@ -26,6 +29,7 @@ export interface PreviewRequest {
   readonly maxWidth: number
   readonly maxHeight: number
   readonly full?: boolean
+  readonly region?: PreviewRegion
 }
 
 /** One small preview per filter, each applied alone to a thumbnail-sized proxy. */

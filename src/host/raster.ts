@@ -69,3 +69,19 @@ export function toRaster(image: IntImage): Raster {
   }
   return { width: image.width, height: image.height, rgba }
 }
+
+/** A copy of the `width` x `height` block of `image` at (`x`, `y`) (which must lie inside it); `image` itself when whole. */
+export function cropImage(image: IntImage, x: number, y: number, width: number, height: number): IntImage {
+  if (x === 0 && y === 0 && width === image.width && height === image.height) return image
+  if (x < 0 || y < 0 || width < 1 || height < 1 || x + width > image.width || y + height > image.height) {
+    throw new RangeError(`crop ${width}x${height} at ${x},${y} is outside the ${image.width}x${image.height} image`)
+  }
+  const ch = image.channels
+  const out = image.depth === 16 ? new Uint16Array(width * height * ch) : new Uint8Array(width * height * ch)
+  const rowLength = width * ch
+  for (let r = 0; r < height; r++) {
+    const from = ((y + r) * image.width + x) * ch
+    out.set(image.data.subarray(from, from + rowLength), r * rowLength)
+  }
+  return { width, height, channels: image.channels, depth: image.depth, data: out }
+}

@@ -29,6 +29,8 @@ export interface EngineOptions {
   readonly backend?: BackendChoice
   /** Worker threads; 0 runs on the calling thread. @default in-process below INLINE_SAMPLES, else one per core */
   readonly threads?: number
+  /** FFT tile size as log2, where FFT runs. @default chosen by cost */
+  readonly tileLog2?: number
   /** Receives every filter's plan. */
   readonly onPlan?: (plan: FilterPlan) => void
 }
@@ -124,6 +126,7 @@ export async function runStack(
       onProgress: options.onProgress,
       depth: options.depth,
       method: engine.method,
+      tileLog2: engine.tileLog2,
       onPlan: engine.onPlan
     })
   try {

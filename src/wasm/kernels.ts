@@ -176,15 +176,22 @@ export function padRow(
       memory.copy(d, src + (s0 << 2), <usize>count << 2)
     }
     if (premul) {
-      const a = channels - 1
-      for (let i: i32 = 0; i < count; i += channels) {
+      // One RGBA pixel or two grey+alpha pixels per vector: colour * alpha / max where alpha is not max.
+      const keepLanes = channels == 4 ? i32x4(0, 0, 0, -1) : i32x4(0, -1, 0, -1)
+      const vmax = f32x4.splat(maxv)
+      let i: i32 = 0
+      for (; i + 4 <= count; i += 4) {
         const p = d + (<usize>i << 2)
-        const alpha = load<f32>(p + (<usize>a << 2))
-        if (alpha == maxv) continue
-        for (let c: i32 = 0; c < a; c++) {
-          const q = p + (<usize>c << 2)
-          store<f32>(q, (load<f32>(q) * alpha) / maxv)
-        }
+        const v = v128.load(p)
+        const alpha = channels == 4 ? i32x4.shuffle(v, v, 3, 3, 3, 3) : i32x4.shuffle(v, v, 1, 1, 3, 3)
+        const keep = v128.or(keepLanes, f32x4.eq(alpha, vmax))
+        v128.store(p, v128.bitselect(v, f32x4.div(f32x4.mul(v, alpha), vmax), keep))
+      }
+      for (; i < count; i += channels) {
+        // The last grey+alpha pixel of an odd count.
+        const p = d + (<usize>i << 2)
+        const alpha = load<f32>(p, 4)
+        if (alpha != maxv) store<f32>(p, (load<f32>(p) * alpha) / maxv)
       }
     }
   }
@@ -193,8 +200,8 @@ export function padRow(
 // ---------------------------------------------------------------------------------------------------------------
 // Finishing: window sums to output samples, following src/engine/convolve.ts step by step.
 
-let rangeLow: f32 = Infinity
-let rangeHigh: f32 = -Infinity
+let rangeLow: f64 = Infinity
+let rangeHigh: f64 = -Infinity
 
 /** Starts a new min..max measurement for `stretch`. */
 export function resetRange(): void {
@@ -203,12 +210,12 @@ export function resetRange(): void {
 }
 
 /** Smallest colour value seen since {@link resetRange}. */
-export function getRangeLow(): f32 {
+export function getRangeLow(): f64 {
   return rangeLow
 }
 
 /** Largest colour value seen since {@link resetRange}. */
-export function getRangeHigh(): f32 {
+export function getRangeHigh(): f64 {
   return rangeHigh
 }
 
@@ -228,14 +235,42 @@ export function alphaValues(
   alphaStride: i32,
   alphaConvolved: i32
 ): void {
+  // One RGBA pixel or two grey+alpha pixels per vector, then a scalar tail.
+  const alphaLanes = channels == 4 ? i32x4(0, 0, 0, -1) : i32x4(0, -1, 0, -1)
+  const vmax = f32x4.splat(maxv)
+  const vzero = f32x4.splat(0)
+  const vdiv = f32x4.splat(divisor)
+  const voff = f32x4.splat(offset)
+  const snap = f32x4.splat(maxv * 2e-6)
+  const perVector = 4 / channels
+  let i: i32 = 0
+  for (; i + perVector <= npix; i += perVector) {
+    const p = sums + (<usize>(i * channels) << 2)
+    const v = f32x4.div(v128.load(p), vdiv)
+    let alpha: v128
+    if (alphaConvolved) {
+      alpha = channels == 4 ? i32x4.shuffle(v, v, 3, 3, 3, 3) : i32x4.shuffle(v, v, 1, 1, 3, 3)
+      alpha = v128.bitselect(vmax, alpha, f32x4.le(f32x4.abs(f32x4.sub(alpha, vmax)), snap))
+      alpha = f32x4.pmin(f32x4.pmax(alpha, vzero), vmax)
+    } else if (channels == 4) {
+      alpha = v128.load_splat<f32>(alphaPtr + <usize>(i * alphaStride))
+    } else {
+      const a0 = load<f32>(alphaPtr + <usize>(i * alphaStride))
+      const a1 = load<f32>(alphaPtr + <usize>((i + 1) * alphaStride))
+      alpha = f32x4(a0, a0, a1, a1)
+    }
+    // Un-premultiply: unchanged where opaque, colour * max / alpha where alpha > 0, else 0.
+    let c = v128.bitselect(f32x4.div(f32x4.mul(v, vmax), alpha), vzero, f32x4.gt(alpha, vzero))
+    c = v128.bitselect(v, c, f32x4.eq(alpha, vmax))
+    v128.store(p, v128.bitselect(alpha, f32x4.add(c, voff), alphaLanes))
+  }
   const a = channels - 1
-  const snap = maxv * 2e-6
-  for (let i: i32 = 0; i < npix; i++) {
+  for (; i < npix; i++) {
     const p = sums + (<usize>(i * channels) << 2)
     let alpha: f32
     if (alphaConvolved) {
       alpha = load<f32>(p + (<usize>a << 2)) / divisor
-      if (Mathf.abs(alpha - maxv) <= snap) alpha = maxv
+      if (Mathf.abs(alpha - maxv) <= maxv * 2e-6) alpha = maxv
       alpha = alpha < 0 ? 0 : alpha > maxv ? maxv : alpha
     } else {
       alpha = load<f32>(alphaPtr + <usize>(i * alphaStride))
@@ -340,8 +375,8 @@ export function finish(
   if (mode == 4) {
     const l = Mathf.min(Mathf.min(f32x4.extract_lane(low, 0), f32x4.extract_lane(low, 1)), Mathf.min(f32x4.extract_lane(low, 2), f32x4.extract_lane(low, 3)))
     const h = Mathf.max(Mathf.max(f32x4.extract_lane(high, 0), f32x4.extract_lane(high, 1)), Mathf.max(f32x4.extract_lane(high, 2), f32x4.extract_lane(high, 3)))
-    if (l < rangeLow) rangeLow = l
-    if (h > rangeHigh) rangeHigh = h
+    if (<f64>l < rangeLow) rangeLow = l
+    if (<f64>h > rangeHigh) rangeHigh = h
   }
 }
 
@@ -708,48 +743,87 @@ export function interleave(dst: usize, src: usize, planeBytes: i32, npix: i32, c
   }
 }
 
+// @ts-ignore: decorator
+@inline
+function toByteLanes(v: v128, vdiv: v128, voff: v128, vp1: v128, plainDivide: bool, mode: i32): v128 {
+  // v / divisor + offset, the signed mapping, clamp to 0..255, then floor(v + 0.5) as i32 lanes. That is
+  // Math.round for every f32 in range but 0.49999997, whose f32 sum with 0.5 rounds up to 1.
+  let x = plainDivide ? f32x4.div(v, vdiv) : v
+  x = f32x4.add(x, voff)
+  if (mode == 1) x = f32x4.abs(x)
+  else if (mode == 2) x = f32x4.add(x, vp1)
+  x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(0)), f32x4.splat(255))
+  const magic = f32x4.splat(8388608)
+  return i32x4.sub(f32x4.add(f32x4.floor(f32x4.add(x, f32x4.splat(0.5))), magic), magic)
+}
+
 /**
  * The common case of {@link finish}, 16 samples per block: no alpha, no blend, u8 out, v = sums / divisor +
  * offset then clamp (mode 0), abs (1) or shift by p1 (2).
  */
 export function finishU8(dst: usize, sums: usize, n: i32, divisor: f32, offset: f32, mode: i32, p1: f32): void {
   const vdiv = f32x4.splat(divisor)
-  const voff = f32x4.splat(mode == 2 ? offset : offset)
+  const voff = f32x4.splat(offset)
   const vp1 = f32x4.splat(p1)
-  const vzero = f32x4.splat(0)
-  const vmax = f32x4.splat(255)
   const plainDivide = divisor != 1
   for (let x: i32 = 0; x < n; x += 16) {
     const s = sums + (<usize>x << 2)
-    let v0 = v128.load(s)
-    let v1 = v128.load(s, 16)
-    let v2 = v128.load(s, 32)
-    let v3 = v128.load(s, 48)
-    if (plainDivide) {
-      v0 = f32x4.div(v0, vdiv)
-      v1 = f32x4.div(v1, vdiv)
-      v2 = f32x4.div(v2, vdiv)
-      v3 = f32x4.div(v3, vdiv)
+    const r0 = toByteLanes(v128.load(s), vdiv, voff, vp1, plainDivide, mode)
+    const r1 = toByteLanes(v128.load(s, 16), vdiv, voff, vp1, plainDivide, mode)
+    const r2 = toByteLanes(v128.load(s, 32), vdiv, voff, vp1, plainDivide, mode)
+    const r3 = toByteLanes(v128.load(s, 48), vdiv, voff, vp1, plainDivide, mode)
+    v128.store(dst + <usize>x, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(r0, r1), i16x8.narrow_i32x4_s(r2, r3)))
+  }
+}
+
+/**
+ * {@link wsum} and {@link finishU8} in one pass (the last pass of a filter on an 8-bit image without alpha):
+ * the sums never leave the registers. With `accumulate`, the sums so far are read from `sums`.
+ */
+export function wsumU8Out(
+  dst: usize,
+  ptrs: usize,
+  weights: usize,
+  taps: i32,
+  n: i32,
+  accumulate: i32,
+  sums: usize,
+  divisor: f32,
+  offset: f32,
+  mode: i32,
+  p1: f32
+): void {
+  const vdiv = f32x4.splat(divisor)
+  const voff = f32x4.splat(offset)
+  const vp1 = f32x4.splat(p1)
+  const plainDivide = divisor != 1
+  for (let x: i32 = 0; x < n; x += 16) {
+    const xo = <usize>x << 2
+    let a0: v128, a1: v128, a2: v128, a3: v128
+    if (accumulate) {
+      a0 = v128.load(sums + xo)
+      a1 = v128.load(sums + xo, 16)
+      a2 = v128.load(sums + xo, 32)
+      a3 = v128.load(sums + xo, 48)
+    } else {
+      a0 = f32x4.splat(0)
+      a1 = a0
+      a2 = a0
+      a3 = a0
     }
-    v0 = f32x4.add(v0, voff)
-    v1 = f32x4.add(v1, voff)
-    v2 = f32x4.add(v2, voff)
-    v3 = f32x4.add(v3, voff)
-    if (mode == 1) {
-      v0 = f32x4.abs(v0)
-      v1 = f32x4.abs(v1)
-      v2 = f32x4.abs(v2)
-      v3 = f32x4.abs(v3)
-    } else if (mode == 2) {
-      v0 = f32x4.add(v0, vp1)
-      v1 = f32x4.add(v1, vp1)
-      v2 = f32x4.add(v2, vp1)
-      v3 = f32x4.add(v3, vp1)
+    for (let t: i32 = 0; t < taps; t++) {
+      const to = <usize>t << 2
+      const p = <usize>load<u32>(ptrs + to) + xo
+      const w = v128.load_splat<f32>(weights + to)
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(p), w))
+      a1 = f32x4.add(a1, f32x4.mul(v128.load(p, 16), w))
+      a2 = f32x4.add(a2, f32x4.mul(v128.load(p, 32), w))
+      a3 = f32x4.add(a3, f32x4.mul(v128.load(p, 48), w))
     }
-    const r0 = roundToInt(f32x4.pmin(f32x4.pmax(v0, vzero), vmax))
-    const r1 = roundToInt(f32x4.pmin(f32x4.pmax(v1, vzero), vmax))
-    const r2 = roundToInt(f32x4.pmin(f32x4.pmax(v2, vzero), vmax))
-    const r3 = roundToInt(f32x4.pmin(f32x4.pmax(v3, vzero), vmax))
+    const r0 = toByteLanes(a0, vdiv, voff, vp1, plainDivide, mode)
+    const r1 = toByteLanes(a1, vdiv, voff, vp1, plainDivide, mode)
+    const r2 = toByteLanes(a2, vdiv, voff, vp1, plainDivide, mode)
+    const r3 = toByteLanes(a3, vdiv, voff, vp1, plainDivide, mode)
     v128.store(dst + <usize>x, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(r0, r1), i16x8.narrow_i32x4_s(r2, r3)))
   }
 }
@@ -774,4 +848,168 @@ export function fillAlpha(dst: usize, dkind: i32, npix: i32, channels: i32, maxv
   else bits = channels == 4 ? i64x2.splat(0xffff000000000000) : i32x4.splat(0xffff0000)
   const bytes = <usize>(n << dkind)
   for (let x: usize = 0; x < bytes; x += 16) v128.store(dst + x, v128.or(v128.load(dst + x), bits))
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The f64 variants, for 16-bit images: f32 sums of values up to 65535 miss the reference by a few hundredths of
+// a level, enough to round differently now and then; in f64, summed in the reference's order, they match it.
+
+/** {@link padRow} with f64 output (colour premultiplied in f64 exactly as the reference does). */
+export function padRow64(dst: usize, src: usize, kind: i32, segs: usize, nSeg: i32, channels: i32, premul: i32, maxv: f64): void {
+  for (let g: i32 = 0; g < nSeg; g++) {
+    const sp = segs + <usize>(g * 12)
+    const dp = load<i32>(sp)
+    const sx = load<i32>(sp, 4)
+    const count = load<i32>(sp, 8) * channels
+    const d = dst + (<usize>(dp * channels) << 3)
+    if (sx < 0) {
+      memory.fill(d, 0, <usize>count << 3)
+      continue
+    }
+    const s0 = <usize>(sx * channels)
+    if (kind == 0) {
+      for (let i: i32 = 0; i < count; i++) store<f64>(d + (<usize>i << 3), <f64>load<u8>(src + s0 + <usize>i))
+    } else if (kind == 1) {
+      for (let i: i32 = 0; i < count; i++) store<f64>(d + (<usize>i << 3), <f64>load<u16>(src + ((s0 + <usize>i) << 1)))
+    } else {
+      for (let i: i32 = 0; i < count; i++) store<f64>(d + (<usize>i << 3), <f64>load<f32>(src + ((s0 + <usize>i) << 2)))
+    }
+    if (premul) {
+      const a = channels - 1
+      for (let i: i32 = 0; i < count; i += channels) {
+        const p = d + (<usize>i << 3)
+        const alpha = load<f64>(p + (<usize>a << 3))
+        if (alpha == maxv) continue
+        for (let c: i32 = 0; c < a; c++) {
+          const q = p + (<usize>c << 3)
+          store<f64>(q, (load<f64>(q) * alpha) / maxv)
+        }
+      }
+    }
+  }
+}
+
+/** {@link wsum} in f64, 8 doubles per block; taps are added in list order, as the reference sums its window. */
+export function wsum64(out: usize, ptrs: usize, weights: usize, taps: i32, n: i32, accumulate: i32): void {
+  for (let x: i32 = 0; x < n; x += 8) {
+    const xo = <usize>x << 3
+    const o = out + xo
+    let a0: v128, a1: v128, a2: v128, a3: v128
+    if (accumulate) {
+      a0 = v128.load(o)
+      a1 = v128.load(o, 16)
+      a2 = v128.load(o, 32)
+      a3 = v128.load(o, 48)
+    } else {
+      a0 = f64x2.splat(0)
+      a1 = a0
+      a2 = a0
+      a3 = a0
+    }
+    for (let t: i32 = 0; t < taps; t++) {
+      const p = <usize>load<u32>(ptrs + (<usize>t << 2)) + xo
+      const w = v128.load_splat<f64>(weights + (<usize>t << 3))
+      a0 = f64x2.add(a0, f64x2.mul(w, v128.load(p)))
+      a1 = f64x2.add(a1, f64x2.mul(w, v128.load(p, 16)))
+      a2 = f64x2.add(a2, f64x2.mul(w, v128.load(p, 32)))
+      a3 = f64x2.add(a3, f64x2.mul(w, v128.load(p, 48)))
+    }
+    v128.store(o, a0)
+    v128.store(o, a1, 16)
+    v128.store(o, a2, 32)
+    v128.store(o, a3, 48)
+  }
+}
+
+/** {@link alphaValues} in f64, with the reference's snap to opaque (within maxv * 1e-9). */
+export function alphaValues64(
+  sums: usize,
+  npix: i32,
+  channels: i32,
+  divisor: f64,
+  offset: f64,
+  maxv: f64,
+  alphaPtr: usize,
+  alphaStride: i32,
+  alphaConvolved: i32
+): void {
+  const a = channels - 1
+  for (let i: i32 = 0; i < npix; i++) {
+    const p = sums + (<usize>(i * channels) << 3)
+    let alpha: f64
+    if (alphaConvolved) {
+      alpha = load<f64>(p + (<usize>a << 3)) / divisor
+      if (Math.abs(alpha - maxv) <= maxv * 1e-9) alpha = maxv
+      alpha = alpha < 0 ? 0 : alpha > maxv ? maxv : alpha
+    } else {
+      alpha = load<f64>(alphaPtr + <usize>(i * alphaStride))
+    }
+    store<f64>(p + (<usize>a << 3), alpha)
+    for (let c: i32 = 0; c < a; c++) {
+      const q = p + (<usize>c << 3)
+      let v = load<f64>(q) / divisor
+      v = alpha == maxv ? v : alpha > 0 ? (v * maxv) / alpha : 0
+      store<f64>(q, v + offset)
+    }
+  }
+}
+
+/**
+ * {@link finish} from f64 sums, step for step as the reference: f64 value, signed mapping, clamp, rounded to f32
+ * (the reference's Float32Array), blended in f64 over the f64 `base`, then Math.round(value * scale) for
+ * integers. `mode` 4 stores the unmapped f64 values (8 bytes each) and widens the range.
+ */
+export function finish64(
+  dst: usize,
+  dkind: i32,
+  sums: usize,
+  n: i32,
+  channels: i32,
+  divisor: f64,
+  offset: f64,
+  mode: i32,
+  p1: f64,
+  p2: f64,
+  maxv: f64,
+  scale: f64,
+  base: usize,
+  opacity: f64
+): void {
+  const alphaLane = channels == 2 || channels == 4 ? channels - 1 : -1
+  const stretchOk = p2 > p1
+  let ch: i32 = 0
+  for (let i: i32 = 0; i < n; i++) {
+    const isAlpha = ch == alphaLane
+    ch = ch + 1 == channels ? 0 : ch + 1
+    let v = load<f64>(sums + (<usize>i << 3))
+    if (divisor != 1) v = v / divisor
+    v = v + offset
+    if (mode == 4) {
+      store<f64>(dst + (<usize>i << 3), v)
+      if (!isAlpha) {
+        if (v < rangeLow) rangeLow = v
+        if (v > rangeHigh) rangeHigh = v
+      }
+      continue
+    }
+    if (!isAlpha) {
+      if (mode == 1) v = Math.abs(v)
+      else if (mode == 2) v = v + p1
+      else if (mode == 3 && stretchOk) v = ((v - p1) * maxv) / (p2 - p1)
+    }
+    v = v < 0 ? 0 : v > maxv ? maxv : v
+    let r = <f32>v
+    if (base) {
+      let b = load<f64>(base + (<usize>i << 3)) * (1 - opacity) + <f64>r * opacity
+      b = b < 0 ? 0 : b > maxv ? maxv : b
+      r = <f32>b
+    }
+    if (dkind == 2) {
+      store<f32>(dst + (<usize>i << 2), r)
+      continue
+    }
+    const q = Math.floor(<f64>r * scale + 0.5)
+    if (dkind == 1) store<u16>(dst + (<usize>i << 1), <u16>q)
+    else store<u8>(dst + <usize>i, <u8>q)
+  }
 }

@@ -1,8 +1,10 @@
 // Runs in Node (Playwright): the editing features in Debian's Chromium against serve mode. Builds a blur -> sharpen
 // stack in the GUI (reorder by button, keyboard and drag, toggle, opacity, undo/redo), saves it as a recipe and
 // exports; `kernel-studio apply --recipe` on the saved recipe must equal the export pixel for pixel. Then edits a
-// kernel cell by cell from the keyboard (an invalid value is explained in place and never applied), explains
-// output pixel (0, 0) of the lessons' 5x5 example, runs the walkthrough, and keeps a saved kernel across a reload.
+// kernel cell by cell from the keyboard (an invalid value is explained in place and never applied; Ctrl+Z in a
+// committed cell undoes the stack, while typing it undoes the cell's own text), switches panels as layers are
+// selected, clears the stack undoably, explains output pixel (0, 0) of the lessons' 5x5 example in `valid` mode
+// and runs the walkthrough. The personal kernel gallery is in persistence.spec.ts (it needs servers of its own).
 import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -50,6 +52,16 @@ async function waitForPreview(page: Page, key: RegExp | string): Promise<void> {
 
 async function previewFilters(page: Page): Promise<{ name?: string; enabled?: boolean; opacity?: number; kernel?: number[][] }[]> {
   return JSON.parse((await page.locator('[data-preview-key]').getAttribute('data-preview-key')) ?? '[]') as []
+}
+
+/** Clicks the centre of image pixel (row, col) of a `size` x `size` image in the viewer (pins it). */
+async function clickImagePixel(page: Page, row: number, col: number, size: number): Promise<void> {
+  const canvas = page.getByTestId('viewer-canvas')
+  const rect = ((await canvas.getAttribute('data-image-rect')) ?? '').split(',').map(Number)
+  const box = await canvas.boundingBox()
+  if (rect.length !== 4 || !box) throw new Error('the viewer shows no image')
+  const [x, y, w, h] = rect
+  await page.mouse.click(box.x + x + ((col + 0.5) * w) / size, box.y + y + ((row + 0.5) * h) / size)
 }
 
 test.describe.configure({ mode: 'serial' })
@@ -172,10 +184,17 @@ test('a recipe saved in the app and applied by the CLI equals the app export pix
 })
 
 test('edits kernel cells by keyboard; an invalid value is explained in place and never applied', async () => {
+  // Selecting a preset layer shows its parameters in the Stack panel, which offers "Edit as kernel".
   await stackPanel.getByRole('button', { name: /^Sharpen, layer/ }).click()
-  await showTab('Kernel')
+  await expect(page.getByRole('tab', { name: /^Stack/ })).toHaveAttribute('aria-selected', 'true')
+  const settings = stackPanel.getByRole('region', { name: /^Settings of Sharpen/ })
+  await expect(settings.getByRole('group', { name: 'Sharpen parameters' })).toBeVisible()
+  await settings.getByRole('button', { name: 'Edit as kernel' }).click()
+  // ...which opens the Kernel panel on the new custom kernel.
+  await expect(page.getByRole('tab', { name: 'Kernel' })).toHaveAttribute('aria-selected', 'true')
+  await expect(page.getByRole('tabpanel', { name: 'Kernel' })).toBeVisible()
+  await expect(page.getByRole('tabpanel', { name: /^Stack/ })).toBeHidden()
   const editor = page.getByRole('region', { name: 'Kernel editor' })
-  await editor.getByRole('button', { name: 'Edit as kernel' }).click()
   const cell = (r: number, c: number): Locator => editor.getByRole('textbox', { name: `Weight row ${r}, column ${c}`, exact: true })
   await expect(cell(2, 2)).toHaveValue('5')
   await waitForPreview(page, /"kernel":\[\[0,-1,0\],\[-1,5,-1\],\[0,-1,0\]\]/)
@@ -189,6 +208,23 @@ test('edits kernel cells by keyboard; an invalid value is explained in place and
   await page.keyboard.type('9')
   await page.keyboard.press('Enter')
   await expect(cell(3, 2)).toBeFocused()
+  await waitForPreview(page, /"kernel":\[\[0,-1,0\],\[-1,9,-1\],\[0,-1,0\]\]/)
+
+  // The edit is committed: Ctrl+Z in the (untouched) focused cell undoes it in the stack, Shift+Ctrl+Z redoes it.
+  await page.keyboard.press('Control+z')
+  await expect(cell(2, 2)).toHaveValue('5')
+  await waitForPreview(page, /"kernel":\[\[0,-1,0\],\[-1,5,-1\],\[0,-1,0\]\]/)
+  await expect(cell(3, 2)).toBeFocused()
+  await page.keyboard.press('Control+Shift+z')
+  await expect(cell(2, 2)).toHaveValue('9')
+  await waitForPreview(page, /"kernel":\[\[0,-1,0\],\[-1,9,-1\],\[0,-1,0\]\]/)
+  // While typing, Ctrl+Z is the text field's own undo: the cell gets its text back, the stack keeps the 9.
+  await page.keyboard.type('7')
+  await expect(cell(3, 2)).toHaveValue('7')
+  await page.keyboard.press('Control+z')
+  await expect(cell(3, 2)).toHaveValue('-1')
+  await expect(cell(2, 2)).toHaveValue('9')
+  await waitForPreview(page, /"kernel":\[\[0,-1,0\],\[-1,9,-1\],\[0,-1,0\]\]/)
   await page.keyboard.press('Tab')
   await expect(cell(3, 3)).toBeFocused()
   await page.keyboard.press('Shift+Tab')
@@ -213,6 +249,35 @@ test('edits kernel cells by keyboard; an invalid value is explained in place and
   await expect(cell(2, 3)).not.toHaveAttribute('aria-invalid', 'true')
   await waitForPreview(page, /"kernel":\[\[0,-1,0\],\[-1,9,-3\],\[0,-0.5,0\]\]/)
   await expect(editor.getByText('Weights sum to 7/2')).toBeVisible()
+
+  // Selecting a kernel layer in the Stack panel opens the Kernel panel; selecting a preset layer stays on Stack.
+  await showTab('Stack')
+  await stackPanel.getByRole('button', { name: /^Box blur, layer/ }).click()
+  await expect(page.getByRole('tab', { name: /^Stack/ })).toHaveAttribute('aria-selected', 'true')
+  await expect(stackPanel.getByRole('group', { name: 'Box blur parameters' })).toBeVisible()
+  await stackPanel.getByRole('button', { name: /^Sharpen, layer/ }).click()
+  await expect(page.getByRole('tab', { name: 'Kernel' })).toHaveAttribute('aria-selected', 'true')
+  await expect(editor.getByRole('heading', { name: 'Sharpen' })).toBeVisible()
+  // Focus moved into the Kernel panel instead of being lost with the hidden Stack panel.
+  await expect(page.getByRole('tabpanel', { name: 'Kernel' })).toBeFocused()
+})
+
+test('the panel tabs follow the tabs pattern: arrows, Home and End move and select', async () => {
+  const tabs = page.getByRole('tablist', { name: 'Panels' })
+  await tabs.getByRole('tab', { name: 'Kernel' }).focus()
+  await page.keyboard.press('ArrowRight')
+  await expect(tabs.getByRole('tab', { name: 'Explain' })).toBeFocused()
+  await expect(tabs.getByRole('tab', { name: 'Explain' })).toHaveAttribute('aria-selected', 'true')
+  await expect(page.getByRole('region', { name: 'Explain this pixel' })).toBeVisible()
+  await page.keyboard.press('ArrowRight')
+  await expect(tabs.getByRole('tab', { name: /^Stack/ })).toBeFocused()
+  await page.keyboard.press('End')
+  await expect(tabs.getByRole('tab', { name: 'Explain' })).toHaveAttribute('aria-selected', 'true')
+  await page.keyboard.press('Home')
+  await expect(tabs.getByRole('tab', { name: /^Stack/ })).toHaveAttribute('aria-selected', 'true')
+  await expect(tabs.getByRole('tab', { name: /^Stack/ })).toHaveAttribute('aria-controls', 'panel-stack')
+  await expect(page.getByRole('tabpanel', { name: /^Stack/ })).toHaveAttribute('id', 'panel-stack')
+  await expect(tabs.getByRole('tab', { name: 'Kernel' })).toHaveAttribute('tabindex', '-1')
 })
 
 test('explains output pixel (0, 0) of the lessons\u2019 5x5 example: sum 12', async () => {
@@ -223,7 +288,18 @@ test('explains output pixel (0, 0) of the lessons\u2019 5x5 example: sum 12', as
 
   // A fresh stack with one custom kernel in valid mode, built in the GUI.
   await showTab('Stack')
-  for (const name of ['Box blur', 'Sharpen']) await stackPanel.getByRole('button', { name: `Remove ${name}` }).click()
+  // Clear stack is one undo step.
+  await expect(stackPanel.getByRole('listitem')).toHaveCount(2)
+  await stackPanel.getByRole('button', { name: 'Clear stack' }).click()
+  await expect(stackPanel.getByRole('listitem')).toHaveCount(0)
+  await expect(page.getByRole('tab', { name: /^Stack/ })).not.toContainText('2')
+  await page.keyboard.press('Control+z')
+  await expect(stackPanel.getByRole('listitem')).toHaveText([/Box blur/, /Sharpen/])
+  await page.keyboard.press('Control+Shift+z')
+  await expect(stackPanel.getByRole('listitem')).toHaveCount(0)
+  await page.getByRole('button', { name: 'Undo', exact: true }).click()
+  await expect(stackPanel.getByRole('listitem')).toHaveCount(2)
+  await stackPanel.getByRole('button', { name: 'Clear stack' }).click()
   await expect(stackPanel.getByRole('listitem')).toHaveCount(0)
   await showTab('Kernel')
   const editor = page.getByRole('region', { name: 'Kernel editor' })
@@ -246,6 +322,14 @@ test('explains output pixel (0, 0) of the lessons\u2019 5x5 example: sum 12', as
     ['3', '3', '2', '0', '0', '1', '3', '1', '2']
   )
   await expect(explain).toContainText('3×3 “valid” output')
+  // Output (0, 0) of a valid 3x3 reads input rows 0-2, columns 0-2, and is shown over the centre of that window.
+  await expect(explain.getByTestId('explain-coords')).toContainText('Window: input rows 0–2, columns 0–2 of the layer’s 5×5 input')
+  await expect(explain.getByTestId('explain-coords')).toContainText('shown at image row 1, column 1')
+  await expect(explain.getByText('Pinned output pixel (row 0, column 0)')).toBeVisible()
+  // An output position outside the 3x3 result is refused with the valid range.
+  await explain.getByLabel('Output row').fill('3')
+  await explain.getByRole('button', { name: 'Pin', exact: true }).click()
+  await expect(explain.getByRole('alert')).toHaveText('This layer’s output has rows 0–2 and columns 0–2.')
   // Another pixel: output (1, 2) reads the window at rows 1-3, columns 2-4.
   await explain.getByLabel('Output row').fill('1')
   await explain.getByLabel('Output column').fill('2')
@@ -253,7 +337,20 @@ test('explains output pixel (0, 0) of the lessons\u2019 5x5 example: sum 12', as
   await expect(explain.getByRole('table', { name: 'Input samples under the kernel' }).getByRole('cell')).toHaveText(
     ['1', '3', '1', '2', '2', '3', '0', '2', '2']
   )
+  await expect(explain.getByTestId('explain-coords')).toContainText('Window: input rows 1–3, columns 2–4')
+
+  // Clicking the image: pixel (1, 1) shows output (0, 0) again; the image's edge pixel (0, 0) is outside the
+  // valid output, and the panel says so instead of explaining the wrong pixel.
+  await clickImagePixel(page, 1, 1, 5)
+  await expect(explain.getByTestId('explain-sum')).toHaveText('12')
+  await expect(explain.getByLabel('Output row')).toHaveValue('0')
+  await expect(explain.getByLabel('Output column')).toHaveValue('0')
   await page.screenshot({ path: test.info().outputPath('explain.png') })
+  await clickImagePixel(page, 0, 0, 5)
+  await expect(explain.getByTestId('explain-outside')).toContainText('is not part of this layer’s 3×3 “valid” output')
+  await expect(explain.getByTestId('explain-sum')).toHaveCount(0)
+  await expect(explain.getByText('Pinned image pixel (row 0, column 0)')).toBeVisible()
+  await expect(explain.getByLabel('Output row')).toHaveValue('')
 })
 
 test('the walkthrough slides the window step by step over the lesson grid and the 7x7 edge', async () => {
@@ -281,22 +378,4 @@ test('the walkthrough slides the window step by step over the lesson grid and th
   await page.screenshot({ path: test.info().outputPath('walkthrough.png') })
   await page.keyboard.press('Escape')
   await expect(dialog).toBeHidden()
-})
-
-test('a saved custom kernel survives a reload and can be added back to the stack', async () => {
-  await showTab('Kernel')
-  const editor = page.getByRole('region', { name: 'Kernel editor' })
-  await editor.getByText('Save to my kernels', { exact: true }).click()
-  await editor.getByLabel('Name for the saved kernel').fill('Lesson kernel')
-  await editor.getByRole('button', { name: 'Save kernel' }).click()
-  await expect(editor.getByText('Saved as “Lesson kernel”.')).toBeVisible()
-
-  await page.reload()
-  await showTab('Kernel')
-  const reloaded = page.getByRole('region', { name: 'Kernel editor' })
-  await reloaded.getByRole('button', { name: 'Add Lesson kernel to the stack' }).click()
-  await expect(reloaded.getByRole('textbox', { name: 'Weight row 1, column 3', exact: true })).toHaveValue('2')
-  await waitForPreview(page, /"name":"Lesson kernel","kernel":\[\[0,1,2\],\[2,2,0\],\[0,1,2\]\]/)
-  await reloaded.getByRole('button', { name: 'Delete saved kernel Lesson kernel' }).click()
-  await expect(reloaded.getByText('Kernels you save appear here')).toBeVisible()
 })

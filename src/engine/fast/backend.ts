@@ -71,7 +71,50 @@ export interface Kernels {
     opacity: number
   ): void
   finishU8(dst: number, sums: number, n: number, divisor: number, offset: number, mode: number, p1: number): void
+  /** wsum then finishU8; `sums` holds earlier terms when `accumulate` (and may be clobbered). */
+  wsumU8Out(
+    dst: number,
+    ptrs: number,
+    weights: number,
+    taps: number,
+    n: number,
+    accumulate: number,
+    sums: number,
+    divisor: number,
+    offset: number,
+    mode: number,
+    p1: number
+  ): void
   fillAlpha(dst: number, dkind: number, npix: number, channels: number, maxv: number): void
+  padRow64(dst: number, src: number, kind: number, segs: number, nSeg: number, channels: number, premul: number, maxv: number): void
+  wsum64(out: number, ptrs: number, weights: number, taps: number, n: number, accumulate: number): void
+  alphaValues64(
+    sums: number,
+    npix: number,
+    channels: number,
+    divisor: number,
+    offset: number,
+    maxv: number,
+    alphaPtr: number,
+    alphaStride: number,
+    alphaConvolved: number
+  ): void
+  finish64(
+    dst: number,
+    dkind: number,
+    sums: number,
+    n: number,
+    channels: number,
+    divisor: number,
+    offset: number,
+    mode: number,
+    p1: number,
+    p2: number,
+    maxv: number,
+    scale: number,
+    base: number,
+    opacity: number
+  ): void
   fft2d(re: number, im: number, tre: number, tim: number, logN: number, tw: number): void
   convolveTile(re: number, im: number, tre: number, tim: number, kre: number, kim: number, logN: number, tw: number): void
   gatherTile(dst: number, ptrs: number, rows: number, x0: number, ch: number, channels: number, n: number): void

@@ -10,7 +10,7 @@ export interface BandIO {
   readonly src: ArrayBufferLike
   /** Destination of plan.dstKind, outWidth x outHeight x channels. */
   readonly dst: ArrayBufferLike
-  /** Stage 'map' only: the unmapped f32 values written by stage 'raw'. */
+  /** Stage 'map' only: the unmapped values written by stage 'raw' (f32, or f64 for f64 plans). */
   readonly raw?: ArrayBufferLike
 }
 
@@ -29,6 +29,11 @@ export function bandAlignment(plan: FilterPlan): number {
 }
 
 const BYTES: readonly number[] = [1, 2, 4]
+
+/** Bytes per sample of the unmapped values a plan's stage 'raw' writes (and its stage 'map' reads). */
+export function rawBytes(plan: FilterPlan): number {
+  return plan.precision === 'f64' ? 8 : 4
+}
 
 interface Prepared {
   readonly plan: FilterPlan
@@ -107,12 +112,13 @@ export class BandRunner {
     const n = plan.outWidth * C
     const paddedSamples = (plan.outWidth + plan.kw - 1) * C
     const i16 = plan.method === 'direct-i16'
+    const sb = plan.precision === 'f64' ? 8 : 4
     const staging = a.alloc(plan.srcWidth * C * BYTES[plan.srcKind])
     const segs = a.alloc(plan.segs.byteLength)
-    const sums = a.alloc(Math.max(n, paddedSamples) * 4)
-    const outRow = a.alloc(n * 4)
+    const sums = a.alloc(Math.max(n, paddedSamples) * sb)
+    const outRow = a.alloc(n * 8)
     const needBase = plan.opacity < 1 && (plan.hasAlpha || i16 || plan.method === 'map')
-    const baseRow = needBase ? a.alloc(paddedSamples * 4) : 0
+    const baseRow = needBase ? a.alloc(paddedSamples * sb) : 0
 
     let slots = 0
     const slotPtrs: number[] = []
@@ -139,7 +145,7 @@ export class BandRunner {
 
     if (plan.method === 'direct' || plan.method === 'direct-i16' || plan.method === 'separable') {
       slots = a.alloc(plan.kh * 4)
-      for (let i = 0; i < plan.kh; i++) slotPtrs.push(a.alloc(paddedSamples * (i16 ? 1 : 4)))
+      for (let i = 0; i < plan.kh; i++) slotPtrs.push(a.alloc(paddedSamples * (i16 ? 1 : sb)))
       pending.push(() => new Uint32Array(k.buffer(), slots, plan.kh).set(slotPtrs))
     }
     if (plan.taps) {
@@ -148,17 +154,18 @@ export class BandRunner {
       ptrs = a.alloc(count * 4)
       tapRows = a.alloc(count * 4)
       tapOffs = a.alloc(count * 4)
-      tapWeights = a.alloc(count * 4)
+      tapWeights = a.alloc(count * 8)
       if (i16) sums16 = a.alloc(n * 2)
       pending.push(() => {
         new Int32Array(k.buffer(), tapRows, count).set(taps.rows)
-        new Int32Array(k.buffer(), tapOffs, count).set(taps.offsets)
+        new Int32Array(k.buffer(), tapOffs, count).set(taps.offsets.map((o) => o * (i16 ? 1 : sb)))
         if (i16) new Int16Array(k.buffer(), tapWeights, count).set(taps.weightsI16)
+        else if (sb === 8) new Float64Array(k.buffer(), tapWeights, count).set(taps.weights)
         else new Float32Array(k.buffer(), tapWeights, count).set(taps.weights)
       })
     }
     if (plan.method === 'separable') {
-      tmp = a.alloc(paddedSamples * 4)
+      tmp = a.alloc(paddedSamples * sb)
       let maxCol = 0
       for (const t of plan.terms) maxCol = Math.max(maxCol, t.columnRows.length)
       ptrs = a.alloc(maxCol * 4)
@@ -167,19 +174,20 @@ export class BandRunner {
         const rowCount = t.rowOffsets.length
         const term = {
           colRows: a.alloc(colCount * 4),
-          colWeights: a.alloc(colCount * 4),
+          colWeights: a.alloc(colCount * 8),
           colCount,
           zeros: a.alloc(colCount * 4),
           rowPtrs: a.alloc(rowCount * 4),
-          rowWeights: a.alloc(rowCount * 4),
+          rowWeights: a.alloc(rowCount * 8),
           rowCount
         }
         terms.push(term)
         pending.push(() => {
           new Int32Array(k.buffer(), term.colRows, colCount).set(t.columnRows)
-          new Float32Array(k.buffer(), term.colWeights, colCount).set(t.columnWeights)
-          new Uint32Array(k.buffer(), term.rowPtrs, rowCount).set(Array.from(t.rowOffsets, (o) => tmp + o * 4))
-          new Float32Array(k.buffer(), term.rowWeights, rowCount).set(t.rowWeights)
+          const Weights = sb === 8 ? Float64Array : Float32Array
+          new Weights(k.buffer(), term.colWeights, colCount).set(t.columnWeights)
+          new Uint32Array(k.buffer(), term.rowPtrs, rowCount).set(Array.from(t.rowOffsets, (o) => tmp + o * sb))
+          new Weights(k.buffer(), term.rowWeights, rowCount).set(t.rowWeights)
         })
       }
     }
@@ -265,31 +273,37 @@ export class BandRunner {
     return this.prepared
   }
 
-  /** Pads padded row `p` (source row plan.rows[p]) into `dst`: f32 (premultiplied with alpha) or u8. */
+  /** Pads padded row `p` (source row plan.rows[p]) into `dst`: f32 or f64 (premultiplied with alpha), or u8. */
   private pad(p: Prepared, io: BandIO, row: number, dst: number, outU8: boolean, premul: boolean): void {
     const plan = p.plan
     const k = this.kernels
     const sr = plan.rows[row]
-    const bytes = p.paddedSamples * (outU8 ? 1 : 4)
+    const wide = plan.precision === 'f64' && !outU8
+    const bytes = p.paddedSamples * (outU8 ? 1 : wide ? 8 : 4)
     if (sr < 0) {
       new Uint8Array(k.buffer(), dst, bytes).fill(0)
       return
     }
     const rowBytes = plan.srcWidth * plan.channels * BYTES[plan.srcKind]
     new Uint8Array(k.buffer(), p.staging, rowBytes).set(new Uint8Array(io.src, sr * rowBytes, rowBytes))
-    k.padRow(dst, p.staging, plan.srcKind, outU8 ? 1 : 0, p.segs, p.nSeg, plan.channels, premul ? 1 : 0, plan.max)
+    if (wide) k.padRow64(dst, p.staging, plan.srcKind, p.segs, p.nSeg, plan.channels, premul ? 1 : 0, plan.max)
+    else k.padRow(dst, p.staging, plan.srcKind, outU8 ? 1 : 0, p.segs, p.nSeg, plan.channels, premul ? 1 : 0, plan.max)
   }
 
-  /** The finishing steps of output row r from window sums at `sums`; `centre` is the f32 padded row r + cy. */
+  /** The finishing steps of output row r from window sums at `sums`; `centre` is the padded row r + cy. */
   private finishRow(p: Prepared, io: BandIO, r: number, sums: number, centre: number): void {
     const plan = p.plan
     const k = this.kernels
     const C = plan.channels
+    const wide = plan.precision === 'f64'
+    const sb = wide ? 8 : 4
     let divisor = plan.divisor
     let offset = plan.offset
     if (plan.hasAlpha && plan.method !== 'map') {
-      const alphaPtr = centre + (plan.centreX * C + C - 1) * 4
-      k.alphaValues(sums, plan.outWidth, C, divisor, offset, plan.max, alphaPtr, C * 4, plan.alphaConvolved ? 1 : 0)
+      const alphaPtr = centre + (plan.centreX * C + C - 1) * sb
+      const convolved = plan.alphaConvolved ? 1 : 0
+      if (wide) k.alphaValues64(sums, plan.outWidth, C, divisor, offset, plan.max, alphaPtr, C * sb, convolved)
+      else k.alphaValues(sums, plan.outWidth, C, divisor, offset, plan.max, alphaPtr, C * sb, convolved)
       divisor = 1
       offset = 0
     }
@@ -301,13 +315,15 @@ export class BandRunner {
     if (plan.opacity < 1) {
       if (p.baseRow) {
         this.pad(p, io, r + plan.centreY, p.baseRow, false, false)
-        base = p.baseRow + plan.centreX * C * 4
+        base = p.baseRow + plan.centreX * C * sb
       } else {
-        base = centre + plan.centreX * C * 4
+        base = centre + plan.centreX * C * sb
       }
     }
     const mode = plan.finishMode
-    if (
+    if (wide) {
+      k.finish64(p.outRow, plan.dstKind, sums, p.n, C, divisor, offset, mode, plan.p1, plan.p2, plan.max, plan.scale, base, plan.opacity)
+    } else if (
       plan.dstKind === SampleKind.U8 &&
       !plan.hasAlpha &&
       base === 0 &&
@@ -324,8 +340,11 @@ export class BandRunner {
 
   private store(p: Prepared, io: BandIO, r: number): void {
     const plan = p.plan
-    if (plan.fillAlpha) this.kernels.fillAlpha(p.outRow, plan.dstKind, plan.outWidth, plan.channels, plan.max)
-    const bytes = p.n * BYTES[plan.dstKind]
+    // Unmapped values (stage 'raw') keep their alpha lanes; the mapping stage fills them.
+    if (plan.fillAlpha && plan.stage !== 'raw') {
+      this.kernels.fillAlpha(p.outRow, plan.dstKind, plan.outWidth, plan.channels, plan.max)
+    }
+    const bytes = p.n * (plan.stage === 'raw' ? rawBytes(plan) : BYTES[plan.dstKind])
     new Uint8Array(io.dst, r * bytes, bytes).set(new Uint8Array(this.kernels.buffer(), p.outRow, bytes))
   }
 
@@ -335,17 +354,38 @@ export class BandRunner {
     const kh = plan.kh
     const i16 = plan.method === 'direct-i16'
     const premul = plan.hasAlpha
+    const sb = plan.precision === 'f64' ? 8 : 4
+    const wsum = plan.precision === 'f64' ? k.wsum64.bind(k) : k.wsum.bind(k)
+    // 8-bit output without alpha or blend: the last pass rounds to bytes itself (the sums stay in registers).
+    const fused =
+      plan.precision === 'f32' &&
+      !i16 &&
+      plan.dstKind === SampleKind.U8 &&
+      !plan.hasAlpha &&
+      plan.opacity === 1 &&
+      plan.scale === 1 &&
+      plan.max === 255 &&
+      plan.finishMode <= FinishMode.Shift &&
+      (plan.method === 'direct' || p.terms.length > 0)
+    const out = (taps: number, ptrs: number, weights: number, accumulate: number): void =>
+      k.wsumU8Out(p.outRow, ptrs, weights, taps, p.n, accumulate, p.sums, plan.divisor, plan.offset, plan.finishMode, plan.p1)
     let next = r0 // next padded row to fill
     for (let r = r0; r < r1; r++) {
       if (stop()) return true
       for (; next < r + kh; next++) this.pad(p, io, next, p.slotPtrs[next % kh], i16, premul)
       if (plan.method === 'separable') {
-        if (p.terms.length === 0) new Float32Array(k.buffer(), p.sums, p.n).fill(0)
+        if (p.terms.length === 0) new Uint8Array(k.buffer(), p.sums, p.n * sb).fill(0)
+        const last = p.terms.length - 1
         p.terms.forEach((t, index) => {
           k.tapPointers(p.ptrs, p.slots, kh, r, t.colRows, t.zeros, t.colCount)
-          k.wsum(p.tmp, p.ptrs, t.colWeights, t.colCount, p.paddedSamples, 0)
-          k.wsum(p.sums, t.rowPtrs, t.rowWeights, t.rowCount, p.n, index > 0 ? 1 : 0)
+          wsum(p.tmp, p.ptrs, t.colWeights, t.colCount, p.paddedSamples, 0)
+          if (fused && index === last) out(t.rowCount, t.rowPtrs, t.rowWeights, index > 0 ? 1 : 0)
+          else wsum(p.sums, t.rowPtrs, t.rowWeights, t.rowCount, p.n, index > 0 ? 1 : 0)
         })
+        if (fused) {
+          this.store(p, io, r)
+          continue
+        }
       } else {
         const taps = plan.taps?.rows.length ?? 0
         k.tapPointers(p.ptrs, p.slots, kh, r, p.tapRows, p.tapOffs, taps)
@@ -357,8 +397,12 @@ export class BandRunner {
             continue
           }
           k.i16ToF32(p.sums, p.sums16, p.n)
+        } else if (fused) {
+          out(taps, p.ptrs, p.tapWeights, 0)
+          this.store(p, io, r)
+          continue
         } else {
-          k.wsum(p.sums, p.ptrs, p.tapWeights, taps, p.n, 0)
+          wsum(p.sums, p.ptrs, p.tapWeights, taps, p.n, 0)
         }
       }
       this.finishRow(p, io, r, p.sums, i16 ? 0 : p.slotPtrs[(r + plan.centreY) % kh])
@@ -410,7 +454,7 @@ export class BandRunner {
   private runMap(p: Prepared, io: BandIO, r0: number, r1: number, stop: () => boolean): boolean {
     const raw = io.raw
     if (!raw) throw new Error('stage "map" needs the raw values')
-    const bytes = p.n * 4
+    const bytes = p.n * rawBytes(p.plan)
     for (let r = r0; r < r1; r++) {
       if (stop()) return true
       new Uint8Array(this.kernels.buffer(), p.sums, bytes).set(new Uint8Array(raw, r * bytes, bytes))

@@ -35,6 +35,12 @@ export interface TargetShape {
   readonly depth: BitDepth
 }
 
+/**
+ * Arithmetic of a plan: f32 (SIMD 4 wide), or f64 for 16-bit images, where f32 sums of values up to 65535 would
+ * round differently from the reference now and then. FFT plans are always f32.
+ */
+export type Precision = 'f32' | 'f64'
+
 /** The pass of a filter: everything at once, or for `stretch` first the unmapped values, then the mapping. */
 export type FilterStage = 'final' | 'raw' | 'map'
 
@@ -42,6 +48,8 @@ export type FilterStage = 'final' | 'raw' | 'map'
 export interface PlanOptions {
   /** Run this method even if another looks faster (tests, benchmarks). @default chosen by cost */
   readonly method?: FastMethod
+  /** FFT tile size as log2 (benchmarks); must exceed the kernel. @default chosen by cost */
+  readonly tileLog2?: number
   /** @default 'final' */
   readonly stage?: FilterStage
   /**
@@ -49,17 +57,19 @@ export interface PlanOptions {
    * so, colour needs no premultiplying, and the filter runs as if there were no alpha. @default false
    */
   readonly opaqueAlpha?: boolean
+  /** Stage 'map' only: the precision its stage 'raw' ran with. @default by depth */
+  readonly precision?: Precision
   /** The whole output's colour range before mapping, for stage 'map'. @default 0..0 */
   readonly low?: number
   readonly high?: number
 }
 
-/** Taps of a direct 2-D pass: non-zero weights with their kernel row and sample offset. */
+/** Taps of a direct 2-D pass: non-zero weights with their kernel row and sample offset, in row-major order. */
 export interface TapList {
   readonly rows: Int32Array
-  /** Byte offset within the padded row (f32 rows: 4 bytes per sample; u8 rows: 1). */
+  /** Offset within the padded row, in samples. */
   readonly offsets: Int32Array
-  readonly weights: Float32Array
+  readonly weights: Float64Array
   readonly weightsI16: Int16Array
 }
 
@@ -67,10 +77,10 @@ export interface TapList {
 export interface TermPlan {
   /** Kernel rows (ring offsets) and weights of the vertical pass. */
   readonly columnRows: Int32Array
-  readonly columnWeights: Float32Array
+  readonly columnWeights: Float64Array
   /** Sample offsets (in samples) and weights of the horizontal pass. */
   readonly rowOffsets: Int32Array
-  readonly rowWeights: Float32Array
+  readonly rowWeights: Float64Array
 }
 
 /** A planned filter stage; plain data for postMessage. */
@@ -78,6 +88,7 @@ export interface FilterPlan {
   /** 'map' only applies the stretch mapping to unmapped values (stage 'map'). */
   readonly method: FastMethod | 'map'
   readonly stage: FilterStage
+  readonly precision: Precision
   readonly channels: Channels
   readonly srcKind: KindCode
   readonly srcWidth: number
@@ -127,17 +138,17 @@ const NS_MAC_F32 = 0.072
 const NS_MAC_I16 = 0.04
 const NS_PAD = 0.13
 const NS_FINISH = 0.4
+// FFT tile pairs, gathering and scattering included, as measured on a 12 MP photo (larger tiles lose to cache
+// misses on the strips and spectra beyond what their transform size alone suggests).
 const NS_FFT_TILE: Readonly<Record<number, number>> = {
-  16: 1200,
-  32: 4700,
-  64: 21500,
-  128: 100000,
-  256: 432000,
-  512: 2170000,
-  1024: 10000000
+  16: 1800,
+  32: 6000,
+  64: 26000,
+  128: 130000,
+  256: 620000,
+  512: 3000000,
+  1024: 14000000
 }
-/** Gathering and scattering cost per tile cell (two tiles per pair). */
-const NS_TILE_CELL = 1.2
 
 /** Plans one filter for a source of `source` shape writing `target`; `filter` comes from resolveFilter. */
 export function planFilter(
@@ -204,8 +215,10 @@ export function planFilter(
     opacity,
     weights
   }
+  const wide: Precision = source.depth === 16 ? 'f64' : 'f32'
   if (stage === 'map') {
-    return { ...base, method: 'map', taps: null, intFinish: false, terms: [], logN: 0, costs: {}, applicable: [] }
+    const precision = options.precision ?? wide
+    return { ...base, method: 'map', precision, taps: null, intFinish: false, terms: [], logN: 0, costs: {}, applicable: [] }
   }
 
   // Integer path: 8-bit source, integer weights, i16 sums cannot overflow.
@@ -234,7 +247,7 @@ export function planFilter(
   if (i16Ok) costs['direct-i16'] = nnz * NS_MAC_I16 + NS_PAD * 0.5 * paddedRatio + (intFinish ? 0.07 : NS_FINISH + 0.1)
 
   const split = decompose(weights, kh, kw)
-  const rank = chooseRank(split.tail, max / Math.abs(divisor))
+  const rank = chooseRank(split.tail, max / Math.abs(divisor), source.depth === 16 ? 1e-6 : 0.002)
   if (rank <= split.terms.length) {
     let macs = 0
     for (let t = 0; t < rank; t++) {
@@ -245,6 +258,11 @@ export function planFilter(
   const fft = chooseTile(kh, kw, size.height, size.width, channels - ((hasAlpha && !alphaConvolved) || fillAlpha ? 1 : 0))
   if (fft) costs.fft = fft.ns / (n * size.height) + NS_FINISH + NS_PAD * paddedRatio * ((1 << fft.logN) / ((1 << fft.logN) - kh + 1))
 
+  if (wide === 'f64') {
+    // f64 loops run 2 lanes wide; FFT stays f32 and so is a little off the reference: only for large kernels.
+    for (const m of ['direct', 'separable'] as const) if (costs[m] !== undefined) costs[m] *= 2
+    if (costs.fft !== undefined) costs.fft *= 3
+  }
   const applicable = FAST_METHODS.filter((m) => costs[m] !== undefined)
   let method: FastMethod = options.method ?? 'direct'
   if (options.method === undefined) {
@@ -256,7 +274,11 @@ export function planFilter(
         : `method ${method} cannot run this ${kw}x${kh} kernel exactly`
     )
   }
-  const logN = method === 'fft' ? (fft ?? forcedTile(kh, kw)).logN : 0
+  let logN = method === 'fft' ? (fft ?? forcedTile(kh, kw)).logN : 0
+  if (method === 'fft' && options.tileLog2 !== undefined) {
+    if ((1 << options.tileLog2) <= Math.max(kh, kw)) throw new Error(`FFT tiles of ${1 << options.tileLog2} do not fit a ${kw}x${kh} kernel`)
+    logN = options.tileLog2
+  }
   const terms: TermPlan[] = []
   if (method === 'separable') {
     const r = Math.min(rank, split.terms.length)
@@ -265,7 +287,8 @@ export function planFilter(
   return {
     ...base,
     method,
-    taps: method === 'direct' || method === 'direct-i16' ? tapList(kernel.weights, kh, kw, channels, method) : null,
+    precision: method === 'fft' ? 'f32' : wide,
+    taps: method === 'direct' || method === 'direct-i16' ? tapList(kernel.weights, kh, kw, channels) : null,
     intFinish: method === 'direct-i16' && intFinish,
     terms,
     logN,
@@ -274,9 +297,12 @@ export function planFilter(
   }
 }
 
-/** Fewest terms whose dropped rest moves no output by more than 0.02 of a level (`gain` = range / |divisor|). */
-function chooseRank(tail: readonly number[], gain: number): number {
-  for (let r = 0; r < tail.length; r++) if (tail[r] * gain <= 0.02) return r
+/**
+ * Fewest terms whose dropped rest moves no output by more than `levels` (`gain` = range / |divisor|): far below
+ * the float noise, so a kernel that is low-rank up to rounding (a gaussian) is split, and a full-rank one is not.
+ */
+function chooseRank(tail: readonly number[], gain: number, levels: number): number {
+  for (let r = 0; r < tail.length; r++) if (tail[r] * gain <= levels) return r
   return tail.length
 }
 
@@ -305,31 +331,31 @@ function termPlan(column: Float64Array, row: Float64Array, channels: number): Te
   })
   return {
     columnRows: Int32Array.from(columnRows),
-    columnWeights: Float32Array.from(columnWeights),
+    columnWeights: Float64Array.from(columnWeights),
     rowOffsets: Int32Array.from(rowOffsets),
-    rowWeights: Float32Array.from(rowWeights)
+    rowWeights: Float64Array.from(rowWeights)
   }
 }
 
-function tapList(weights: readonly number[], kh: number, kw: number, channels: number, method: FastMethod): TapList {
+function tapList(weights: readonly number[], kh: number, kw: number, channels: number): TapList {
   const rows: number[] = []
   const offsets: number[] = []
   const values: number[] = []
-  const bytes = method === 'direct-i16' ? 1 : 4
   for (let i = 0; i < kh; i++) {
     for (let j = 0; j < kw; j++) {
       const w = weights[i * kw + j]
       if (w === 0) continue
       rows.push(i)
-      offsets.push(j * channels * bytes)
+      offsets.push(j * channels)
       values.push(w)
     }
   }
+  const integral = values.every((w) => Number.isInteger(w) && Math.abs(w) <= 32767)
   return {
     rows: Int32Array.from(rows),
     offsets: Int32Array.from(offsets),
-    weights: Float32Array.from(values),
-    weightsI16: method === 'direct-i16' ? Int16Array.from(values) : new Int16Array(0)
+    weights: Float64Array.from(values),
+    weightsI16: integral ? Int16Array.from(values) : new Int16Array(0)
   }
 }
 
@@ -349,7 +375,7 @@ function chooseTile(
     const tilesY = Math.ceil(outHeight / (size - kh + 1))
     const tilesX = Math.ceil(outWidth / (size - kw + 1))
     const pairs = tilesY * Math.ceil((tilesX * jobsPerTile) / 2)
-    const ns = pairs * (NS_FFT_TILE[size] + NS_TILE_CELL * 2 * size * size)
+    const ns = pairs * NS_FFT_TILE[size]
     if (!best || ns < best.ns) best = { logN, ns }
   }
   return best

@@ -7,7 +7,7 @@ import { toFloat, toInt } from '../image'
 import { resolveFilter, type ResolvedFilter } from '../stack'
 import type { BitDepth, FilterSpec, FloatImage, IntImage } from '../types'
 import { SampleKind, type Kernels } from './backend'
-import { bandAlignment, BandRunner, type BandIO } from './band'
+import { bandAlignment, BandRunner, rawBytes, type BandIO } from './band'
 import { planFilter, type FastMethod, type FilterPlan, type SourceShape, type TargetShape } from './plan'
 
 /** The part of an AbortSignal the fast paths poll. */
@@ -20,9 +20,10 @@ export interface Executor {
   /** How many bands can run at once (sizes the band split). */
   readonly threads: number
   /**
-   * A buffer the executor's threads can all see (SharedArrayBuffer for worker threads). `scratch`
-   * buffers come back through {@link Executor.release} and may be reused (fresh memory costs a page fault per
-   * 4 KiB on first touch, about 20 ms per 36 MB here); the others are handed to the caller. Contents are undefined: every band writes all of its rows.
+   * A buffer the executor's threads can all see (SharedArrayBuffer for worker threads). `scratch` buffers come
+   * back through {@link Executor.release} and may be reused: fresh memory costs a page fault per 4 KiB on first
+   * touch, 20-40 ms per 36 MB on the reference machine. The others are handed to the caller. Contents are
+   * undefined: every band writes all of its rows.
    */
   allocate(bytes: number, scratch: boolean): ArrayBufferLike
   /** Returns a scratch buffer for reuse; its contents are undefined when it comes back. */
@@ -45,6 +46,8 @@ export interface FastStackOptions {
   readonly depth?: BitDepth
   /** Force one method for every filter (tests, benchmarks). @default chosen per filter by cost */
   readonly method?: FastMethod
+  /** Force the FFT tile size (log2) where FFT runs (benchmarks). @default chosen per filter by cost */
+  readonly tileLog2?: number
   /** Receives each filter's plan (diagnostics, benchmarks). */
   readonly onPlan?: (plan: FilterPlan) => void
 }
@@ -143,7 +146,7 @@ export async function runFastStack(
       const target: TargetShape = last
         ? { kind: depth === 16 ? SampleKind.U16 : SampleKind.U8, depth }
         : { kind: SampleKind.F32, depth: image.depth }
-      const method = options.method
+      const { method, tileLog2 } = options
       // The last filter writes straight into the caller's buffer: no copy, and its first-touch page faults are
       // spread over the threads.
       const output = (plan: FilterPlan): ArrayBufferLike => {
@@ -153,15 +156,21 @@ export async function runFastStack(
       let plan: FilterPlan
       let dst: ArrayBufferLike
       if (filter.options.signed === 'stretch') {
-        const rawPlan = planFilter(shape, filter, target, { method, stage: 'raw', opaqueAlpha: opaque })
-        const raw = take(rawPlan.outWidth * rawPlan.outHeight * channels * 4)
+        const rawPlan = planFilter(shape, filter, target, { method, tileLog2, stage: 'raw', opaqueAlpha: opaque })
+        const raw = take(rawPlan.outWidth * rawPlan.outHeight * channels * rawBytes(rawPlan))
         const range = await runPlan(rawPlan, { src, dst: raw })
-        plan = planFilter(shape, filter, target, { stage: 'map', low: range.low, high: range.high, opaqueAlpha: opaque })
+        plan = planFilter(shape, filter, target, {
+          stage: 'map',
+          low: range.low,
+          high: range.high,
+          opaqueAlpha: opaque,
+          precision: rawPlan.precision
+        })
         dst = output(plan)
         await runPlan(plan, { src, dst, raw })
         done(raw)
       } else {
-        plan = planFilter(shape, filter, target, { method, opaqueAlpha: opaque })
+        plan = planFilter(shape, filter, target, { method, tileLog2, opaqueAlpha: opaque })
         dst = output(plan)
         await runPlan(plan, { src, dst })
       }
@@ -198,14 +207,17 @@ export class InlineExecutor implements Executor {
 
   private readonly spare = new ScratchBuffers<ArrayBuffer>((bytes) => new ArrayBuffer(bytes))
 
+  /** A plain ArrayBuffer (one thread); scratch ones are reused. */
   allocate(bytes: number, scratch: boolean): ArrayBufferLike {
     return scratch ? this.spare.take(bytes) : new ArrayBuffer(bytes)
   }
 
+  /** Keeps a scratch buffer for reuse. */
   release(buffer: ArrayBufferLike): void {
     this.spare.give(buffer as ArrayBuffer)
   }
 
+  /** Runs the bands in order on this thread, polling `signal` between rows. */
   run(
     plan: FilterPlan,
     io: BandIO,

@@ -20,6 +20,7 @@ class TsKernels implements Kernels {
   private i32 = new Int32Array(this.memory)
   private u32 = new Uint32Array(this.memory)
   private f32 = new Float32Array(this.memory)
+  private f64 = new Float64Array(this.memory)
   private low = Infinity
   private high = -Infinity
 
@@ -40,6 +41,7 @@ class TsKernels implements Kernels {
     this.i32 = new Int32Array(next)
     this.u32 = new Uint32Array(next)
     this.f32 = new Float32Array(next)
+    this.f64 = new Float64Array(next)
   }
 
   wsum(out: number, ptrs: number, weights: number, taps: number, n: number, accumulate: number): void {
@@ -222,6 +224,139 @@ class TsKernels implements Kernels {
 
   finishU8(dst: number, sums: number, n: number, divisor: number, offset: number, mode: number, p1: number): void {
     this.finish(dst, 0, sums, n, 1, divisor, offset, mode, p1, 0, 255, 1, 0, 1)
+  }
+
+  wsumU8Out(
+    dst: number,
+    ptrs: number,
+    weights: number,
+    taps: number,
+    n: number,
+    accumulate: number,
+    sums: number,
+    divisor: number,
+    offset: number,
+    mode: number,
+    p1: number
+  ): void {
+    this.wsum(sums, ptrs, weights, taps, n, accumulate)
+    this.finishU8(dst, sums, n, divisor, offset, mode, p1)
+  }
+
+  padRow64(dst: number, src: number, kind: number, segs: number, nSeg: number, channels: number, premul: number, maxv: number): void {
+    const f = this.f64
+    for (let g = 0; g < nSeg; g++) {
+      const dp = this.i32[(segs >> 2) + g * 3]
+      const sx = this.i32[(segs >> 2) + g * 3 + 1]
+      const count = this.i32[(segs >> 2) + g * 3 + 2] * channels
+      const d = (dst >> 3) + dp * channels
+      if (sx < 0) {
+        f.fill(0, d, d + count)
+        continue
+      }
+      const s0 = sx * channels
+      for (let i = 0; i < count; i++) {
+        f[d + i] = kind === 0 ? this.u8[src + s0 + i] : kind === 1 ? this.u16[(src >> 1) + s0 + i] : this.f32[(src >> 2) + s0 + i]
+      }
+      if (!premul) continue
+      const a = channels - 1
+      for (let i = 0; i < count; i += channels) {
+        const alpha = f[d + i + a]
+        if (alpha === maxv) continue
+        for (let c = 0; c < a; c++) f[d + i + c] = (f[d + i + c] * alpha) / maxv
+      }
+    }
+  }
+
+  wsum64(out: number, ptrs: number, weights: number, taps: number, n: number, accumulate: number): void {
+    const f = this.f64
+    const o = out >> 3
+    if (!accumulate) f.fill(0, o, o + n)
+    for (let t = 0; t < taps; t++) {
+      const p = this.u32[(ptrs >> 2) + t] >> 3
+      const w = f[(weights >> 3) + t]
+      for (let s = 0; s < n; s++) f[o + s] += w * f[p + s]
+    }
+  }
+
+  alphaValues64(
+    sums: number,
+    npix: number,
+    channels: number,
+    divisor: number,
+    offset: number,
+    maxv: number,
+    alphaPtr: number,
+    alphaStride: number,
+    alphaConvolved: number
+  ): void {
+    const f = this.f64
+    const a = channels - 1
+    for (let i = 0; i < npix; i++) {
+      const p = (sums >> 3) + i * channels
+      let alpha: number
+      if (alphaConvolved) {
+        alpha = f[p + a] / divisor
+        if (Math.abs(alpha - maxv) <= maxv * 1e-9) alpha = maxv
+        alpha = alpha < 0 ? 0 : alpha > maxv ? maxv : alpha
+      } else {
+        alpha = f[(alphaPtr + i * alphaStride) >> 3]
+      }
+      f[p + a] = alpha
+      for (let c = 0; c < a; c++) {
+        let v = f[p + c] / divisor
+        v = alpha === maxv ? v : alpha > 0 ? (v * maxv) / alpha : 0
+        f[p + c] = v + offset
+      }
+    }
+  }
+
+  finish64(
+    dst: number,
+    dkind: number,
+    sums: number,
+    n: number,
+    channels: number,
+    divisor: number,
+    offset: number,
+    mode: number,
+    p1: number,
+    p2: number,
+    maxv: number,
+    scale: number,
+    base: number,
+    opacity: number
+  ): void {
+    const f = this.f64
+    const alphaLane = channels === 2 || channels === 4 ? channels - 1 : -1
+    for (let i = 0; i < n; i++) {
+      const isAlpha = i % channels === alphaLane
+      let v = f[(sums >> 3) + i]
+      if (divisor !== 1) v /= divisor
+      v += offset
+      if (mode === 4) {
+        f[(dst >> 3) + i] = v
+        if (!isAlpha) {
+          if (v < this.low) this.low = v
+          if (v > this.high) this.high = v
+        }
+        continue
+      }
+      if (!isAlpha) {
+        if (mode === 1) v = Math.abs(v)
+        else if (mode === 2) v += p1
+        else if (mode === 3 && p2 > p1) v = ((v - p1) * maxv) / (p2 - p1)
+      }
+      v = v < 0 ? 0 : v > maxv ? maxv : v
+      let r = Math.fround(v)
+      if (base) {
+        const b = f[(base >> 3) + i] * (1 - opacity) + r * opacity
+        r = Math.fround(b < 0 ? 0 : b > maxv ? maxv : b)
+      }
+      if (dkind === 2) this.f32[(dst >> 2) + i] = r
+      else if (dkind === 1) this.u16[(dst >> 1) + i] = Math.round(r * scale)
+      else this.u8[dst + i] = Math.round(r * scale)
+    }
   }
 
   fillAlpha(dst: number, dkind: number, npix: number, channels: number, maxv: number): void {

@@ -32,12 +32,17 @@ export const KERNEL_EXPORTS = [
   'alphaValues',
   'finish',
   'finishU8',
+  'wsumU8Out',
   'fillAlpha',
   'fft2d',
   'convolveTile',
   'gatherTile',
   'scatterTile',
-  'interleave'
+  'interleave',
+  'padRow64',
+  'wsum64',
+  'alphaValues64',
+  'finish64'
 ] as const
 
 /** Wraps an instance's exports; throws when one is missing (an out-of-date build). */
@@ -67,11 +72,16 @@ export function wasmKernels(exports: Record<string, unknown>): Kernels {
     alphaValues: e.alphaValues,
     finish: e.finish,
     finishU8: e.finishU8,
+    wsumU8Out: e.wsumU8Out,
     fillAlpha: e.fillAlpha,
     fft2d: e.fft2d,
     convolveTile: e.convolveTile,
     gatherTile: e.gatherTile,
     scatterTile: e.scatterTile,
-    interleave: e.interleave
+    interleave: e.interleave,
+    padRow64: e.padRow64,
+    wsum64: e.wsum64,
+    alphaValues64: e.alphaValues64,
+    finish64: e.finish64
   }
 }

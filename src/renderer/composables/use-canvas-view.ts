@@ -10,6 +10,8 @@ export interface DrawLayer {
   readonly scale: number
   /** Full-resolution size of what the raster shows (the filter result; valid/full modes change it). */
   readonly size: Size
+  /** The part of that result the raster shows (a zoomed-in view's region); absent: all of it. */
+  readonly region?: { readonly x: number; readonly y: number; readonly width: number; readonly height: number }
 }
 
 /** Everything one frame depends on. */
@@ -23,6 +25,10 @@ export interface ViewFrame {
   readonly after: DrawLayer | null
   /** The unfiltered image, shown left of the split. */
   readonly before: DrawLayer | null
+  /** A sharper region of the filtered image, drawn over `after` (zoomed in). */
+  readonly afterDetail?: DrawLayer | null
+  /** A sharper region of the unfiltered image, drawn over `before`. */
+  readonly beforeDetail?: DrawLayer | null
   /** Split position 0..1 across the canvas, or null. */
   readonly split: number | null
   readonly highlight: PixelRect | null
@@ -53,13 +59,20 @@ export function imageRect(frame: Pick<ViewFrame, 'dpr' | 'zoom' | 'pan' | 'image
   }
 }
 
-/** Where a layer lands: results smaller or larger than the source (valid/full output) are centred on it. */
-function layerRect(frame: ViewFrame, layer: DrawLayer): DeviceRect {
+/**
+ * Where a layer lands: results smaller or larger than the source (valid/full output) are centred on it, and a
+ * region sits where it is in the result.
+ */
+export function layerRect(frame: Pick<ViewFrame, 'dpr' | 'zoom' | 'pan' | 'image'>, layer: Pick<DrawLayer, 'size' | 'region'>): DeviceRect {
   const base = imageRect(frame)
   const s = frame.zoom * frame.dpr
   const ox = ((frame.image.width - layer.size.width) / 2) * s
   const oy = ((frame.image.height - layer.size.height) / 2) * s
-  return { x: base.x + Math.round(ox), y: base.y + Math.round(oy), width: layer.size.width * s, height: layer.size.height * s }
+  const x = base.x + Math.round(ox)
+  const y = base.y + Math.round(oy)
+  const r = layer.region
+  if (!r) return { x, y, width: layer.size.width * s, height: layer.size.height * s }
+  return { x: x + r.x * s, y: y + r.y * s, width: r.width * s, height: r.height * s }
 }
 
 /** An ImageData viewing the raster's bytes (no copy). */
@@ -176,7 +189,9 @@ function drawLayer(ctx: CanvasRenderingContext2D, frame: ViewFrame, layer: DrawL
   // smooth resampling for reductions and for enlarged proxies (which are a stand-in for more detail).
   const smooth = perRasterPixel < 1 || layer.scale < 1
   ctx.imageSmoothingEnabled = smooth
-  if (smooth) ctx.imageSmoothingQuality = perRasterPixel < 0.5 ? 'medium' : 'high'
+  // Enlarging a proxy (zoomed in, before its region arrives) looks the same bilinear and costs far less than
+  // bicubic over the whole viewer on the main thread.
+  if (smooth) ctx.imageSmoothingQuality = perRasterPixel > 1 ? 'low' : perRasterPixel < 0.5 ? 'medium' : 'high'
   const sx = r.width / source.width
   const sy = r.height / source.height
   for (const t of source.tiles) {
@@ -228,22 +243,39 @@ export function drawFrame(
   const after = frame.after ? sourceFor(frame.after) : null
   const before = frame.before ? sourceFor(frame.before) : null
 
+  /**
+   * Draws a proxy and the region over it, within canvas columns from..to. A region still being converted is not
+   * drawn yet (the proxy stands in); a region covering all that is visible makes the proxy unnecessary.
+   */
+  const side = (base: DrawLayer, baseSource: RasterDrawable, detail: DrawLayer | null | undefined, from: number, to: number): void => {
+    const detailSource = detail ? sourceFor(detail) : null
+    const area = layerRect(frame, base)
+    const left = Math.max(from, area.x)
+    const top = Math.max(0, area.y)
+    const right = Math.min(to, area.x + area.width)
+    const bottom = Math.min(ch, area.y + area.height)
+    const d = detail && detailSource ? layerRect(frame, detail) : null
+    const covered = !!d && d.x <= left && d.y <= top && d.x + d.width >= right && d.y + d.height >= bottom
+    if (!covered) drawLayer(ctx, frame, base, baseSource)
+    if (detail && detailSource) drawLayer(ctx, frame, detail, detailSource)
+  }
+
   if (splitX === null || !frame.before || !before) {
-    if (frame.after && after) drawLayer(ctx, frame, frame.after, after)
-    else if (frame.before && before) drawLayer(ctx, frame, frame.before, before)
+    if (frame.after && after) side(frame.after, after, frame.afterDetail, 0, cw)
+    else if (frame.before && before) side(frame.before, before, frame.beforeDetail, 0, cw)
   } else {
     ctx.save()
     ctx.beginPath()
     ctx.rect(0, 0, splitX, ch)
     ctx.clip()
-    drawLayer(ctx, frame, frame.before, before)
+    side(frame.before, before, frame.beforeDetail, 0, splitX)
     ctx.restore()
     if (frame.after && after) {
       ctx.save()
       ctx.beginPath()
       ctx.rect(splitX, 0, cw - splitX, ch)
       ctx.clip()
-      drawLayer(ctx, frame, frame.after, after)
+      side(frame.after, after, frame.afterDetail, splitX, cw)
       ctx.restore()
     }
   }

@@ -1,15 +1,21 @@
 // Runs in the renderer. Keeps the document's display rasters in step with the stack, the gallery candidate and the
-// zoom: a window-sized proxy first, a sharper one (up to full resolution) once the user pauses.
+// view: a window-sized proxy of the whole image first; then, once the user pauses with the view zoomed in beyond the
+// proxy's scale, only the visible region of the full-resolution result (never the whole image at full size).
 import { computed, onScopeDispose, ref, watch, type ComputedRef, type Ref } from 'vue'
+import type { PreviewRegion } from '../../api/contract'
 import type { FilterSpec } from '../../engine/types'
 import { api, isAbortError } from '../services/client'
-import { useDocumentStore } from '../stores/document'
+import { useDocumentStore, type DetailRaster } from '../stores/document'
 import { usePresetsStore } from '../stores/presets'
 import { useStackStore } from '../stores/stack'
-import { fitZoom, useViewStore } from '../stores/view'
+import { fitZoom, useViewStore, type Size } from '../stores/view'
 
-/** Quiet time after the last edit or zoom before a sharper (more expensive) preview is requested. */
+/** Quiet time after the last edit before the sharp region (more expensive than the proxy) is requested. */
 export const DETAIL_IDLE_MS = 250
+/** Quiet time after the last zoom or pan before the region that became visible is requested. */
+export const VIEW_IDLE_MS = 120
+/** Regions snap outwards to this grid (result pixels), so small pans reuse the region already shown. */
+export const REGION_GRID = 64
 /** A proxy request older than this is replaced by a newer edit instead of being waited for. */
 const PROXY_PATIENCE_MS = 800
 
@@ -39,13 +45,60 @@ interface Job {
   readonly generation: number
   readonly scale: number
   readonly started: number
+  /** Detail jobs: the part of the full-resolution result wanted (whole-image proxies have none). */
+  readonly region?: PreviewRegion
 }
 
 let nextRequestId = 1
 
 /** Scales are compared with some slack: a preview 2% short of the ideal is not worth another round trip. */
-function sharpEnough(have: number, want: number): boolean {
+export function sharpEnough(have: number, want: number): boolean {
   return have >= Math.min(1, want) * 0.98
+}
+
+/** True when `outer` contains all of `inner`. */
+function covers(outer: PreviewRegion, inner: PreviewRegion): boolean {
+  return (
+    inner.x >= outer.x &&
+    inner.y >= outer.y &&
+    inner.x + inner.width <= outer.x + outer.width &&
+    inner.y + inner.height <= outer.y + outer.height
+  )
+}
+
+/**
+ * The part of a `result`-sized image (centred on the `image`-sized source, as the viewer shows valid/full output)
+ * inside a `viewport` at `zoom` and `pan` (CSS pixels), in whole result pixels; null when none of it is visible.
+ */
+export function visibleRegion(image: Size, result: Size, viewport: Size, zoom: number, pan: { x: number; y: number }): PreviewRegion | null {
+  const ox = (image.width - result.width) / 2
+  const oy = (image.height - result.height) / 2
+  const x0 = Math.max(0, Math.floor(-pan.x / zoom - ox))
+  const y0 = Math.max(0, Math.floor(-pan.y / zoom - oy))
+  const x1 = Math.min(result.width, Math.ceil((viewport.width - pan.x) / zoom - ox))
+  const y1 = Math.min(result.height, Math.ceil((viewport.height - pan.y) / zoom - oy))
+  if (x1 <= x0 || y1 <= y0) return null
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }
+}
+
+/**
+ * The region to ask for when `visible` is on screen: a margin of a quarter of the view on every side (so a short
+ * pan needs nothing new), snapped outwards to {@link REGION_GRID} and clipped to the result.
+ */
+export function wantedRegion(visible: PreviewRegion, result: Size): PreviewRegion {
+  const mx = Math.max(REGION_GRID, Math.round(visible.width / 4))
+  const my = Math.max(REGION_GRID, Math.round(visible.height / 4))
+  const snapDown = (v: number): number => Math.max(0, Math.floor(v / REGION_GRID) * REGION_GRID)
+  const x0 = snapDown(visible.x - mx)
+  const y0 = snapDown(visible.y - my)
+  const x1 = Math.min(result.width, Math.ceil((visible.x + visible.width + mx) / REGION_GRID) * REGION_GRID)
+  const y1 = Math.min(result.height, Math.ceil((visible.y + visible.height + my) / REGION_GRID) * REGION_GRID)
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }
+}
+
+/** The scale a region is fetched at for a zoom needing `need` raster pixels per result pixel: eighths, up to 1. */
+export function detailScale(need: number): number {
+  return Math.min(1, Math.ceil(need * 8 - 1e-9) / 8)
 }
 
 /**
@@ -78,6 +131,8 @@ export function usePreview(): PreviewHandle {
   let failed: string | null = null
   let inflight: Job | null = null
   let lastChange = 0
+  /** How long to wait after the last change before asking for a sharp region (edits wait longer than pans). */
+  let idleMs = DETAIL_IDLE_MS
   let timer: ReturnType<typeof setTimeout> | null = null
   let disposed = false
 
@@ -93,13 +148,33 @@ export function usePreview(): PreviewHandle {
     return Math.min(1, fitZoom(info, vp) * dpr())
   }
 
-  /** Scale the current zoom needs to look sharp. */
-  function detailScale(): number {
-    return Math.min(1, Math.max(proxyScale(), view.zoom * dpr()))
+  /** Raster pixels per image pixel the current zoom needs to look sharp (at most 1: every pixel). */
+  function need(): number {
+    return Math.min(1, view.zoom * dpr())
   }
 
-  function failKey(target: Target, k: string, generation: number): string {
-    return `${generation}|${target}|${k}`
+  /** Full-resolution size of what `target` shows (valid/full modes change the filtered result's size). */
+  function sizeOf(target: Target): Size | null {
+    const info = doc.info
+    if (!info) return null
+    return target === 'filtered' && doc.resultSize ? doc.resultSize : { width: info.width, height: info.height }
+  }
+
+  /** The visible part of `target`'s result, or null (nothing visible, viewer not laid out yet). */
+  function visibleOf(target: Target): PreviewRegion | null {
+    const info = doc.info
+    const size = sizeOf(target)
+    if (!info || !size || view.viewport.width <= 0 || view.viewport.height <= 0) return null
+    return visibleRegion(info, size, view.viewport, view.zoom, view.pan)
+  }
+
+  /** Whether `detail` (of `key`) shows all of `visible` sharply enough. */
+  function detailCovers(detail: DetailRaster | null, key: string, visible: PreviewRegion): boolean {
+    return !!detail && detail.key === key && covers(detail.region, visible) && sharpEnough(detail.scale, need())
+  }
+
+  function failKey(target: Target, k: string, generation: number, region = false): string {
+    return `${generation}|${target}|${k}${region ? '|region' : ''}`
   }
 
   function nextJob(now: number): Omit<Job, 'id' | 'started'> | 'wait' | null {
@@ -115,19 +190,36 @@ export function usePreview(): PreviewHandle {
       generation,
       scale
     })
-    const ok = (target: Target, k2: string) => failed !== failKey(target, k2, generation)
+    const ok = (target: Target, k2: string, region = false) => failed !== failKey(target, k2, generation, region)
     if ((shownKey.value !== k || shownGeneration !== generation) && ok('filtered', k)) return make('filtered', proxy)
     if (originalGeneration !== generation && ok('original', '[]')) return make('original', proxy)
-    const detail = detailScale()
-    const wantsFiltered = !sharpEnough(shownScale, detail) && ok('filtered', k)
-    const wantsOriginal = view.split !== null && !sharpEnough(originalScale, detail) && ok('original', '[]')
-    if (!wantsFiltered && !wantsOriginal) return null
-    if (now - lastChange < DETAIL_IDLE_MS) return 'wait'
-    return wantsFiltered ? make('filtered', detail) : make('original', detail)
+    // Zoomed in beyond the proxy: the visible region at the scale the zoom needs (full resolution from 100% on).
+    const scale = detailScale(need())
+    const wanted = (target: Target, k2: string, base: number, have: DetailRaster | null): PreviewRegion | null => {
+      if (sharpEnough(base, need()) || !ok(target, k2, true)) return null
+      const visible = visibleOf(target)
+      const size = sizeOf(target)
+      return visible && size && !detailCovers(have, k2, visible) ? wantedRegion(visible, size) : null
+    }
+    const filteredRegion = wanted('filtered', k, shownScale, doc.detail)
+    const originalRegion = view.split !== null ? wanted('original', '[]', originalScale, doc.originalDetail) : null
+    if (!filteredRegion && !originalRegion) return null
+    if (now - lastChange < idleMs) return 'wait'
+    return filteredRegion
+      ? { ...make('filtered', scale), region: filteredRegion }
+      : { ...make('original', scale), region: originalRegion as PreviewRegion }
   }
 
   function isStale(job: Job, now: number): boolean {
     if (job.generation !== doc.generation) return true
+    if (job.region) {
+      // A region is worth finishing while it still shows the current filters, covers what is visible, and the
+      // zoom still needs it (zoomed back out, the proxy is enough).
+      if (job.target === 'filtered' ? job.key !== key.value : view.split === null) return true
+      if (sharpEnough(job.target === 'filtered' ? shownScale : originalScale, need())) return true
+      const visible = visibleOf(job.target)
+      return !visible || !covers(job.region, visible) || !sharpEnough(job.scale, need())
+    }
     if (job.target === 'original') return false
     if (job.key === key.value) return false
     // Let a quick proxy for the previous edit finish so a slider drag shows intermediate results.
@@ -148,7 +240,7 @@ export function usePreview(): PreviewHandle {
     const want = nextJob(now)
     if (want === 'wait') {
       pending.value = true
-      schedule(Math.max(10, DETAIL_IDLE_MS - (now - lastChange)))
+      schedule(Math.max(10, idleMs - (now - lastChange)))
       return
     }
     if (!want) {
@@ -166,15 +258,25 @@ export function usePreview(): PreviewHandle {
     const info = doc.info
     if (!info) return
     inflight = job
-    const full = job.scale >= 1
-    const maxWidth = Math.max(1, Math.ceil(info.width * job.scale))
-    const maxHeight = Math.max(1, Math.ceil(info.height * job.scale))
-    if (!full) progress.value = null
-    api['image:preview']({ requestId: job.id, filters: job.filters, maxWidth, maxHeight, full }).then(
+    // Whole-image proxies are computed on a downscaled source; only regions are ever full resolution.
+    const box = job.region ?? info
+    const maxWidth = Math.max(1, Math.ceil(box.width * job.scale))
+    const maxHeight = Math.max(1, Math.ceil(box.height * job.scale))
+    progress.value = null
+    const req = job.region
+      ? { requestId: job.id, filters: job.filters, maxWidth, maxHeight, region: job.region }
+      : { requestId: job.id, filters: job.filters, maxWidth, maxHeight }
+    api['image:preview'](req).then(
       (res) => {
         if (inflight?.id === job.id) inflight = null
         if (disposed || res.requestId !== job.id) return
-        if (job.generation === doc.generation) {
+        if (job.generation === doc.generation && job.region) {
+          // A region of the current filters (or of the source) replaces the previous one.
+          if (res.region && (job.target === 'original' || job.key === key.value)) {
+            const detail: DetailRaster = { raster: res.image, region: res.region, scale: res.scale, key: job.key }
+            doc.setDetail(job.target === 'filtered' ? 'after' : 'before', detail)
+          }
+        } else if (job.generation === doc.generation) {
           if (job.target === 'filtered') {
             if (job.key === key.value || shownKey.value !== key.value || shownGeneration !== job.generation) {
               doc.setPreview(res.image, res.scale, { width: res.resultWidth, height: res.resultHeight }, job.key)
@@ -204,7 +306,7 @@ export function usePreview(): PreviewHandle {
           return
         }
         if (job.generation === doc.generation && (job.target === 'original' || job.key === key.value)) {
-          failed = failKey(job.target, job.key, job.generation)
+          failed = failKey(job.target, job.key, job.generation, job.region !== undefined)
           doc.reportError(err)
         }
         pump()
@@ -214,6 +316,7 @@ export function usePreview(): PreviewHandle {
 
   function changed(): void {
     lastChange = performance.now()
+    idleMs = DETAIL_IDLE_MS
     failed = null
     pump()
   }
@@ -229,15 +332,18 @@ export function usePreview(): PreviewHandle {
     { immediate: true }
   )
   watch(
-    () => [view.zoom, view.viewport.width, view.viewport.height, view.split !== null] as const,
+    () => [view.zoom, view.pan.x, view.pan.y, view.viewport.width, view.viewport.height, view.split !== null] as const,
     () => {
       lastChange = performance.now()
+      idleMs = VIEW_IDLE_MS
       pump()
     }
   )
 
+  // Only whole-image full-resolution previews report progress; this pipeline never asks for one, but another
+  // caller's may still be running when it starts.
   const off = api.on('job:progress', (p) => {
-    if (p.job === 'preview' && inflight && inflight.scale >= 1) progress.value = p.fraction
+    if (p.job === 'preview' && inflight && !inflight.region && inflight.scale >= 1) progress.value = p.fraction
   })
 
   onScopeDispose(() => {

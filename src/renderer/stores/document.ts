@@ -2,7 +2,7 @@
 // the actions that open, export and save through the API.
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { ExportRequest, ExportResult, ImageInfo, Raster, SampleInfo } from '../../api/contract'
+import type { ExportRequest, ExportResult, ImageInfo, PreviewRegion, Raster, SampleInfo } from '../../api/contract'
 import { api, isAbortError } from '../services/client'
 import { errorMessage, firstLaunchSample } from './document-model'
 import { useStackStore } from './stack'
@@ -12,6 +12,20 @@ export type DocumentSource =
   | { readonly kind: 'sample'; readonly id: string }
   | { readonly kind: 'path'; readonly path: string }
   | { readonly kind: 'upload'; readonly file: File }
+
+/**
+ * A sharper raster of part of an image than the whole-image proxy: the visible region of the full-resolution
+ * result (or of the source, for the before side), fetched when the view is zoomed in beyond the proxy's scale.
+ */
+export interface DetailRaster {
+  readonly raster: Raster
+  /** What it shows, in full-resolution result coordinates. */
+  readonly region: PreviewRegion
+  /** Raster pixels per result pixel (1 = every pixel). */
+  readonly scale: number
+  /** JSON of the filters it shows ('[]' for the source). */
+  readonly key: string
+}
 
 /** Starts a browser download of `bytes` (serve mode: exports and recipes come back as bytes). */
 function download(bytes: Uint8Array, fileName: string, type = 'application/octet-stream'): void {
@@ -53,6 +67,10 @@ export const useDocumentStore = defineStore('document', () => {
   const original = shallowRef<Raster | null>(null)
   /** Scale of {@link original} relative to the source. */
   const originalScale = ref(1)
+  /** The visible region of the filtered result at (up to) full resolution, when zoomed in; else null. */
+  const detail = shallowRef<DetailRaster | null>(null)
+  /** The same for the unfiltered image (before/after split). */
+  const originalDetail = shallowRef<DetailRaster | null>(null)
   /** Opening a file or exporting. */
   const busy = ref(false)
   /** What the app is busy with, for the status line ("Opening chelsea.png…"). */
@@ -108,6 +126,8 @@ export const useDocumentStore = defineStore('document', () => {
     previewKey.value = null
     previewScale.value = 1
     originalScale.value = 1
+    detail.value = null
+    originalDetail.value = null
     notice.value = next.notes.length > 0 ? next.notes.join(' ') : null
     generation.value += 1
   }
@@ -189,6 +209,12 @@ export const useDocumentStore = defineStore('document', () => {
   function setOriginal(raster: Raster | null, scale = 1): void {
     original.value = raster
     originalScale.value = scale
+  }
+
+  /** Stores (or with null, drops) the sharp region of the filtered result (`after`) or of the source (`before`). */
+  function setDetail(side: 'after' | 'before', value: DetailRaster | null): void {
+    if (side === 'after') detail.value = value
+    else originalDetail.value = value
   }
 
   /**
@@ -303,6 +329,8 @@ export const useDocumentStore = defineStore('document', () => {
     previewKey,
     original,
     originalScale,
+    detail,
+    originalDetail,
     busy,
     busyLabel,
     error,
@@ -320,6 +348,7 @@ export const useDocumentStore = defineStore('document', () => {
     openDialog,
     setPreview,
     setOriginal,
+    setDetail,
     exportImage,
     saveRecipe,
     openRecipe,

@@ -3,6 +3,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
 import { EngineError } from '../../engine/errors'
 import { kernelRows } from '../../engine/kernel'
+import { findPreset } from '../../engine/presets'
 import { resolveFilter } from '../../engine/stack'
 import type { FilterSpec, Kernel } from '../../engine/types'
 import {
@@ -176,6 +177,34 @@ export const useEditorStore = defineStore('editor', () => {
     stack.checkpoint()
   }
 
+  /**
+   * Turns a preset layer into a custom-kernel layer with exactly the same output (its kernel, divisor, offset and
+   * the preset's negative-value mapping), as one undo step, and selects it for editing.
+   * @returns false when the layer is not a valid preset layer
+   */
+  function convertToKernel(id: string): boolean {
+    const layer = stack.layers.find((l) => l.id === id)
+    if (!layer || layer.spec.preset === undefined) return false
+    const kernel = specKernel(layer.spec)
+    if (!kernel) {
+      actionError.value = 'Fix the parameters of this layer first: they do not make a valid kernel.'
+      return false
+    }
+    const preset = findPreset(layer.spec.preset)
+    stack.checkpoint()
+    stack.update(id, {
+      preset: undefined,
+      params: undefined,
+      ...kernelPatch(kernel),
+      signed: layer.spec.signed ?? preset?.signed,
+      name: layer.spec.name ?? `${preset?.title ?? layer.spec.preset} (custom)`
+    })
+    stack.checkpoint()
+    stack.select(id)
+    actionError.value = null
+    return true
+  }
+
   return {
     layerId,
     cells,
@@ -191,6 +220,7 @@ export const useEditorStore = defineStore('editor', () => {
     setKernel,
     transform,
     flush,
-    commitRun
+    commitRun,
+    convertToKernel
   }
 })

@@ -28,6 +28,37 @@ export interface PixelRect {
   readonly height: number
 }
 
+/** The right-hand side panels, in tab order. */
+export type SidePanel = 'stack' | 'kernel' | 'explain'
+
+/** The side panels with their tab labels, in tab order. */
+export const SIDE_PANELS: readonly { readonly id: SidePanel; readonly label: string }[] = [
+  { id: 'stack', label: 'Stack' },
+  { id: 'kernel', label: 'Kernel' },
+  { id: 'explain', label: 'Explain' }
+]
+
+/**
+ * The panel a tab-list key selects from `current` (Left/Right wrap around, Home/End go to the ends), or null for
+ * keys the tab list does not handle.
+ */
+export function panelForKey(current: SidePanel, key: string): SidePanel | null {
+  const i = SIDE_PANELS.findIndex((p) => p.id === current)
+  const n = SIDE_PANELS.length
+  switch (key) {
+    case 'ArrowRight':
+      return SIDE_PANELS[(i + 1) % n].id
+    case 'ArrowLeft':
+      return SIDE_PANELS[(i - 1 + n) % n].id
+    case 'Home':
+      return SIDE_PANELS[0].id
+    case 'End':
+      return SIDE_PANELS[n - 1].id
+    default:
+      return null
+  }
+}
+
 /** The user's theme choice; `system` follows `prefers-color-scheme`. */
 export type ThemePreference = 'system' | 'light' | 'dark'
 
@@ -147,6 +178,8 @@ export const useViewStore = defineStore('view', () => {
   const theme = ref<ThemePreference>(readTheme())
   /** Whether the OS asks for a dark theme (set from `prefers-color-scheme`). */
   const systemDark = ref(false)
+  /** The side panel shown on the right (Stack, Kernel or Explain). */
+  const panel = ref<SidePanel>('stack')
   /** The viewer's size in CSS pixels. */
   const viewport = ref<Size>({ width: 0, height: 0 })
   /** The displayed image's full-resolution size. */
@@ -279,6 +312,11 @@ export const useViewStore = defineStore('view', () => {
     highlight.value = rect
   }
 
+  /** Shows a side panel (ignores names that are not panels, e.g. from an old menu). */
+  function setPanel(value: SidePanel): void {
+    if (SIDE_PANELS.some((p) => p.id === value)) panel.value = value
+  }
+
   /** Chooses the theme and remembers the choice between launches. */
   function setTheme(value: ThemePreference): void {
     theme.value = value
@@ -310,6 +348,7 @@ export const useViewStore = defineStore('view', () => {
     highlight,
     theme,
     systemDark,
+    panel,
     viewport,
     imageSize,
     effectiveTheme,
@@ -328,6 +367,7 @@ export const useViewStore = defineStore('view', () => {
     setHover,
     setPinned,
     setHighlight,
+    setPanel,
     setTheme,
     cycleTheme,
     setSystemDark

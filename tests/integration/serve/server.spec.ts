@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { WebSocket as WsWebSocket } from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ApiClient } from '../../../src/api/contract'
+import type { ApiClient, PreviewResult } from '../../../src/api/contract'
 import { hostScriptPath, samplesDir } from '../../../src/api/paths'
 import { WIRE_MIME, decodeMessage, encodeMessage } from '../../../src/api/wire'
 import type { FilterSpec } from '../../../src/engine/types'
@@ -183,6 +183,56 @@ describe('serve mode', () => {
     } finally {
       off()
       g.WebSocket = saved
+    }
+  })
+
+  it('sends a region preview as one binary WebSocket frame of raw pixels, equal to that part of the full result', async () => {
+    const ws = new WsWebSocket(`ws://127.0.0.1:${server.port}/api/ws`, { origin: base })
+    const frames: { data: Buffer; binary: boolean }[] = []
+    const waiters: (() => void)[] = []
+    ws.on('message', (data: Buffer, binary: boolean) => {
+      frames.push({ data, binary })
+      waiters.shift()?.()
+    })
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve())
+      ws.once('error', reject)
+    })
+    let id = 0
+    const call = async (channel: string, req: unknown): Promise<{ res: unknown; frame: { data: Buffer; binary: boolean } }> => {
+      const mine = ++id
+      ws.send(encodeMessage({ t: 'call', id: mine, channel, req }))
+      for (;;) {
+        const frame = frames.find((f) => (decodeMessage(new Uint8Array(f.data)) as { id?: number }).id === mine)
+        if (frame) {
+          const reply = decodeMessage(new Uint8Array(frame.data)) as { ok: boolean; res: unknown; error?: { message: string } }
+          if (!reply.ok) throw new Error(reply.error?.message)
+          return { res: reply.res, frame }
+        }
+        await new Promise<void>((resolve) => waiters.push(resolve))
+      }
+    }
+    try {
+      await call('image:open', { sample: 'chelsea' })
+      const filters: FilterSpec[] = [{ preset: 'unsharp-mask' }]
+      const whole = (await call('image:preview', { requestId: 1, filters, maxWidth: 4096, maxHeight: 4096, full: true })).res as PreviewResult
+      const region = { x: 100, y: 60, width: 200, height: 150 }
+      const { res, frame } = await call('image:preview', { requestId: 2, filters, maxWidth: 4096, maxHeight: 4096, region })
+      const part = res as PreviewResult
+      expect(frame.binary).toBe(true)
+      const pixels = region.width * region.height * 4
+      // Raw bytes plus a small JSON header: never base64, never a JSON array of numbers.
+      expect(frame.data.byteLength).toBeGreaterThanOrEqual(pixels)
+      expect(frame.data.byteLength).toBeLessThan(pixels + 1024)
+      expect(part.region).toEqual(region)
+      const expected = Buffer.alloc(pixels)
+      for (let r = 0; r < region.height; r++) {
+        const from = ((region.y + r) * whole.image.width + region.x) * 4
+        Buffer.from(whole.image.rgba.subarray(from, from + region.width * 4)).copy(expected, r * region.width * 4)
+      }
+      expect(Buffer.from(part.image.rgba).equals(expected)).toBe(true)
+    } finally {
+      ws.close()
     }
   })
 

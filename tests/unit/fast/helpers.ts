@@ -72,6 +72,11 @@ export function referenceResult(image: IntImage, filters: readonly FilterSpec[],
  * `minAlpha` (there, un-premultiplying divides float noise by a tiny alpha). Throws on a size mismatch.
  */
 export function maxDifference(actual: IntImage, expected: IntImage, minAlpha = 0): number {
+  return compare(actual, expected, minAlpha).max
+}
+
+/** {@link maxDifference} plus how many samples differ at all. */
+export function compare(actual: IntImage, expected: IntImage, minAlpha = 0): { max: number; differing: number } {
   if (actual.width !== expected.width || actual.height !== expected.height || actual.channels !== expected.channels) {
     throw new Error(
       `size ${actual.width}x${actual.height}x${actual.channels} != ${expected.width}x${expected.height}x${expected.channels}`
@@ -81,10 +86,13 @@ export function maxDifference(actual: IntImage, expected: IntImage, minAlpha = 0
   const c = actual.channels
   const alpha = c === 2 || c === 4 ? c - 1 : -1
   let worst = 0
+  let differing = 0
   for (let i = 0; i < actual.data.length; i++) {
     const ch = i % c
     if (alpha >= 0 && ch !== alpha && expected.data[i - ch + alpha] < minAlpha) continue
-    worst = Math.max(worst, Math.abs(actual.data[i] - expected.data[i]))
+    const d = Math.abs(actual.data[i] - expected.data[i])
+    if (d > 0) differing++
+    worst = Math.max(worst, d)
   }
-  return worst
+  return { max: worst, differing }
 }

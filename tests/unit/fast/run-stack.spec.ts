@@ -3,7 +3,7 @@
 // on a real photo and on generated images, always against the reference stack.
 import { join } from 'node:path'
 import sharp from 'sharp'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { EngineError } from '../../../src/engine/errors'
 import type { FastMethod, FilterPlan } from '../../../src/engine/fast/plan'
 import type { FilterSpec, IntImage } from '../../../src/engine/types'
@@ -133,4 +133,32 @@ describe.skipIf(noWorker !== '')(`worker threads (${noWorker || 'built'})`, () =
       runStack(randomIntImage(17, 400, 300, 3), [{ preset: 'box-blur' }], { signal: controller.signal, engine: { threads: 2 } })
     ).rejects.toMatchObject({ name: 'AbortError' })
   })
+})
+
+describe('fallback to the TypeScript kernels', () => {
+  for (const [label, path] of [
+    ['kernels.wasm missing', '/nonexistent/kernels.wasm'],
+    ['kernels.wasm not loadable (as without WebAssembly SIMD)', join(import.meta.dirname, 'helpers.ts')]
+  ] as const) {
+    it(`${label}: still correct, on the calling thread and in workers`, async () => {
+      vi.resetModules()
+      process.env.KERNEL_STUDIO_WASM = path
+      try {
+        const fresh = (await import('../../../src/host/run-stack')) as typeof import('../../../src/host/run-stack')
+        const status = fresh.engineStatus()
+        expect(status.backend).toBe('ts')
+        expect(status.reason).toMatch(/kernels\.wasm/)
+        const image = randomIntImage(30, 120, 70, 3)
+        const filters: FilterSpec[] = [{ preset: 'gaussian-blur', params: { size: 7, sigma: 2 } }, { preset: 'sharpen' }]
+        const expected = referenceResult(image, filters)
+        expect(maxDifference(await fresh.runStack(image, filters, { engine: { threads: 0 } }), expected)).toBeLessThanOrEqual(1)
+        if (!noWorker) {
+          expect(maxDifference(await fresh.runStack(image, filters, { engine: { threads: 2 } }), expected)).toBeLessThanOrEqual(1)
+        }
+      } finally {
+        delete process.env.KERNEL_STUDIO_WASM
+        vi.resetModules()
+      }
+    })
+  }
 })

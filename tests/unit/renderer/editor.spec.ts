@@ -5,9 +5,13 @@ import { nextTick } from 'vue'
 import { LIVE_DELAY_MS, useEditorStore } from '../../../src/renderer/stores/editor'
 import { useStackStore } from '../../../src/renderer/stores/stack'
 import { normaliseKernel, rotateKernel90 } from '../../../src/engine/kernel'
+import { applyStack } from '../../../src/engine/stack'
+import type { FloatImage } from '../../../src/engine/types'
 import { checkDraft, draftFromKernel, formatWeight, resizeCells } from '../../../src/renderer/components/kernel-editor/kernel-draft'
 
 const sobel = [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]
+/** A 5x4 grey image with distinct values, so any change of kernel shows in the result. */
+const grid: FloatImage = { width: 5, height: 4, channels: 1, depth: 8, data: Float32Array.from({ length: 20 }, (_v, i) => (i * 37) % 251) }
 
 beforeEach(() => {
   setActivePinia(createPinia())
@@ -128,5 +132,31 @@ describe('editor store', () => {
     await nextTick()
     expect(stack.layers.find((l) => l.id === id)!.spec.kernel).toEqual([[-1, 7, 1], [-2, 0, 2], [-1, 0, 1]])
     expect(editor.cells).toEqual([['1']])
+  })
+
+  it('turns a preset layer into a kernel layer with the same output as one undo step', async () => {
+    const stack = useStackStore()
+    const editor = useEditorStore()
+    const id = stack.add({ preset: 'box-blur', params: { size: 3 }, opacity: 0.5 })
+    await nextTick()
+    expect(editor.kernelLayer).toBeNull()
+    const steps = stack.past.length
+    expect(editor.convertToKernel(id)).toBe(true)
+    await nextTick()
+    expect(stack.past.length).toBe(steps + 1)
+    const spec = stack.layers[0].spec
+    expect(spec.preset).toBeUndefined()
+    expect(spec.params).toBeUndefined()
+    expect(spec.opacity).toBe(0.5)
+    expect(spec.name).toBe('Box blur (custom)')
+    expect(applyStack(grid, [spec])).toEqual(applyStack(grid, [{ preset: 'box-blur', params: { size: 3 } , opacity: 0.5 }]))
+    expect(editor.layerId).toBe(id)
+    stack.undo()
+    expect(stack.layers[0].spec.preset).toBe('box-blur')
+    // Only preset layers convert; a bad preset parameter is explained instead.
+    expect(editor.convertToKernel('nope')).toBe(false)
+    const bad = stack.add({ preset: 'box-blur', params: { size: 4 } })
+    expect(editor.convertToKernel(bad)).toBe(false)
+    expect(editor.actionError).toMatch(/parameters/)
   })
 })

@@ -130,6 +130,29 @@ describe('undo / redo', () => {
     expect(stack.layers[0].spec.enabled).toBe(false)
   })
 
+  it('clears the whole stack as one undo step, dropping selection and solo; undo and redo restore it', () => {
+    const stack = useStackStore()
+    const a = stack.add(blur)
+    const b = stack.add(edge)
+    stack.solo(a)
+    stack.select(b)
+    const before = stack.layers
+    stack.clear()
+    expect(stack.layers).toEqual([])
+    expect(stack.selectedId).toBeNull()
+    expect(stack.soloId).toBeNull()
+    expect(stack.renderFilters).toEqual([])
+    stack.undo()
+    expect(stack.layers).toEqual(before)
+    expect(names(stack)).toEqual(['box-blur', 'Edges'])
+    stack.redo()
+    expect(stack.layers).toEqual([])
+    // Clearing an empty stack is not an edit.
+    const steps = stack.past.length
+    stack.clear()
+    expect(stack.past.length).toBe(steps)
+  })
+
   it('a new edit after undo discards the redo branch', () => {
     const stack = useStackStore()
     stack.add(blur)

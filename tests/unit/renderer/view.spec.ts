@@ -9,7 +9,9 @@ import {
   centredPan,
   clampPan,
   fitZoom,
+  SIDE_PANELS,
   formatZoom,
+  panelForKey,
   pixelAt,
   stepZoom,
   useViewStore,
@@ -193,5 +195,26 @@ describe('useViewStore', () => {
     expect(view.hover).toBe(first)
     view.setHover(null)
     expect(view.hover).toBeNull()
+  })
+
+  it('shows the Stack panel first and switches panels by name only', () => {
+    const view = useViewStore()
+    expect(view.panel).toBe('stack')
+    view.setPanel('kernel')
+    expect(view.panel).toBe('kernel')
+    view.setPanel('gallery' as never)
+    expect(view.panel).toBe('kernel')
+  })
+})
+
+describe('panel tabs', () => {
+  it('lists Stack, Kernel, Explain and moves between them with arrows (wrapping), Home and End', () => {
+    expect(SIDE_PANELS.map((p) => p.label)).toEqual(['Stack', 'Kernel', 'Explain'])
+    expect(panelForKey('stack', 'ArrowRight')).toBe('kernel')
+    expect(panelForKey('explain', 'ArrowRight')).toBe('stack')
+    expect(panelForKey('stack', 'ArrowLeft')).toBe('explain')
+    expect(panelForKey('kernel', 'Home')).toBe('stack')
+    expect(panelForKey('kernel', 'End')).toBe('explain')
+    expect(panelForKey('kernel', 'ArrowDown')).toBeNull()
   })
 })

@@ -1,0 +1,163 @@
+// @vitest-environment node
+// Region previews of the engine host (a real child process): the visible part of the full-resolution result,
+// computed on just the source pixels it depends on, must equal the same part of the whole-image result.
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import sharp from 'sharp'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { PreviewRegion, Raster } from '../../../src/api/contract'
+import { HostClient, forkHost } from '../../../src/api/host-client'
+import { hostScriptPath } from '../../../src/api/paths'
+import type { FilterSpec } from '../../../src/engine/types'
+import { downscale } from '../../../src/host/raster'
+
+const WIDTH = 300
+const HEIGHT = 220
+
+let dir: string
+let photo: string
+let host: HostClient
+
+/** Texture with edges and gradients, so every kernel changes many pixels differently. */
+function photoPixels(): Buffer {
+  const data = Buffer.alloc(WIDTH * HEIGHT * 3)
+  for (let y = 0; y < HEIGHT; y++) {
+    for (let x = 0; x < WIDTH; x++) {
+      const i = (y * WIDTH + x) * 3
+      data[i] = (x * 5 + y * 3) & 255
+      data[i + 1] = ((x ^ y) * 7) & 255
+      data[i + 2] = (x - 150) ** 2 + (y - 110) ** 2 < 3600 ? 240 : (x * y) % 97
+    }
+  }
+  return data
+}
+
+beforeAll(async () => {
+  if (!existsSync(hostScriptPath())) throw new Error(`${hostScriptPath()} is missing: run npm run build:node before these tests`)
+  dir = await mkdtemp(join(tmpdir(), 'ks-region-'))
+  photo = join(dir, 'photo.png')
+  await sharp(photoPixels(), { raw: { width: WIDTH, height: HEIGHT, channels: 3 } }).png().toFile(photo)
+  host = new HostClient(() => forkHost())
+  await host.request({ type: 'open', name: 'photo.png', path: photo })
+})
+
+afterAll(async () => {
+  host?.close()
+  if (dir) await rm(dir, { recursive: true, force: true })
+})
+
+/** The `box` part of a raster. */
+function cropRaster(raster: Raster, box: PreviewRegion): Uint8Array {
+  const out = new Uint8Array(box.width * box.height * 4)
+  for (let r = 0; r < box.height; r++) {
+    const from = ((box.y + r) * raster.width + box.x) * 4
+    out.set(raster.rgba.subarray(from, from + box.width * 4), r * box.width * 4)
+  }
+  return out
+}
+
+/** A 15x15 kernel that is neither separable nor symmetric (integer weights, so the result is exact). */
+const odd15: number[][] = Array.from({ length: 15 }, (_, i) => Array.from({ length: 15 }, (_, j) => ((i * 7 + j * 3) % 5) - 1))
+
+const STACKS: Record<string, FilterSpec[]> = {
+  'blur then sharpen': [{ preset: 'box-blur', params: { size: 5 } }, { preset: 'sharpen' }],
+  '15x15 Gaussian': [{ preset: 'gaussian-blur', params: { size: 15, sigma: 4 } }],
+  '15x15 custom kernel': [{ kernel: odd15, divisor: 40, border: 'reflect' }],
+  'valid mode': [
+    { preset: 'gaussian-blur', params: { size: 7, sigma: 2 }, mode: 'valid' },
+    { preset: 'unsharp-mask', border: 'wrap' }
+  ],
+  'full mode and opacity': [{ preset: 'emboss', mode: 'full', border: 'zero', opacity: 0.6 }, { preset: 'box-blur', params: { size: 3 } }],
+  'stretch (not local)': [{ preset: 'sobel', signed: 'stretch' }]
+}
+
+let requestId = 1
+
+async function wholeResult(filters: FilterSpec[]): Promise<Raster> {
+  const res = await host.request({ type: 'preview', requestId: requestId++, filters, maxWidth: 16384, maxHeight: 16384, full: true })
+  expect(res.scale).toBe(1)
+  return res.image
+}
+
+describe('region previews', () => {
+  for (const [name, filters] of Object.entries(STACKS)) {
+    it(`equal the same crop of the whole-image result: ${name}`, async () => {
+      const whole = await wholeResult(filters)
+      const boxes: PreviewRegion[] = [
+        { x: 101, y: 57, width: 64, height: 40 },
+        { x: 0, y: 0, width: 37, height: 23 },
+        { x: whole.width - 50, y: whole.height - 9, width: 50, height: 9 },
+        { x: 0, y: 90, width: whole.width, height: 3 },
+        { x: 200, y: 150, width: 1, height: 1 },
+        { x: 0, y: 0, width: whole.width, height: whole.height }
+      ]
+      for (const box of boxes) {
+        const res = await host.request({ type: 'preview', requestId: requestId++, filters, maxWidth: 4096, maxHeight: 4096, region: box })
+        expect(res.region).toEqual(box)
+        expect(res.scale).toBe(1)
+        expect([res.resultWidth, res.resultHeight]).toEqual([whole.width, whole.height])
+        expect([res.image.width, res.image.height]).toEqual([box.width, box.height])
+        const same = Buffer.from(res.image.rgba).equals(Buffer.from(cropRaster(whole, box)))
+        expect(same, `region ${JSON.stringify(box)}`).toBe(true)
+      }
+    })
+  }
+
+  it('the filters really change those regions (the comparisons mean something)', async () => {
+    const source = await wholeResult([])
+    for (const [name, filters] of Object.entries(STACKS)) {
+      const whole = await wholeResult(filters)
+      if (whole.width !== source.width) continue
+      const changed = Buffer.from(whole.rgba).equals(Buffer.from(source.rgba))
+      expect(changed, name).toBe(false)
+    }
+  })
+
+  it('clips a region to the result and scales it down to fit the requested size', async () => {
+    const filters = STACKS['blur then sharpen']
+    const res = await host.request({
+      type: 'preview',
+      requestId: requestId++,
+      filters,
+      maxWidth: 60,
+      maxHeight: 60,
+      region: { x: 180, y: 100, width: 400, height: 400 }
+    })
+    expect(res.region).toEqual({ x: 180, y: 100, width: 120, height: 120 })
+    expect([res.image.width, res.image.height]).toEqual([60, 60])
+    expect(res.scale).toBe(0.5)
+    // The exact region, averaged down: not the proxy's filter-after-downscale.
+    const exact = cropRaster(await wholeResult(filters), { x: 180, y: 100, width: 120, height: 120 })
+    const small = downscale({ width: 120, height: 120, channels: 4, depth: 8, data: exact }, 60, 60)
+    expect(Buffer.from(res.image.rgba).equals(Buffer.from(small.data))).toBe(true)
+  })
+
+  it('refuses a region outside the result with one line', async () => {
+    const filters: FilterSpec[] = [{ preset: 'box-blur', params: { size: 5 }, mode: 'valid' }]
+    await expect(
+      host.request({ type: 'preview', requestId: requestId++, filters, maxWidth: 100, maxHeight: 100, region: { x: 296, y: 0, width: 10, height: 10 } })
+    ).rejects.toThrow(/^region 10x10 at 296,0 is outside the 296x216 result$/)
+    await expect(
+      host.request({ type: 'preview', requestId: requestId++, filters, maxWidth: 100, maxHeight: 100, region: { x: -1, y: 0, width: 10, height: 10 } })
+    ).rejects.toThrow(/^region x must be a whole number of at least 0, got -1$/)
+  })
+
+  it('reads exact pixel values of the result anywhere, edges included, without a whole-image render', async () => {
+    for (const filters of [STACKS['15x15 custom kernel'], STACKS['valid mode'], STACKS['stretch (not local)']]) {
+      const whole = await wholeResult(filters)
+      for (const [row, col] of [
+        [0, 0],
+        [whole.height - 1, whole.width - 1],
+        [63, 64],
+        [64, 63],
+        [100, 7]
+      ]) {
+        const { values } = await host.request({ type: 'pixel', row, col, filters })
+        const at = (row * whole.width + col) * 4
+        expect(values, `pixel ${row},${col}`).toEqual(Array.from(whole.rgba.subarray(at, at + 3)))
+      }
+    }
+  })
+})
