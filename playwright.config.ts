@@ -1,9 +1,17 @@
 // Runs in Node: Playwright configuration. The UI is tested in Debian's Chromium against serve mode (the same
 // renderer, API handlers and engine host as the desktop app), built beforehand with `npm run build`.
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { defineConfig } from '@playwright/test'
 
 /** Port of the serve-mode server the tests start (override with KS_E2E_PORT to run beside another server). */
 const PORT = Number(process.env.KS_E2E_PORT ?? 5923)
+
+/** The server's recent files and kernel gallery go to a throwaway folder, never the user's own settings. */
+// Set on process.env so Playwright's workers, which load this file again, reuse the same folder.
+process.env.KERNEL_STUDIO_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'kernel-studio-e2e-'))
+const DATA_DIR = process.env.KERNEL_STUDIO_DATA_DIR
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -40,6 +48,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
+    env: { KERNEL_STUDIO_DATA_DIR: DATA_DIR },
     stdout: 'pipe',
     stderr: 'pipe'
   }
