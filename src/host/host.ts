@@ -3,9 +3,10 @@
 // Full resolution is only ever computed where it is looked at: regions of the result (the visible part of a
 // zoomed-in view, small blocks for pixel readouts) run the stack on just the source pixels they depend on.
 import type { ImageInfo, PreviewRegion, PreviewResult, Raster } from '../api/contract'
+import { outputSize } from '../engine/border'
 import { EngineError } from '../engine/errors'
 import { toFloat } from '../engine/image'
-import { inspectPixel } from '../engine/inspect'
+import { inspectPixel, type InspectResult } from '../engine/inspect'
 import { applyStack, resolveFilter } from '../engine/stack'
 import type { FilterSpec, FloatImage, IntImage } from '../engine/types'
 import { decode, encode, exportDepth } from './codec'
@@ -109,6 +110,17 @@ function contains(outer: PixelBox, inner: PixelBox): boolean {
     inner.x + inner.width <= outer.x + outer.width &&
     inner.y + inner.height <= outer.y + outer.height
   )
+}
+
+/** The `box` part of a float image (which must contain it). */
+function cropFloat(image: FloatImage, box: PixelBox): FloatImage {
+  const ch = image.channels
+  const data = new Float32Array(box.width * box.height * ch)
+  for (let r = 0; r < box.height; r++) {
+    const from = ((box.y + r) * image.width + box.x) * ch
+    data.set(image.data.subarray(from, from + box.width * ch), r * box.width * ch)
+  }
+  return { width: box.width, height: box.height, channels: image.channels, depth: image.depth, data }
 }
 
 /** The requested region clipped to the `size` result; a one-line error when it is malformed or outside. */
@@ -343,7 +355,52 @@ export function createHost(post: (message: HostMessage) => void): EngineHost {
       throw new EngineError(`filter index ${String(index)} is out of range: the stack has ${filters?.length ?? 0} filters`)
     }
     const { kernel, options } = resolveFilter({ ...filters[index], enabled: true })
-    return inspectPixel(floatPrefix(d, filters.slice(0, index), signal), kernel, { row: req.row, col: req.col }, options)
+    const prefix = filters.slice(0, index)
+    const local = inspectLocally(d, prefix, filters[index], req.row, req.col, signal)
+    return local ?? inspectPixel(floatPrefix(d, prefix, signal), kernel, { row: req.row, col: req.col }, options)
+  }
+
+  /**
+   * Explains output (row, col) of `spec` applied after `prefix` from just the part of its input the kernel window
+   * reads (plus what the border rules fold in), computed from just the source pixels that part depends on: the
+   * same answer as on the whole image, without a whole-image float run. Null when that is not possible (a stretch
+   * filter needs the whole image's range) or the position is outside the output (the whole-image path says so).
+   */
+  function inspectLocally(
+    d: Document,
+    prefix: readonly FilterSpec[],
+    spec: FilterSpec,
+    row: number,
+    col: number,
+    signal: AbortSignal
+  ): InspectResult | null {
+    const { kernel, options } = resolveFilter({ ...spec, enabled: true })
+    if (options.signed === 'stretch') return null
+    const input = stackOutputSize(prefix, d.image.width, d.image.height)
+    const out = outputSize(input.height, input.width, kernel, options.mode)
+    if (!Number.isInteger(row) || !Number.isInteger(col) || row < 0 || col < 0 || row >= out.height || col >= out.width) return null
+    // What the one output pixel reads of the filter's input, then what that part reads of the source.
+    const window = planRegion([{ ...spec, enabled: true }], input.width, input.height, { x: col, y: row, width: 1, height: 1 })
+    const part = window && planRegion(prefix, d.image.width, d.image.height, window.crop)
+    if (!window || !part) return null
+    const { crop, offset } = part
+    const source = toFloat(cropImage(d.image, crop.x, crop.y, crop.width, crop.height))
+    const done = applyStack(source, prefix, { signal })
+    const box = window.crop
+    const res = inspectPixel(cropFloat(done, { ...offset, width: box.width, height: box.height }), kernel, { row: row - box.y, col: col - box.x }, options)
+    // Back to the coordinates of the whole image.
+    const shift = (v: number | null, by: number): number | null => (v === null ? null : v + by)
+    return {
+      ...res,
+      row,
+      col,
+      outputHeight: out.height,
+      outputWidth: out.width,
+      windowTop: res.windowTop + box.y,
+      windowLeft: res.windowLeft + box.x,
+      sourceRows: res.sourceRows.map((v) => shift(v, box.y)),
+      sourceCols: res.sourceCols.map((v) => shift(v, box.x))
+    }
   }
 
   async function pixel(req: PixelRequest, signal: AbortSignal): Promise<{ values: number[] }> {

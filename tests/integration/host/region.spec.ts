@@ -10,8 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PreviewRegion, Raster } from '../../../src/api/contract'
 import { HostClient, forkHost } from '../../../src/api/host-client'
 import { hostScriptPath } from '../../../src/api/paths'
+import { toFloat } from '../../../src/engine/image'
+import { inspectPixel } from '../../../src/engine/inspect'
+import { applyStack, resolveFilter } from '../../../src/engine/stack'
 import type { FilterSpec } from '../../../src/engine/types'
 import { downscale } from '../../../src/host/raster'
+import { decodeImage } from '../../../src/io/decode-image'
 
 const WIDTH = 300
 const HEIGHT = 220
@@ -132,6 +136,59 @@ describe('region previews', () => {
     const exact = cropRaster(await wholeResult(filters), { x: 180, y: 100, width: 120, height: 120 })
     const small = downscale({ width: 120, height: 120, channels: 4, depth: 8, data: exact }, 60, 60)
     expect(Buffer.from(res.image.rgba).equals(Buffer.from(small.data))).toBe(true)
+  })
+
+  it('are exact on an image with alpha, also where the region itself is opaque', async () => {
+    const rgba = Buffer.alloc(WIDTH * HEIGHT * 4)
+    const rgb = photoPixels()
+    for (let p = 0; p < WIDTH * HEIGHT; p++) {
+      rgba.set(rgb.subarray(p * 3, p * 3 + 3), p * 4)
+      // Transparent towards the top-left corner only.
+      const x = p % WIDTH
+      const y = Math.floor(p / WIDTH)
+      rgba[p * 4 + 3] = x + y < 60 ? (x * 9 + y * 5) & 255 : 255
+    }
+    const file = join(dir, 'alpha.png')
+    await sharp(rgba, { raw: { width: WIDTH, height: HEIGHT, channels: 4 } }).png().toFile(file)
+    const other = new HostClient(() => forkHost())
+    try {
+      await other.request({ type: 'open', name: 'alpha.png', path: file })
+      for (const filters of [STACKS['15x15 Gaussian'], STACKS['blur then sharpen'], [{ preset: 'gaussian-blur', params: { size: 5, sigma: 1.3 }, border: 'zero' }] as FilterSpec[]]) {
+        const whole = (await other.request({ type: 'preview', requestId: requestId++, filters, maxWidth: 16384, maxHeight: 16384, full: true })).image
+        for (const box of [{ x: 150, y: 100, width: 60, height: 50 }, { x: 0, y: 0, width: 40, height: 40 }]) {
+          const res = await other.request({ type: 'preview', requestId: requestId++, filters, maxWidth: 4096, maxHeight: 4096, region: box })
+          const same = Buffer.from(res.image.rgba).equals(Buffer.from(cropRaster(whole, box)))
+          expect(same, `${JSON.stringify(filters)} region ${JSON.stringify(box)}`).toBe(true)
+        }
+      }
+    } finally {
+      other.close()
+    }
+  })
+
+  it('explain a pixel exactly as on the whole image, from just the part the kernel reads', async () => {
+    const source = toFloat((await decodeImage(photo)).image)
+    const stacks: FilterSpec[][] = [
+      [{ preset: 'box-blur', params: { size: 5 } }, { preset: 'sharpen', border: 'reflect' }],
+      [{ preset: 'gaussian-blur', params: { size: 7, sigma: 2 }, mode: 'valid' }, { kernel: odd15, divisor: 40, border: 'wrap', flip: true }],
+      [{ preset: 'emboss', mode: 'full', border: 'zero' }, { preset: 'box-blur', params: { size: 3 }, mode: 'full', border: 'reflect', opacity: 0.5 }]
+    ]
+    for (const filters of stacks) {
+      const index = filters.length - 1
+      const input = applyStack(source, filters.slice(0, index))
+      const { kernel, options } = resolveFilter(filters[index])
+      const last = inspectPixel(input, kernel, { row: 0, col: 0 }, options)
+      for (const [row, col] of [
+        [0, 0],
+        [last.outputHeight - 1, last.outputWidth - 1],
+        [3, last.outputWidth - 2],
+        [120, 77]
+      ]) {
+        const got = await host.request({ type: 'inspect', filters, index, row, col })
+        expect(got, `${JSON.stringify(filters)} at ${row},${col}`).toEqual(inspectPixel(input, kernel, { row, col }, options))
+      }
+    }
+    await expect(host.request({ type: 'inspect', filters: stacks[0], index: 1, row: HEIGHT, col: 0 })).rejects.toThrow(/^row 220 is out of range/)
   })
 
   it('refuses a region outside the result with one line', async () => {
