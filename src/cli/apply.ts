@@ -67,7 +67,11 @@ async function runApply(input: string, options: ApplyOptions, sources: readonly 
   const lineFilters = await buildCommandLineFilters(sources, options)
   const filters = [...recipeFilters, ...lineFilters]
   if (filters.length === 0) {
-    throw new CliError('nothing to apply: give at least one --preset, --kernel, --kernel-file or --recipe')
+    throw new CliError(
+      options.recipe === undefined
+        ? 'nothing to apply: give at least one --preset, --kernel, --kernel-file or --recipe'
+        : `nothing to apply: ${options.recipe} has no filters`
+    )
   }
   if (!filters.some((f) => f.enabled !== false)) {
     throw new CliError(`nothing to apply: every filter in ${options.recipe ?? 'the recipe'} is disabled`)
@@ -86,7 +90,7 @@ async function runApply(input: string, options: ApplyOptions, sources: readonly 
   meta.notes.forEach(printNote)
   const outDepth = checkExportSettings(format, { quality, depth }, image.depth)
   const result = await runStack(image, filters, { depth: outDepth })
-  const written = await encodeImage(result, output, { quality, depth: outDepth, icc: meta.icc, force: options.force })
+  const written = await encodeImage(result, output, { quality, depth: outDepth, icc: meta.icc, force: options.force, guard: true })
   written.notes.forEach(printNote)
   const applied = filters.filter((f) => f.enabled !== false).length
   process.stdout.write(

@@ -60,6 +60,7 @@ export function addConvolveOptions(command: Command): void {
 }
 
 function parseFlagNumber(flag: string, text: string): number {
+  if (text.trim() === '') throw new CliError(`${flag} needs a number, got ""`)
   try {
     return parseNumber(text)
   } catch (err) {
@@ -169,6 +170,7 @@ export async function buildCommandLineFilters(sources: readonly FilterSource[], 
 /** Reads and validates a recipe file; messages name the file and the JSON path of the problem. */
 export async function readRecipeFilters(path: string): Promise<FilterSpec[]> {
   const bytes = await readInputFile(path, 'recipe')
+  if (looksBinary(bytes)) throw new CliError(`${path}: not a recipe file: it holds binary data, not JSON text`)
   const recipe = parseRecipe(bytes.toString('utf8'), path)
   recipe.filters.forEach((spec, index) => {
     if (spec.enabled === false) return

@@ -116,11 +116,15 @@ export function formatPath(path: readonly PropertyKey[]): string {
 function issueMessage(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? 'is missing' : `expected ${issue.expected}, got ${describe(issue.input)}`
+      // zod calls a JSON object with any keys a "record".
+      return issue.input === undefined
+        ? 'is missing'
+        : `expected ${issue.expected === 'record' ? 'object' : issue.expected}, got ${describe(issue.input)}`
     case 'unrecognized_keys':
       return `unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.map((k) => `"${k}"`).join(', ')}`
     case 'invalid_value':
       return (
+        (issue.input === undefined ? 'is missing: ' : '') +
         (issue.values.length === 1
           ? `expected ${JSON.stringify(issue.values[0])}`
           : `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`) +
@@ -161,7 +165,10 @@ export function parseRecipe(text: string, source: string): Recipe {
   try {
     data = JSON.parse(text)
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error)
+    // The parser quotes the text around the problem raw: keep control characters from breaking the line.
+    const detail = (error instanceof Error ? error.message : String(error)).replace(/[\u0000-\u001f\u007f]/g, (c) =>
+      JSON.stringify(c).slice(1, -1)
+    )
     throw new EngineError(`${source}: not valid JSON (${detail})`)
   }
   const result = recipeSchema.safeParse(data, { reportInput: true })

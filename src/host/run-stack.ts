@@ -110,7 +110,9 @@ export function warmEngine(): void {
 /**
  * Applies `filters` to `image` and returns the rounded, clamped result: the same as the reference
  * `toInt(applyStack(toFloat(image), filters), depth)` within one level (exact for integer kernels on 8-bit
- * images), computed on the fastest path available. Floats are kept between filters.
+ * images and for 16-bit images outside FFT plans), computed on the fastest path available. Floats are kept
+ * between filters. The result's data may be backed by a SharedArrayBuffer (the worker threads write it in
+ * place): copy it before posting it to another process.
  */
 export async function runStack(
   image: IntImage,

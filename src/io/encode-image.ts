@@ -19,6 +19,8 @@ export interface EncodeOptions {
   readonly icc?: Uint8Array
   /** Replace an existing output file (encodeImage only). @default false */
   readonly force?: boolean
+  /** Guard the temp file against a kill -9 while writing (encodeImage only; see WriteOptions.guard). @default false */
+  readonly guard?: boolean
   /** Name used in messages. @default "image" (encodeImageToBuffer) or the output path (encodeImage) */
   readonly name?: string
 }
@@ -134,6 +136,6 @@ export async function encodeImageToBuffer(
 export async function encodeImage(image: IntImage, path: string, options: EncodeOptions = {}): Promise<EncodeResult> {
   const format = formatFromPath(path)
   const encoded = await encodeImageToBuffer(image, format, { ...options, name: options.name ?? path })
-  await writeFileAtomic(path, encoded.bytes, { force: options.force })
+  await writeFileAtomic(path, encoded.bytes, { force: options.force, guard: options.guard })
   return { ...encoded, path }
 }

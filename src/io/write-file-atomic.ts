@@ -1,7 +1,8 @@
 // Runs in Node: atomic file writes (temp file in the target folder, then rename) that never clobber by accident.
+import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { constants, unlinkSync } from 'node:fs'
-import { access, link, open, rename, stat, unlink } from 'node:fs/promises'
+import { access, link, open, readdir, rename, stat, unlink } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { IoError } from './io-error'
 
@@ -21,6 +22,83 @@ process.on('exit', () => {
 export interface WriteOptions {
   /** Replace an existing file. @default false */
   readonly force?: boolean
+  /**
+   * Start a tiny watchdog process that deletes the temp file if this process is killed outright (kill -9, the
+   * OOM killer) while writing, which no exit hook survives. Costs one short-lived Node process per write, so
+   * the CLI turns it on and frequent small writes leave it off. Ignored under Electron, whose binary may not
+   * run scripts as Node. @default false
+   */
+  readonly guard?: boolean
+}
+
+// Temp file names: `.<target name>.<pid>.<12 hex digits>.tmp`, so a leftover says whose it was.
+function tempName(target: string): string {
+  return `.${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else.
+    return errorCode(err) === 'EPERM'
+  }
+}
+
+/**
+ * Removes temp files for `target` in `folder` left by writers that died without cleaning up (their process
+ * is gone). Best effort: anything unexpected is ignored.
+ */
+async function sweepStaleTemps(folder: string, target: string): Promise<void> {
+  const pattern = new RegExp(`^\\.${escapeRegExp(target)}\\.(\\d+)\\.[0-9a-f]{12}\\.tmp$`)
+  let names: string[]
+  try {
+    names = await readdir(folder)
+  } catch {
+    return
+  }
+  for (const name of names) {
+    const pid = Number(pattern.exec(name)?.[1] ?? NaN)
+    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue
+    await unlink(join(folder, name)).catch(() => undefined)
+  }
+}
+
+// The watchdog: waits until its stdin closes (the writer finished, or died), then removes the temp file,
+// which is already gone when the writer finished normally.
+const GUARD_SCRIPT = [
+  "const { unlinkSync } = require('node:fs')",
+  'const done = () => { try { unlinkSync(process.argv[1]) } catch {} ; process.exit(0) }',
+  "process.stdin.on('data', () => {}).on('end', done).on('error', done)"
+].join('\n')
+
+/**
+ * Starts the watchdog for `temp` and returns the function that releases it. Never throws: without the watchdog
+ * the write is still atomic, only a kill -9 could leave the temp file behind.
+ */
+function guardTemp(temp: string): () => void {
+  if (process.versions.electron) return () => undefined
+  try {
+    const child = spawn(process.execPath, ['-e', GUARD_SCRIPT, temp], {
+      stdio: ['pipe', 'ignore', 'ignore'],
+      // Its own process group, so killing the writer's group does not take the watchdog with it.
+      detached: true,
+      windowsHide: true
+    })
+    child.on('error', () => undefined)
+    child.stdin?.on('error', () => undefined)
+    child.unref()
+    // The pipe must not keep this process alive; it closes by itself when this process ends.
+    ;(child.stdin as unknown as { unref?: () => void } | null)?.unref?.()
+    return () => child.stdin?.end()
+  } catch {
+    return () => undefined
+  }
 }
 
 function errorCode(err: unknown): string | undefined {
@@ -52,6 +130,10 @@ function writeFailure(path: string, err: unknown): IoError {
  * folder, and it does not exist yet unless `force`. Throws an IoError naming the problem.
  */
 export async function checkOutputPath(path: string, options: WriteOptions = {}): Promise<void> {
+  // `out.png/` would otherwise be written as `out.png` (dirname and basename ignore the slash).
+  if (path.endsWith('/') || (process.platform === 'win32' && path.endsWith('\\'))) {
+    throw new IoError(`cannot write ${path}: the name ends with a slash, so it names a folder, not a file`)
+  }
   const folder = dirname(resolve(path))
   let folderStat
   try {
@@ -80,12 +162,16 @@ export async function checkOutputPath(path: string, options: WriteOptions = {}):
  * Writes `bytes` to `path` atomically: a temp file in the same folder is written, flushed and renamed over the
  * target, so readers never see a half-written file. Without `force` an existing file is never replaced, even one
  * created meanwhile (the temp file is hard-linked into place, which fails if the name is taken). The temp file is
- * removed on any failure. Throws an IoError with a one-line message.
+ * removed on any failure, by the `guard` watchdog if this process is killed outright, and otherwise by the next
+ * write to the same path (temp files of writers that no longer run are swept). Throws an IoError with a one-line
+ * message.
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array, options: WriteOptions = {}): Promise<void> {
   await checkOutputPath(path, options)
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
+  await sweepStaleTemps(dirname(path), basename(path))
+  const temp = join(dirname(path), tempName(basename(path)))
   let tempExists = false
+  const release = options.guard ? guardTemp(temp) : () => undefined
   try {
     pending.add(temp)
     const handle = await open(temp, 'wx')
@@ -120,5 +206,6 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, options: 
   } finally {
     if (tempExists) await unlink(temp).catch(() => undefined)
     pending.delete(temp)
+    release()
   }
 }

@@ -83,7 +83,8 @@ export function splitBands(plan: FilterPlan, threads: number): [number, number][
 
 /**
  * Applies the enabled `filters` to `image` like applyStack + toInt, on the fast paths, via `executor`.
- * Results match the reference within one level after rounding (exactly for integer kernels on 8-bit images).
+ * Results match the reference within one level after rounding; exactly for integer kernels on 8-bit images and
+ * for 16-bit images outside FFT plans.
  */
 export async function runFastStack(
   image: IntImage,

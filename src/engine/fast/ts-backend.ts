@@ -368,6 +368,8 @@ class TsKernels implements Kernels {
     }
   }
 
+  // The spectrum fft2d leaves is in natural order here (the wasm one is bit-reversed); only this backend's own
+  // convolveTile reads it, so the two never mix.
   fft2d(re: number, im: number, tre: number, tim: number, logN: number, tw: number): void {
     const n = 1 << logN
     this.fftColumns(re, im, logN, tw, false)
