@@ -117,7 +117,7 @@ export function registerApply(program: Command): void {
       'after',
       `
 Order: the recipe's filters run first, then --preset/--kernel/--kernel-file in the order given.
---mode, --border, --flip, --divisor, --offset and --signed apply to the command-line filters only;
+--mode, --border, --flip, --divisor, --offset, --signed and --keep-alpha apply to the command-line filters only;
 recipe filters carry their own settings.
 
 Examples:

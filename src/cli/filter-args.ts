@@ -27,6 +27,7 @@ export interface FilterFlags {
   readonly divisor?: string
   readonly offset?: string
   readonly signed?: SignedMode
+  readonly keepAlpha?: boolean
 }
 
 /**
@@ -57,6 +58,7 @@ export function addConvolveOptions(command: Command): void {
     .option('--divisor <n>', 'divide each window sum by N (fractions allowed, e.g. 16 or 1/2; default 1, or the preset\'s)')
     .option('--offset <n>', 'add N after dividing (default 0)')
     .addOption(new Option('--signed <mapping>', 'negative results: clamp (clip to 0), abs (magnitude), shift (add mid-grey), stretch (min..max to full range)').choices(['clamp', 'abs', 'shift', 'stretch']))
+    .option('--keep-alpha', 'keep the alpha channel as it is (by default kernels whose weights sum to 1, like blurs, filter alpha too)')
 }
 
 function parseFlagNumber(flag: string, text: string): number {
@@ -120,7 +122,7 @@ export async function readKernelFile(path: string): Promise<Kernel> {
 
 /**
  * Turns the filter flags into FilterSpecs in command-line order, validating each one (kernel syntax, preset
- * and parameters, divisor, offset). `--mode/--border/--flip/--divisor/--offset/--signed` apply to every one;
+ * and parameters, divisor, offset). `--mode/--border/--flip/--divisor/--offset/--signed/--keep-alpha` apply to every one;
  * options not given are left out so presets keep their own defaults (e.g. their signed mapping).
  */
 export async function buildCommandLineFilters(sources: readonly FilterSource[], flags: FilterFlags): Promise<FilterSpec[]> {
@@ -132,6 +134,7 @@ export async function buildCommandLineFilters(sources: readonly FilterSource[], 
   if (flags.border !== undefined) common.border = flags.border
   if (flags.flip) common.flip = true
   if (flags.signed !== undefined) common.signed = flags.signed
+  if (flags.keepAlpha) common.keepAlpha = true
   if (offset !== undefined) common.offset = offset
   if (divisor !== undefined) common.divisor = divisor
 

@@ -122,14 +122,13 @@ function issueMessage(issue: z.core.$ZodIssue): string {
         : `expected ${issue.expected === 'record' ? 'object' : issue.expected}, got ${describe(issue.input)}`
     case 'unrecognized_keys':
       return `unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.map((k) => `"${k}"`).join(', ')}`
-    case 'invalid_value':
-      return (
-        (issue.input === undefined ? 'is missing: ' : '') +
-        (issue.values.length === 1
+    case 'invalid_value': {
+      const expected =
+        issue.values.length === 1
           ? `expected ${JSON.stringify(issue.values[0])}`
-          : `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`) +
-        (issue.input === undefined ? '' : `, got ${describe(issue.input)}`)
-      )
+          : `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`
+      return issue.input === undefined ? `is missing (${expected})` : `${expected}, got ${describe(issue.input)}`
+    }
     case 'too_small':
       return `must be at least ${String(issue.minimum)}`
     case 'too_big':

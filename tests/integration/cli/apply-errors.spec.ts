@@ -131,6 +131,9 @@ describe('apply refuses bad kernels', () => {
     await expectRefusal(apply('--preset', 'box-blur', '--divisor', '0'), '--divisor must not be 0')
     await expectRefusal(apply('--preset', 'box-blur', '--divisor', 'half'), /^kernel-studio: error: --divisor "half" is not a number$/)
     await expectRefusal(apply('--preset', 'box-blur', '--offset', 'NaN'), /^kernel-studio: error: --offset "NaN" is not a number$/)
+    await expectRefusal(apply('--preset', 'box-blur', '--divisor', ''), '--divisor needs a number, got ""')
+    await expectRefusal(apply('--preset', 'box-blur', '--divisor', '1/0'), '--divisor "1/0" divides by zero')
+    await expectRefusal(apply('--preset', 'box-blur', '--offset', '1e999'), '--offset "1e999" is not a finite number')
   })
 
   it('bad choices for --mode, --border, --signed', async () => {
@@ -173,7 +176,41 @@ describe('apply refuses bad recipes', () => {
   })
 })
 
+describe('apply names the recipe file and the JSON path for every kind of mistake', () => {
+  const recipe = (body: Record<string, unknown>): string =>
+    JSON.stringify({ format: 'kernel-studio/stack', version: 1, filters: [{ preset: 'box-blur' }], ...body })
+  it.each([
+    ['format.json', recipe({ format: 'kernel-studio/stak' }), 'format.json: format: expected "kernel-studio/stack", got "kernel-studio/stak"'],
+    ['noformat.json', JSON.stringify({ version: 1, filters: [] }), 'noformat.json: format: is missing (expected "kernel-studio/stack")'],
+    ['version.json', recipe({ version: 2 }), 'version.json: version: expected 1, got 2'],
+    ['topkey.json', recipe({ author: 'me' }), 'topkey.json: unknown key "author"'],
+    ['key.json', recipe({ filters: [{ preset: 'box-blur' }, { preset: 'sharpen', strength: 2 }] }), 'key.json: filters[1]: unknown key "strength"'],
+    ['both.json', recipe({ filters: [{ preset: 'box-blur', kernel: '1' }] }), 'both.json: filters[0]: give either "preset" or "kernel", not both'],
+    ['neither.json', recipe({ filters: [{ border: 'zero' }] }), 'neither.json: filters[0]: needs "preset" or "kernel"'],
+    ['opacity.json', recipe({ filters: [{ preset: 'box-blur', opacity: 1.5 }] }), 'opacity.json: filters[0].opacity: must be at most 1'],
+    ['opacity2.json', recipe({ filters: [{ preset: 'box-blur', opacity: 'half' }] }), 'opacity2.json: filters[0].opacity: expected number, got "half"'],
+    ['ragged.json', recipe({ filters: [{ kernel: [[1, 2, 3], [4, 5], [6, 7, 8]] }] }), 'ragged.json: filters[0].kernel: row 2 has 2 values, expected 3'],
+    ['raggedtext.json', recipe({ filters: [{ kernel: '1 2 3; 4 5; 6 7 8' }] }), 'raggedtext.json: filters[0].kernel: row 2 has 2 values, expected 3'],
+    ['params.json', recipe({ filters: [{ preset: 'gaussian-blur', params: { radius: 2 } }] }), 'params.json: filters[0].params: preset "gaussian-blur" has no parameter "radius": expected size, sigma'],
+    ['params2.json', recipe({ filters: [{ preset: 'gaussian-blur', params: { sigma: [1] } }] }), 'params2.json: filters[0].params.sigma: expected a number or a string, got an array'],
+    ['params3.json', recipe({ filters: [{ preset: 'gaussian-blur', params: [5, 1] }] }), 'params3.json: filters[0].params: expected object, got an array'],
+    ['params4.json', recipe({ filters: [{ preset: 'sobel', params: { direction: 'up' } }] }), 'params4.json: filters[0].params: preset "sobel": direction "up" is not one of right, left, top, bottom']
+  ])('%s', async (name, body, message) => {
+    await writeFile(join(work, name), body)
+    await expectRefusal(apply('--recipe', name), message)
+  })
+
+  it('a binary file as recipe, and a recipe with no filters', async () => {
+    await expectRefusal(apply('--recipe', 'photo.png'), 'photo.png: not a recipe file: it holds binary data, not JSON text')
+    await writeFile(join(work, 'none.json'), JSON.stringify({ format: 'kernel-studio/stack', version: 1, filters: [] }))
+    await expectRefusal(apply('--recipe', 'none.json'), 'nothing to apply: none.json has no filters')
+  })
+})
+
 describe('apply refuses bad outputs and export options', () => {
+  it('an output name ending with a slash', async () => {
+    await expectRefusal(['apply', 'photo.png', '-o', 'out/r.png/', '--preset', 'box-blur'], 'cannot write out/r.png/: the name ends with a slash, so it names a folder, not a file')
+  })
   it('an output folder that does not exist', async () => {
     await expectRefusal(['apply', 'photo.png', '-o', 'nowhere/r.png', '--preset', 'box-blur'], 'cannot write nowhere/r.png: the folder nowhere does not exist')
   })

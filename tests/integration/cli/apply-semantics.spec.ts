@@ -2,7 +2,7 @@
 // `kernel-studio apply` on tiny images made in the test: the seeds' worked examples, every mode x border x flip,
 // kernel shapes and number syntax, signed mappings, preset ranges, and every channel layout and bit depth, each
 // checked against the plain reference convolution of tests/unit/engine/reference.ts.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
@@ -296,6 +296,23 @@ describe('channels and bit depth in and out', () => {
       const out = await readWithSharp(join(work, output))
       expectRoundedReference(out, input, rows, plain({ divisor: 16 }))
     }
+  })
+
+  it('alpha is blurred with the colour (premultiplied) unless --keep-alpha', async () => {
+    const input = intImage(rng(12), 10, 8, 4, 8)
+    await writeImage('cutout.png', input)
+    const blur = [
+      [1, 1, 1],
+      [1, 1, 1],
+      [1, 1, 1]
+    ]
+    const blurred = await applyOk(['cutout.png', '-o', 'cutout-blur.png', '--preset', 'box-blur'])
+    expectRoundedReference(blurred, input, blur, plain({ divisor: 9 }))
+    const kept = await applyOk(['cutout.png', '-o', 'cutout-kept.png', '--preset', 'box-blur', '--keep-alpha'])
+    expectRoundedReference(kept, input, blur, plain({ divisor: 9, keepAlpha: true }))
+    const alpha = (image: IntImage): number[] => Array.from(image.data).filter((_v, i) => i % 4 === 3)
+    expect(alpha(kept)).toEqual(alpha(input))
+    expect(alpha(blurred)).not.toEqual(alpha(input))
   })
 
   it('reads WebP, AVIF and GIF (lossless here), pixels as sharp decodes them', async () => {

@@ -1,5 +1,6 @@
 // @vitest-environment node
 // `kernel-studio presets`, `--help` and `--version`, and the bin script without a build.
+import { execFile } from 'node:child_process'
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -33,6 +34,8 @@ describe('presets', () => {
       const entry = listed.find((p) => p.name === preset.name)!
       expect(entry.description).toBe(preset.description)
       expect(entry.params.map((p) => [p.name, p.default])).toEqual(preset.params.map((p) => [p.name, p.default]))
+      // Types, ranges, steps, options and descriptions too: everything a UI or script needs to offer the parameter.
+      expect(entry.params).toEqual(JSON.parse(JSON.stringify(preset.params)))
       const kernel = presetKernel(preset.name, presetDefaults(preset))
       expect(entry.kernel.rows).toEqual(kernelRows(kernel))
       expect([entry.kernel.width, entry.kernel.height, entry.kernel.divisor, entry.kernel.offset]).toEqual([kernel.width, kernel.height, kernel.divisor, kernel.offset])
@@ -56,10 +59,37 @@ describe('presets', () => {
 })
 
 describe('help and version', () => {
-  it.each([[[] as string[]], [['apply']], [['inspect']], [['presets']]])('%j --help', async (command) => {
+  it.each([[[] as string[]], [['apply']], [['inspect']], [['presets']], [['serve']]])('%j --help', async (command) => {
     const result = await runCli([...command, '--help'])
     expect(result.code).toBe(0)
+    expect(result.stderr).toBe('')
     expect(result.stdout).toContain(`Usage: kernel-studio ${command.length ? `${command[0]} ` : ''}`)
+    const short = await runCli([...command, '-h'])
+    expect(short.stdout).toBe(result.stdout)
+  })
+
+  it.each(['apply', 'inspect', 'presets', 'serve'])('help %s prints the same as %s --help', async (command) => {
+    const viaHelp = await runCli(['help', command])
+    expect(viaHelp.code).toBe(0)
+    expect(viaHelp.stdout).toBe((await runCli([command, '--help'])).stdout)
+  })
+
+  it('inspect --help documents the flags', async () => {
+    const { stdout } = await runCli(['inspect', '--help'])
+    for (const flag of ['--kernel', '--kernel-file', '--preset', '--at', '--mode', '--border', '--flip', '--divisor', '--offset', '--signed', '--json']) {
+      expect(stdout).toContain(flag)
+    }
+  })
+
+  it('runs as `npx --no-install kernel-studio` from the repository root', async () => {
+    const result = await new Promise<{ code: number | null; stdout: string }>((resolvePromise, reject) => {
+      execFile('npx', ['--no-install', 'kernel-studio', '--help'], { cwd: ROOT }, (error, stdout) => {
+        if (error && typeof error.code !== 'number') reject(error)
+        else resolvePromise({ code: error ? (error.code as number) : 0, stdout })
+      })
+    })
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('Usage: kernel-studio [options] [command]')
   })
 
   it('apply --help documents the flags and the filter order', async () => {

@@ -154,6 +154,23 @@ describe('convolve against the plain reference', () => {
     }
   })
 
+  it('handles 63x63 kernels, and 1x63 / 63x1, in every mode', () => {
+    const random = rng(63)
+    for (const [kh, kw] of [
+      [63, 63],
+      [1, 63],
+      [63, 1]
+    ]) {
+      const image = randomImage(random, 70, 66, 3, 8)
+      const rows = randomRows(random, kh, kw)
+      const sum = rows.flat().reduce((a, b) => a + b, 0)
+      for (const mode of MODES) {
+        const border = BORDERS[MODES.indexOf(mode)]
+        expectMatchesReference(image, rows, { border, mode, flip: mode === 'full', divisor: sum === 0 ? 5 : sum, offset: 0, signed: 'clamp', keepAlpha: false })
+      }
+    }
+  })
+
   it('handles kernels far larger than the image (reflect folds repeatedly)', () => {
     const random = rng(5)
     for (const border of BORDERS) {

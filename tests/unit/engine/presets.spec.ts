@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { EngineError } from '../../../src/engine/errors'
 import { kernelRows, kernelSum, validateKernel } from '../../../src/engine/kernel'
-import { findPreset, parsePresetSpec, PRESETS, presetDefaults, presetKernel } from '../../../src/engine/presets'
+import { findPreset, parsePresetSpec, PRESETS, presetDefaults, presetKernel, type PresetParam } from '../../../src/engine/presets'
 
 const fails = (fn: () => unknown, message: string): void => {
   expect(fn).toThrow(new EngineError(message))
@@ -195,6 +195,68 @@ describe('presets', () => {
 
   it('presetDefaults lists every parameter', () => {
     expect(presetDefaults(findPreset('gaussian-blur') ?? PRESETS[0])).toEqual({ size: 5, sigma: 1 })
+  })
+})
+
+describe('preset parameter ranges', () => {
+  // The smallest value above/below a bound that the parameter's type still accepts (odd sizes step by 2).
+  const outside = (param: PresetParam, bound: number, direction: 1 | -1): number =>
+    bound + direction * (param.type === 'int' ? (param.odd ? 2 : 1) : (param.step ?? 0.1) / 2)
+
+  it('every numeric parameter works at its min and max, with the others at their defaults, and is refused just outside', () => {
+    let checked = 0
+    for (const preset of PRESETS) {
+      for (const param of preset.params) {
+        if (param.type === 'enum') continue
+        expect(param.min, `${preset.name}.${param.name}`).toBeDefined()
+        expect(param.max, `${preset.name}.${param.name}`).toBeDefined()
+        for (const [bound, direction] of [
+          [param.min as number, -1],
+          [param.max as number, 1]
+        ] as const) {
+          const kernel = presetKernel(preset.name, { [param.name]: bound })
+          expect(validateKernel(kernel)).toBe(kernel)
+          expect(kernel.weights.every(Number.isFinite), `${preset.name}:${param.name}=${bound}`).toBe(true)
+          expect(parsePresetSpec(`${preset.name}:${param.name}=${bound}`).params[param.name]).toBe(bound)
+          const beyond = outside(param, bound, direction)
+          fails(
+            () => parsePresetSpec(`${preset.name}:${param.name}=${beyond}`),
+            `preset "${preset.name}": ${param.name} ${beyond} is out of range: expected ${param.min} to ${param.max}`
+          )
+          checked++
+        }
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(20)
+  })
+
+  it('every parameter at its min together, and at its max together', () => {
+    for (const preset of PRESETS) {
+      for (const pick of ['min', 'max'] as const) {
+        const params = Object.fromEntries(
+          preset.params.map((param) => [param.name, param.type === 'enum' ? param.default : (param[pick] as number)])
+        )
+        const kernel = presetKernel(preset.name, params)
+        expect(validateKernel(kernel)).toBe(kernel)
+        if (preset.params.some((param) => param.name === 'size' || param.name === 'length')) {
+          expect(kernel.width, `${preset.name} at ${pick}`).toBe(pick === 'min' ? 1 : 63)
+        }
+      }
+    }
+  })
+
+  it('every enum option works and anything else is refused', () => {
+    for (const preset of PRESETS) {
+      for (const param of preset.params) {
+        if (param.type !== 'enum') continue
+        const kernels = (param.options ?? []).map((option) => kernelRows(presetKernel(preset.name, { [param.name]: option })))
+        expect(new Set(kernels.map((k) => JSON.stringify(k))).size, `${preset.name}.${param.name}`).toBe(kernels.length)
+        fails(
+          () => presetKernel(preset.name, { [param.name]: 'sideways' }),
+          `preset "${preset.name}": ${param.name} "sideways" is not one of ${(param.options ?? []).join(', ')}`
+        )
+      }
+    }
   })
 })
 

@@ -52,6 +52,11 @@ describe('parseRecipe', () => {
     fails(JSON.stringify({ format: 'other', version: 1, filters: [] }), 'recipe.json: format: expected "kernel-studio/stack", got "other"')
     fails(JSON.stringify({ format: RECIPE_FORMAT, version: 2, filters: [] }), 'recipe.json: version: expected 1, got 2')
     fails(JSON.stringify({ format: RECIPE_FORMAT, version: 1 }), 'recipe.json: filters: is missing')
+    fails(JSON.stringify({ version: 1, filters: [] }), 'recipe.json: format: is missing (expected "kernel-studio/stack")')
+    fails(JSON.stringify({ format: RECIPE_FORMAT, filters: [] }), 'recipe.json: version: is missing (expected 1)')
+    fails(recipeWith({ preset: 'gaussian-blur', params: [5, 1] }), 'recipe.json: filters[0].params: expected object, got an array')
+    fails(recipeWith({ kernel: '1', mode: 'half' }), 'recipe.json: filters[0].mode: expected one of "same", "valid", "full", got "half"')
+    fails(recipeWith({ kernel: '1', signed: 'negate' }), 'recipe.json: filters[0].signed: expected one of "clamp", "abs", "shift", "stretch", got "negate"')
     fails(JSON.stringify({ format: RECIPE_FORMAT, version: 1, filters: [], extra: 1 }), 'recipe.json: unknown key "extra"')
     fails(recipeWith({ preset: 'identity' }, { kernel: [[1, 2, 3], [4, 5], [6, 7, 8]] }), 'recipe.json: filters[1].kernel: row 2 has 2 values, expected 3')
     fails(recipeWith({ kernel: '1 2; 3 4; 5 6' }), 'recipe.json: filters[0].kernel: width 2 is even: kernels need odd height and width')
@@ -84,6 +89,23 @@ function jsonError(text: string): string {
   }
   return ''
 }
+
+describe('parseRecipe on text that is not JSON', () => {
+  it('keeps the message on one line even when the text holds control characters', () => {
+    const text = '\u0089PNG\r\n\u001a\n\u0000\u0000'
+    const error = (() => {
+      try {
+        parseRecipe(text, 'photo.png')
+      } catch (e) {
+        return e as Error
+      }
+      return undefined
+    })()
+    expect(error).toBeInstanceOf(EngineError)
+    expect(error?.message).toMatch(/^photo\.png: not valid JSON \(.+\)$/)
+    expect(error?.message).not.toMatch(/[\u0000-\u001f]/)
+  })
+})
 
 describe('serializeRecipe', () => {
   it('round-trips through parseRecipe', () => {

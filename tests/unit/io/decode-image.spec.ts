@@ -84,6 +84,23 @@ describe('decodeImage', () => {
     expect(new Set(Array.from({ length: 64 }, (_, i) => image.data.slice(i * 3, i * 3 + 3).join())).size).toBeLessThanOrEqual(4)
   })
 
+  it.each([
+    ['webp', 3],
+    ['webp', 4],
+    ['avif', 3],
+    ['avif', 4]
+  ] as const)('reads %s with %i channels as sharp decodes it', async (format, channels) => {
+    const image = patternImage(10, 6, channels, 8, 11)
+    const path = join(dir, `in-${channels}.${format}`)
+    const raw = { raw: { width: 10, height: 6, channels } }
+    await (format === 'webp' ? sharp(image.data, raw).webp({ lossless: true }) : sharp(image.data, raw).avif({ lossless: true })).toFile(path)
+    const { image: decoded, meta } = await decodeImage(path)
+    expect(meta).toMatchObject({ format, width: 10, height: 6, channels, depth: 8, hasAlpha: channels === 4, pages: 1 })
+    expect(compareSamples(decoded, await readWithSharp(path)).differing).toBe(0)
+    // Lossless WebP is exact; lossless AVIF goes through YUV and may be off a little.
+    if (format === 'webp') expect(Array.from(decoded.data)).toEqual(Array.from(image.data))
+  })
+
   it('uses the first GIF frame and says so', async () => {
     const path = join(dir, 'anim.gif')
     await writeFile(path, await animatedGif(4, 3, 3))

@@ -1,4 +1,5 @@
 // @vitest-environment node
+import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -84,7 +85,49 @@ describe('writeFileAtomic', () => {
   })
 })
 
+/** The pid of a process that has exited (so no process has it, barring reuse in the meantime). */
+function deadPid(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' })
+    child.on('error', reject)
+    child.on('exit', () => resolve(child.pid as number))
+  })
+}
+
+describe('writeFileAtomic cleans up after writers that died', () => {
+  it('sweeps temp files of the same target left by processes that are gone, and nothing else', async () => {
+    const dead = await deadPid()
+    const alive = process.ppid
+    const stale = `.out.png.${dead}.0123456789ab.tmp`
+    const running = `.out.png.${alive}.0123456789ab.tmp`
+    const otherTarget = `.other.png.${dead}.0123456789ab.tmp`
+    const lookalike = `.out.png.${dead}.tmp`
+    for (const name of [stale, running, otherTarget, lookalike]) await writeFile(join(dir, name), 'partial')
+    await writeFileAtomic(join(dir, 'out.png'), bytes('done'))
+    expect((await readdir(dir)).sort()).toEqual([lookalike, otherTarget, running, 'out.png'].sort())
+    expect(await readFile(join(dir, 'out.png'), 'utf8')).toBe('done')
+  })
+
+  it('with guard, writes the same and leaves only the target', async () => {
+    const target = join(dir, 'guarded.png')
+    await writeFile(target, 'old')
+    await writeFileAtomic(target, bytes('new'), { force: true, guard: true })
+    await writeFileAtomic(join(dir, 'fresh.png'), bytes('fresh'), { guard: true })
+    expect(await readFile(target, 'utf8')).toBe('new')
+    expect(await readFile(join(dir, 'fresh.png'), 'utf8')).toBe('fresh')
+    expect((await readdir(dir)).sort()).toEqual(['fresh.png', 'guarded.png'])
+  })
+})
+
 describe('checkOutputPath', () => {
+  it('refuses a name ending with a slash (a folder), which would otherwise be written without it', async () => {
+    await expect(checkOutputPath(join(dir, 'out.png/'))).rejects.toThrow(
+      `cannot write ${join(dir, 'out.png/')}: the name ends with a slash, so it names a folder, not a file`
+    )
+    await expect(writeFileAtomic(`${join(dir, 'out.png')}/`, bytes('x'))).rejects.toThrow(/ends with a slash/)
+    expect(await readdir(dir)).toEqual([])
+  })
+
   it('accepts a new file in an existing folder and refuses an existing one without force', async () => {
     const target = join(dir, 'a.png')
     await expect(checkOutputPath(target)).resolves.toBeUndefined()
