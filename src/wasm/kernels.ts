@@ -1013,3 +1013,77 @@ export function finish64(
     else store<u8>(dst + <usize>i, <u8>q)
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fixed-point separable passes for 8-bit images (rank-1 kernels the planner has proved accurate enough): the
+// vertical pass reads u8 rows and writes an i16 row, the horizontal pass reads that row and writes bytes. Taps go
+// in pairs: two rows (or two offsets) interleaved lane by lane meet a pair of i16 weights in one
+// i32x4.dot_i16x8_s, 8 multiplies per instruction, summed exactly in i32 (wrapping; the planner keeps the true
+// totals inside i32).
+
+/**
+ * out[s] = i16 saturate((bias + sum_p w0[p] * src[2p][s] + w1[p] * src[2p+1][s]) >> shift) for s in [0, n), in
+ * blocks of 16. `ptrs` holds 2 * `pairs` u32 pointers to u8 rows, `weights` `pairs` i32 words (w0 in the low
+ * half, w1 in the high half).
+ */
+export function vpassU8(out: usize, ptrs: usize, weights: usize, pairs: i32, n: i32, bias: i32, shift: i32): void {
+  const vb = i32x4.splat(bias)
+  for (let x: i32 = 0; x < n; x += 16) {
+    let a0 = vb
+    let a1 = vb
+    let a2 = vb
+    let a3 = vb
+    for (let t: i32 = 0; t < pairs; t++) {
+      const pp = ptrs + (<usize>t << 3)
+      const p = <usize>load<u32>(pp) + <usize>x
+      const q = <usize>load<u32>(pp, 4) + <usize>x
+      const w = v128.load_splat<i32>(weights + (<usize>t << 2))
+      const u0 = v128.load8x8_u(p)
+      const v0 = v128.load8x8_u(q)
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(i16x8.shuffle(u0, v0, 0, 8, 1, 9, 2, 10, 3, 11), w))
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(i16x8.shuffle(u0, v0, 4, 12, 5, 13, 6, 14, 7, 15), w))
+      const u1 = v128.load8x8_u(p, 8)
+      const v1 = v128.load8x8_u(q, 8)
+      a2 = i32x4.add(a2, i32x4.dot_i16x8_s(i16x8.shuffle(u1, v1, 0, 8, 1, 9, 2, 10, 3, 11), w))
+      a3 = i32x4.add(a3, i32x4.dot_i16x8_s(i16x8.shuffle(u1, v1, 4, 12, 5, 13, 6, 14, 7, 15), w))
+    }
+    const o = out + (<usize>x << 1)
+    v128.store(o, i16x8.narrow_i32x4_s(i32x4.shr_s(a0, shift), i32x4.shr_s(a1, shift)))
+    v128.store(o, i16x8.narrow_i32x4_s(i32x4.shr_s(a2, shift), i32x4.shr_s(a3, shift)), 16)
+  }
+}
+
+/**
+ * dst[s] = u8 saturate(((bias + sum_p w0[p] * src16[s + off[2p]] + w1[p] * src16[s + off[2p+1]]) >> shift) + 128)
+ * for s in [0, n), in blocks of 16: the horizontal pass and the rounding to bytes (the planner folds offset,
+ * rounding and the i16 row's bias into `bias`, centred on 128 so the totals stay small). `offs` holds 2 * `pairs`
+ * i32 byte offsets from `src`, `weights` as in {@link vpassU8}.
+ */
+export function hpassI16U8(dst: usize, src: usize, offs: usize, weights: usize, pairs: i32, n: i32, bias: i32, shift: i32): void {
+  const vb = i32x4.splat(bias)
+  const mid = i16x8.splat(128)
+  for (let x: i32 = 0; x < n; x += 16) {
+    const s = src + (<usize>x << 1)
+    let a0 = vb
+    let a1 = vb
+    let a2 = vb
+    let a3 = vb
+    for (let t: i32 = 0; t < pairs; t++) {
+      const op = offs + (<usize>t << 3)
+      const p = s + <usize>load<i32>(op)
+      const q = s + <usize>load<i32>(op, 4)
+      const w = v128.load_splat<i32>(weights + (<usize>t << 2))
+      const u0 = v128.load(p)
+      const v0 = v128.load(q)
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(i16x8.shuffle(u0, v0, 0, 8, 1, 9, 2, 10, 3, 11), w))
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(i16x8.shuffle(u0, v0, 4, 12, 5, 13, 6, 14, 7, 15), w))
+      const u1 = v128.load(p, 16)
+      const v1 = v128.load(q, 16)
+      a2 = i32x4.add(a2, i32x4.dot_i16x8_s(i16x8.shuffle(u1, v1, 0, 8, 1, 9, 2, 10, 3, 11), w))
+      a3 = i32x4.add(a3, i32x4.dot_i16x8_s(i16x8.shuffle(u1, v1, 4, 12, 5, 13, 6, 14, 7, 15), w))
+    }
+    const lo = i16x8.add_sat_s(i16x8.narrow_i32x4_s(i32x4.shr_s(a0, shift), i32x4.shr_s(a1, shift)), mid)
+    const hi = i16x8.add_sat_s(i16x8.narrow_i32x4_s(i32x4.shr_s(a2, shift), i32x4.shr_s(a3, shift)), mid)
+    v128.store(dst + <usize>x, i8x16.narrow_i16x8_u(lo, hi))
+  }
+}

@@ -1,42 +1,22 @@
 // Runs in Node (Playwright): the editor in Debian's Chromium against serve mode. Opens a photo through the file
 // picker, previews a preset, compares the canvas and the exported file pixel-for-pixel with `kernel-studio apply`,
 // and checks that a bad file ends in a clear banner while the app keeps working.
-import { spawn, execFile, type ChildProcess } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { expect, test, type Page } from '@playwright/test'
 import sharp from 'sharp'
 import { toFloat, toInt } from '../../src/engine/image'
 import { applyStack } from '../../src/engine/stack'
 import type { FilterSpec } from '../../src/engine/types'
+import { readPixels, type Pixels } from './fixtures/pixels'
+import { CLI, ROOT, startServer } from './fixtures/serve'
+import { waitForPreview } from './fixtures/viewer'
 
 const run = promisify(execFile)
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-const CLI = join(ROOT, 'bin', 'kernel-studio.js')
 const CHELSEA = join(ROOT, 'resources', 'samples', 'chelsea.png')
-
-/** Decoded pixels: `channels` interleaved 8- or 16-bit samples. */
-interface Pixels {
-  readonly width: number
-  readonly height: number
-  readonly channels: number
-  readonly data: Uint8Array | Uint16Array
-}
-
-/** Reads an image file with sharp, as stored (no colour conversion, no alpha added). */
-async function readPixels(file: string): Promise<Pixels> {
-  const img = sharp(await readFile(file))
-  const meta = await img.metadata()
-  const sixteen = meta.depth === 'ushort'
-  const { data, info } = await img.raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true })
-  const samples = sixteen
-    ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2)
-    : new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-  return { width: info.width, height: info.height, channels: info.channels, data: samples }
-}
 
 /** `kernel-studio apply` of `input` with presets, to a new file in `dir`; the engine's own answer. */
 async function cliApply(dir: string, input: string, presets: string[], out: string, extra: string[] = []): Promise<string> {
@@ -83,14 +63,6 @@ function countDifferent(a: Pixels, b: Pixels): number {
   return n
 }
 
-/** Waits until the viewer shows a full-resolution preview whose filters match `key`. */
-async function waitForPreview(page: Page, key: RegExp | string): Promise<void> {
-  const viewer = page.locator('[data-preview-key]')
-  await expect(viewer).toHaveAttribute('data-preview-key', key)
-  await expect(viewer).toHaveAttribute('data-preview-state', 'ready')
-  await expect(viewer).toHaveAttribute('data-preview-scale', '1')
-}
-
 /** Polls until the canvas equals `expected` pixel-for-pixel (drawing happens on the next animation frame). */
 async function expectCanvasEquals(page: Page, expected: Pixels): Promise<void> {
   await expect
@@ -111,26 +83,6 @@ function maxDiffFromReference(input: Pixels, filters: readonly FilterSpec[], ima
     for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(ref.data[p * ref.channels + c] - image.data[p * image.channels + c]))
   }
   return worst
-}
-
-/** Starts a private serve-mode server on a free port (a fresh engine host: no image opened yet). */
-async function startServer(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = ''
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 30_000)
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString()
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/?)/.exec(out)
-      if (m) {
-        clearTimeout(timer)
-        resolve(m[1])
-      }
-    })
-    child.stderr?.on('data', (chunk: Buffer) => (out += chunk.toString()))
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)))
-  })
-  return { url, child }
 }
 
 test.describe.configure({ mode: 'serial' })

@@ -9,46 +9,17 @@ import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { expect, test, type Locator, type Page } from '@playwright/test'
 import sharp from 'sharp'
 import { parseRecipe } from '../../src/engine/recipe'
+import { gridText, LESSON_IMAGE, LESSON_KERNEL } from '../helpers/lesson'
+import { readPixels } from './fixtures/pixels'
+import { CLI, ROOT } from './fixtures/serve'
+import { waitForPreview } from './fixtures/viewer'
 
 const run = promisify(execFile)
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-const CLI = join(ROOT, 'bin', 'kernel-studio.js')
 const CHELSEA = join(ROOT, 'resources', 'samples', 'chelsea.png')
-
-/** The lessons' 5x5 example image and kernel; at output (0, 0) in `valid` mode the window sum is 12. */
-const LESSON_IMAGE = [
-  [3, 3, 2, 1, 0],
-  [0, 0, 1, 3, 1],
-  [3, 1, 2, 2, 3],
-  [2, 0, 0, 2, 2],
-  [2, 0, 0, 0, 1]
-]
-const LESSON_KERNEL = '0 1 2; 2 2 0; 0 1 2'
-
-interface Pixels {
-  readonly width: number
-  readonly height: number
-  readonly channels: number
-  readonly data: Uint8Array
-}
-
-async function readPixels(file: string): Promise<Pixels> {
-  const { data, info } = await sharp(await readFile(file)).raw().toBuffer({ resolveWithObject: true })
-  return { width: info.width, height: info.height, channels: info.channels, data: new Uint8Array(data) }
-}
-
-/** Waits until the viewer shows the full-resolution preview of filters matching `key` (the JSON of the stack). */
-async function waitForPreview(page: Page, key: RegExp | string): Promise<void> {
-  const viewer = page.locator('[data-preview-key]')
-  await expect(viewer).toHaveAttribute('data-preview-key', key)
-  await expect(viewer).toHaveAttribute('data-preview-state', 'ready')
-  await expect(viewer).toHaveAttribute('data-preview-scale', '1')
-}
 
 async function previewFilters(page: Page): Promise<{ name?: string; enabled?: boolean; opacity?: number; kernel?: number[][] }[]> {
   return JSON.parse((await page.locator('[data-preview-key]').getAttribute('data-preview-key')) ?? '[]') as []
@@ -305,7 +276,7 @@ test('explains output pixel (0, 0) of the lessons\u2019 5x5 example: sum 12', as
   const editor = page.getByRole('region', { name: 'Kernel editor' })
   await editor.getByRole('button', { name: 'New blank kernel' }).click()
   await editor.getByText('As text', { exact: true }).click()
-  await editor.getByLabel(/Kernel text/).fill(LESSON_KERNEL)
+  await editor.getByLabel(/Kernel text/).fill(gridText(LESSON_KERNEL))
   await editor.getByRole('button', { name: 'Apply text' }).click()
   await editor.getByLabel('Output size').selectOption('valid')
   await waitForPreview(page, /"kernel":\[\[0,1,2\],\[2,2,0\],\[0,1,2\]\].*"mode":"valid"/)

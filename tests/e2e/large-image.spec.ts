@@ -1,18 +1,16 @@
 // Runs in Node (Playwright): a 24 MP photo in serve mode. The page must never freeze: the proxy (screen-sized)
 // is all that travels at fit, zooming to 100% fetches only the visible region of the full-resolution result,
 // and those pixels equal `kernel-studio apply` of the same preset. Long tasks and WebSocket bytes are recorded.
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { expect, test, type Page } from '@playwright/test'
 import sharp from 'sharp'
+import { CLI, ROOT, startServer, type PrivateServer } from './fixtures/serve'
 
 const run = promisify(execFile)
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-const CLI = join(ROOT, 'bin', 'kernel-studio.js')
 const COFFEE = join(ROOT, 'resources', 'samples', 'coffee.png')
 
 const WIDTH = 6000
@@ -30,26 +28,6 @@ async function writePhoto(file: string): Promise<void> {
     data[i] = Math.min(255, Math.max(0, data[i] + grain))
   }
   await sharp(data, { raw: { width: WIDTH, height: HEIGHT, channels: 3 } }).png({ compressionLevel: 1 }).toFile(file)
-}
-
-/** Starts serve mode on a free port of its own with `--open file`. */
-async function startServer(file: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--open', file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = ''
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 90_000)
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString()
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/?)/.exec(out)
-      if (m) {
-        clearTimeout(timer)
-        resolve(m[1])
-      }
-    })
-    child.stderr?.on('data', (chunk: Buffer) => (out += chunk.toString()))
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)))
-  })
-  return { url, child }
 }
 
 /** What the page records about its own main thread (installed before any page script runs). */
@@ -129,7 +107,7 @@ test.describe.configure({ mode: 'serial' })
 let dir: string
 let photo: string
 let engineResult: string
-let server: { url: string; child: ChildProcess } | null = null
+let server: PrivateServer | null = null
 
 test.beforeAll(async () => {
   test.setTimeout(300_000)
@@ -139,7 +117,7 @@ test.beforeAll(async () => {
   // The engine's own answer for the whole photo, computed before the page runs so it does not compete with it.
   engineResult = join(dir, 'photo-gauss.png')
   await run(process.execPath, [CLI, 'apply', photo, '-o', engineResult, '--preset', 'gaussian-blur'], { cwd: ROOT, timeout: 240_000 })
-  server = await startServer(photo)
+  server = await startServer({ args: ['--open', photo], timeoutMs: 90_000 })
 })
 
 test.afterAll(async () => {

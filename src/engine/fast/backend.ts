@@ -120,6 +120,10 @@ export interface Kernels {
   gatherTile(dst: number, ptrs: number, rows: number, x0: number, ch: number, channels: number, n: number): void
   scatterTile(plane: number, rowBytes: number, src: number, n: number, rows: number, cols: number, x0: number): void
   interleave(dst: number, src: number, planeBytes: number, npix: number, channels: number): void
+  /** Fixed-point vertical pass: u8 rows in tap pairs to an i16 row. */
+  vpassU8(out: number, ptrs: number, weights: number, pairs: number, n: number, bias: number, shift: number): void
+  /** Fixed-point horizontal pass: an i16 row in tap pairs to bytes. */
+  hpassI16U8(dst: number, src: number, offs: number, weights: number, pairs: number, n: number, bias: number, shift: number): void
 }
 
 /** A bump allocator over a backend's memory: buffers are 64-byte aligned and followed by BLOCK_SLACK bytes. */

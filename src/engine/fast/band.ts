@@ -64,6 +64,18 @@ interface Prepared {
     rowWeights: number
     rowCount: number
   }[]
+  /** 'separable-i16': tap pointers, rows, zero offsets and weights of both passes, and the i16 row. */
+  readonly fixed: {
+    ptrs: number
+    colRows: number
+    zeros: number
+    colCount: number
+    colWeights: number
+    row16: number
+    rowOffs: number
+    rowWeights: number
+    rowPairs: number
+  } | null
   // FFT.
   readonly tile: number
   readonly stripPtrs: number
@@ -112,6 +124,8 @@ export class BandRunner {
     const n = plan.outWidth * C
     const paddedSamples = (plan.outWidth + plan.kw - 1) * C
     const i16 = plan.method === 'direct-i16'
+    // The integer paths keep u8 padded rows.
+    const u8Rows = i16 || plan.method === 'separable-i16'
     const sb = plan.precision === 'f64' ? 8 : 4
     const staging = a.alloc(plan.srcWidth * C * BYTES[plan.srcKind])
     const segs = a.alloc(plan.segs.byteLength)
@@ -143,9 +157,10 @@ export class BandRunner {
     let stripSums = 0
     let pending: (() => void)[] = []
 
-    if (plan.method === 'direct' || plan.method === 'direct-i16' || plan.method === 'separable') {
+    let fixed: Prepared['fixed'] = null
+    if (plan.method === 'direct' || plan.method === 'direct-i16' || plan.method === 'separable' || plan.method === 'separable-i16') {
       slots = a.alloc(plan.kh * 4)
-      for (let i = 0; i < plan.kh; i++) slotPtrs.push(a.alloc(paddedSamples * (i16 ? 1 : sb)))
+      for (let i = 0; i < plan.kh; i++) slotPtrs.push(a.alloc(paddedSamples * (u8Rows ? 1 : sb)))
       pending.push(() => new Uint32Array(k.buffer(), slots, plan.kh).set(slotPtrs))
     }
     if (plan.taps) {
@@ -190,6 +205,29 @@ export class BandRunner {
           new Weights(k.buffer(), term.rowWeights, rowCount).set(t.rowWeights)
         })
       }
+    }
+    if (plan.method === 'separable-i16' && plan.fixed) {
+      const fx = plan.fixed
+      const colCount = fx.columnRows.length
+      const rowCount = fx.rowOffsets.length
+      const prepared = {
+        ptrs: a.alloc(colCount * 4),
+        colRows: a.alloc(colCount * 4),
+        zeros: a.alloc(colCount * 4),
+        colCount,
+        colWeights: a.alloc(colCount * 2),
+        row16: a.alloc(paddedSamples * 2),
+        rowOffs: a.alloc(rowCount * 4),
+        rowWeights: a.alloc(rowCount * 2),
+        rowPairs: rowCount / 2
+      }
+      fixed = prepared
+      pending.push(() => {
+        new Int32Array(k.buffer(), prepared.colRows, colCount).set(fx.columnRows)
+        new Int32Array(k.buffer(), prepared.colWeights, colCount / 2).set(fx.columnWeights)
+        new Int32Array(k.buffer(), prepared.rowOffs, rowCount).set(fx.rowOffsets.map((o) => o * 2))
+        new Int32Array(k.buffer(), prepared.rowWeights, rowCount / 2).set(fx.rowWeights)
+      })
     }
     if (plan.method === 'fft') {
       tile = 1 << plan.logN
@@ -257,6 +295,7 @@ export class BandRunner {
       sums16,
       tmp,
       terms,
+      fixed,
       tile,
       stripPtrs,
       stripRows,
@@ -353,6 +392,7 @@ export class BandRunner {
     const k = this.kernels
     const kh = plan.kh
     const i16 = plan.method === 'direct-i16'
+    const u8Rows = i16 || plan.method === 'separable-i16'
     const premul = plan.hasAlpha
     const sb = plan.precision === 'f64' ? 8 : 4
     const wsum = plan.precision === 'f64' ? k.wsum64.bind(k) : k.wsum.bind(k)
@@ -372,7 +412,16 @@ export class BandRunner {
     let next = r0 // next padded row to fill
     for (let r = r0; r < r1; r++) {
       if (stop()) return true
-      for (; next < r + kh; next++) this.pad(p, io, next, p.slotPtrs[next % kh], i16, premul)
+      for (; next < r + kh; next++) this.pad(p, io, next, p.slotPtrs[next % kh], u8Rows, premul)
+      const fx = plan.fixed
+      if (p.fixed && fx) {
+        const f = p.fixed
+        k.tapPointers(f.ptrs, p.slots, kh, r, f.colRows, f.zeros, f.colCount)
+        k.vpassU8(f.row16, f.ptrs, f.colWeights, f.colCount / 2, p.paddedSamples, fx.bias1, fx.shift1)
+        k.hpassI16U8(p.outRow, f.row16, f.rowOffs, f.rowWeights, f.rowPairs, p.n, fx.bias2, fx.shift2)
+        this.store(p, io, r)
+        continue
+      }
       if (plan.method === 'separable') {
         if (p.terms.length === 0) new Uint8Array(k.buffer(), p.sums, p.n * sb).fill(0)
         const last = p.terms.length - 1

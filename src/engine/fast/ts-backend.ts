@@ -427,6 +427,34 @@ class TsKernels implements Kernels {
     }
   }
 
+  vpassU8(out: number, ptrs: number, weights: number, pairs: number, n: number, bias: number, shift: number): void {
+    const o = out >> 1
+    const acc = new Int32Array(n).fill(bias)
+    for (let t = 0; t < pairs; t++) {
+      const p = this.u32[(ptrs >> 2) + 2 * t]
+      const q = this.u32[(ptrs >> 2) + 2 * t + 1]
+      const w0 = this.i16[(weights >> 1) + 2 * t]
+      const w1 = this.i16[(weights >> 1) + 2 * t + 1]
+      for (let s = 0; s < n; s++) acc[s] = (acc[s] + w0 * this.u8[p + s] + w1 * this.u8[q + s]) | 0
+    }
+    for (let s = 0; s < n; s++) this.i16[o + s] = Math.max(-32768, Math.min(32767, acc[s] >> shift))
+  }
+
+  hpassI16U8(dst: number, src: number, offs: number, weights: number, pairs: number, n: number, bias: number, shift: number): void {
+    const acc = new Int32Array(n).fill(bias)
+    for (let t = 0; t < pairs; t++) {
+      const p = (src + this.i32[(offs >> 2) + 2 * t]) >> 1
+      const q = (src + this.i32[(offs >> 2) + 2 * t + 1]) >> 1
+      const w0 = this.i16[(weights >> 1) + 2 * t]
+      const w1 = this.i16[(weights >> 1) + 2 * t + 1]
+      for (let s = 0; s < n; s++) acc[s] = (acc[s] + w0 * this.i16[p + s] + w1 * this.i16[q + s]) | 0
+    }
+    for (let s = 0; s < n; s++) {
+      const y = Math.max(-32768, Math.min(32767, acc[s] >> shift)) + 128
+      this.u8[dst + s] = Math.max(0, Math.min(255, y))
+    }
+  }
+
   /** In-place radix-2 FFT along the row index of every column (see kernels.ts fftColumns). */
   private fftColumns(re: number, im: number, logN: number, tw: number, inverse: boolean): void {
     const f = this.f32

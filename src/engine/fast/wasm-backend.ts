@@ -42,7 +42,9 @@ export const KERNEL_EXPORTS = [
   'padRow64',
   'wsum64',
   'alphaValues64',
-  'finish64'
+  'finish64',
+  'vpassU8',
+  'hpassI16U8'
 ] as const
 
 /** Wraps an instance's exports; throws when one is missing (an out-of-date build). */
@@ -82,6 +84,8 @@ export function wasmKernels(exports: Record<string, unknown>): Kernels {
     padRow64: e.padRow64,
     wsum64: e.wsum64,
     alphaValues64: e.alphaValues64,
-    finish64: e.finish64
+    finish64: e.finish64,
+    vpassU8: e.vpassU8,
+    hpassI16U8: e.hpassI16U8
   }
 }

@@ -9,10 +9,12 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { toFloat, toInt } from '../../../src/engine/image'
 import { applyStack } from '../../../src/engine/stack'
-import type { Border, Channels, FilterSpec, IntImage, OutputMode, SignedMode } from '../../../src/engine/types'
+import type { Border, FilterSpec, IntImage, OutputMode, SignedMode } from '../../../src/engine/types'
 import { channelRows, gridIntImage } from '../../helpers/grid'
-import { randomImage, randomRows, referenceConvolve, rng, type ReferenceOptions } from '../../unit/engine/reference'
-import { compareSamples, readWithSharp, sharpSpace } from '../../unit/io/images'
+import { gridText, LESSON_IMAGE, LESSON_KERNEL } from '../../helpers/lesson'
+import { LAYOUTS, randomIntImage, randomRows, rng } from '../../helpers/random'
+import { referenceConvolve, type ReferenceOptions } from '../../unit/engine/reference'
+import { compareSamples, readWithSharp, writeWithSharp } from '../../unit/io/images'
 import { ensureCliBuilt, listFolder, runCli } from './cli'
 
 let work: string
@@ -26,34 +28,16 @@ afterAll(async () => {
 })
 
 // The seeds' 5x5 image and 3x3 kernel.
-const SEED_IMAGE = `
-  3 3 2 1 0
-  0 0 1 3 1
-  3 1 2 2 3
-  2 0 0 2 2
-  2 0 0 0 1`
-const SEED_KERNEL = [
-  [0, 1, 2],
-  [2, 2, 0],
-  [0, 1, 2]
-]
-const text = (rows: readonly (readonly number[])[]): string => rows.map((row) => row.join(' ')).join('; ')
+const SEED_IMAGE = gridText(LESSON_IMAGE)
+const SEED_KERNEL = LESSON_KERNEL.map((row) => [...row])
 
 const MODES: OutputMode[] = ['same', 'valid', 'full']
 const BORDERS: Border[] = ['extend', 'reflect', 'wrap', 'zero']
 
 /** Writes an integer image as a lossless PNG (or TIFF), keeping its channels and depth. */
 async function writeImage(name: string, image: IntImage, format: 'png' | 'tiff' = 'png'): Promise<string> {
-  const pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } }).toColourspace(
-    sharpSpace(image.channels, image.depth)
-  )
-  await (format === 'tiff' ? pipeline.tiff({ compression: 'deflate' }) : pipeline.png()).toFile(join(work, name))
+  await writeWithSharp(join(work, name), image, format)
   return name
-}
-
-function intImage(random: () => number, width: number, height: number, channels: Channels, depth: 8 | 16): IntImage {
-  const float = randomImage(random, width, height, channels, depth)
-  return { ...float, data: depth === 16 ? Uint16Array.from(float.data) : Uint8Array.from(float.data) }
 }
 
 async function applyOk(args: readonly string[]): Promise<IntImage> {
@@ -94,7 +78,7 @@ const plain = (options: Partial<ReferenceOptions>): ReferenceOptions => ({
 describe("the seeds' worked examples through the CLI", () => {
   it('seed 000/001: --mode valid writes the 3x3 result [[12,12,17],[10,17,19],[9,6,14]] into a PNG', async () => {
     await writeImage('seed.png', gridIntImage(SEED_IMAGE))
-    const out = await applyOk(['seed.png', '-o', 'seed-valid.png', '--kernel', text(SEED_KERNEL), '--mode', 'valid'])
+    const out = await applyOk(['seed.png', '-o', 'seed-valid.png', '--kernel', gridText(SEED_KERNEL), '--mode', 'valid'])
     expect([out.width, out.height, out.channels, out.depth]).toEqual([3, 3, 1, 8])
     expect(channelRows(out)).toEqual([
       [12, 12, 17],
@@ -119,7 +103,7 @@ describe("the seeds' worked examples through the CLI", () => {
     for (const border of BORDERS) {
       for (const flip of [false, true]) {
         const output = `seed-${mode}-${border}-${flip}.png`
-        const args = ['seed.png', '-o', output, '--kernel', text(SEED_KERNEL), '--mode', mode, '--border', border]
+        const args = ['seed.png', '-o', output, '--kernel', gridText(SEED_KERNEL), '--mode', mode, '--border', border]
         const out = await applyOk(flip ? [...args, '--flip'] : args)
         expectRoundedReference(out, input, SEED_KERNEL, plain({ border, mode, flip }))
       }
@@ -132,14 +116,14 @@ describe("the seeds' worked examples through the CLI", () => {
 
 describe('kernel shapes and number syntax', () => {
   const random = rng(31)
-  const input = intImage(random, 11, 9, 3, 8)
+  const input = randomIntImage(random, 11, 9, 3, 8)
 
   it('rectangular and 1xN / Nx1 kernels in every mode', async () => {
     await writeImage('rgb.png', input)
     const shapes = [randomRows(random, 1, 5), randomRows(random, 5, 1), randomRows(random, 3, 7), randomRows(random, 7, 3), randomRows(random, 1, 11)]
     for (const rows of shapes) {
       for (const mode of MODES) {
-        const out = await applyOk(['rgb.png', '-o', 'shape.png', '--kernel', text(rows), '--mode', mode, '--border', 'reflect', '--offset', '100'])
+        const out = await applyOk(['rgb.png', '-o', 'shape.png', '--kernel', gridText(rows), '--mode', mode, '--border', 'reflect', '--offset', '100'])
         expectRoundedReference(out, input, rows, plain({ mode, border: 'reflect', offset: 100 }))
       }
     }
@@ -165,16 +149,16 @@ describe('kernel shapes and number syntax', () => {
       [1, 1, 1],
       [1, 1, 1]
     ]
-    const ninth = await applyOk(['seed.png', '-o', 'ninth.png', '--kernel', text(ones), '--divisor', '1/9'])
+    const ninth = await applyOk(['seed.png', '-o', 'ninth.png', '--kernel', gridText(ones), '--divisor', '1/9'])
     expectRoundedReference(ninth, seed, ones, plain({ divisor: 1 / 9 }))
-    const sums = await applyOk(['seed.png', '-o', 'sums.png', '--kernel', text(ones)])
+    const sums = await applyOk(['seed.png', '-o', 'sums.png', '--kernel', gridText(ones)])
     expect(Array.from(ninth.data)).toEqual(Array.from(sums.data, (v) => Math.min(255, v * 9)))
-    const negative = await applyOk(['seed.png', '-o', 'neg.png', '--kernel', text(ones), '--divisor', '-1/4', '--offset', '60.5'])
+    const negative = await applyOk(['seed.png', '-o', 'neg.png', '--kernel', gridText(ones), '--divisor', '-1/4', '--offset', '60.5'])
     expectRoundedReference(negative, seed, ones, plain({ divisor: -0.25, offset: 60.5 }))
   })
 
   it('63x63 kernels, in same, full and valid mode, with --flip', async () => {
-    const big = intImage(random, 70, 66, 3, 8)
+    const big = randomIntImage(random, 70, 66, 3, 8)
     await writeImage('big.png', big)
     // Positive and negative weights; the divisor keeps results mostly in range so rounding is really checked.
     const rows = randomRows(random, 63, 63)
@@ -187,7 +171,7 @@ describe('kernel shapes and number syntax', () => {
       ['same', 'wrap', true]
     ]
     for (const [mode, border, flip] of cases) {
-      const args = ['big.png', '-o', 'big-out.png', '--kernel', text(rows), '--mode', mode, '--border', border, '--divisor', String(divisor), '--offset', '128']
+      const args = ['big.png', '-o', 'big-out.png', '--kernel', gridText(rows), '--mode', mode, '--border', border, '--divisor', String(divisor), '--offset', '128']
       const out = await applyOk(flip ? [...args, '--flip'] : args)
       expectRoundedReference(out, big, rows, plain({ mode, border, flip, divisor, offset: 128 }), 0.05)
     }
@@ -199,7 +183,7 @@ describe('--signed on sobel', () => {
     // A bright band: sobel right is positive on its left edge and negative on its right edge.
     const band = gridIntImage(Array.from({ length: 5 }, () => '10 10 40 40 40 10 10').join('\n'))
     await writeImage('band.png', band)
-    const rgb = intImage(rng(5), 9, 8, 3, 16)
+    const rgb = randomIntImage(rng(5), 9, 8, 3, 16)
     await writeImage('rgb16.png', rgb)
     const sobel = [
       [-1, 0, 1],
@@ -220,7 +204,7 @@ describe('--signed on sobel', () => {
 
 describe('preset parameters at the ends of their ranges', () => {
   const random = rng(77)
-  const input = intImage(random, 24, 18, 3, 8)
+  const input = randomIntImage(random, 24, 18, 3, 8)
   const engine = (filters: readonly FilterSpec[]): IntImage => toInt(applyStack(toFloat(input), filters))
 
   it.each([
@@ -267,21 +251,11 @@ describe('preset parameters at the ends of their ranges', () => {
 })
 
 describe('channels and bit depth in and out', () => {
-  const layouts: [Channels, 8 | 16][] = [
-    [1, 8],
-    [2, 8],
-    [3, 8],
-    [4, 8],
-    [1, 16],
-    [2, 16],
-    [3, 16],
-    [4, 16]
-  ]
   const names = ['', 'grey', 'grey+alpha', 'RGB', 'RGBA']
 
-  it.each(layouts)('%i channel(s) at %i bits stay so through PNG and TIFF, filtered like the reference', async (channels, depth) => {
+  it.each(LAYOUTS)('%i channel(s) at %i bits stay so through PNG and TIFF, filtered like the reference', async (channels, depth) => {
     const random = rng(channels * 100 + depth)
-    const input = intImage(random, 13, 10, channels, depth)
+    const input = randomIntImage(random, 13, 10, channels, depth)
     const rows = [
       [1, 2, 1],
       [2, 4, 2],
@@ -290,7 +264,7 @@ describe('channels and bit depth in and out', () => {
     for (const format of ['png', 'tiff'] as const) {
       const name = await writeImage(`layout-${channels}-${depth}.${format}`, input, format)
       const output = `layout-out-${channels}-${depth}.${format === 'png' ? 'png' : 'tif'}`
-      const result = await runCli(['apply', name, '-o', output, '--kernel', text(rows), '--divisor', '16', '--force'], { cwd: work })
+      const result = await runCli(['apply', name, '-o', output, '--kernel', gridText(rows), '--divisor', '16', '--force'], { cwd: work })
       expect(result.code, result.stderr).toBe(0)
       expect(result.stdout).toContain(` ${names[channels]} ${depth}-bit ${format === 'png' ? 'PNG' : 'TIFF'} `)
       const out = await readWithSharp(join(work, output))
@@ -299,7 +273,7 @@ describe('channels and bit depth in and out', () => {
   })
 
   it('alpha is blurred with the colour (premultiplied) unless --keep-alpha', async () => {
-    const input = intImage(rng(12), 10, 8, 4, 8)
+    const input = randomIntImage(rng(12), 10, 8, 4, 8)
     await writeImage('cutout.png', input)
     const blur = [
       [1, 1, 1],
@@ -317,7 +291,7 @@ describe('channels and bit depth in and out', () => {
 
   it('reads WebP, AVIF and GIF (lossless here), pixels as sharp decodes them', async () => {
     const random = rng(9)
-    const rgba = intImage(random, 12, 8, 4, 8)
+    const rgba = randomIntImage(random, 12, 8, 4, 8)
     // Opaque or fully transparent only, so GIF can hold it too.
     for (let p = 3; p < rgba.data.length; p += 4) rgba.data[p] = rgba.data[p] < 128 ? 0 : 255
     const raw = { raw: { width: 12, height: 8, channels: 4 as const } }

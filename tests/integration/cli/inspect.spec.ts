@@ -5,28 +5,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { gridText, LESSON_IMAGE as GRID, LESSON_KERNEL as KERNEL } from '../../helpers/lesson'
 import { readWithSharp } from '../../unit/io/images'
 import { SAMPLES, ensureCliBuilt, listFolder, runCli } from './cli'
 
 // The seeds' 5x5 image and 3x3 kernel, and their valid output.
-const GRID = [
-  [3, 3, 2, 1, 0],
-  [0, 0, 1, 3, 1],
-  [3, 1, 2, 2, 3],
-  [2, 0, 0, 2, 2],
-  [2, 0, 0, 0, 1]
-]
-const KERNEL = [
-  [0, 1, 2],
-  [2, 2, 0],
-  [0, 1, 2]
-]
 const VALID = [
   [12, 12, 17],
   [10, 17, 19],
   [9, 6, 14]
 ]
-const KERNEL_TEXT = KERNEL.map((row) => row.join(' ')).join('; ')
+const KERNEL_TEXT = gridText(KERNEL)
 
 let work: string
 

@@ -7,15 +7,12 @@ import { kernelFromRows, parseKernel } from '../../../src/engine/kernel'
 import { presetKernel } from '../../../src/engine/presets'
 import type { Border, Channels, FloatImage, OutputMode, SignedMode } from '../../../src/engine/types'
 import { channelRows, gridImage } from '../../helpers/grid'
-import { randomImage, randomRows, referenceConvolve, rng, type ReferenceOptions } from './reference'
+import { gridText, LESSON_IMAGE, LESSON_KERNEL } from '../../helpers/lesson'
+import { LAYOUTS, randomImage, randomRows, rng } from '../../helpers/random'
+import { referenceConvolve, type ReferenceOptions } from './reference'
 
-const SEED_IMAGE = `
-  3 3 2 1 0
-  0 0 1 3 1
-  3 1 2 2 3
-  2 0 0 2 2
-  2 0 0 0 1`
-const SEED_KERNEL = '0 1 2; 2 2 0; 0 1 2'
+const SEED_IMAGE = gridText(LESSON_IMAGE)
+const SEED_KERNEL = gridText(LESSON_KERNEL)
 
 const MODES: OutputMode[] = ['same', 'valid', 'full']
 const BORDERS: Border[] = ['extend', 'reflect', 'wrap', 'zero']
@@ -85,16 +82,6 @@ describe('convolve against the plain reference', () => {
     [7, 7],
     [2, 3]
   ]
-  const layouts: [Channels, 8 | 16][] = [
-    [1, 8],
-    [2, 8],
-    [3, 8],
-    [4, 8],
-    [1, 16],
-    [2, 16],
-    [3, 16],
-    [4, 16]
-  ]
 
   for (const mode of MODES) {
     for (const border of BORDERS) {
@@ -104,7 +91,7 @@ describe('convolve against the plain reference', () => {
           let count = 0
           for (const [kh, kw] of kernelShapes) {
             for (const [h, w] of imageShapes) {
-              const [channels, depth] = layouts[count++ % layouts.length]
+              const [channels, depth] = LAYOUTS[count++ % LAYOUTS.length]
               const image = randomImage(random, w, h, channels, depth)
               const rows = randomRows(random, kh, kw)
               const sum = rows.flat().reduce((a, b) => a + b, 0)
@@ -127,7 +114,7 @@ describe('convolve against the plain reference', () => {
   for (const signed of ['clamp', 'abs', 'shift', 'stretch'] as SignedMode[]) {
     it(`signed mode ${signed} on every layout`, () => {
       const random = rng(7 + signed.length)
-      for (const [channels, depth] of layouts) {
+      for (const [channels, depth] of LAYOUTS) {
         for (const border of BORDERS) {
           const image = randomImage(random, 6, 5, channels, depth)
           const rows = randomRows(random, 3, 3)

@@ -8,18 +8,14 @@ import { kernelFromRows, parseKernel } from '../../../src/engine/kernel'
 import { presetKernel } from '../../../src/engine/presets'
 import type { Border, Channels, OutputMode, SignedMode } from '../../../src/engine/types'
 import { gridImage } from '../../helpers/grid'
-import { randomImage, randomRows, rng } from './reference'
+import { gridText, LESSON_IMAGE, LESSON_KERNEL } from '../../helpers/lesson'
+import { randomImage, randomRows, rng } from '../../helpers/random'
 
-const SEED_IMAGE = gridImage(`
-  3 3 2 1 0
-  0 0 1 3 1
-  3 1 2 2 3
-  2 0 0 2 2
-  2 0 0 0 1`)
+const SEED_IMAGE = gridImage(gridText(LESSON_IMAGE))
 
 describe('inspectPixel', () => {
   it("shows the seeds' [0, 0] window: patch, kernel, products, sum 12", () => {
-    const result = inspectPixel(SEED_IMAGE, parseKernel('0 1 2; 2 2 0; 0 1 2'), { row: 0, col: 0 }, { mode: 'valid' })
+    const result = inspectPixel(SEED_IMAGE, parseKernel(gridText(LESSON_KERNEL)), { row: 0, col: 0 }, { mode: 'valid' })
     expect(result.kernel).toEqual([
       [0, 1, 2],
       [2, 2, 0],

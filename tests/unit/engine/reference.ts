@@ -1,5 +1,5 @@
 // Test-only: a slow, plainly written convolution that shares no code with the engine, to check it against.
-import type { Border, Channels, FloatImage, OutputMode, SignedMode } from '../../../src/engine/types'
+import type { Border, FloatImage, OutputMode, SignedMode } from '../../../src/engine/types'
 
 /** Options of the reference, spelled out. */
 export interface ReferenceOptions {
@@ -18,51 +18,6 @@ export interface ReferenceResult {
   height: number
   values: number[]
   tolerance: number[]
-}
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-/** A random integer-valued image; with alpha, some pixels fully transparent and some opaque. */
-export function randomImage(
-  random: () => number,
-  width: number,
-  height: number,
-  channels: Channels,
-  depth: 8 | 16
-): FloatImage {
-  const max = depth === 16 ? 65535 : 255
-  const data = new Float32Array(width * height * channels)
-  for (let i = 0; i < data.length; i++) data[i] = Math.floor(random() * (max + 1))
-  if (channels === 2 || channels === 4) {
-    for (let p = channels - 1; p < data.length; p += channels) {
-      const pick = random()
-      if (pick < 0.2) data[p] = 0
-      else if (pick < 0.5) data[p] = max
-    }
-  }
-  return { width, height, channels, depth, data }
-}
-
-/** A random kernel of integer weights -3..3 (never all zero). */
-export function randomRows(random: () => number, height: number, width: number): number[][] {
-  const rows: number[][] = []
-  for (let r = 0; r < height; r++) {
-    const row: number[] = []
-    for (let c = 0; c < width; c++) row.push(Math.floor(random() * 7) - 3)
-    rows.push(row)
-  }
-  if (!rows.some((row) => row.some((v) => v !== 0))) rows[0][0] = 1
-  return rows
 }
 
 function fold(p: number, n: number, border: Border): number | null {

@@ -7,7 +7,7 @@ import { presetKernel } from '../../../src/engine/presets'
 import { applyFilter, applyStack, resolveFilter, type ConvolveFn } from '../../../src/engine/stack'
 import type { FilterSpec, FloatImage } from '../../../src/engine/types'
 import { channelRows, gridImage } from '../../helpers/grid'
-import { randomImage, rng } from './reference'
+import { randomImage, rng } from '../../helpers/random'
 
 const fails = (fn: () => unknown, message: string): void => {
   expect(fn).toThrow(new EngineError(message))

@@ -3,7 +3,7 @@
 // plain TypeScript), forced one at a time, against the reference stack rounded the same way.
 import { afterAll, describe, expect, it } from 'vitest'
 import { SampleKind } from '../../../src/engine/fast/backend'
-import { planFilter, type FastMethod } from '../../../src/engine/fast/plan'
+import { FIXED_MAX_ERROR, FIXED_MAX_RMS, planFilter, type FastMethod } from '../../../src/engine/fast/plan'
 import { resolveFilter } from '../../../src/engine/stack'
 import type { BitDepth, Border, FilterSpec, IntImage, OutputMode, SignedMode } from '../../../src/engine/types'
 import { kernelModule } from '../../../src/host/pool-assets'
@@ -249,6 +249,96 @@ describe('opaque images with alpha', () => {
     const actual = await runStack(image, filters, { engine: { threads: 0, onPlan: (p) => (first ||= p.method) } })
     expect(first).toBe('direct-i16')
     expect(maxDifference(actual, referenceResult(image, filters))).toBe(0)
+  })
+})
+
+// The fixed-point separable path (8-bit rank-1 kernels), forced wherever the planner allows it.
+interface FixedCase {
+  readonly name: string
+  readonly image: IntImage
+  readonly filter: FilterSpec
+}
+const fixedCases: FixedCase[] = []
+const gaussian = (size: number, sigma: number): FilterSpec => ({ preset: 'gaussian-blur', params: { size, sigma } })
+for (const size of [3, 5, 7, 9, 11, 15, 21, 31]) {
+  for (const sigma of [0.5, 1, 2, 3, 5, 8]) {
+    fixedCases.push({ name: `gaussian ${size} sigma ${sigma}, noise`, image: randomIntImage(size * 10 + sigma, 53, 37, 3), filter: gaussian(size, sigma) })
+    fixedCases.push({ name: `gaussian ${size} sigma ${sigma}, smooth`, image: smoothIntImage(size + sigma, 61, 29, 3), filter: gaussian(size, sigma) })
+  }
+}
+for (const size of [3, 5, 9, 15]) {
+  fixedCases.push({ name: `box ${size}`, image: randomIntImage(300 + size, 45, 31, 3), filter: { preset: 'box-blur', params: { size } } })
+}
+for (const [length, angle] of [[9, 0], [15, 90], [31, 0]]) {
+  fixedCases.push({
+    name: `motion ${length} at ${angle} degrees`,
+    image: randomIntImage(400 + length, 47, 33, 1),
+    filter: { preset: 'motion-blur', params: { length, angle } }
+  })
+}
+// Asymmetric rank 1 (smooth enough for the fixed-point bound), so flipping and anchors matter.
+const asymmetricRaw = Array.from({ length: 7 }, (_, i) =>
+  Array.from({ length: 9 }, (_, j) => Math.exp(-((i - 2) ** 2) / 20 - ((j - 5) ** 2) / 30))
+)
+const asymmetricSum = asymmetricRaw.flat().reduce((s, v) => s + v, 0)
+const asymmetric = asymmetricRaw.map((row) => row.map((v) => v / asymmetricSum))
+for (const border of borders) {
+  for (const mode of modes) {
+    for (const flip of [false, true]) {
+      fixedCases.push({ name: `asymmetric 9x7, ${border} ${mode}${flip ? ' flip' : ''}`, image: randomIntImage(500, 29, 17, 3), filter: { kernel: asymmetric, border, mode, flip } })
+      fixedCases.push({ name: `gaussian 7, ${border} ${mode}${flip ? ' flip' : ''}`, image: randomIntImage(501, 31, 14, 1), filter: { ...gaussian(7, 2), border, mode, flip } })
+    }
+  }
+  for (const mode of ['same', 'full'] as OutputMode[]) {
+    fixedCases.push({ name: `gaussian 15 larger than a 4x3 image, ${border} ${mode}`, image: randomIntImage(502, 4, 3, 3), filter: { ...gaussian(15, 3), border, mode } })
+    fixedCases.push({ name: `motion 31 longer than a 5x1 image, ${border} ${mode}`, image: randomIntImage(503, 5, 1, 3), filter: { preset: 'motion-blur', params: { length: 31, angle: 0 }, border, mode } })
+  }
+}
+for (const width of [1, 2, 3, 15, 17, 33, 67]) {
+  for (const height of [1, 2, 5]) {
+    fixedCases.push({ name: `odd size ${width}x${height}, gaussian 7`, image: randomIntImage(width * 10 + height, width, height, 3), filter: gaussian(7, 2) })
+  }
+}
+fixedCases.push(
+  { name: 'shift mode, offset -30', image: randomIntImage(600, 40, 20, 3), filter: { ...gaussian(9, 2), signed: 'shift', offset: -30 } },
+  { name: 'clamp, offset 12.5', image: randomIntImage(601, 40, 20, 3), filter: { ...gaussian(9, 2), offset: 12.5 } },
+  { name: 'divisor 2', image: randomIntImage(602, 40, 20, 1), filter: { ...gaussian(11, 3), divisor: 2 } },
+  { name: 'opaque RGBA', image: { ...randomIntImage(603, 33, 12, 4), data: randomIntImage(603, 33, 12, 4).data.map((v, i) => (i % 4 === 3 ? 255 : v)) }, filter: gaussian(9, 2) }
+)
+
+describe.each(BACKENDS)('fixed-point separable path, %s kernels', (backend) => {
+  const skip = backend === 'wasm' && !wasm.module
+  const totals = { cases: 0, rejected: 0, differing: 0, samples: 0 }
+  for (const c of fixedCases) {
+    it.skipIf(skip)(c.name, async () => {
+      const shape = { width: c.image.width, height: c.image.height, channels: c.image.channels, depth: 8 as const, kind: SampleKind.U8 }
+      const auto = planFilter(shape, resolveFilter(c.filter), { kind: SampleKind.U8, depth: 8 }, { opaqueAlpha: c.image.channels === 4 })
+      const engine = { threads: 0, backend, method: 'separable-i16' as const }
+      if (!auto.applicable.includes('separable-i16')) {
+        totals.rejected++
+        await expect(runStack(c.image, [c.filter], { engine })).rejects.toThrow(/fixed-point path/)
+        return
+      }
+      const forced = planFilter(shape, resolveFilter(c.filter), { kind: SampleKind.U8, depth: 8 }, { method: 'separable-i16', opaqueAlpha: c.image.channels === 4 })
+      expect(forced.fixed?.bound).toBeLessThanOrEqual(FIXED_MAX_ERROR)
+      expect(forced.fixed?.rms).toBeLessThanOrEqual(FIXED_MAX_RMS)
+      const actual = await runStack(c.image, [c.filter], { engine })
+      const expected = referenceResult(c.image, [c.filter])
+      const { max, differing } = compare(actual, expected)
+      expect(max).toBeLessThanOrEqual(1)
+      totals.cases++
+      totals.differing += differing
+      totals.samples += expected.data.length
+      const key = `${backend} separable-i16 8-bit`
+      const seen = worst.get(key) ?? { max: 0, differing: 0, samples: 0 }
+      worst.set(key, { max: Math.max(seen.max, max), differing: seen.differing + differing, samples: seen.samples + expected.data.length })
+    })
+  }
+  it.skipIf(skip)('runs most cases and rounds differently in under 0.1% of the samples', () => {
+    // Sharp small kernels (sigma 0.5 to 1 on 3..31 taps, box 3) stay on f32: their rms estimate is over the limit.
+    expect(totals.cases).toBeGreaterThan(fixedCases.length * 0.75)
+    expect(totals.rejected).toBeGreaterThan(0)
+    expect(totals.differing / totals.samples).toBeLessThan(0.001)
   })
 })
 

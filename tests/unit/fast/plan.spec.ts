@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { indexTable } from '../../../src/engine/border'
 import { decompose } from '../../../src/engine/fast/decompose'
-import { planFilter, runs, type SourceShape } from '../../../src/engine/fast/plan'
+import { FIXED_MAX_ERROR, FIXED_MAX_RMS, fixedSplit, planFilter, runs, type SourceShape } from '../../../src/engine/fast/plan'
 import { presetKernel } from '../../../src/engine/presets'
 import { resolveFilter } from '../../../src/engine/stack'
 import type { Border, FilterSpec } from '../../../src/engine/types'
@@ -75,8 +75,9 @@ describe('planFilter', () => {
 
   it('chooses by cost on a 12 MP photo', () => {
     expect(plan({ preset: 'sharpen' }).method).toBe('direct-i16')
-    expect(plan({ preset: 'gaussian-blur', params: { size: 5, sigma: 1 } }).method).toBe('separable')
-    expect(plan({ preset: 'gaussian-blur', params: { size: 15, sigma: 3 } }).method).toBe('separable')
+    expect(plan({ preset: 'gaussian-blur', params: { size: 5, sigma: 1 } }).method).toBe('separable-i16')
+    expect(plan({ preset: 'gaussian-blur', params: { size: 5, sigma: 0.5 } }).method).toBe('separable')
+    expect(plan({ preset: 'gaussian-blur', params: { size: 15, sigma: 3 } }).method).toBe('separable-i16')
     expect(plan({ kernel: randomFloatRows(2, 15, 15) }).method).toBe('fft')
     expect(plan({ kernel: randomFloatRows(3, 31, 31) }).method).toBe('fft')
   })
@@ -101,5 +102,47 @@ describe('planFilter', () => {
     expect(forced({ preset: 'edge-detect', signed: 'abs', offset: 10 })).toBe(true)
     expect(forced({ preset: 'sharpen', divisor: 2 })).toBe(false)
     expect(forced({ preset: 'sharpen', signed: 'stretch' })).toBe(false)
+  })
+
+  it('offers the fixed-point path only for 8-bit rank-1 filters with bytes out, clamp or shift, and no blend', () => {
+    const blur: FilterSpec = { preset: 'gaussian-blur', params: { size: 15, sigma: 3 } }
+    expect(plan(blur).applicable).toContain('separable-i16')
+    expect(plan({ ...blur, signed: 'shift', offset: -128 }).applicable).toContain('separable-i16')
+    expect(plan(blur, { ...rgb8, channels: 4 }).applicable).not.toContain('separable-i16')
+    expect(plan(blur, { ...rgb8, depth: 16, kind: 1 }).applicable).not.toContain('separable-i16')
+    expect(plan(blur, { ...rgb8, kind: 2 }).applicable).not.toContain('separable-i16')
+    expect(plan({ ...blur, opacity: 0.5 }).applicable).not.toContain('separable-i16')
+    expect(plan({ ...blur, signed: 'abs' }).applicable).not.toContain('separable-i16')
+    expect(planFilter(rgb8, resolveFilter(blur), { kind: 1, depth: 16 }).applicable).not.toContain('separable-i16')
+    expect(plan({ preset: 'unsharp-mask', params: { size: 7, sigma: 1.5, amount: 1 } }).applicable).not.toContain('separable-i16')
+    // Wide flat kernels: the worst case over correlated inputs is too large.
+    expect(plan({ preset: 'box-blur', params: { size: 63 } }).applicable).not.toContain('separable-i16')
+    expect(plan({ preset: 'box-blur', params: { size: 15 } }).applicable).toContain('separable-i16')
+    expect(() => planFilter(rgb8, resolveFilter({ ...blur, opacity: 0.5 }), { kind: 0, depth: 8 }, { method: 'separable-i16' })).toThrow(
+      /fixed-point path/
+    )
+  })
+
+  it('offers the fixed-point path exactly where its error bound and rms estimate hold', () => {
+    let accepted = 0
+    let refused = 0
+    for (const size of [3, 5, 9, 15, 31]) {
+      for (const sigma of [0.5, 1, 2, 4, 8]) {
+        const spec: FilterSpec = { preset: 'gaussian-blur', params: { size, sigma } }
+        const auto = plan(spec)
+        const kernel = resolveFilter(spec).kernel
+        const split = decompose(kernel.weights, size, size)
+        const fixed = fixedSplit(split.terms[0].column, split.terms[0].row, kernel.divisor, 0, split.tail[1] * 255, 3)
+        const holds = fixed !== null && fixed.bound <= FIXED_MAX_ERROR && fixed.rms <= FIXED_MAX_RMS
+        expect(auto.applicable.includes('separable-i16'), `${size} ${sigma}`).toBe(holds)
+        if (holds) {
+          accepted++
+          // Proven: never more than one level off; the i32 sums never leave their range (checked by fixedSplit).
+          expect(fixed.bound).toBeLessThan(1)
+        } else refused++
+      }
+    }
+    expect(accepted).toBeGreaterThan(10)
+    expect(refused).toBeGreaterThan(0)
   })
 })

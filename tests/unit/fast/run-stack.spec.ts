@@ -23,7 +23,7 @@ async function samplePhoto(name: string, width: number): Promise<IntImage> {
 }
 
 describe('automatic choices', () => {
-  it.skipIf(noWasm !== '')('picks the integer, separable and FFT paths where they pay off', async () => {
+  it.skipIf(noWasm !== '')('picks the integer, fixed-point separable, separable and FFT paths where they pay off', async () => {
     const image = smoothIntImage(1, 300, 200, 3)
     const chosen = async (filters: FilterSpec[]): Promise<string> => {
       let method = ''
@@ -31,7 +31,7 @@ describe('automatic choices', () => {
       return method
     }
     expect(await chosen([{ preset: 'sharpen' }])).toBe('direct-i16')
-    expect(await chosen([{ preset: 'gaussian-blur', params: { size: 15, sigma: 3 } }])).toBe('separable')
+    expect(await chosen([{ preset: 'gaussian-blur', params: { size: 15, sigma: 3 } }])).toBe('separable-i16')
     expect(await chosen([{ preset: 'unsharp-mask', params: { size: 9, sigma: 2, amount: 1 } }])).toBe('separable')
     expect(await chosen([{ kernel: randomFloatRows(3, 31, 31) }])).toBe('fft')
     expect(await chosen([{ kernel: randomFloatRows(4, 3, 3) }])).toBe('direct')

@@ -7,18 +7,7 @@ import type { Border, Channels, FilterSpec, FloatImage, IntImage, OutputMode } f
 import { cropImage } from '../../../src/host/raster'
 import { planRegion, stackOutputSize, type PixelBox } from '../../../src/host/region'
 import { gridIntImage } from '../../helpers/grid'
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { rng } from '../../helpers/random'
 
 function floatImage(width: number, height: number, channels: Channels, rnd: () => number): FloatImage {
   const data = new Float32Array(width * height * channels)
@@ -111,7 +100,7 @@ describe('planRegion', () => {
   })
 
   it('gives exactly the whole result\'s pixels for random stacks, regions, borders and modes', () => {
-    const rnd = random(20261123)
+    const rnd = rng(20261123)
     let checked = 0
     for (let trial = 0; trial < 600; trial++) {
       const channels = ([1, 3, 4] as const)[Math.floor(rnd() * 3)]
@@ -140,7 +129,7 @@ describe('planRegion', () => {
   })
 
   it('handles kernels larger than the image with a reflecting border', () => {
-    const image = floatImage(5, 4, 3, random(7))
+    const image = floatImage(5, 4, 3, rng(7))
     const filters: FilterSpec[] = [
       { preset: 'box-blur', params: { size: 9 }, border: 'reflect' },
       { preset: 'sharpen', border: 'reflect' }

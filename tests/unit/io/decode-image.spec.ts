@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Channels } from '../../../src/engine/types'
 import { decodeImage } from '../../../src/io/decode-image'
 import { IoError } from '../../../src/io/io-error'
+import { LAYOUTS } from '../../helpers/random'
 import { animatedGif, compareSamples, hugeHeaderPng, patternImage, readWithSharp, writeWithSharp } from './images'
 
 const SAMPLES = resolve(import.meta.dirname, '../../../resources/samples')
@@ -20,17 +20,8 @@ afterAll(async () => {
 })
 
 describe('decodeImage', () => {
-  it.each([
-    [1, 8],
-    [2, 8],
-    [3, 8],
-    [4, 8],
-    [1, 16],
-    [2, 16],
-    [3, 16],
-    [4, 16]
-  ] as const)('keeps %i channel(s) at %i bits exactly (PNG)', async (channels, depth) => {
-    const image = patternImage(7, 5, channels as Channels, depth, channels * depth)
+  it.each(LAYOUTS)('keeps %i channel(s) at %i bits exactly (PNG)', async (channels, depth) => {
+    const image = patternImage(7, 5, channels, depth, channels * depth)
     const path = join(dir, `p${channels}-${depth}.png`)
     await writeWithSharp(path, image)
     const { image: decoded, meta } = await decodeImage(path)
