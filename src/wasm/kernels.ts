@@ -1087,3 +1087,37 @@ export function hpassI16U8(dst: usize, src: usize, offs: usize, weights: usize, 
     v128.store(dst + <usize>x, i8x16.narrow_i16x8_u(lo, hi))
   }
 }
+
+/**
+ * {@link vpassU8} for a symmetric column: each tap of a pair is the sum of two u8 rows sharing one weight (a
+ * row and its mirror; the centre row with a zero row), so half the dot products cover the same taps. `ptrs`
+ * holds 4 * `pairs` u32 row pointers: (a, a', b, b') per pair.
+ */
+export function vpassU8Sym(out: usize, ptrs: usize, weights: usize, pairs: i32, n: i32, bias: i32, shift: i32): void {
+  const vb = i32x4.splat(bias)
+  for (let x: i32 = 0; x < n; x += 16) {
+    let a0 = vb
+    let a1 = vb
+    let a2 = vb
+    let a3 = vb
+    for (let t: i32 = 0; t < pairs; t++) {
+      const pp = ptrs + (<usize>t << 4)
+      const p = <usize>load<u32>(pp) + <usize>x
+      const pm = <usize>load<u32>(pp, 4) + <usize>x
+      const q = <usize>load<u32>(pp, 8) + <usize>x
+      const qm = <usize>load<u32>(pp, 12) + <usize>x
+      const w = v128.load_splat<i32>(weights + (<usize>t << 2))
+      const u0 = i16x8.add(v128.load8x8_u(p), v128.load8x8_u(pm))
+      const v0 = i16x8.add(v128.load8x8_u(q), v128.load8x8_u(qm))
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(i16x8.shuffle(u0, v0, 0, 8, 1, 9, 2, 10, 3, 11), w))
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(i16x8.shuffle(u0, v0, 4, 12, 5, 13, 6, 14, 7, 15), w))
+      const u1 = i16x8.add(v128.load8x8_u(p, 8), v128.load8x8_u(pm, 8))
+      const v1 = i16x8.add(v128.load8x8_u(q, 8), v128.load8x8_u(qm, 8))
+      a2 = i32x4.add(a2, i32x4.dot_i16x8_s(i16x8.shuffle(u1, v1, 0, 8, 1, 9, 2, 10, 3, 11), w))
+      a3 = i32x4.add(a3, i32x4.dot_i16x8_s(i16x8.shuffle(u1, v1, 4, 12, 5, 13, 6, 14, 7, 15), w))
+    }
+    const o = out + (<usize>x << 1)
+    v128.store(o, i16x8.narrow_i32x4_s(i32x4.shr_s(a0, shift), i32x4.shr_s(a1, shift)))
+    v128.store(o, i16x8.narrow_i32x4_s(i32x4.shr_s(a2, shift), i32x4.shr_s(a3, shift)), 16)
+  }
+}

@@ -122,6 +122,8 @@ export interface Kernels {
   interleave(dst: number, src: number, planeBytes: number, npix: number, channels: number): void
   /** Fixed-point vertical pass: u8 rows in tap pairs to an i16 row. */
   vpassU8(out: number, ptrs: number, weights: number, pairs: number, n: number, bias: number, shift: number): void
+  /** Fixed-point vertical pass of a symmetric column: mirrored u8 rows summed, then in tap pairs. */
+  vpassU8Sym(out: number, ptrs: number, weights: number, pairs: number, n: number, bias: number, shift: number): void
   /** Fixed-point horizontal pass: an i16 row in tap pairs to bytes. */
   hpassI16U8(dst: number, src: number, offs: number, weights: number, pairs: number, n: number, bias: number, shift: number): void
 }

@@ -75,6 +75,8 @@ interface Prepared {
     rowOffs: number
     rowWeights: number
     rowPairs: number
+    /** Symmetric columns: a row of zeros (the centre tap's partner). */
+    zeroRow: number
   } | null
   // FFT.
   readonly tile: number
@@ -219,12 +221,13 @@ export class BandRunner {
         row16: a.alloc(paddedSamples * 2),
         rowOffs: a.alloc(rowCount * 4),
         rowWeights: a.alloc(rowCount * 2),
-        rowPairs: rowCount / 2
+        rowPairs: rowCount / 2,
+        zeroRow: fx.symmetric ? a.alloc(paddedSamples) : 0
       }
       fixed = prepared
       pending.push(() => {
         new Int32Array(k.buffer(), prepared.colRows, colCount).set(fx.columnRows)
-        new Int32Array(k.buffer(), prepared.colWeights, colCount / 2).set(fx.columnWeights)
+        new Int32Array(k.buffer(), prepared.colWeights, fx.columnWeights.length).set(fx.columnWeights)
         new Int32Array(k.buffer(), prepared.rowOffs, rowCount).set(fx.rowOffsets.map((o) => o * 2))
         new Int32Array(k.buffer(), prepared.rowWeights, rowCount / 2).set(fx.rowWeights)
       })
@@ -416,8 +419,17 @@ export class BandRunner {
       const fx = plan.fixed
       if (p.fixed && fx) {
         const f = p.fixed
-        k.tapPointers(f.ptrs, p.slots, kh, r, f.colRows, f.zeros, f.colCount)
-        k.vpassU8(f.row16, f.ptrs, f.colWeights, f.colCount / 2, p.paddedSamples, fx.bias1, fx.shift1)
+        if (fx.symmetric) {
+          const ptrs = new Uint32Array(k.buffer(), f.ptrs, f.colCount)
+          for (let t = 0; t < f.colCount; t++) {
+            const row = fx.columnRows[t]
+            ptrs[t] = row < 0 ? f.zeroRow : p.slotPtrs[(r + row) % kh]
+          }
+          k.vpassU8Sym(f.row16, f.ptrs, f.colWeights, f.colCount / 4, p.paddedSamples, fx.bias1, fx.shift1)
+        } else {
+          k.tapPointers(f.ptrs, p.slots, kh, r, f.colRows, f.zeros, f.colCount)
+          k.vpassU8(f.row16, f.ptrs, f.colWeights, f.colCount / 2, p.paddedSamples, fx.bias1, fx.shift1)
+        }
         k.hpassI16U8(p.outRow, f.row16, f.rowOffs, f.rowWeights, f.rowPairs, p.n, fx.bias2, fx.shift2)
         this.store(p, io, r)
         continue

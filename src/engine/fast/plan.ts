@@ -22,7 +22,9 @@ export const FAST_METHODS: readonly FastMethod[] = ['direct', 'direct-i16', 'sep
  * weights summed in i32 and shifted down to bytes. Taps go in pairs (an odd count gets a zero-weight partner).
  */
 export interface FixedSplit {
-  /** Kernel rows (ring offsets) of the vertical pass, an even count. */
+  /** The column is symmetric: columnRows holds (row, mirror row) per folded tap, -1 for a zero row. */
+  readonly symmetric: boolean
+  /** Kernel rows (ring offsets) of the vertical pass, an even count (of pairs of rows when symmetric). */
   readonly columnRows: Int32Array
   /** Column weights as i16 pairs packed in i32 words (first tap in the low half). */
   readonly columnWeights: Int32Array
@@ -318,7 +320,8 @@ export function planFilter(
     const found = fixedSplit(split.terms[0].column, split.terms[0].row, divisor, constant, tailLevels, channels)
     if (found && found.bound <= FIXED_MAX_ERROR && found.rms <= FIXED_MAX_RMS) {
       fixed = found
-      const pairs = found.columnRows.length / 2
+      // A folded pair (4 rows) costs about 1.5 plain ones.
+      const pairs = found.symmetric ? (found.columnRows.length / 4) * 1.5 : found.columnRows.length / 2
       const rowPairs = found.rowOffsets.length / 2
       costs['separable-i16'] = (pairs * paddedRatio + rowPairs) * NS_PAIR_FIXED + rowCommon
     }
@@ -382,14 +385,23 @@ export function fixedSplit(
   tailLevels: number,
   channels: number
 ): FixedSplit | null {
-  const colIndex: number[] = []
+  let colIndex: number[] = []
   const rowIndex: number[] = []
   for (let i = 0; i < column.length; i++) if (column[i] !== 0) colIndex.push(i)
   for (let j = 0; j < row.length; j++) if (row[j] !== 0) rowIndex.push(j)
   let colAbs = 0
   for (const i of colIndex) colAbs += Math.abs(column[i])
   if (colIndex.length === 0 || rowIndex.length === 0 || !Number.isFinite(colAbs)) return null
+  // A symmetric column (every gaussian) folds: mirrored rows are summed as u8 and share one weight, quantised
+  // symmetrically (the whole column is kept, so indices are kernel rows).
+  const kh = column.length
+  let colMax = 0
+  for (let i = 0; i < kh; i++) colMax = Math.max(colMax, Math.abs(column[i]))
+  let symmetric = kh % 2 === 1 && kh > 1
+  for (let i = 0; symmetric && i < kh; i++) if (Math.abs(column[i] - column[kh - 1 - i]) > 1e-12 * colMax) symmetric = false
+  if (symmetric) colIndex = Array.from({ length: kh }, (_, i) => i)
   const c = colIndex.map((i) => column[i] / colAbs)
+  const quantiseColumn = (scale: number): number[] => (symmetric ? quantiseSymmetric(c, scale) : quantise(c, scale))
   const r = rowIndex.map((j) => (row[j] * colAbs) / divisor)
   const maxC = Math.max(...c.map(Math.abs))
   const maxR = Math.max(...r.map(Math.abs))
@@ -398,8 +410,8 @@ export function fixedSplit(
 
   // Vertical pass: the most fractional bits the i16 weights allow.
   let a = Math.min(30, Math.floor(Math.log2(32767 / maxC)))
-  let cq = quantise(c, 2 ** a)
-  while (a > 0 && cq.some((v) => Math.abs(v) > 32767)) cq = quantise(c, 2 ** --a)
+  let cq = quantiseColumn(2 ** a)
+  while (a > 0 && cq.some((v) => Math.abs(v) > 32767)) cq = quantiseColumn(2 ** --a)
   let accLo = 0
   let accHi = 0
   for (const v of cq) if (v < 0) accLo += 255 * v
@@ -419,7 +431,7 @@ export function fixedSplit(
 
   // The i16 row's fractional bits f and the row weights' b share the 32 bits of the final sums: more of f
   // suits sharp rows, more of b long flat ones. Each f that fits is tried; the lowest estimated error wins.
-  type Candidate = Omit<FixedSplit, 'columnRows' | 'columnWeights' | 'rowOffsets' | 'rowWeights'> & { rq: number[] }
+  type Candidate = Omit<FixedSplit, 'symmetric' | 'columnRows' | 'columnWeights' | 'rowOffsets' | 'rowWeights'> & { rq: number[] }
   let best: Candidate | null = null
   for (let f = Math.min(a, 8); f >= Math.max(0, a - 15); f--) {
     // acc + bias1 then spans [-2^15, 2^15) << shift1, inside i32 for shift1 <= 15.
@@ -478,13 +490,63 @@ export function fixedSplit(
     for (let p = 0; p < words.length; p++) words[p] = (w[2 * p] & 0xffff) | (w[2 * p + 1] << 16)
     return { taps: Int32Array.from(t), words }
   }
-  const col = pairUp(colIndex, cq)
+  const col = symmetric ? foldedPairs(cq) : pairUp(colIndex, cq)
   const rw = pairUp(
     rowIndex.map((j) => j * channels),
     best.rq
   )
   const { rq: _rq, ...rest } = best
-  return { ...rest, columnRows: col.taps, columnWeights: col.words, rowOffsets: rw.taps, rowWeights: rw.words }
+  return { ...rest, symmetric, columnRows: col.taps, columnWeights: col.words, rowOffsets: rw.taps, rowWeights: rw.words }
+}
+
+/**
+ * Folded taps of a symmetric quantised column: (row, mirror row) with one weight, the centre row with mirror -1
+ * (a zero row), zero weights dropped, paired for the dot products (an odd count gets a zero-weight partner).
+ */
+function foldedPairs(cq: readonly number[]): { taps: Int32Array; words: Int32Array } {
+  const mid = (cq.length - 1) / 2
+  const taps: number[] = []
+  const weights: number[] = []
+  for (let i = 0; i < mid; i++) {
+    if (cq[i] === 0) continue
+    taps.push(i, cq.length - 1 - i)
+    weights.push(cq[i])
+  }
+  if (cq[mid] !== 0 || weights.length === 0) {
+    taps.push(mid, -1)
+    weights.push(cq[mid])
+  }
+  if (weights.length % 2) {
+    taps.push(-1, -1)
+    weights.push(0)
+  }
+  const words = new Int32Array(weights.length / 2)
+  for (let p = 0; p < words.length; p++) words[p] = (weights[2 * p] & 0xffff) | (weights[2 * p + 1] << 16)
+  return { taps: Int32Array.from(taps), words }
+}
+
+/**
+ * {@link quantise} for a symmetric odd-length column, keeping it symmetric: mirrored entries move together by
+ * one each (the sum by two), the centre alone by one.
+ */
+function quantiseSymmetric(values: readonly number[], scale: number): number[] {
+  const n = values.length
+  const mid = (n - 1) / 2
+  const half = values.slice(0, mid + 1).map((v, i) => (i === mid ? v : (v + values[n - 1 - i]) / 2))
+  const q = half.map((v) => Math.round(v * scale))
+  const total = (): number => q.reduce((s, v, i) => s + (i === mid ? v : 2 * v), 0)
+  let diff = Math.round(values.reduce((s, v) => s + v * scale, 0)) - total()
+  while (Math.abs(diff) >= 2 && mid > 0) {
+    const step = Math.sign(diff)
+    let best = 0
+    for (let i = 1; i < mid; i++) {
+      if (Math.abs(q[i] + step - half[i] * scale) < Math.abs(q[best] + step - half[best] * scale)) best = i
+    }
+    q[best] += step
+    diff -= 2 * step
+  }
+  q[mid] += diff
+  return Array.from({ length: n }, (_, i) => q[Math.min(i, n - 1 - i)])
 }
 
 /**

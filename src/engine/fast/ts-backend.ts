@@ -440,6 +440,19 @@ class TsKernels implements Kernels {
     for (let s = 0; s < n; s++) this.i16[o + s] = Math.max(-32768, Math.min(32767, acc[s] >> shift))
   }
 
+  vpassU8Sym(out: number, ptrs: number, weights: number, pairs: number, n: number, bias: number, shift: number): void {
+    const o = out >> 1
+    const acc = new Int32Array(n).fill(bias)
+    const u8 = this.u8
+    for (let t = 0; t < pairs; t++) {
+      const [p, pm, q, qm] = this.u32.subarray((ptrs >> 2) + 4 * t, (ptrs >> 2) + 4 * t + 4)
+      const w0 = this.i16[(weights >> 1) + 2 * t]
+      const w1 = this.i16[(weights >> 1) + 2 * t + 1]
+      for (let s = 0; s < n; s++) acc[s] = (acc[s] + w0 * (u8[p + s] + u8[pm + s]) + w1 * (u8[q + s] + u8[qm + s])) | 0
+    }
+    for (let s = 0; s < n; s++) this.i16[o + s] = Math.max(-32768, Math.min(32767, acc[s] >> shift))
+  }
+
   hpassI16U8(dst: number, src: number, offs: number, weights: number, pairs: number, n: number, bias: number, shift: number): void {
     const acc = new Int32Array(n).fill(bias)
     for (let t = 0; t < pairs; t++) {

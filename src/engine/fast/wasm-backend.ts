@@ -44,6 +44,7 @@ export const KERNEL_EXPORTS = [
   'alphaValues64',
   'finish64',
   'vpassU8',
+  'vpassU8Sym',
   'hpassI16U8'
 ] as const
 
@@ -86,6 +87,7 @@ export function wasmKernels(exports: Record<string, unknown>): Kernels {
     alphaValues64: e.alphaValues64,
     finish64: e.finish64,
     vpassU8: e.vpassU8,
+    vpassU8Sym: e.vpassU8Sym,
     hpassI16U8: e.hpassI16U8
   }
 }
