@@ -104,15 +104,29 @@ export function premultiply(colour: number, alpha: number, max: number): number 
   return alpha === max ? colour : (colour * alpha) / max
 }
 
-/** Premultiplied colour back to straight colour for output alpha `alpha`; 0 where fully transparent. */
-export function unpremultiply(colour: number, alpha: number, max: number): number {
-  return alpha === max ? colour : alpha > 0 ? (colour * max) / alpha : 0
+/**
+ * Output alpha below this (half a level, in the native 0..max range) rounds to 0: the pixel is fully transparent,
+ * so its alpha and colour are 0. Dividing by such an alpha would blow float noise up into full colour.
+ */
+export const TRANSPARENT_ALPHA = 0.5
+
+/** Output alpha that rounds to 0 becomes exactly 0 (fully transparent); other values are unchanged. */
+export function snapTransparent(alpha: number): number {
+  return alpha < TRANSPARENT_ALPHA ? 0 : alpha
 }
 
-/** Output alpha from a convolved alpha window value: clamped, and snapped to opaque when within rounding of it. */
+/** Premultiplied colour back to straight colour for output alpha `alpha`; 0 where alpha rounds to 0. */
+export function unpremultiply(colour: number, alpha: number, max: number): number {
+  return alpha === max ? colour : alpha >= TRANSPARENT_ALPHA ? (colour * max) / alpha : 0
+}
+
+/**
+ * Output alpha from a convolved alpha window value: clamped, snapped to opaque when within rounding of it,
+ * and to 0 when it rounds to 0.
+ */
 export function convolvedAlpha(value: number, max: number): number {
   if (Math.abs(value - max) <= max * 1e-9) return max
-  return value < 0 ? 0 : value > max ? max : value
+  return value < TRANSPARENT_ALPHA ? 0 : value > max ? max : value
 }
 
 /** Mid-grey added by the `shift` signed mode: 128 or 32768. */
@@ -201,7 +215,7 @@ function convolutionPass(
         } else {
           const sr = rows[r + centreY]
           const sc = cols[c + centreX]
-          alpha = sr < 0 || sc < 0 ? 0 : data[(sr * width + sc) * channels + alphaChannel]
+          alpha = sr < 0 || sc < 0 ? 0 : snapTransparent(data[(sr * width + sc) * channels + alphaChannel])
         }
         if (out) out[o + alphaChannel] = alpha
       }

@@ -6,6 +6,7 @@ import {
   mapSigned,
   planConvolution,
   signedRange,
+  snapTransparent,
   sourceSamples,
   unpremultiply
 } from './convolve'
@@ -146,7 +147,7 @@ export function inspectPixel(
     } else {
       const sr = rows[row + plan.centreY]
       const sc = cols[col + plan.centreX]
-      alpha = sr < 0 || sc < 0 ? 0 : data[(sr * width + sc) * channels + a]
+      alpha = sr < 0 || sc < 0 ? 0 : snapTransparent(data[(sr * width + sc) * channels + a])
     }
     result[a] = {
       name: 'alpha',

@@ -221,7 +221,8 @@ export function getRangeHigh(): f64 {
 
 /**
  * Alpha images, in place over the sums of `npix` pixels: alpha becomes the output alpha (the convolved window
- * clamped and snapped to opaque, or the input alpha under the kernel centre read at alphaPtr + i * alphaStride),
+ * clamped and snapped to opaque, or the input alpha under the kernel centre read at alphaPtr + i * alphaStride;
+ * 0 where it rounds to 0),
  * colour becomes sum / divisor un-premultiplied by it, plus the offset: the values the signed mapping starts from.
  */
 export function alphaValues(
@@ -242,6 +243,7 @@ export function alphaValues(
   const vdiv = f32x4.splat(divisor)
   const voff = f32x4.splat(offset)
   const snap = f32x4.splat(maxv * 2e-6)
+  const vhalf = f32x4.splat(0.5)
   const perVector = 4 / channels
   let i: i32 = 0
   for (; i + perVector <= npix; i += perVector) {
@@ -251,7 +253,7 @@ export function alphaValues(
     if (alphaConvolved) {
       alpha = channels == 4 ? i32x4.shuffle(v, v, 3, 3, 3, 3) : i32x4.shuffle(v, v, 1, 1, 3, 3)
       alpha = v128.bitselect(vmax, alpha, f32x4.le(f32x4.abs(f32x4.sub(alpha, vmax)), snap))
-      alpha = f32x4.pmin(f32x4.pmax(alpha, vzero), vmax)
+      alpha = f32x4.pmin(alpha, vmax)
     } else if (channels == 4) {
       alpha = v128.load_splat<f32>(alphaPtr + <usize>(i * alphaStride))
     } else {
@@ -259,6 +261,9 @@ export function alphaValues(
       const a1 = load<f32>(alphaPtr + <usize>((i + 1) * alphaStride))
       alpha = f32x4(a0, a0, a1, a1)
     }
+    // Alpha that rounds to 0 (below half a level) is fully transparent, as in the reference: float noise left
+    // where the exact alpha is 0 would otherwise blow the colour up when divided by.
+    alpha = v128.and(alpha, f32x4.ge(alpha, vhalf))
     // Un-premultiply: unchanged where opaque, colour * max / alpha where alpha > 0, else 0.
     let c = v128.bitselect(f32x4.div(f32x4.mul(v, vmax), alpha), vzero, f32x4.gt(alpha, vzero))
     c = v128.bitselect(v, c, f32x4.eq(alpha, vmax))
@@ -271,10 +276,11 @@ export function alphaValues(
     if (alphaConvolved) {
       alpha = load<f32>(p + (<usize>a << 2)) / divisor
       if (Mathf.abs(alpha - maxv) <= maxv * 2e-6) alpha = maxv
-      alpha = alpha < 0 ? 0 : alpha > maxv ? maxv : alpha
+      alpha = alpha > maxv ? maxv : alpha
     } else {
       alpha = load<f32>(alphaPtr + <usize>(i * alphaStride))
     }
+    if (alpha < 0.5) alpha = 0
     store<f32>(p + (<usize>a << 2), alpha)
     for (let c: i32 = 0; c < a; c++) {
       const q = p + (<usize>c << 2)
@@ -940,10 +946,12 @@ export function alphaValues64(
     if (alphaConvolved) {
       alpha = load<f64>(p + (<usize>a << 3)) / divisor
       if (Math.abs(alpha - maxv) <= maxv * 1e-9) alpha = maxv
-      alpha = alpha < 0 ? 0 : alpha > maxv ? maxv : alpha
+      alpha = alpha > maxv ? maxv : alpha
     } else {
       alpha = load<f64>(alphaPtr + <usize>(i * alphaStride))
     }
+    // Alpha that rounds to 0 is fully transparent, as in the reference.
+    if (alpha < 0.5) alpha = 0
     store<f64>(p + (<usize>a << 3), alpha)
     for (let c: i32 = 0; c < a; c++) {
       const q = p + (<usize>c << 3)

@@ -160,10 +160,12 @@ class TsKernels implements Kernels {
       if (alphaConvolved) {
         alpha = Math.fround(f[p + a] / divisor)
         if (Math.abs(alpha - maxv) <= snap) alpha = maxv
-        alpha = alpha < 0 ? 0 : alpha > maxv ? maxv : alpha
+        alpha = alpha > maxv ? maxv : alpha
       } else {
         alpha = f[(alphaPtr + i * alphaStride) >> 2]
       }
+      // Alpha that rounds to 0 is fully transparent (float noise here would blow colour up when divided by).
+      if (alpha < 0.5) alpha = 0
       f[p + a] = alpha
       for (let c = 0; c < a; c++) {
         let v = Math.fround(f[p + c] / divisor)
@@ -298,10 +300,12 @@ class TsKernels implements Kernels {
       if (alphaConvolved) {
         alpha = f[p + a] / divisor
         if (Math.abs(alpha - maxv) <= maxv * 1e-9) alpha = maxv
-        alpha = alpha < 0 ? 0 : alpha > maxv ? maxv : alpha
+        alpha = alpha > maxv ? maxv : alpha
       } else {
         alpha = f[(alphaPtr + i * alphaStride) >> 3]
       }
+      // As the reference: alpha that rounds to 0 is fully transparent.
+      if (alpha < 0.5) alpha = 0
       f[p + a] = alpha
       for (let c = 0; c < a; c++) {
         let v = f[p + c] / divisor

@@ -2,7 +2,7 @@
 // `kernel-studio apply` on tiny images made in the test: the seeds' worked examples, every mode x border x flip,
 // kernel shapes and number syntax, signed mappings, preset ranges, and every channel layout and bit depth, each
 // checked against the plain reference convolution of tests/unit/engine/reference.ts.
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
@@ -305,5 +305,33 @@ describe('channels and bit depth in and out', () => {
       const transparentColour = Array.from(decoded.data, (v, i) => (i % 4 !== 3 && decoded.data[i - (i % 4) + 3] === 0 ? 0 : v))
       expect(Array.from(out.data), name).toEqual(transparentColour)
     }
+  })
+})
+
+describe('output alpha that rounds to 0', () => {
+  it('a 63x63 integer kernel over its own sum, zero border, full: colour 0 wherever alpha is 0 (QA repro)', async () => {
+    // A grey+alpha image with a fifth of its pixels fully transparent over random (hidden) grey. Where the exact
+    // alpha is 0, float error in the fast paths used to leave a tiny alpha that blew the grey up to 255.
+    const input = randomIntImage(rng(31), 100, 80, 2, 8)
+    await writeImage('transparent.png', input)
+    const rows = randomRows(rng(32), 63, 63)
+    const sum = rows.flat().reduce((s, v) => s + v, 0)
+    expect(sum).not.toBe(0)
+    await writeFile(join(work, 'k63.txt'), rows.map((row) => row.join(' ')).join('; '))
+    const args = ['transparent.png', '-o', 'transparent-out.png', '--kernel-file', 'k63.txt', '--border', 'zero', '--mode', 'full']
+    const out = await applyOk([...args, '--divisor', String(sum)])
+    expect([out.width, out.height, out.channels]).toEqual([162, 142, 2])
+    let transparent = 0
+    let coloured = 0
+    for (let p = 0; p < out.data.length; p += 2) {
+      if (out.data[p + 1] === 0) {
+        transparent++
+        if (out.data[p] !== 0) expect.fail(`pixel row ${Math.floor(p / 2 / 162)} col ${(p / 2) % 162}: grey ${out.data[p]} under alpha 0`)
+      } else if (out.data[p] > 0) {
+        coloured++
+      }
+    }
+    expect(transparent).toBeGreaterThan(100)
+    expect(coloured).toBeGreaterThan(100)
   })
 })

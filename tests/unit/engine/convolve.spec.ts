@@ -365,3 +365,80 @@ describe('input', () => {
     )
   })
 })
+
+describe('output alpha that rounds to 0', () => {
+  /** A cut-out: a fully transparent left part and frame hiding bright colour, translucent and opaque pixels inside. */
+  function cutout(channels: 2 | 4, seed: number): FloatImage {
+    const random = rng(seed)
+    const width = 16
+    const height = 12
+    const data = new Float32Array(width * height * channels)
+    for (let r = 0; r < height; r++) {
+      for (let c = 0; c < width; c++) {
+        const p = (r * width + c) * channels
+        const hidden = c < 5 || r === 0 || r === height - 1 || (r === 6 && c === 10)
+        for (let ch = 0; ch < channels - 1; ch++) data[p + ch] = hidden ? 255 : Math.floor(random() * 256)
+        data[p + channels - 1] = hidden ? 0 : random() < 0.5 ? 255 : 1 + Math.floor(random() * 254)
+      }
+    }
+    return { width, height, channels, depth: 8, data }
+  }
+
+  /** The convolved alpha before any snapping: the alpha plane convolved on its own as a grey image. */
+  function rawAlpha(image: FloatImage, kernel: ReturnType<typeof parseKernel>): Float32Array {
+    const plane = Float32Array.from({ length: image.width * image.height }, (_v, p) => image.data[p * image.channels + image.channels - 1])
+    const grey: FloatImage = { width: image.width, height: image.height, channels: 1, depth: image.depth, data: plane }
+    // Signed 'abs' keeps tiny negative sums visible as tiny positives rather than clamping them to 0.
+    return convolve(grey, kernel, { border: 'zero', mode: 'full', signed: 'abs' }).data
+  }
+
+  // Integer weights over their own sum: the weights sum to 1 after the divisor, so alpha is convolved.
+  const edgeRows = randomRows(rng(71), 9, 9)
+  if (edgeRows.flat().reduce((s, v) => s + v, 0) === 0) edgeRows[4][4] += 1
+  const edgeSum = edgeRows.flat().reduce((s, v) => s + v, 0)
+  const kernels: [string, ReturnType<typeof parseKernel>][] = [
+    ['gaussian 63, sigma 10', presetKernel('gaussian-blur', { size: 63, sigma: 10 })],
+    ['gaussian 7, sigma 2', presetKernel('gaussian-blur', { size: 7, sigma: 2 })],
+    ['integer sharpen (sum 1)', parseKernel('-1 -1 -1; -1 9 -1; -1 -1 -1')],
+    ['random integer 9x9 / its sum', kernelFromRows(edgeRows, { divisor: edgeSum })]
+  ]
+
+  for (const channels of [2, 4] as const) {
+    it.each(kernels)(`${channels} channels, %s, zero border, full: colour and alpha 0 wherever alpha rounds to 0`, (_name, kernel) => {
+      const image = cutout(channels, 70 + channels)
+      const out = convolve(image, kernel, { border: 'zero', mode: 'full' })
+      const rounded = toInt(out)
+      let transparent = 0
+      let coloured = 0
+      for (let p = 0; p < out.width * out.height; p++) {
+        const a = p * channels + channels - 1
+        const colour = Array.from(out.data.subarray(p * channels, a))
+        if (out.data[a] < 0.5) {
+          transparent++
+          expect(out.data[a]).toBe(0)
+          expect(colour.every((v) => v === 0)).toBe(true)
+        } else if (colour.some((v) => v > 0)) {
+          coloured++
+        }
+        if (rounded.data[a] === 0) expect(Array.from(rounded.data.subarray(p * channels, a)).every((v) => v === 0)).toBe(true)
+      }
+      expect(transparent).toBeGreaterThan(0)
+      expect(coloured).toBeGreaterThan(0)
+    })
+  }
+
+  it('the wide blur really produces alpha strictly between 0 and half a level (the case being tested)', () => {
+    const image = cutout(2, 72)
+    const kernel = presetKernel('gaussian-blur', { size: 63, sigma: 10 })
+    const raw = rawAlpha(image, kernel)
+    const out = convolve(image, kernel, { border: 'zero', mode: 'full' })
+    let tiny = 0
+    for (let p = 0; p < raw.length; p++) {
+      if (raw[p] > 0 && raw[p] < 0.5) {
+        tiny++
+        expect([out.data[p * 2], out.data[p * 2 + 1]]).toEqual([0, 0])
+      }
+    }
+    expect(tiny).toBeGreaterThan(0)
+  })
+})

@@ -78,6 +78,8 @@ export function referenceConvolve(image: FloatImage, rows: number[][], o: Refere
         } else {
           alpha = at(r + (kh - 1) / 2 - ay, c + (kw - 1) / 2 - ax, alphaIndex)
         }
+        // Alpha that rounds to 0 means fully transparent: alpha and colour 0.
+        if (alpha < 0.5) alpha = 0
         raw[base + alphaIndex] = alpha
         tolerance[base + alphaIndex] = max * 1e-6
       }
