@@ -8,7 +8,6 @@ import { ACF_SIZE, parseAcf } from '../engine/acf'
 import { EngineError } from '../engine/errors'
 import { kernelRows, parseKernel, parseNumber } from '../engine/kernel'
 import { parsePresetSpec } from '../engine/presets'
-import { parseRecipe } from '../engine/recipe'
 import { resolveFilter } from '../engine/stack'
 import type { Border, FilterSpec, Kernel, OutputMode, SignedMode } from '../engine/types'
 import { CliError } from './errors'
@@ -174,6 +173,8 @@ export async function buildCommandLineFilters(sources: readonly FilterSource[], 
 export async function readRecipeFilters(path: string): Promise<FilterSpec[]> {
   const bytes = await readInputFile(path, 'recipe')
   if (looksBinary(bytes)) throw new CliError(`${path}: not a recipe file: it holds binary data, not JSON text`)
+  // Loaded here, not at start-up: zod alone costs every command ~50 ms to load.
+  const { parseRecipe } = await import('../engine/recipe')
   const recipe = parseRecipe(bytes.toString('utf8'), path)
   recipe.filters.forEach((spec, index) => {
     if (spec.enabled === false) return

@@ -1,7 +1,7 @@
 // Runs in Node: the `kernel-studio serve` command (the browser UI on 127.0.0.1, same API and engine host as Electron).
 import type { Command } from 'commander'
 import { firstLine } from '../io/io-error'
-import { startServer, type RunningServer } from '../serve/server'
+import type { RunningServer } from '../serve/server'
 import { CliError } from './errors'
 
 /** Port used when --port is not given. */
@@ -36,6 +36,8 @@ Examples:
       const port = opts.port === undefined ? DEFAULT_PORT : parsePort(opts.port)
       let server: RunningServer
       try {
+        // Loaded only for this command: the server pulls in ws, zod and http, which other commands never use.
+        const { startServer } = await import('../serve/server')
         server = await startServer({ port, open: opts.open })
       } catch (err) {
         throw new CliError(firstLine(err instanceof Error ? err.message : String(err)))

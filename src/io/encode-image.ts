@@ -6,6 +6,7 @@ import type { BitDepth, IntImage } from '../engine/types'
 import { checkExportSettings, formatFromPath, outputFormat } from './formats'
 import type { OutputFormat, OutputFormatId } from './formats'
 import { IoError, firstLine } from './io-error'
+import { encodePng } from './png-encode'
 import { withPngIccProfile } from './png-icc'
 import { writeFileAtomic } from './write-file-atomic'
 
@@ -54,6 +55,14 @@ function iccColourSpace(icc: Uint8Array): string {
   return icc.length >= 20 ? Buffer.from(icc.buffer, icc.byteOffset + 16, 4).toString('latin1') : ''
 }
 
+/** zlib level of PNG output, with either writer. */
+const PNG_LEVEL = 6
+/**
+ * PNGs with at least this many bytes of rows go through the strip-parallel writer (png-encode.ts): below it
+ * sharp's single zlib stream (zlib-ng, faster per byte than Node's zlib) finishes first.
+ */
+const PARALLEL_PNG_BYTES = 4 * 1024 * 1024
+
 /** Formats that store single-band grey; the others get RGB from sharp. */
 const GREY_FORMATS: ReadonlySet<OutputFormatId> = new Set(['png', 'jpeg', 'tiff'])
 
@@ -61,7 +70,7 @@ function applyFormat(pipeline: Sharp, format: OutputFormat, quality: number | un
   const q = quality ?? format.defaultQuality
   switch (format.id) {
     case 'png':
-      return pipeline.png({ compressionLevel: 6 })
+      return pipeline.png({ compressionLevel: PNG_LEVEL })
     case 'jpeg':
       // Full-resolution chroma at high quality: convolution results are often sharp colour edges.
       return pipeline.jpeg({ quality: q, chromaSubsampling: (q ?? 0) >= 90 ? '4:4:4' : '4:2:0' })
@@ -109,6 +118,9 @@ export async function encodeImageToBuffer(
 
   const raw = { raw: { width: pixels.width, height: pixels.height, channels: pixels.channels } }
   try {
+    if (format.id === 'png' && pixels.data.byteLength >= PARALLEL_PNG_BYTES) {
+      return { bytes: await encodePng(pixels, { level: PNG_LEVEL, icc }), format, depth, notes }
+    }
     let pipeline: Sharp
     if (icc && format.id !== 'png') {
       // sharp attaches only a profile read from its input, so go through a fast PNG that carries it.
