@@ -2,18 +2,9 @@
 import { applyStack } from '../../../src/engine/stack'
 import { maxValue, toFloat, toInt } from '../../../src/engine/image'
 import type { BitDepth, Channels, FilterSpec, IntImage } from '../../../src/engine/types'
+import { rng } from '../../helpers/random'
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { rng }
 
 /** A random decoded image; with alpha, a fifth of the pixels fully transparent and a third opaque. */
 export function randomIntImage(seed: number, width: number, height: number, channels: Channels, depth: BitDepth = 8): IntImage {
