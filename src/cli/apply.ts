@@ -3,7 +3,7 @@ import { realpath, stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { Command } from 'commander'
 import type { FilterSpec } from '../engine/types'
-import { runStack } from '../host/run-stack'
+import { runStack, warmEngine } from '../host/run-stack'
 import { decodeImage } from '../io/decode-image'
 import { encodeImage } from '../io/encode-image'
 import { OUTPUT_EXTENSIONS, checkExportSettings, formatFromPath } from '../io/formats'
@@ -86,6 +86,8 @@ async function runApply(input: string, options: ApplyOptions, sources: readonly 
     process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143))
   }
 
+  // Worker threads and the WebAssembly kernels start while sharp decodes.
+  warmEngine()
   const { image, meta } = await decodeImage(input, { name: input })
   meta.notes.forEach(printNote)
   const outDepth = checkExportSettings(format, { quality, depth }, image.depth)

@@ -149,10 +149,12 @@ export class EnginePool implements Executor {
     if (existing) return existing
     const data: WorkerData = { module: this.options.module }
     const worker = new Worker(this.options.script, { workerData: data })
-    worker.unref()
     worker.on('message', (reply: PoolReply) => this.onReply(worker, reply))
     worker.on('error', (error) => this.onGone(worker, error))
     worker.on('exit', (code) => this.onGone(worker, new Error(`an engine worker stopped (exit code ${code})`)))
+    // After the listeners: adding a 'message' listener refs the worker's port again, so an unused warm worker
+    // would keep the process alive.
+    worker.unref()
     this.workers[index] = worker
     return worker
   }
