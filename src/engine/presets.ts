@@ -154,6 +154,13 @@ function motionLine(length: number, angle: number): number[][] {
 }
 
 /** Every built-in preset, in gallery order. */
+/** 8 in the centre, -1 around: the seeds' edge-detection kernel, which is also the classic outline kernel. */
+const EDGE_ROWS = [
+  [-1, -1, -1],
+  [-1, 8, -1],
+  [-1, -1, -1]
+]
+
 export const PRESETS: readonly Preset[] = [
   {
     name: 'identity',
@@ -209,24 +216,14 @@ export const PRESETS: readonly Preset[] = [
     title: 'Edge detect',
     description: '8 in the centre, -1 around: 0 on flat areas, bright where a pixel differs from its neighbours.',
     params: [],
-    kernel: () =>
-      kernelFromRows([
-        [-1, -1, -1],
-        [-1, 8, -1],
-        [-1, -1, -1]
-      ])
+    kernel: () => kernelFromRows(EDGE_ROWS)
   },
   {
     name: 'outline',
     title: 'Outline',
     description: 'The classic outline kernel (8 in the centre, -1 around): light and dark sides on every border.',
     params: [],
-    kernel: () =>
-      kernelFromRows([
-        [-1, -1, -1],
-        [-1, 8, -1],
-        [-1, -1, -1]
-      ])
+    kernel: () => kernelFromRows(EDGE_ROWS)
   },
   {
     name: 'sobel',
