@@ -25,7 +25,7 @@ import type {
 } from './protocol'
 import { cropImage, downscale, fitSize, toRaster } from './raster'
 import { planRegion, stackOutputSize, type PixelBox } from './region'
-import { runStack } from './run-stack'
+import { runStack, sharedImage } from './run-stack'
 
 /** A computed part of a full-resolution result. */
 interface RegionResult {
@@ -174,7 +174,7 @@ export function createHost(post: (message: HostMessage) => void): EngineHost {
     const key = `${width}x${height}`
     let proxy = lruGet(d.proxies, key)
     if (!proxy) {
-      proxy = downscale(d.image, width, height)
+      proxy = sharedImage(downscale(d.image, width, height))
       lruSet(d.proxies, key, proxy, MAX_PROXIES)
     }
     return proxy
@@ -266,7 +266,8 @@ export function createHost(post: (message: HostMessage) => void): EngineHost {
     const source = req.bytes ?? req.path
     if (source === undefined) throw new EngineError('open needs a path or bytes')
     const decoded = await decode(source, req.name)
-    const { image } = decoded
+    // Shared memory: every run of the stack on it reads it in place instead of copying it for the workers.
+    const image = sharedImage(decoded.image)
     const info: ImageInfo = {
       name: req.name,
       ...(req.path !== undefined && req.bytes === undefined ? { path: req.path } : {}),

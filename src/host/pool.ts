@@ -80,6 +80,11 @@ export class EnginePool implements Executor {
     this.spareTimer.unref()
   }
 
+  /** SharedArrayBuffers only: the workers read and write them in place (a plain buffer would be copied). */
+  shares(buffer: ArrayBufferLike): boolean {
+    return buffer instanceof SharedArrayBuffer
+  }
+
   /**
    * Posts the plan to up to `threads` workers, which take bands from a shared counter until none are left.
    * Resolves when every worker is done; an abort sets the shared cancel flag (workers poll it between rows) and

@@ -17,6 +17,14 @@ export interface RunStackOptions {
   readonly onProgress?: (fraction: number) => void
   /** Output bit depth. @default the input's depth */
   readonly depth?: BitDepth
+  /**
+   * Storage for the result, typically an earlier result of the same size that the caller no longer needs (a
+   * preview loop, a benchmark, as OpenCV reuses `dst`): the run writes it in place instead of allocating new
+   * memory, whose first touch costs a page fault per 4 KiB. Used only when it has exactly the result's length,
+   * the output depth's array type, lives in a SharedArrayBuffer (as runStack's results and {@link sharedImage}
+   * do) and does not overlap the input; otherwise ignored. The result's data is then a view of it.
+   */
+  readonly into?: IntImage['data']
   /** Overrides the automatic choices; for tests and benchmarks only. @default automatic */
   readonly engine?: EngineOptions
 }
@@ -108,11 +116,25 @@ export function warmEngine(): void {
 }
 
 /**
+ * `image` with its samples in a SharedArrayBuffer, which {@link runStack} reads in place instead of copying it
+ * into shared memory on every run. Worth it for an image that is filtered again and again (the open document,
+ * its proxies); returns `image` itself when it already is.
+ */
+export function sharedImage(image: IntImage): IntImage {
+  if (image.data.buffer instanceof SharedArrayBuffer) return image
+  const buffer = new SharedArrayBuffer(image.data.byteLength)
+  const data = image.depth === 16 ? new Uint16Array(buffer) : new Uint8Array(buffer)
+  data.set(image.data)
+  return { ...image, data }
+}
+
+/**
  * Applies `filters` to `image` and returns the rounded, clamped result: the same as the reference
  * `toInt(applyStack(toFloat(image), filters), depth)` within one level (exact for integer kernels on 8-bit
  * images and for 16-bit images outside FFT plans), computed on the fastest path available. Floats are kept
  * between filters. The result's data may be backed by a SharedArrayBuffer (the worker threads write it in
- * place): copy it before posting it to another process.
+ * place): copy it before posting it to another process. An input in a SharedArrayBuffer (see sharedImage) is
+ * read in place; the caller must not change it until the promise settles.
  */
 export async function runStack(
   image: IntImage,
@@ -127,6 +149,7 @@ export async function runStack(
       signal: options.signal,
       onProgress: options.onProgress,
       depth: options.depth,
+      into: options.into,
       method: engine.method,
       tileLog2: engine.tileLog2,
       onPlan: engine.onPlan

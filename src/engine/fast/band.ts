@@ -6,10 +6,14 @@ import type { FilterPlan } from './plan'
 
 /** The buffers one filter stage reads and writes (SharedArrayBuffer when workers share them). */
 export interface BandIO {
-  /** Source samples of plan.srcKind, srcWidth x srcHeight x channels, row-major. */
+  /** Source samples of plan.srcKind, srcWidth x srcHeight x channels, row-major, from byte srcOffset. */
   readonly src: ArrayBufferLike
-  /** Destination of plan.dstKind, outWidth x outHeight x channels. */
+  /** Where the source starts in `src`, in bytes. @default 0 */
+  readonly srcOffset?: number
+  /** Destination of plan.dstKind, outWidth x outHeight x channels, from byte dstOffset. */
   readonly dst: ArrayBufferLike
+  /** Where the destination starts in `dst`, in bytes. @default 0 */
+  readonly dstOffset?: number
   /** Stage 'map' only: the unmapped values written by stage 'raw' (f32, or f64 for f64 plans). */
   readonly raw?: ArrayBufferLike
 }
@@ -327,7 +331,7 @@ export class BandRunner {
       return
     }
     const rowBytes = plan.srcWidth * plan.channels * BYTES[plan.srcKind]
-    new Uint8Array(k.buffer(), p.staging, rowBytes).set(new Uint8Array(io.src, sr * rowBytes, rowBytes))
+    new Uint8Array(k.buffer(), p.staging, rowBytes).set(new Uint8Array(io.src, (io.srcOffset ?? 0) + sr * rowBytes, rowBytes))
     if (wide) k.padRow64(dst, p.staging, plan.srcKind, p.segs, p.nSeg, plan.channels, premul ? 1 : 0, plan.max)
     else k.padRow(dst, p.staging, plan.srcKind, outU8 ? 1 : 0, p.segs, p.nSeg, plan.channels, premul ? 1 : 0, plan.max)
   }
@@ -387,7 +391,7 @@ export class BandRunner {
       this.kernels.fillAlpha(p.outRow, plan.dstKind, plan.outWidth, plan.channels, plan.max)
     }
     const bytes = p.n * (plan.stage === 'raw' ? rawBytes(plan) : BYTES[plan.dstKind])
-    new Uint8Array(io.dst, r * bytes, bytes).set(new Uint8Array(this.kernels.buffer(), p.outRow, bytes))
+    new Uint8Array(io.dst, (io.dstOffset ?? 0) + r * bytes, bytes).set(new Uint8Array(this.kernels.buffer(), p.outRow, bytes))
   }
 
   private runRows(p: Prepared, io: BandIO, r0: number, r1: number, stop: () => boolean): boolean {

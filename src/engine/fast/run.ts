@@ -28,6 +28,11 @@ export interface Executor {
   allocate(bytes: number, scratch: boolean): ArrayBufferLike
   /** Returns a scratch buffer for reuse; its contents are undefined when it comes back. */
   release(buffer: ArrayBufferLike): void
+  /**
+   * True when the executor's threads can read and write `buffer` in place (any buffer on the calling thread,
+   * a SharedArrayBuffer for worker threads); other images are copied into {@link Executor.allocate}d memory.
+   */
+  shares(buffer: ArrayBufferLike): boolean
   /** Rejects with an AbortError once `signal` aborts (after every thread has stopped touching the buffers). */
   run(
     plan: FilterPlan,
@@ -50,6 +55,34 @@ export interface FastStackOptions {
   readonly tileLog2?: number
   /** Receives each filter's plan (diagnostics, benchmarks). */
   readonly onPlan?: (plan: FilterPlan) => void
+  /** Storage for the result, used when it fits (see {@link usableInto}); else the result gets new memory. */
+  readonly into?: IntImage['data']
+}
+
+/** A run of bytes in a buffer. */
+interface Span {
+  readonly buffer: ArrayBufferLike
+  readonly offset: number
+}
+
+/**
+ * True when `into` can hold a result of `length` samples at `depth` bits on `executor` without touching the
+ * input: exactly that long, of the depth's array type, writable in place by the executor's threads, and not
+ * overlapping `input` (a filter reads neighbouring rows after writing a row).
+ */
+export function usableInto(
+  into: IntImage['data'] | undefined,
+  length: number,
+  depth: BitDepth,
+  input: IntImage['data'],
+  executor: Executor
+): into is IntImage['data'] {
+  if (!into || into.length !== length || (depth === 16) !== into instanceof Uint16Array) return false
+  if (!executor.shares(into.buffer)) return false
+  if (into.buffer !== input.buffer) return true
+  const apart =
+    into.byteOffset + into.byteLength <= input.byteOffset || input.byteOffset + input.byteLength <= into.byteOffset
+  return apart
 }
 
 /** The enabled filters resolved, with applyStack's error messages (`filter N: ...` when there are several). */
@@ -114,8 +147,13 @@ export async function runFastStack(
   const done = (buffer: ArrayBufferLike): void => {
     if (scratch.delete(buffer)) executor.release(buffer)
   }
-  let src = take(image.data.byteLength)
-  new Uint8Array(src).set(new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength))
+  // The input is read in place where the threads can see it (a SharedArrayBuffer for workers); else copied once.
+  let src: Span
+  if (executor.shares(image.data.buffer)) src = { buffer: image.data.buffer, offset: image.data.byteOffset }
+  else {
+    src = { buffer: take(image.data.byteLength), offset: 0 }
+    new Uint8Array(src.buffer).set(new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength))
+  }
   let shape: SourceShape = {
     width: image.width,
     height: image.height,
@@ -148,18 +186,28 @@ export async function runFastStack(
         ? { kind: depth === 16 ? SampleKind.U16 : SampleKind.U8, depth }
         : { kind: SampleKind.F32, depth: image.depth }
       const { method, tileLog2 } = options
-      // The last filter writes straight into the caller's buffer: no copy, and its first-touch page faults are
-      // spread over the threads.
-      const output = (plan: FilterPlan): ArrayBufferLike => {
-        const bytes = plan.outWidth * plan.outHeight * channels * [1, 2, 4][plan.dstKind]
-        return last ? executor.allocate(bytes, false) : take(bytes)
+      // The last filter writes straight into the result (the caller's `into` where it fits): no copy, and
+      // first-touch page faults of new memory are spread over the threads.
+      const output = (plan: FilterPlan): Span => {
+        const samples = plan.outWidth * plan.outHeight * channels
+        const into = options.into
+        if (last && usableInto(into, samples, depth, image.data, executor)) return { buffer: into.buffer, offset: into.byteOffset }
+        const bytes = samples * [1, 2, 4][plan.dstKind]
+        return { buffer: last ? executor.allocate(bytes, false) : take(bytes), offset: 0 }
       }
+      const io = (dst: Span, raw?: ArrayBufferLike): BandIO => ({
+        src: src.buffer,
+        srcOffset: src.offset,
+        dst: dst.buffer,
+        dstOffset: dst.offset,
+        raw
+      })
       let plan: FilterPlan
-      let dst: ArrayBufferLike
+      let dst: Span
       if (filter.options.signed === 'stretch') {
         const rawPlan = planFilter(shape, filter, target, { method, tileLog2, stage: 'raw', opaqueAlpha: opaque })
         const raw = take(rawPlan.outWidth * rawPlan.outHeight * channels * rawBytes(rawPlan))
-        const range = await runPlan(rawPlan, { src, dst: raw })
+        const range = await runPlan(rawPlan, io({ buffer: raw, offset: 0 }))
         plan = planFilter(shape, filter, target, {
           stage: 'map',
           low: range.low,
@@ -168,15 +216,15 @@ export async function runFastStack(
           precision: rawPlan.precision
         })
         dst = output(plan)
-        await runPlan(plan, { src, dst, raw })
+        await runPlan(plan, io(dst, raw))
         done(raw)
       } else {
         plan = planFilter(shape, filter, target, { method, tileLog2, opaqueAlpha: opaque })
         dst = output(plan)
-        await runPlan(plan, { src, dst })
+        await runPlan(plan, io(dst))
       }
       opaque = plan.fillAlpha
-      done(src)
+      done(src.buffer)
       src = dst
       shape = { width: plan.outWidth, height: plan.outHeight, channels, depth: image.depth, kind: SampleKind.F32 }
     }
@@ -185,7 +233,7 @@ export async function runFastStack(
     scratch.clear()
   }
   const length = shape.width * shape.height * channels
-  const data = depth === 16 ? new Uint16Array(src, 0, length) : new Uint8Array(src, 0, length)
+  const data = depth === 16 ? new Uint16Array(src.buffer, src.offset, length) : new Uint8Array(src.buffer, src.offset, length)
   return { width: shape.width, height: shape.height, channels, depth, data }
 }
 
@@ -216,6 +264,11 @@ export class InlineExecutor implements Executor {
   /** Keeps a scratch buffer for reuse. */
   release(buffer: ArrayBufferLike): void {
     this.spare.give(buffer as ArrayBuffer)
+  }
+
+  /** Every buffer: bands run on this thread. */
+  shares(): boolean {
+    return true
   }
 
   /** Runs the bands in order on this thread, polling `signal` between rows. */

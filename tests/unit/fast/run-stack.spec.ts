@@ -8,7 +8,7 @@ import { EngineError } from '../../../src/engine/errors'
 import type { FastMethod, FilterPlan } from '../../../src/engine/fast/plan'
 import type { FilterSpec, IntImage } from '../../../src/engine/types'
 import { kernelModule, workerScriptPath } from '../../../src/host/pool-assets'
-import { runStack } from '../../../src/host/run-stack'
+import { runStack, sharedImage } from '../../../src/host/run-stack'
 import { maxDifference, randomFloatRows, randomIntImage, referenceResult, smoothIntImage } from './helpers'
 
 const noWorker = workerScriptPath()
@@ -132,6 +132,86 @@ describe.skipIf(noWorker !== '')(`worker threads (${noWorker || 'built'})`, () =
     await expect(
       runStack(randomIntImage(17, 400, 300, 3), [{ preset: 'box-blur' }], { signal: controller.signal, engine: { threads: 2 } })
     ).rejects.toMatchObject({ name: 'AbortError' })
+  })
+})
+
+describe.skipIf(noWorker !== '')('shared input and reused result memory', () => {
+  /** `image` with its samples at `offset` bytes into a larger SharedArrayBuffer (a view, as a caller may hold). */
+  function sharedAt(image: IntImage, offset: number): IntImage {
+    const bytes = image.data.byteLength
+    const buffer = new SharedArrayBuffer(offset + bytes + 64)
+    const data = image.depth === 16 ? new Uint16Array(buffer, offset, image.data.length) : new Uint8Array(buffer, offset, bytes)
+    data.set(image.data)
+    return { ...image, data }
+  }
+
+  it('sharedImage copies once into shared memory and keeps an already shared image', () => {
+    const image = randomIntImage(40, 30, 20, 3)
+    const shared = sharedImage(image)
+    expect(shared.data.buffer).toBeInstanceOf(SharedArrayBuffer)
+    expect(shared.data).toEqual(image.data)
+    expect(sharedImage(shared)).toBe(shared)
+  })
+
+  for (const threads of [0, 2]) {
+    it(`reads a shared input at an offset in place and leaves it untouched (${threads} threads)`, async () => {
+      const image = randomIntImage(41, 301, 97, 3)
+      const input = sharedAt(image, 24)
+      const filters: FilterSpec[] = [{ preset: 'gaussian-blur', params: { size: 5, sigma: 1 } }, { preset: 'sharpen' }]
+      const out = await runStack(input, filters, { engine: { threads } })
+      expect(maxDifference(out, referenceResult(image, filters))).toBeLessThanOrEqual(1)
+      expect(input.data).toEqual(image.data)
+    })
+
+    it(`writes into a usable \`into\` in place, at an offset, for 8 and 16 bits (${threads} threads)`, async () => {
+      for (const depth of [8, 16] as const) {
+        const image = randomIntImage(42, 257, 80, 3, depth)
+        const filters: FilterSpec[] = [{ preset: 'sharpen' }, { preset: 'sobel', signed: 'stretch' }]
+        const expected = referenceResult(image, filters)
+        const into = sharedAt({ ...image, data: depth === 16 ? new Uint16Array(image.data.length) : new Uint8Array(image.data.length) }, 16).data
+        into.fill(7)
+        const out = await runStack(image, filters, { into, engine: { threads } })
+        expect(out.data.buffer).toBe(into.buffer)
+        expect(out.data.byteOffset).toBe(into.byteOffset)
+        expect(maxDifference(out, expected)).toBeLessThanOrEqual(1)
+        // Again into the same memory: the previous result is overwritten, not accumulated.
+        const again = await runStack(image, filters, { into: out.data, engine: { threads } })
+        expect(again.data.buffer).toBe(into.buffer)
+        expect(maxDifference(again, expected)).toBeLessThanOrEqual(1)
+      }
+    })
+  }
+
+  it('ignores an `into` of the wrong size or type, a plain buffer for workers, or one overlapping the input', async () => {
+    const image = randomIntImage(43, 200, 120, 3)
+    const filters: FilterSpec[] = [{ preset: 'box-blur' }]
+    const expected = referenceResult(image, filters)
+    const n = image.data.length
+    const shared = (length: number): Uint8Array => new Uint8Array(new SharedArrayBuffer(length))
+    const unusable: [string, IntImage['data'], IntImage][] = [
+      ['too short', shared(n - 3), image],
+      ['16-bit for an 8-bit result', new Uint16Array(new SharedArrayBuffer(n * 2)), image],
+      ['a plain ArrayBuffer', new Uint8Array(n), image]
+    ]
+    // The input itself as `into`: a filter reads rows around the one it writes, so in place would corrupt it.
+    const input = sharedImage(image)
+    unusable.push(['the input itself', input.data, input])
+    const twice = new SharedArrayBuffer(n * 2)
+    const overlapping = { ...image, data: new Uint8Array(twice, 0, n) }
+    overlapping.data.set(image.data)
+    unusable.push(['overlapping the input', new Uint8Array(twice, n - 1, n), overlapping])
+    for (const [label, into, source] of unusable) {
+      const out = await runStack(source, filters, { into, engine: { threads: 2 } })
+      expect(out.data.buffer, label).not.toBe(into.buffer)
+      expect(maxDifference(out, expected), label).toBeLessThanOrEqual(1)
+      expect(source.data, label).toEqual(image.data)
+    }
+    // Beside the input in one buffer, not overlapping: used.
+    const beside = new Uint8Array(twice, n, n)
+    const out = await runStack(overlapping, filters, { into: beside, engine: { threads: 2 } })
+    expect(out.data.buffer).toBe(twice)
+    expect(out.data.byteOffset).toBe(n)
+    expect(maxDifference(out, expected)).toBeLessThanOrEqual(1)
   })
 })
 
