@@ -1,7 +1,7 @@
 // Runs in Node: a PNG writer that compresses horizontal strips of the image on the libuv thread pool at once,
 // so a large PNG is encoded on every core instead of libpng's single zlib stream.
 import { availableParallelism, endianness } from 'node:os'
-import { constants, deflateRaw } from 'node:zlib'
+import { constants, createDeflate } from 'node:zlib'
 import type { ZlibOptions } from 'node:zlib'
 import type { IntImage } from '../engine/types'
 import { crc32, iccpChunk, pngChunk } from './png-icc'
@@ -24,37 +24,6 @@ const STRIP_BYTES = 256 * 1024
 const MAX_STRIP_BYTES = 256 * 1024 * 1024
 const LITTLE_ENDIAN = endianness() === 'LE'
 const ADLER_BASE = 65521
-// Largest run of bytes whose sums stay below 2^31, so the loop stays in small-integer arithmetic.
-const ADLER_RUN = 3800
-
-/** Adler-32 of `bytes` (zlib's checksum), continuing from `previous` (the Adler-32 of the bytes before). */
-export function adler32(bytes: Uint8Array, previous = 1): number {
-  let a = previous & 0xffff
-  let b = previous >>> 16
-  let i = 0
-  const n = bytes.length
-  while (i < n) {
-    const end = Math.min(n, i + ADLER_RUN)
-    const end4 = end - ((end - i) % 4)
-    for (; i < end4; i += 4) {
-      a += bytes[i]
-      b += a
-      a += bytes[i + 1]
-      b += a
-      a += bytes[i + 2]
-      b += a
-      a += bytes[i + 3]
-      b += a
-    }
-    for (; i < end; i++) {
-      a += bytes[i]
-      b += a
-    }
-    a %= ADLER_BASE
-    b %= ADLER_BASE
-  }
-  return ((b << 16) | a) >>> 0
-}
 
 /** The two-byte zlib header zlib itself writes for a 32 KiB window at `level`. */
 export function zlibHeader(level: number): Buffer {
@@ -65,9 +34,61 @@ export function zlibHeader(level: number): Buffer {
   return Buffer.from([cmf, flg])
 }
 
-function deflateStrip(bytes: Buffer, options: ZlibOptions): Promise<Buffer> {
+/**
+ * The Adler-32 of two byte runs one after the other, from the Adler-32 of each and the second's length
+ * (zlib's adler32_combine).
+ */
+export function adler32Combine(first: number, second: number, secondLength: number): number {
+  const rem = secondLength % ADLER_BASE
+  let a = first & 0xffff
+  let b = (rem * a) % ADLER_BASE
+  a += (second & 0xffff) + ADLER_BASE - 1
+  b += (first >>> 16) + (second >>> 16) + ADLER_BASE - rem
+  if (a >= ADLER_BASE) a -= ADLER_BASE
+  if (a >= ADLER_BASE) a -= ADLER_BASE
+  if (b >= 2 * ADLER_BASE) b -= 2 * ADLER_BASE
+  if (b >= ADLER_BASE) b -= ADLER_BASE
+  return ((b << 16) | a) >>> 0
+}
+
+/** A strip's raw deflate data and the Adler-32 of its input. */
+interface DeflatedStrip {
+  readonly body: Buffer
+  readonly adler: number
+}
+
+/** What zlib writes after a sync flush when the stream then finishes with no more input: an empty final block. */
+const SYNC_MARKER = Buffer.from([0x00, 0x00, 0xff, 0xff])
+const EMPTY_FINAL_BLOCK = Buffer.from([0x03, 0x00])
+
+/**
+ * Deflates `bytes` on the thread pool as a zlib stream, which also computes their Adler-32 there (in zlib's C),
+ * and returns the raw deflate data without the stream's header and trailer, to be joined with other strips'.
+ * Every strip but the last ends on a sync flush (byte-aligned, not final): the stream is flushed, then finished
+ * with no more input, which adds only an empty final block, dropped here.
+ */
+function deflateStrip(bytes: Buffer, options: ZlibOptions, last: boolean): Promise<DeflatedStrip> {
   return new Promise((resolve, reject) => {
-    deflateRaw(bytes, options, (error, result) => (error ? reject(error) : resolve(result)))
+    const stream = createDeflate(options)
+    const parts: Buffer[] = []
+    stream.on('data', (part: Buffer) => parts.push(part))
+    stream.on('error', reject)
+    stream.on('end', () => {
+      const all = Buffer.concat(parts)
+      const adler = all.readUInt32BE(all.length - 4)
+      if (last) return resolve({ body: all.subarray(2, all.length - 4), adler })
+      const end = all.length - 4 - EMPTY_FINAL_BLOCK.length
+      const tail = all.subarray(end - SYNC_MARKER.length, end + EMPTY_FINAL_BLOCK.length)
+      if (!tail.equals(Buffer.concat([SYNC_MARKER, EMPTY_FINAL_BLOCK]))) {
+        return reject(new Error('zlib did not end a PNG strip on a sync flush and an empty final block'))
+      }
+      resolve({ body: all.subarray(2, end), adler })
+    })
+    if (last) stream.end(bytes)
+    else {
+      stream.write(bytes)
+      stream.flush(constants.Z_SYNC_FLUSH, () => stream.end())
+    }
   })
 }
 
@@ -103,10 +124,11 @@ class RowScratch {
  * heuristic on a sample of it. Up turns a photo's smooth columns into small values and flat areas into runs of
  * zeros, which run-length deflate packs fast and small; None wins on sparse rows (edge maps, line art).
  */
-function filteredRows(image: IntImage, from: number, to: number): Buffer {
+function filteredRows(image: IntImage, from: number, to: number, reuse?: Buffer): Buffer {
   const rowBytes = image.width * image.channels * (image.depth / 8)
   const stride = rowBytes + 1
-  const out = Buffer.allocUnsafe((to - from) * stride)
+  const bytes = (to - from) * stride
+  const out = reuse?.length === bytes ? reuse : Buffer.allocUnsafe(bytes)
   const src = new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength)
   const swap = image.depth === 16 && LITTLE_ENDIAN
   // Rows 0 and 1 hold the current row and the one above, alternately; row 2 the difference.
@@ -177,20 +199,26 @@ export async function encodePng(image: IntImage, options: PngEncodeOptions = {})
   const strips = Math.min(height, Math.max(1, wanted, Math.ceil(total / MAX_STRIP_BYTES)))
   const rowsPer = Math.ceil(height / strips)
 
-  // Each strip goes to the thread pool as soon as its rows are ready; the checksum runs here meanwhile.
-  const pending: Promise<Buffer>[] = []
-  let adler = 1
-  const inputs: Buffer[] = []
-  for (let from = 0; from < height; from += rowsPer) {
+  // Each strip goes to the thread pool as soon as its rows are ready. A few strips per core are in flight at
+  // once; the rows of a finished one are filtered into again (new memory costs a page fault per 4 KiB).
+  const pending: Promise<DeflatedStrip>[] = []
+  const lengths: number[] = []
+  const spare: Buffer[] = []
+  const inFlight = 3 * availableParallelism()
+  for (let from = 0, s = 0; from < height; from += rowsPer, s++) {
+    if (s >= inFlight) await pending[s - inFlight]
     const to = Math.min(height, from + rowsPer)
-    const rows = filteredRows(image, from, to)
-    const finishFlush = to === height ? constants.Z_FINISH : constants.Z_SYNC_FLUSH
+    const rows = filteredRows(image, from, to, spare.pop())
     const chunkSize = Math.max(64 * 1024, rows.length + (rows.length >>> 8) + 1024)
-    pending.push(deflateStrip(rows, { level, strategy, finishFlush, chunkSize }))
-    inputs.push(rows)
+    const strip = deflateStrip(rows, { level, strategy, chunkSize }, to === height).then((done) => {
+      spare.push(rows)
+      return done
+    })
+    // A failed strip rejects where it is awaited; this keeps the others from counting as unhandled meanwhile.
+    strip.catch(() => undefined)
+    pending.push(strip)
+    lengths.push(rows.length)
   }
-  for (const rows of inputs) adler = adler32(rows, adler)
-  inputs.length = 0
 
   const ihdr = Buffer.alloc(13)
   ihdr.writeUInt32BE(width, 0)
@@ -206,12 +234,17 @@ export async function encodePng(image: IntImage, options: PngEncodeOptions = {})
   parts.push(pngChunk('pHYs', phys))
 
   const idatType = Buffer.from('IDAT', 'latin1')
-  const trailer = Buffer.alloc(4)
-  trailer.writeUInt32BE(adler, 0)
+  let adler = 1
   for (let s = 0; s < pending.length; s++) {
-    const body = [await pending[s]]
+    const strip = await pending[s]
+    adler = s === 0 ? strip.adler : adler32Combine(adler, strip.adler, lengths[s])
+    const body = [strip.body]
     if (s === 0) body.unshift(zlibHeader(level))
-    if (s === pending.length - 1) body.push(trailer)
+    if (s === pending.length - 1) {
+      const trailer = Buffer.alloc(4)
+      trailer.writeUInt32BE(adler, 0)
+      body.push(trailer)
+    }
     const length = body.reduce((sum, b) => sum + b.length, 0)
     let crc = crc32(idatType)
     for (const b of body) crc = crc32(b, crc)
