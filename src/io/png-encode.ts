@@ -12,14 +12,14 @@ export interface PngEncodeOptions {
   readonly level?: number
   /** ICC profile written as an iCCP chunk (not checked against the channels here). */
   readonly icc?: Uint8Array
-  /** Strips compressed concurrently. @default from the image size: about 1 per 256 KiB, at most 4 per core */
+  /** Strips the rows are split into (a few per core are deflated at once). @default one per MiB of rows */
   readonly strips?: number
 }
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
 /** PNG colour type by channel count: grey, grey+alpha, RGB, RGBA. */
 const COLOUR_TYPE = [0, 0, 4, 2, 6]
-const STRIP_BYTES = 256 * 1024
+const STRIP_BYTES = 1024 * 1024
 // A chunk's length field is 31 bits; a strip's deflate output stays well under it.
 const MAX_STRIP_BYTES = 256 * 1024 * 1024
 const LITTLE_ENDIAN = endianness() === 'LE'
@@ -195,7 +195,7 @@ export async function encodePng(image: IntImage, options: PngEncodeOptions = {})
   const { width, height, channels, depth } = image
   const stride = width * channels * (depth / 8) + 1
   const total = stride * height
-  const wanted = options.strips ?? Math.min(Math.ceil(total / STRIP_BYTES), 4 * availableParallelism())
+  const wanted = options.strips ?? Math.ceil(total / STRIP_BYTES)
   const strips = Math.min(height, Math.max(1, wanted, Math.ceil(total / MAX_STRIP_BYTES)))
   const rowsPer = Math.ceil(height / strips)
 
