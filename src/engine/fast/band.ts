@@ -102,6 +102,16 @@ interface Prepared {
 export class BandRunner {
   private readonly arena: Arena
   private prepared: Prepared | null = null
+  // Byte views of the kernel memory and of the last buffers read and written, kept between rows: a row copy then
+  // creates one view instead of two (rows are copied thousands of times per run).
+  private heap: Uint8Array = new Uint8Array(0)
+  private srcBytes: Uint8Array = new Uint8Array(0)
+  private dstBytes: Uint8Array = new Uint8Array(0)
+
+  /** A byte view of `buffer`, reusing `view` when it is of the same buffer. */
+  private static view(view: Uint8Array, buffer: ArrayBufferLike): Uint8Array {
+    return view.buffer === buffer ? view : new Uint8Array(buffer)
+  }
 
   constructor(readonly kernels: Kernels) {
     this.arena = new Arena(kernels)
@@ -331,7 +341,11 @@ export class BandRunner {
       return
     }
     const rowBytes = plan.srcWidth * plan.channels * BYTES[plan.srcKind]
-    new Uint8Array(k.buffer(), p.staging, rowBytes).set(new Uint8Array(io.src, (io.srcOffset ?? 0) + sr * rowBytes, rowBytes))
+    // The kernel memory may have grown since the last row (a new buffer): the views follow it.
+    this.heap = BandRunner.view(this.heap, k.buffer())
+    this.srcBytes = BandRunner.view(this.srcBytes, io.src)
+    const from = (io.srcOffset ?? 0) + sr * rowBytes
+    this.heap.set(this.srcBytes.subarray(from, from + rowBytes), p.staging)
     if (wide) k.padRow64(dst, p.staging, plan.srcKind, p.segs, p.nSeg, plan.channels, premul ? 1 : 0, plan.max)
     else k.padRow(dst, p.staging, plan.srcKind, outU8 ? 1 : 0, p.segs, p.nSeg, plan.channels, premul ? 1 : 0, plan.max)
   }
@@ -391,7 +405,9 @@ export class BandRunner {
       this.kernels.fillAlpha(p.outRow, plan.dstKind, plan.outWidth, plan.channels, plan.max)
     }
     const bytes = p.n * (plan.stage === 'raw' ? rawBytes(plan) : BYTES[plan.dstKind])
-    new Uint8Array(io.dst, (io.dstOffset ?? 0) + r * bytes, bytes).set(new Uint8Array(this.kernels.buffer(), p.outRow, bytes))
+    this.heap = BandRunner.view(this.heap, this.kernels.buffer())
+    this.dstBytes = BandRunner.view(this.dstBytes, io.dst)
+    this.dstBytes.set(this.heap.subarray(p.outRow, p.outRow + bytes), (io.dstOffset ?? 0) + r * bytes)
   }
 
   private runRows(p: Prepared, io: BandIO, r0: number, r1: number, stop: () => boolean): boolean {
