@@ -95,23 +95,36 @@ export function i16ToF32(dst: usize, src: usize, n: i32): void {
 }
 
 /**
- * All-integer finish of 8-bit i16 sums (divisor 1, integer offset, no alpha, no blend): clamp, abs or shift,
- * then saturate to u8. `mode` 0 clamp, 1 abs, 2 shift. The planner guarantees no i16 overflow.
+ * All-integer finish of 8-bit sums (divisor 1, integer offset, no alpha, no blend) in the pass of
+ * {@link wsumU8}: the i16 sums, started at `offset`, go straight to bytes, with abs for mode 1 (0 clamps) or
+ * +128 for mode 2 (shift), saturated. The planner guarantees no i16 overflow, offset and +128 included.
+ * Writes up to 31 bytes past `n`.
  */
-export function finishI16U8(dst: usize, sums: usize, n: i32, offset: i32, mode: i32): void {
+export function wsumU8Finish(dst: usize, ptrs: usize, weights: usize, taps: i32, n: i32, offset: i32, mode: i32): void {
   const off = i16x8.splat(<i16>offset)
   const mid = i16x8.splat(<i16>(mode == 2 ? 128 : 0))
-  for (let x: i32 = 0; x < n; x += 16) {
-    const s = sums + (<usize>x << 1)
-    let v0 = i16x8.add(v128.load(s), off)
-    let v1 = i16x8.add(v128.load(s, 16), off)
-    if (mode == 1) {
-      v0 = i16x8.abs(v0)
-      v1 = i16x8.abs(v1)
+  for (let x: i32 = 0; x < n; x += 32) {
+    let a0 = off
+    let a1 = off
+    let a2 = off
+    let a3 = off
+    for (let t: i32 = 0; t < taps; t++) {
+      const p = <usize>load<u32>(ptrs + (<usize>t << 2)) + <usize>x
+      const w = v128.load_splat<i16>(weights + (<usize>t << 1))
+      a0 = i16x8.add(a0, i16x8.mul(v128.load8x8_u(p), w))
+      a1 = i16x8.add(a1, i16x8.mul(v128.load8x8_u(p, 8), w))
+      a2 = i16x8.add(a2, i16x8.mul(v128.load8x8_u(p, 16), w))
+      a3 = i16x8.add(a3, i16x8.mul(v128.load8x8_u(p, 24), w))
     }
-    v0 = i16x8.add(v0, mid)
-    v1 = i16x8.add(v1, mid)
-    v128.store(dst + <usize>x, i8x16.narrow_i16x8_u(v0, v1))
+    if (mode == 1) {
+      a0 = i16x8.abs(a0)
+      a1 = i16x8.abs(a1)
+      a2 = i16x8.abs(a2)
+      a3 = i16x8.abs(a3)
+    }
+    const d = dst + <usize>x
+    v128.store(d, i8x16.narrow_i16x8_u(i16x8.add(a0, mid), i16x8.add(a1, mid)))
+    v128.store(d, i8x16.narrow_i16x8_u(i16x8.add(a2, mid), i16x8.add(a3, mid)), 16)
   }
 }
 

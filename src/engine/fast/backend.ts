@@ -28,7 +28,8 @@ export interface Kernels {
   wsumU8(out: number, ptrs: number, weights: number, taps: number, n: number): void
   tapPointers(ptrs: number, slots: number, ring: number, first: number, rows: number, offs: number, taps: number): void
   i16ToF32(dst: number, src: number, n: number): void
-  finishI16U8(dst: number, sums: number, n: number, offset: number, mode: number): void
+  /** wsumU8's sums plus `offset`, then abs (mode 1) or +128 (mode 2), saturated to bytes; no row of sums. */
+  wsumU8Finish(dst: number, ptrs: number, weights: number, taps: number, n: number, offset: number, mode: number): void
   padRow(
     dst: number,
     src: number,

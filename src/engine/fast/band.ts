@@ -471,12 +471,12 @@ export class BandRunner {
         const taps = plan.taps?.rows.length ?? 0
         k.tapPointers(p.ptrs, p.slots, kh, r, p.tapRows, p.tapOffs, taps)
         if (i16) {
-          k.wsumU8(p.sums16, p.ptrs, p.tapWeights, taps, p.n)
           if (plan.intFinish) {
-            k.finishI16U8(p.outRow, p.sums16, p.n, plan.offset, plan.finishMode)
+            k.wsumU8Finish(p.outRow, p.ptrs, p.tapWeights, taps, p.n, plan.offset, plan.finishMode)
             this.store(p, io, r)
             continue
           }
+          k.wsumU8(p.sums16, p.ptrs, p.tapWeights, taps, p.n)
           k.i16ToF32(p.sums, p.sums16, p.n)
         } else if (fused) {
           out(taps, p.ptrs, p.tapWeights, 0)

@@ -77,9 +77,15 @@ class TsKernels implements Kernels {
     for (let s = 0; s < n; s++) this.f32[(dst >> 2) + s] = this.i16[(src >> 1) + s]
   }
 
-  finishI16U8(dst: number, sums: number, n: number, offset: number, mode: number): void {
+  wsumU8Finish(dst: number, ptrs: number, weights: number, taps: number, n: number, offset: number, mode: number): void {
+    const acc = new Int16Array(n).fill(offset)
+    for (let t = 0; t < taps; t++) {
+      const p = this.u32[(ptrs >> 2) + t]
+      const w = this.i16[(weights >> 1) + t]
+      for (let s = 0; s < n; s++) acc[s] += w * this.u8[p + s]
+    }
     for (let s = 0; s < n; s++) {
-      let v = this.i16[(sums >> 1) + s] + offset
+      let v = acc[s]
       if (mode === 1) v = Math.abs(v)
       if (mode === 2) v += 128
       this.u8[dst + s] = v < 0 ? 0 : v > 255 ? 255 : v
