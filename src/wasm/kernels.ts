@@ -1110,6 +1110,57 @@ export function hpassI16U8(dst: usize, src: usize, offs: usize, weights: usize, 
 }
 
 /**
+ * {@link hpassI16U8} for a symmetric row: the i16 row values at mirrored offsets are summed first (the planner
+ * keeps them within i16) and share one weight, so each dot product covers four taps. `offs` holds 4 byte offsets
+ * per pair (a, a', b, b'), then 3 for a last step (a, a', c) pairing a folded tap with the unpaired centre c.
+ * `weights` holds `pairs` + 1 i32 words of two i16 weights.
+ */
+export function hpassI16U8Sym(dst: usize, src: usize, offs: usize, weights: usize, pairs: i32, n: i32, bias: i32, shift: i32): void {
+  const vb = i32x4.splat(bias)
+  const mid = i16x8.splat(128)
+  const lastOffs = offs + (<usize>pairs << 4)
+  const lastWeights = weights + (<usize>pairs << 2)
+  for (let x: i32 = 0; x < n; x += 16) {
+    const s = src + (<usize>x << 1)
+    let a0 = vb
+    let a1 = vb
+    let a2 = vb
+    let a3 = vb
+    for (let t: i32 = 0; t < pairs; t++) {
+      const op = offs + (<usize>t << 4)
+      const p = s + <usize>load<i32>(op)
+      const pm = s + <usize>load<i32>(op, 4)
+      const q = s + <usize>load<i32>(op, 8)
+      const qm = s + <usize>load<i32>(op, 12)
+      const w = v128.load_splat<i32>(weights + (<usize>t << 2))
+      const u0 = i16x8.add(v128.load(p), v128.load(pm))
+      const v0 = i16x8.add(v128.load(q), v128.load(qm))
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(i16x8.shuffle(u0, v0, 0, 8, 1, 9, 2, 10, 3, 11), w))
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(i16x8.shuffle(u0, v0, 4, 12, 5, 13, 6, 14, 7, 15), w))
+      const u1 = i16x8.add(v128.load(p, 16), v128.load(pm, 16))
+      const v1 = i16x8.add(v128.load(q, 16), v128.load(qm, 16))
+      a2 = i32x4.add(a2, i32x4.dot_i16x8_s(i16x8.shuffle(u1, v1, 0, 8, 1, 9, 2, 10, 3, 11), w))
+      a3 = i32x4.add(a3, i32x4.dot_i16x8_s(i16x8.shuffle(u1, v1, 4, 12, 5, 13, 6, 14, 7, 15), w))
+    }
+    const p = s + <usize>load<i32>(lastOffs)
+    const pm = s + <usize>load<i32>(lastOffs, 4)
+    const c = s + <usize>load<i32>(lastOffs, 8)
+    const w = v128.load_splat<i32>(lastWeights)
+    const u0 = i16x8.add(v128.load(p), v128.load(pm))
+    const v0 = v128.load(c)
+    a0 = i32x4.add(a0, i32x4.dot_i16x8_s(i16x8.shuffle(u0, v0, 0, 8, 1, 9, 2, 10, 3, 11), w))
+    a1 = i32x4.add(a1, i32x4.dot_i16x8_s(i16x8.shuffle(u0, v0, 4, 12, 5, 13, 6, 14, 7, 15), w))
+    const u1 = i16x8.add(v128.load(p, 16), v128.load(pm, 16))
+    const v1 = v128.load(c, 16)
+    a2 = i32x4.add(a2, i32x4.dot_i16x8_s(i16x8.shuffle(u1, v1, 0, 8, 1, 9, 2, 10, 3, 11), w))
+    a3 = i32x4.add(a3, i32x4.dot_i16x8_s(i16x8.shuffle(u1, v1, 4, 12, 5, 13, 6, 14, 7, 15), w))
+    const lo = i16x8.add_sat_s(i16x8.narrow_i32x4_s(i32x4.shr_s(a0, shift), i32x4.shr_s(a1, shift)), mid)
+    const hi = i16x8.add_sat_s(i16x8.narrow_i32x4_s(i32x4.shr_s(a2, shift), i32x4.shr_s(a3, shift)), mid)
+    v128.store(dst + <usize>x, i8x16.narrow_i16x8_u(lo, hi))
+  }
+}
+
+/**
  * {@link vpassU8} for a symmetric column: each tap of a pair is the sum of two u8 rows sharing one weight (a
  * row and its mirror; the centre row with a zero row), so half the dot products cover the same taps. `ptrs`
  * holds 4 * `pairs` u32 row pointers: (a, a', b, b') per pair.

@@ -127,6 +127,8 @@ export interface Kernels {
   vpassU8Sym(out: number, ptrs: number, weights: number, pairs: number, n: number, bias: number, shift: number): void
   /** Fixed-point horizontal pass: an i16 row in tap pairs to bytes. */
   hpassI16U8(dst: number, src: number, offs: number, weights: number, pairs: number, n: number, bias: number, shift: number): void
+  /** hpassI16U8 on a symmetric row: mirrored taps summed first (see kernels.ts). */
+  hpassI16U8Sym(dst: number, src: number, offs: number, weights: number, pairs: number, n: number, bias: number, shift: number): void
 }
 
 /** A bump allocator over a backend's memory: buffers are 64-byte aligned and followed by BLOCK_SLACK bytes. */

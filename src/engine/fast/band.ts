@@ -234,8 +234,9 @@ export class BandRunner {
         colWeights: a.alloc(colCount * 2),
         row16: a.alloc(paddedSamples * 2),
         rowOffs: a.alloc(rowCount * 4),
-        rowWeights: a.alloc(rowCount * 2),
-        rowPairs: rowCount / 2,
+        rowWeights: a.alloc(fx.rowWeights.length * 4),
+        // Folded: the pairs before the last step.
+        rowPairs: fx.rowFolded ? fx.rowWeights.length - 1 : rowCount / 2,
         zeroRow: fx.symmetric ? a.alloc(paddedSamples) : 0
       }
       fixed = prepared
@@ -243,7 +244,7 @@ export class BandRunner {
         new Int32Array(k.buffer(), prepared.colRows, colCount).set(fx.columnRows)
         new Int32Array(k.buffer(), prepared.colWeights, fx.columnWeights.length).set(fx.columnWeights)
         new Int32Array(k.buffer(), prepared.rowOffs, rowCount).set(fx.rowOffsets.map((o) => o * 2))
-        new Int32Array(k.buffer(), prepared.rowWeights, rowCount / 2).set(fx.rowWeights)
+        new Int32Array(k.buffer(), prepared.rowWeights, fx.rowWeights.length).set(fx.rowWeights)
       })
     }
     if (plan.method === 'fft') {
@@ -450,7 +451,8 @@ export class BandRunner {
           k.tapPointers(f.ptrs, p.slots, kh, r, f.colRows, f.zeros, f.colCount)
           k.vpassU8(f.row16, f.ptrs, f.colWeights, f.colCount / 2, p.paddedSamples, fx.bias1, fx.shift1)
         }
-        k.hpassI16U8(p.outRow, f.row16, f.rowOffs, f.rowWeights, f.rowPairs, p.n, fx.bias2, fx.shift2)
+        if (fx.rowFolded) k.hpassI16U8Sym(p.outRow, f.row16, f.rowOffs, f.rowWeights, f.rowPairs, p.n, fx.bias2, fx.shift2)
+        else k.hpassI16U8(p.outRow, f.row16, f.rowOffs, f.rowWeights, f.rowPairs, p.n, fx.bias2, fx.shift2)
         this.store(p, io, r)
         continue
       }

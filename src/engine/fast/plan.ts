@@ -30,9 +30,18 @@ export interface FixedSplit {
   readonly columnWeights: Int32Array
   readonly bias1: number
   readonly shift1: number
-  /** Sample offsets of the horizontal pass, an even count. */
+  /**
+   * Sample offsets of the horizontal pass, an even count; with `rowFolded`, 4 per folded pair (a, a', b, b')
+   * and 3 for the last step (a, a', centre).
+   */
   readonly rowOffsets: Int32Array
+  /** i16 pairs packed in i32 words, one per pair (folded: per folded pair, then the last step's). */
   readonly rowWeights: Int32Array
+  /**
+   * The row is symmetric and folded: mirrored taps of the i16 row (7 fractional bits at most, so two fit in
+   * i16) are summed first and share a weight, half the multiplies.
+   */
+  readonly rowFolded: boolean
   readonly bias2: number
   readonly shift2: number
   /** Proven largest error before the final rounding, in levels (under 1: never more than 1 level off). */
@@ -322,7 +331,8 @@ export function planFilter(
       fixed = found
       // A folded pair (4 rows) costs about 1.5 plain ones.
       const pairs = found.symmetric ? (found.columnRows.length / 4) * 1.5 : found.columnRows.length / 2
-      const rowPairs = found.rowOffsets.length / 2
+      // A folded row step (4 taps read) costs about 1.4 plain pairs.
+      const rowPairs = found.rowFolded ? found.rowWeights.length * 1.4 : found.rowOffsets.length / 2
       costs['separable-i16'] = (pairs * paddedRatio + rowPairs) * NS_PAIR_FIXED + rowCommon
     }
   }
@@ -423,59 +433,83 @@ export function fixedSplit(
   const cApplied = cq.map((v) => v / 2 ** a)
   const e1 = 255 * Math.max(pos(dc), neg(dc))
   const maxAbsV = 255 * Math.max(pos(cApplied), neg(cApplied))
-  const rAbs = sum(r.map(Math.abs))
   const varX = (255 * 255) / 12
   const varV = varX * sum(cApplied.map((v) => v * v))
   const meanV = 127.5 * sum(cApplied)
-  const r2 = sum(r.map((v) => v * v))
 
   // The i16 row's fractional bits f and the row weights' b share the 32 bits of the final sums: more of f
   // suits sharp rows, more of b long flat ones. Each f that fits is tried; the lowest estimated error wins.
-  type Candidate = Omit<FixedSplit, 'symmetric' | 'columnRows' | 'columnWeights' | 'rowOffsets' | 'rowWeights'> & { rq: number[] }
-  let best: Candidate | null = null
-  for (let f = Math.min(a, 8); f >= Math.max(0, a - 15); f--) {
-    // acc + bias1 then spans [-2^15, 2^15) << shift1, inside i32 for shift1 <= 15.
-    const shift1 = a - f
-    const half = shift1 > 0 ? 2 ** (shift1 - 1) : 0
-    const vlo = Math.floor((accLo + half) / 2 ** shift1)
-    const vhi = Math.floor((accHi + half) / 2 ** shift1)
-    if (vhi - vlo > 65535) continue
-    const rowBias = vlo + 32768
-    // Horizontal pass: the most fractional bits for which the true totals stay inside i32.
-    let b = Math.min(30 - f, Math.floor(Math.log2(32767 / maxR)))
-    let rq: number[] = []
-    let k = 0
-    for (; b >= 0; b--) {
-      rq = quantise(r, 2 ** b)
-      if (rq.some((v) => Math.abs(v) > 32767)) continue
-      k = Math.round((constant + 0.5 - 128) * 2 ** (b + f))
-      let lo = k
-      let hi = k
-      for (const w of rq) {
-        lo += Math.min(w * vlo, w * vhi)
-        hi += Math.max(w * vlo, w * vhi)
-      }
-      if (lo >= -(2 ** 31) && hi <= I32_MAX) break
-    }
-    if (b < 0) continue
-    const shift2 = b + f
-    // Error bound (levels): column weight rounding over inputs in 0..255, row weight rounding over the row's
-    // values, the i16 row's rounding, the constant's rounding and dropped terms.
-    const dr = rq.map((v, j) => v / 2 ** b - r[j])
-    const rqAbs = sum(rq.map((v) => Math.abs(v) / 2 ** b))
-    // Column weights that are all multiples of 2^shift1 (a single tap: a pure horizontal kernel) make the i16
-    // row exact.
-    const rowExact = cq.every((v) => v % 2 ** shift1 === 0)
-    const rowRounding = rowExact ? 0 : 2 ** -(f + 1)
-    const bound = rAbs * e1 + sum(dr.map(Math.abs)) * maxAbsV + rqAbs * rowRounding + 2 ** -(shift2 + 1) + tailLevels
-    // Estimated rms on uniform random input (variance 255^2 / 12, mean 127.5), the weight errors' bias counted.
-    const var1 = varX * sum(dc.map((v) => v * v)) + (127.5 * sum(dc)) ** 2 + (rowExact ? 0 : 2 ** (-2 * f) / 12)
-    const var2 = varV * sum(dr.map((v) => v * v)) + (meanV * sum(dr)) ** 2
-    const rms = Math.sqrt(r2 * var1 + var2 + 2 ** (-2 * shift2) / 12) + tailLevels
-    if (best && best.rms <= rms) continue
-    const rqSum = sum(rq)
-    best = { bias1: (half - rowBias * 2 ** shift1) | 0, shift1, bias2: (rowBias * rqSum + k) | 0, shift2, bound, rms, rq }
+  // `fold`: mirrored row values are summed in i16 first, so the row keeps at most 7 fractional bits and half
+  // the i16 range (two then fit).
+  type Candidate = Omit<FixedSplit, 'symmetric' | 'columnRows' | 'columnWeights' | 'rowOffsets' | 'rowWeights' | 'rowFolded'> & {
+    rq: number[]
   }
+  const search = (r: number[], quantiseRow: (scale: number) => number[], fold: boolean): Candidate | null => {
+    const rAbs = sum(r.map(Math.abs))
+    const r2 = sum(r.map((v) => v * v))
+    const maxR = Math.max(...r.map(Math.abs))
+    const span = fold ? 32767 : 65535
+    let best: Candidate | null = null
+    for (let f = Math.min(a, fold ? 7 : 8); f >= Math.max(0, a - 15); f--) {
+      // acc + bias1 then spans [-2^15, 2^15) << shift1, inside i32 for shift1 <= 15.
+      const shift1 = a - f
+      const half = shift1 > 0 ? 2 ** (shift1 - 1) : 0
+      const vlo = Math.floor((accLo + half) / 2 ** shift1)
+      const vhi = Math.floor((accHi + half) / 2 ** shift1)
+      if (vhi - vlo > span) continue
+      const rowBias = vlo + (span + 1) / 2
+      // Horizontal pass: the most fractional bits for which the true totals stay inside i32.
+      let b = Math.min(30 - f, Math.floor(Math.log2(32767 / maxR)))
+      let rq: number[] = []
+      let k = 0
+      for (; b >= 0; b--) {
+        rq = quantiseRow(2 ** b)
+        if (rq.some((v) => Math.abs(v) > 32767)) continue
+        k = Math.round((constant + 0.5 - 128) * 2 ** (b + f))
+        let lo = k
+        let hi = k
+        for (const w of rq) {
+          lo += Math.min(w * vlo, w * vhi)
+          hi += Math.max(w * vlo, w * vhi)
+        }
+        if (lo >= -(2 ** 31) && hi <= I32_MAX) break
+      }
+      if (b < 0) continue
+      const shift2 = b + f
+      // Error bound (levels): column weight rounding over inputs in 0..255, row weight rounding over the row's
+      // values, the i16 row's rounding, the constant's rounding and dropped terms.
+      const dr = rq.map((v, j) => v / 2 ** b - r[j])
+      const rqAbs = sum(rq.map((v) => Math.abs(v) / 2 ** b))
+      // Column weights that are all multiples of 2^shift1 (a single tap: a pure horizontal kernel) make the
+      // i16 row exact.
+      const rowExact = cq.every((v) => v % 2 ** shift1 === 0)
+      const rowRounding = rowExact ? 0 : 2 ** -(f + 1)
+      const bound = rAbs * e1 + sum(dr.map(Math.abs)) * maxAbsV + rqAbs * rowRounding + 2 ** -(shift2 + 1) + tailLevels
+      // Estimated rms on uniform random input (variance 255^2 / 12, mean 127.5), the weight errors' bias counted.
+      const var1 = varX * sum(dc.map((v) => v * v)) + (127.5 * sum(dc)) ** 2 + (rowExact ? 0 : 2 ** (-2 * f) / 12)
+      const var2 = varV * sum(dr.map((v) => v * v)) + (meanV * sum(dr)) ** 2
+      const rms = Math.sqrt(r2 * var1 + var2 + 2 ** (-2 * shift2) / 12) + tailLevels
+      if (best && best.rms <= rms) continue
+      const rqSum = sum(rq)
+      best = { bias1: (half - rowBias * 2 ** shift1) | 0, shift1, bias2: (rowBias * rqSum + k) | 0, shift2, bound, rms, rq }
+    }
+    return best
+  }
+
+  // A symmetric row of 5 taps or more (every gaussian) folds where the 7-bit row still keeps within the limits.
+  const kw = row.length
+  let rowMax = 0
+  for (let j = 0; j < kw; j++) rowMax = Math.max(rowMax, Math.abs(row[j]))
+  let rowFolded = kw >= 5 && kw % 2 === 1
+  for (let j = 0; rowFolded && j < kw; j++) if (Math.abs(row[j] - row[kw - 1 - j]) > 1e-12 * rowMax) rowFolded = false
+  let best: Candidate | null = null
+  if (rowFolded) {
+    const full = Array.from(row, (v) => (v * colAbs) / divisor)
+    const folded = search(full, (scale) => quantiseSymmetric(full, scale), true)
+    if (folded && folded.bound <= FIXED_MAX_ERROR && folded.rms <= FIXED_MAX_RMS) best = folded
+    else rowFolded = false
+  }
+  best ??= search(r, (scale) => quantise(r, scale), false)
   if (!best) return null
 
   // Pairs: an odd tap count gets a zero-weight partner reading the same row.
@@ -491,12 +525,40 @@ export function fixedSplit(
     return { taps: Int32Array.from(t), words }
   }
   const col = symmetric ? foldedPairs(cq) : pairUp(colIndex, cq)
-  const rw = pairUp(
-    rowIndex.map((j) => j * channels),
-    best.rq
-  )
+  const rw = rowFolded
+    ? foldedRow(best.rq, channels)
+    : pairUp(
+        rowIndex.map((j) => j * channels),
+        best.rq
+      )
   const { rq: _rq, ...rest } = best
-  return { ...rest, symmetric, columnRows: col.taps, columnWeights: col.words, rowOffsets: rw.taps, rowWeights: rw.words }
+  return { ...rest, symmetric, columnRows: col.taps, columnWeights: col.words, rowOffsets: rw.taps, rowWeights: rw.words, rowFolded }
+}
+
+/**
+ * The folded horizontal pass of a symmetric quantised row (odd length): mirrored taps (j, kw - 1 - j) share
+ * rq[j]; pairs of them make one dot product each (offsets a, a', b, b'), and the last step pairs the centre
+ * with the folded tap left over, or with nothing (weight 0, offsets at the centre).
+ */
+function foldedRow(rq: readonly number[], channels: number): { taps: Int32Array; words: Int32Array } {
+  const kw = rq.length
+  const mid = (kw - 1) / 2
+  const taps: number[] = []
+  const words: number[] = []
+  const word = (w0: number, w1: number): number => (w0 & 0xffff) | (w1 << 16)
+  let j = 0
+  for (; j + 1 < mid; j += 2) {
+    taps.push(j * channels, (kw - 1 - j) * channels, (j + 1) * channels, (kw - 2 - j) * channels)
+    words.push(word(rq[j], rq[j + 1]))
+  }
+  if (j < mid) {
+    taps.push(j * channels, (kw - 1 - j) * channels, mid * channels)
+    words.push(word(rq[j], rq[mid]))
+  } else {
+    taps.push(mid * channels, mid * channels, mid * channels)
+    words.push(word(0, rq[mid]))
+  }
+  return { taps: Int32Array.from(taps), words: Int32Array.from(words) }
 }
 
 /**

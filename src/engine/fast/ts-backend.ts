@@ -478,6 +478,28 @@ class TsKernels implements Kernels {
     }
   }
 
+  hpassI16U8Sym(dst: number, src: number, offs: number, weights: number, pairs: number, n: number, bias: number, shift: number): void {
+    const acc = new Int32Array(n).fill(bias)
+    const x = (off: number, s: number): number => this.i16[((src + off) >> 1) + s]
+    for (let t = 0; t <= pairs; t++) {
+      const o = (offs >> 2) + 4 * t
+      const w0 = this.i16[(weights >> 1) + 2 * t]
+      const w1 = this.i16[(weights >> 1) + 2 * t + 1]
+      const [a, am, b] = [this.i32[o], this.i32[o + 1], this.i32[o + 2]]
+      // The last step pairs a folded tap with the centre alone.
+      const bm = t < pairs ? this.i32[o + 3] : -1
+      for (let s = 0; s < n; s++) {
+        const u = x(a, s) + x(am, s)
+        const v = bm < 0 ? x(b, s) : x(b, s) + x(bm, s)
+        acc[s] = (acc[s] + w0 * u + w1 * v) | 0
+      }
+    }
+    for (let s = 0; s < n; s++) {
+      const y = Math.max(-32768, Math.min(32767, acc[s] >> shift)) + 128
+      this.u8[dst + s] = Math.max(0, Math.min(255, y))
+    }
+  }
+
   /** In-place radix-2 FFT along the row index of every column (see kernels.ts fftColumns). */
   private fftColumns(re: number, im: number, logN: number, tw: number, inverse: boolean): void {
     const f = this.f32

@@ -45,7 +45,8 @@ export const KERNEL_EXPORTS = [
   'finish64',
   'vpassU8',
   'vpassU8Sym',
-  'hpassI16U8'
+  'hpassI16U8',
+  'hpassI16U8Sym'
 ] as const
 
 /** Wraps an instance's exports; throws when one is missing (an out-of-date build). */
@@ -88,6 +89,7 @@ export function wasmKernels(exports: Record<string, unknown>): Kernels {
     finish64: e.finish64,
     vpassU8: e.vpassU8,
     vpassU8Sym: e.vpassU8Sym,
-    hpassI16U8: e.hpassI16U8
+    hpassI16U8: e.hpassI16U8,
+    hpassI16U8Sym: e.hpassI16U8Sym
   }
 }

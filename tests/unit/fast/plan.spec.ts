@@ -104,6 +104,24 @@ describe('planFilter', () => {
     expect(forced({ preset: 'sharpen', signed: 'stretch' })).toBe(false)
   })
 
+  it('folds a symmetric row in fixed point only where the 7-bit row stays within the error limits', () => {
+    const fixed = (size: number, sigma: number) => plan({ preset: 'gaussian-blur', params: { size, sigma } }).fixed
+    for (const [size, sigma] of [[15, 3], [15, 5], [31, 8]]) {
+      const f = fixed(size, sigma)
+      expect(f?.rowFolded, `${size} sigma ${sigma}`).toBe(true)
+      // Folded pairs (4 offsets each) and the last step (3), one weight word each.
+      expect(f?.rowOffsets.length).toBe(4 * ((f?.rowWeights.length ?? 0) - 1) + 3)
+      expect(f?.rms).toBeLessThanOrEqual(FIXED_MAX_RMS)
+      expect(f?.bound).toBeLessThanOrEqual(FIXED_MAX_ERROR)
+    }
+    // Sharper rows need the 8th fractional bit: they keep every tap.
+    expect(fixed(5, 1)?.rowFolded).toBe(false)
+    expect(fixed(9, 2)?.rowFolded).toBe(false)
+    // A row that is not symmetric cannot fold.
+    const skew = plan({ kernel: [[1, 2, 3, 4, 5, 6, 7].map((v) => v / 28)] }).fixed
+    expect(skew?.rowFolded ?? false).toBe(false)
+  })
+
   it('offers the fixed-point path only for 8-bit rank-1 filters with bytes out, clamp or shift, and no blend', () => {
     const blur: FilterSpec = { preset: 'gaussian-blur', params: { size: 15, sigma: 3 } }
     expect(plan(blur).applicable).toContain('separable-i16')

@@ -1,0 +1,71 @@
+// @vitest-environment node
+// Kernel functions that must agree bit for bit, on both kernel sets: a faster variant and the plain one.
+import { describe, expect, it } from 'vitest'
+import { Arena, type Kernels } from '../../../src/engine/fast/backend'
+import { instantiateKernels, kernelModule } from '../../../src/host/pool-assets'
+import { rng } from './helpers'
+
+const wasm = kernelModule()
+
+/** Two i16 weights in one i32 word, as the pair kernels read them. */
+const word = (w0: number, w1: number): number => (w0 & 0xffff) | (w1 << 16)
+
+describe.each(['wasm', 'ts'] as const)('%s kernels', (backend) => {
+  const skip = backend === 'wasm' && !wasm.module
+  const kernels = (): Kernels => instantiateKernels(backend === 'wasm' ? wasm.module : null)
+
+  it.skipIf(skip)('hpassI16U8Sym (mirrored taps summed first) gives hpassI16U8 exactly', () => {
+    const k = kernels()
+    const random = rng(71)
+    for (const channels of [1, 3, 4]) {
+      for (const taps of [5, 7, 9, 15, 31]) {
+        for (const width of [1, 6, 37]) {
+          const n = width * channels
+          const padded = n + (taps - 1) * channels
+          const mid = (taps - 1) / 2
+          const weights = Array.from({ length: mid + 1 }, () => Math.floor(random() * 2048) - 256)
+          const tap = (j: number): number => weights[Math.min(j, taps - 1 - j)]
+          const a = new Arena(k)
+          const row16 = a.alloc(padded * 2)
+          // The planner keeps a folded row within half the i16 range, so two values sum without overflow.
+          const row = new Int16Array(k.buffer(), row16, padded)
+          for (let i = 0; i < padded; i++) row[i] = Math.floor(random() * 32768) - 16384
+          // Plain: every tap in pairs (an odd count's last pair has a weightless partner on the same tap).
+          const plainTaps = Array.from({ length: taps + 1 }, (_, j) => Math.min(j, taps - 1))
+          const plainOffs = a.alloc(plainTaps.length * 4)
+          const plainWeights = a.alloc(plainTaps.length * 2)
+          new Int32Array(k.buffer(), plainOffs, plainTaps.length).set(plainTaps.map((j) => j * channels * 2))
+          const plainWords = Array.from({ length: plainTaps.length / 2 }, (_, q) => word(tap(2 * q), 2 * q + 1 < taps ? tap(2 * q + 1) : 0))
+          new Int32Array(k.buffer(), plainWeights, plainWords.length).set(plainWords)
+          // Folded, laid out as the planner's foldedRow does.
+          const offsets: number[] = []
+          const words: number[] = []
+          let j = 0
+          for (; j + 1 < mid; j += 2) {
+            offsets.push(j, taps - 1 - j, j + 1, taps - 2 - j)
+            words.push(word(weights[j], weights[j + 1]))
+          }
+          if (j < mid) {
+            offsets.push(j, taps - 1 - j, mid)
+            words.push(word(weights[j], weights[mid]))
+          } else {
+            offsets.push(mid, mid, mid)
+            words.push(word(0, weights[mid]))
+          }
+          const foldOffs = a.alloc(offsets.length * 4)
+          const foldWeights = a.alloc(words.length * 4)
+          new Int32Array(k.buffer(), foldOffs, offsets.length).set(offsets.map((o) => o * channels * 2))
+          new Int32Array(k.buffer(), foldWeights, words.length).set(words)
+          const outPlain = a.alloc(n)
+          const outFolded = a.alloc(n)
+          const bias = Math.floor(random() * 65536) - 32768
+          const shift = 8 + Math.floor(random() * 4)
+          k.hpassI16U8(outPlain, row16, plainOffs, plainWeights, plainWords.length, n, bias, shift)
+          k.hpassI16U8Sym(outFolded, row16, foldOffs, foldWeights, words.length - 1, n, bias, shift)
+          const expected = Array.from(new Uint8Array(k.buffer(), outPlain, n))
+          expect(Array.from(new Uint8Array(k.buffer(), outFolded, n)), `${channels} channels, ${taps} taps, width ${width}`).toEqual(expected)
+        }
+      }
+    }
+  })
+})
