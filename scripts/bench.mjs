@@ -1,6 +1,6 @@
 // `npm run bench`: Kernel Studio's engine, its CLI end to end, and sharp on the same 12 MP photo in one run, plus
 // preview latency on a 1920x1080 proxy and the engine on 24 MP. Prints one table. Images and bundles go to .bench/
-// (git-ignored). Real processes throughout; expect 3 to 6 minutes on 2 cores.
+// (git-ignored). Real processes throughout; expect 6 to 8 minutes on 2 cores.
 //   node scripts/bench.mjs [--quick]   (--quick: fewer repetitions, no 24 MP, no sharp 31x31; for a smoke test)
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
