@@ -48,32 +48,6 @@ export function wsum(out: usize, ptrs: usize, weights: usize, taps: i32, n: i32,
   }
 }
 
-/**
- * Integer path for 8-bit sources: out[s] = sum_t w[t] * u8 src_t[s] as i16, in blocks of 32 samples.
- * Exact when sum |w| * 255 fits in i16 (the planner checks), which holds for small integer kernels.
- */
-export function wsumU8(out: usize, ptrs: usize, weights: usize, taps: i32, n: i32): void {
-  for (let x: i32 = 0; x < n; x += 32) {
-    const o = out + (<usize>x << 1)
-    let a0 = i16x8.splat(0)
-    let a1 = a0
-    let a2 = a0
-    let a3 = a0
-    for (let t: i32 = 0; t < taps; t++) {
-      const p = <usize>load<u32>(ptrs + (<usize>t << 2)) + <usize>x
-      const w = v128.load_splat<i16>(weights + (<usize>t << 1))
-      a0 = i16x8.add(a0, i16x8.mul(v128.load8x8_u(p), w))
-      a1 = i16x8.add(a1, i16x8.mul(v128.load8x8_u(p, 8), w))
-      a2 = i16x8.add(a2, i16x8.mul(v128.load8x8_u(p, 16), w))
-      a3 = i16x8.add(a3, i16x8.mul(v128.load8x8_u(p, 24), w))
-    }
-    v128.store(o, a0)
-    v128.store(o, a1, 16)
-    v128.store(o, a2, 32)
-    v128.store(o, a3, 48)
-  }
-}
-
 /** Tap pointers of one output row: ptrs[t] = slots[(first + row[t]) % ring] + off[t]. */
 export function tapPointers(ptrs: usize, slots: usize, ring: i32, first: i32, rows: usize, offs: usize, taps: i32): void {
   for (let t: i32 = 0; t < taps; t++) {
@@ -95,13 +69,14 @@ export function i16ToF32(dst: usize, src: usize, n: i32): void {
 }
 
 /**
- * All-integer finish of 8-bit sums (divisor 1, integer offset, no alpha, no blend) in the pass of
- * {@link wsumU8}: the i16 sums, started at `offset`, go straight to bytes, with abs for mode 1 (0 clamps) or
- * +128 for mode 2 (shift), saturated. The planner guarantees no i16 overflow, offset and +128 included.
- * Writes up to 31 bytes past `n`.
+ * Integer path for 8-bit sources: sum_t w[t] * u8 src_t[s] in i16 lanes, 32 samples per block (up to 31 past
+ * `n` are written). Exact when sum |w| * 255 fits in i16 (the planner checks), which holds for small integer
+ * kernels. `mode` -1 stores the i16 sums at `out`; 0 (clamp), 1 (abs) and 2 (shift) finish them in the same
+ * pass (divisor 1, integer offset, no alpha, no blend): the sums, started at `offset`, go straight to bytes at
+ * `out`, with abs for mode 1 or +128 for mode 2, saturated; the planner keeps offset and +128 within i16 too.
  */
-export function wsumU8Finish(dst: usize, ptrs: usize, weights: usize, taps: i32, n: i32, offset: i32, mode: i32): void {
-  const off = i16x8.splat(<i16>offset)
+export function wsumU8(out: usize, ptrs: usize, weights: usize, taps: i32, n: i32, offset: i32, mode: i32): void {
+  const off = i16x8.splat(<i16>(mode < 0 ? 0 : offset))
   const mid = i16x8.splat(<i16>(mode == 2 ? 128 : 0))
   for (let x: i32 = 0; x < n; x += 32) {
     let a0 = off
@@ -116,13 +91,21 @@ export function wsumU8Finish(dst: usize, ptrs: usize, weights: usize, taps: i32,
       a2 = i16x8.add(a2, i16x8.mul(v128.load8x8_u(p, 16), w))
       a3 = i16x8.add(a3, i16x8.mul(v128.load8x8_u(p, 24), w))
     }
+    if (mode < 0) {
+      const o = out + (<usize>x << 1)
+      v128.store(o, a0)
+      v128.store(o, a1, 16)
+      v128.store(o, a2, 32)
+      v128.store(o, a3, 48)
+      continue
+    }
     if (mode == 1) {
       a0 = i16x8.abs(a0)
       a1 = i16x8.abs(a1)
       a2 = i16x8.abs(a2)
       a3 = i16x8.abs(a3)
     }
-    const d = dst + <usize>x
+    const d = out + <usize>x
     v128.store(d, i8x16.narrow_i16x8_u(i16x8.add(a0, mid), i16x8.add(a1, mid)))
     v128.store(d, i8x16.narrow_i16x8_u(i16x8.add(a2, mid), i16x8.add(a3, mid)), 16)
   }

@@ -25,11 +25,13 @@ export interface Kernels {
   /** Makes the memory at least `bytes` long. */
   ensure(bytes: number): void
   wsum(out: number, ptrs: number, weights: number, taps: number, n: number, accumulate: number): void
-  wsumU8(out: number, ptrs: number, weights: number, taps: number, n: number): void
+  /**
+   * Integer sums of u8 taps: mode -1 stores them as i16 at `out`; 0 clamp, 1 abs, 2 shift finish them to bytes
+   * at `out` (plus `offset`) in the same pass.
+   */
+  wsumU8(out: number, ptrs: number, weights: number, taps: number, n: number, offset: number, mode: number): void
   tapPointers(ptrs: number, slots: number, ring: number, first: number, rows: number, offs: number, taps: number): void
   i16ToF32(dst: number, src: number, n: number): void
-  /** wsumU8's sums plus `offset`, then abs (mode 1) or +128 (mode 2), saturated to bytes; no row of sums. */
-  wsumU8Finish(dst: number, ptrs: number, weights: number, taps: number, n: number, offset: number, mode: number): void
   padRow(
     dst: number,
     src: number,

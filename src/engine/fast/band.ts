@@ -474,11 +474,11 @@ export class BandRunner {
         k.tapPointers(p.ptrs, p.slots, kh, r, p.tapRows, p.tapOffs, taps)
         if (i16) {
           if (plan.intFinish) {
-            k.wsumU8Finish(p.outRow, p.ptrs, p.tapWeights, taps, p.n, plan.offset, plan.finishMode)
+            k.wsumU8(p.outRow, p.ptrs, p.tapWeights, taps, p.n, plan.offset, plan.finishMode)
             this.store(p, io, r)
             continue
           }
-          k.wsumU8(p.sums16, p.ptrs, p.tapWeights, taps, p.n)
+          k.wsumU8(p.sums16, p.ptrs, p.tapWeights, taps, p.n, 0, -1)
           k.i16ToF32(p.sums, p.sums16, p.n)
         } else if (fused) {
           out(taps, p.ptrs, p.tapWeights, 0)

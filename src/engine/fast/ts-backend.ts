@@ -55,15 +55,23 @@ class TsKernels implements Kernels {
     }
   }
 
-  wsumU8(out: number, ptrs: number, weights: number, taps: number, n: number): void {
-    const o = out >> 1
-    const acc = new Int32Array(n)
+  wsumU8(out: number, ptrs: number, weights: number, taps: number, n: number, offset: number, mode: number): void {
+    const acc = new Int16Array(n).fill(mode < 0 ? 0 : offset)
     for (let t = 0; t < taps; t++) {
       const p = this.u32[(ptrs >> 2) + t]
       const w = this.i16[(weights >> 1) + t]
       for (let s = 0; s < n; s++) acc[s] += w * this.u8[p + s]
     }
-    this.i16.set(acc, o)
+    if (mode < 0) {
+      this.i16.set(acc, out >> 1)
+      return
+    }
+    for (let s = 0; s < n; s++) {
+      let v = acc[s]
+      if (mode === 1) v = Math.abs(v)
+      if (mode === 2) v += 128
+      this.u8[out + s] = v < 0 ? 0 : v > 255 ? 255 : v
+    }
   }
 
   tapPointers(ptrs: number, slots: number, ring: number, first: number, rows: number, offs: number, taps: number): void {
@@ -75,21 +83,6 @@ class TsKernels implements Kernels {
 
   i16ToF32(dst: number, src: number, n: number): void {
     for (let s = 0; s < n; s++) this.f32[(dst >> 2) + s] = this.i16[(src >> 1) + s]
-  }
-
-  wsumU8Finish(dst: number, ptrs: number, weights: number, taps: number, n: number, offset: number, mode: number): void {
-    const acc = new Int16Array(n).fill(offset)
-    for (let t = 0; t < taps; t++) {
-      const p = this.u32[(ptrs >> 2) + t]
-      const w = this.i16[(weights >> 1) + t]
-      for (let s = 0; s < n; s++) acc[s] += w * this.u8[p + s]
-    }
-    for (let s = 0; s < n; s++) {
-      let v = acc[s]
-      if (mode === 1) v = Math.abs(v)
-      if (mode === 2) v += 128
-      this.u8[dst + s] = v < 0 ? 0 : v > 255 ? 255 : v
-    }
   }
 
   padRow(
