@@ -238,6 +238,22 @@ describe('encodePng', () => {
     expect(compareSamples(back, image).differing).toBe(0)
   })
 
+  it('reads rows out of shared memory at any alignment (odd widths, a view at an odd offset)', async () => {
+    for (const depth of [8, 16] as const) {
+      const plain = patternImage(301, 40, 3, depth, 5)
+      const bytes = plain.data.byteLength
+      // 16-bit samples need an even offset; 6 keeps every row start off 8-byte alignment in turn.
+      const offset = depth === 16 ? 6 : 3
+      const buffer = new SharedArrayBuffer(bytes + offset)
+      const data = depth === 16 ? new Uint16Array(buffer, offset, plain.data.length) : new Uint8Array(buffer, offset, bytes)
+      data.set(plain.data)
+      const image: IntImage = { ...plain, data }
+      const png = await encodePng(image, { strips: 4 })
+      rowFilters(png, plain)
+      expect(compareSamples(await readWithSharp(png), plain).differing).toBe(0)
+    }
+  })
+
   it('handles 1x1, 1-pixel-high and 1-pixel-wide images, and more strips than rows', async () => {
     for (const [w, h, strips] of [[1, 1, undefined], [1, 1, 8], [513, 1, 4], [1, 301, 7], [3, 2, 50]] as const) {
       const image = patternImage(w, h, 4, 16, w + h)
