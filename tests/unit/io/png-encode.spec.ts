@@ -284,6 +284,16 @@ describe('encodePng', () => {
 })
 
 describe('encodeImageToBuffer PNG output', () => {
+  it('goes through the parallel writer at every size', async () => {
+    // A smooth gradient: the writer filters its rows Up (sharp's own writer leaves every row unfiltered).
+    const width = 40
+    const data = new Uint8Array(width * 30)
+    for (let y = 0; y < 30; y++) for (let x = 0; x < width; x++) data[y * width + x] = x * 6 + y
+    const image: IntImage = { width, height: 30, channels: 1, depth: 8, data }
+    const { bytes } = await encodeImageToBuffer(image, 'png')
+    expect(rowFilters(bytes, image).slice(1).every((f) => f === 2)).toBe(true)
+  })
+
   it('goes through the parallel writer for large images and keeps depth, alpha and ICC', async () => {
     const { meta } = await decodeImage(join(SAMPLES, 'rocket.jpg'))
     const image = patternImage(1100, 1000, 4, 16, 3)
