@@ -1,5 +1,5 @@
 // Runs in Node: a PNG writer that compresses horizontal strips of the image on the libuv thread pool at once,
-// so a large PNG is encoded on every core instead of libpng's single zlib stream.
+// so a PNG is encoded on every core instead of libpng's single zlib stream.
 import { availableParallelism, endianness } from 'node:os'
 import { constants, createDeflate } from 'node:zlib'
 import type { ZlibOptions } from 'node:zlib'
@@ -57,9 +57,8 @@ interface DeflatedStrip {
   readonly adler: number
 }
 
-/** What zlib writes after a sync flush when the stream then finishes with no more input: an empty final block. */
-const SYNC_MARKER = Buffer.from([0x00, 0x00, 0xff, 0xff])
-const EMPTY_FINAL_BLOCK = Buffer.from([0x03, 0x00])
+/** A sync flush's marker, then the empty final block zlib writes when the stream finishes with no more input. */
+const SYNC_TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff, 0x03, 0x00])
 
 /**
  * Deflates `bytes` on the thread pool as a zlib stream, which also computes their Adler-32 there (in zlib's C),
@@ -77,9 +76,9 @@ function deflateStrip(bytes: Buffer, options: ZlibOptions, last: boolean): Promi
       const all = Buffer.concat(parts)
       const adler = all.readUInt32BE(all.length - 4)
       if (last) return resolve({ body: all.subarray(2, all.length - 4), adler })
-      const end = all.length - 4 - EMPTY_FINAL_BLOCK.length
-      const tail = all.subarray(end - SYNC_MARKER.length, end + EMPTY_FINAL_BLOCK.length)
-      if (!tail.equals(Buffer.concat([SYNC_MARKER, EMPTY_FINAL_BLOCK]))) {
+      // Keep the sync marker (00 00 ff ff), drop the empty final block (03 00) and the trailer.
+      const end = all.length - 6
+      if (!all.subarray(end - 4, end + 2).equals(SYNC_TAIL)) {
         return reject(new Error('zlib did not end a PNG strip on a sync flush and an empty final block'))
       }
       resolve({ body: all.subarray(2, end), adler })
