@@ -16,7 +16,7 @@ const packages = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.dev
 const candidates: Record<string, string> = {
   cli: 'src/cli/index.ts',
   host: 'src/host/process.ts',
-  'engine-worker': 'src/host/engine-worker.ts'
+  'engine-worker': 'src/runtime/engine-worker.ts'
 }
 const input = Object.fromEntries(
   Object.entries(candidates)

@@ -34,7 +34,7 @@ await build({
     emptyOutDir: true,
     minify: false,
     rolldownOptions: {
-      input: { 'run-stack': join(root, 'src/host/run-stack.ts'), presets: join(root, 'src/engine/presets.ts') },
+      input: { 'run-stack': join(root, 'src/runtime/run-stack.ts'), presets: join(root, 'src/engine/presets.ts') },
       external: (id) => id.startsWith('node:') || builtinModules.includes(id),
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name].js' }
     }

@@ -1,6 +1,6 @@
 // Runs in Electron's main process: native open/save dialogs for images and recipes.
 import { dialog, type FileFilter } from 'electron'
-import type { ExportFormat } from '../../src/api/contract'
+import type { ExportFormat } from '../../src/contract/api'
 import type { Dialogs } from '../../src/api/handlers'
 import { OUTPUT_FORMATS } from '../../src/io/formats'
 import { focusedWindow } from './window'

@@ -1,6 +1,6 @@
 // Runs in Electron's main process: starts the engine host in a utility process and restarts it after a crash.
 import { utilityProcess } from 'electron'
-import { HostClient, type HostTransport } from '../../src/api/host-client'
+import { HostClient, type HostTransport } from '../../src/host/client'
 import type { HostMessage } from '../../src/host/protocol'
 import enginePath from '../utility/index?modulePath'
 

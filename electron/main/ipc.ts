@@ -1,6 +1,6 @@
 // Runs in Electron's main process: registers every contract channel with ipcMain, checking who is calling.
 import { ipcMain, type IpcMainInvokeEvent } from 'electron'
-import { CHANNELS, IPC_EVENT_CHANNEL, type Api, type ApiEvent, type ApiEvents, type IpcReply } from '../../src/api/contract'
+import { CHANNELS, IPC_EVENT_CHANNEL, type Api, type ApiEvent, type ApiEvents, type IpcReply } from '../../src/contract/api'
 import { callHandler } from '../../src/api/handlers'
 import { appWindows, isAppUrl, isAppWindow } from './window'
 

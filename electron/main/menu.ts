@@ -1,7 +1,7 @@
 // Runs in Electron's main process: the application menu; its commands go to the focused window's renderer.
 import { Menu, app, type MenuItemConstructorOptions } from 'electron'
 import { basename } from 'node:path'
-import { IPC_EVENT_CHANNEL, type MenuCommand } from '../../src/api/contract'
+import { IPC_EVENT_CHANNEL, type MenuCommand } from '../../src/contract/api'
 import { focusedWindow } from './window'
 
 /** What the menu needs from the rest of main. */

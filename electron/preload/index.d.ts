@@ -1,5 +1,5 @@
 // Types window.api for the renderer: the object electron/preload/index.ts exposes (absent in serve mode).
-import type { ApiClient } from '../../src/api/contract'
+import type { ApiClient } from '../../src/contract/api'
 
 declare global {
   interface Window {

@@ -1,6 +1,6 @@
 // Runs in the renderer's isolated preload world: exposes window.api (the typed contract) and nothing else.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { CHANNELS, EVENTS, IPC_EVENT_CHANNEL, type ApiEvent, type IpcReply } from '../../src/api/contract'
+import { CHANNELS, EVENTS, IPC_EVENT_CHANNEL, type ApiEvent, type IpcReply } from '../../src/contract/api'
 
 type Listener = (payload: unknown) => void
 const listeners = new Map<string, Set<Listener>>()

@@ -1,7 +1,7 @@
 // Runs in Node and Electron main: zod schemas for every request that crosses into main or serve mode.
 // Filters are checked with the engine's own recipe schema, so the UI, recipes and the CLI agree on every rule.
 import { z } from 'zod'
-import type { ApiMap, Channel } from './contract'
+import type { ApiMap, Channel } from '../contract/api'
 import { formatPath, parseFilter } from '../engine/recipe'
 import type { FilterSpec } from '../engine/types'
 

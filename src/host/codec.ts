@@ -1,5 +1,5 @@
 // Runs in the engine host: the seam to src/io's decoder and encoder (the host never calls sharp itself).
-import type { ExportFormat } from '../api/contract'
+import type { ExportFormat } from '../contract/api'
 import type { BitDepth, IntImage } from '../engine/types'
 import { decodeImage } from '../io/decode-image'
 import { encodeImageToBuffer } from '../io/encode-image'

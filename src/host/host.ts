@@ -2,7 +2,7 @@
 // Keeps the open image and its screen-sized proxies, runs stacks through runStack, answers one request protocol.
 // Full resolution is only ever computed where it is looked at: regions of the result (the visible part of a
 // zoomed-in view, small blocks for pixel readouts) run the stack on just the source pixels they depend on.
-import type { ImageInfo, PreviewRegion, PreviewResult, Raster } from '../api/contract'
+import type { ImageInfo, PreviewRegion, PreviewResult, Raster } from '../contract/api'
 import { outputSize } from '../engine/border'
 import { EngineError } from '../engine/errors'
 import { toFloat } from '../engine/image'
@@ -25,7 +25,7 @@ import type {
 } from './protocol'
 import { cropImage, downscale, fitSize, toRaster } from './raster'
 import { planRegion, stackOutputSize, type PixelBox } from './region'
-import { runStack, sharedImage } from './run-stack'
+import { runStack, sharedImage } from '../runtime/run-stack'
 
 /** A computed part of a full-resolution result. */
 interface RegionResult {

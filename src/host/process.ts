@@ -1,5 +1,5 @@
 // Runs in a Node child process (serve mode, tests): the engine host over the fork IPC channel.
-// Started by src/api/host-client.ts with `serialization: 'advanced'`, so typed arrays arrive as typed arrays.
+// Started by src/host/client.ts with `serialization: 'advanced'`, so typed arrays arrive as typed arrays.
 import { createHost } from './host'
 
 const send = process.send?.bind(process)

@@ -1,6 +1,6 @@
 // The engine host's one message protocol, shared by the host (child process / utility process) and its clients.
 // Messages are structured-clone values: typed arrays travel as copies (never transferred, see STYLE.md).
-import type { ExportFormat, ImageInfo, PreviewRegion, PreviewResult, Raster } from '../api/contract'
+import type { ExportFormat, ImageInfo, PreviewRegion, PreviewResult, Raster } from '../contract/api'
 import type { InspectResult } from '../engine/inspect'
 import type { BitDepth, FilterSpec } from '../engine/types'
 

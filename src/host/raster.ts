@@ -1,5 +1,5 @@
 // Runs in the engine host: proxies (area-average downscales) and display-ready 8-bit RGBA rasters.
-import type { Raster } from '../api/contract'
+import type { Raster } from '../contract/api'
 import type { IntImage } from '../engine/types'
 
 /** Size of `width` x `height` scaled down (never up) to fit `maxWidth` x `maxHeight`, at least 1x1. */

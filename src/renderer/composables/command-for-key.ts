@@ -1,5 +1,5 @@
 // Runs in the renderer (and in unit tests under Node): which app command a key press means. Pure: no DOM, no API.
-import type { MenuCommand } from '../../api/contract'
+import type { MenuCommand } from '../../contract/api'
 
 /** Everything a shortcut or menu item can ask the app to do. */
 export type AppCommand = MenuCommand | 'toggle-split' | 'escape'

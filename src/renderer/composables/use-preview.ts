@@ -2,7 +2,7 @@
 // view: a window-sized proxy of the whole image first; then, once the user pauses with the view zoomed in beyond the
 // proxy's scale, only the visible region of the full-resolution result (never the whole image at full size).
 import { computed, onScopeDispose, ref, watch, type ComputedRef, type Ref } from 'vue'
-import type { PreviewRegion } from '../../api/contract'
+import type { PreviewRegion } from '../../contract/api'
 import type { FilterSpec } from '../../engine/types'
 import { api, isAbortError } from '../services/client'
 import { useDocumentStore, type DetailRaster } from '../stores/document'

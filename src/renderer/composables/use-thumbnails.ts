@@ -2,7 +2,7 @@
 // arrived, so the viewer comes first), and under the candidate's edited parameters.
 import { onScopeDispose, watch } from 'vue'
 import { presetDefaults } from '../../engine/presets'
-import type { Raster } from '../../api/contract'
+import type { Raster } from '../../contract/api'
 import { api, isAbortError } from '../services/client'
 import { useDocumentStore } from '../stores/document'
 import { candidateSpec, usePresetsStore } from '../stores/presets'

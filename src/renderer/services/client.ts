@@ -1,5 +1,5 @@
 // Runs in the renderer: the app's only door to the outside (Electron's window.api, or serve mode's server).
-import { ABORT_ERROR, CHANNELS, type ApiClient, type ApiEvent, type ApiEvents, type Channel } from '../../api/contract'
+import { ABORT_ERROR, CHANNELS, type ApiClient, type ApiEvent, type ApiEvents, type Channel } from '../../contract/api'
 import { createServeClient } from './serve-client'
 
 let impl: ApiClient | null = null

@@ -1,6 +1,6 @@
 // Runs in the browser (serve mode): the ApiClient over the loopback server's WebSocket, HTTP POST as fallback.
-import { CHANNELS, type Api, type ApiClient, type ApiEvent, type ApiEvents, type Channel } from '../../api/contract'
-import { WIRE_MIME, WS_PATH, decodeMessage, encodeMessage, type WireReply, type WireEvent } from '../../api/wire'
+import { CHANNELS, type Api, type ApiClient, type ApiEvent, type ApiEvents, type Channel } from '../../contract/api'
+import { WIRE_MIME, WS_PATH, decodeMessage, encodeMessage, type WireReply, type WireEvent } from '../../contract/wire'
 
 interface Pending {
   resolve(value: unknown): void

@@ -1,7 +1,7 @@
 // Runs in the renderer (and in unit tests under Node): the document store's pure parts — export settings, error
 // messages, descriptions — kept free of the API client and the DOM so they can be tested directly.
 import type { BitDepth, Channels, FilterSpec } from '../../engine/types'
-import type { ExportFormat, ExportRequest, ImageInfo, SampleInfo } from '../../api/contract'
+import type { ExportFormat, ExportRequest, ImageInfo, SampleInfo } from '../../contract/api'
 
 /** What the export dialog knows about each format (mirrors src/io/formats.ts, which the renderer cannot import). */
 export interface ExportFormatInfo {

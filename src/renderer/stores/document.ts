@@ -2,7 +2,7 @@
 // the actions that open, export and save through the API.
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { ExportRequest, ExportResult, ImageInfo, PreviewRegion, Raster, SampleInfo } from '../../api/contract'
+import type { ExportRequest, ExportResult, ImageInfo, PreviewRegion, Raster, SampleInfo } from '../../contract/api'
 import { api, isAbortError } from '../services/client'
 import { errorMessage, firstLaunchSample } from './document-model'
 import { useStackStore } from './stack'

@@ -4,7 +4,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import { PRESETS, findPreset, presetDefaults, resolvePresetParams, type Preset, type PresetParams } from '../../engine/presets'
 import type { FilterSpec, ParamValue } from '../../engine/types'
-import type { Raster } from '../../api/contract'
+import type { Raster } from '../../contract/api'
 import { useStackStore } from './stack'
 
 /** The stack entry a preset with `params` becomes: the same shape a recipe file stores. */

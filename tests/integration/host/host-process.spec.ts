@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp, { type SharpOptions } from 'sharp'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { HostClient, forkHost, type HostTransport } from '../../../src/api/host-client'
+import { HostClient, forkHost, type HostTransport } from '../../../src/host/client'
 import { hostScriptPath } from '../../../src/api/paths'
 import type { FilterSpec, IntImage } from '../../../src/engine/types'
 import type { HostMessage } from '../../../src/host/protocol'
-import { runStack } from '../../../src/host/run-stack'
+import { runStack } from '../../../src/runtime/run-stack'
 import { decodeImage } from '../../../src/io/decode-image'
 
 let dir: string

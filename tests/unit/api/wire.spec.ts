@@ -1,7 +1,7 @@
 // @vitest-environment node
 // The serve-mode wire format: JSON structure plus raw bytes, so rasters never become JSON number arrays.
 import { describe, expect, it } from 'vitest'
-import { decodeMessage, encodeMessage } from '../../../src/api/wire'
+import { decodeMessage, encodeMessage } from '../../../src/contract/wire'
 
 describe('wire format', () => {
   it('round-trips nested data with typed arrays of every kind', () => {

@@ -20,7 +20,7 @@ function sourceFiles(dir: string): string[] {
 
 function sourceHash(): string {
   const hash = createHash('sha1')
-  for (const file of [...sourceFiles(join(root, 'src', 'engine')), ...sourceFiles(join(root, 'src', 'host'))].sort()) {
+  for (const file of [...sourceFiles(join(root, 'src', 'engine')), ...sourceFiles(join(root, 'src', 'runtime'))].sort()) {
     hash.update(file)
     hash.update(readFileSync(file))
   }
@@ -46,7 +46,7 @@ async function buildWorker(): Promise<string> {
       minify: false,
       copyPublicDir: false,
       rolldownOptions: {
-        input: { 'engine-worker': join(root, 'src', 'host', 'engine-worker.ts') },
+        input: { 'engine-worker': join(root, 'src', 'runtime', 'engine-worker.ts') },
         external: (id: string) => id.startsWith('node:') || builtinModules.includes(id),
         output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name].js' }
       }

@@ -2,7 +2,7 @@
 // Kernel functions that must agree bit for bit, on both kernel sets: a faster variant and the plain one.
 import { describe, expect, it } from 'vitest'
 import { Arena, type Kernels } from '../../../src/engine/fast/backend'
-import { instantiateKernels, kernelModule } from '../../../src/host/pool-assets'
+import { instantiateKernels, kernelModule } from '../../../src/runtime/pool-assets'
 import { rng } from './helpers'
 
 const wasm = kernelModule()

@@ -6,8 +6,8 @@ import { SampleKind } from '../../../src/engine/fast/backend'
 import { FIXED_MAX_ERROR, FIXED_MAX_RMS, planFilter, type FastMethod } from '../../../src/engine/fast/plan'
 import { resolveFilter } from '../../../src/engine/stack'
 import type { BitDepth, Border, FilterSpec, IntImage, OutputMode, SignedMode } from '../../../src/engine/types'
-import { kernelModule } from '../../../src/host/pool-assets'
-import { runStack } from '../../../src/host/run-stack'
+import { kernelModule } from '../../../src/runtime/pool-assets'
+import { runStack } from '../../../src/runtime/run-stack'
 import { compare, maxDifference, randomFloatRows, randomIntImage, randomIntRows, referenceResult, smoothIntImage } from './helpers'
 
 const wasm = kernelModule()

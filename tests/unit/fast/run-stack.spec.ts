@@ -7,8 +7,8 @@ import { describe, expect, it, vi } from 'vitest'
 import { EngineError } from '../../../src/engine/errors'
 import type { FastMethod, FilterPlan } from '../../../src/engine/fast/plan'
 import type { FilterSpec, IntImage } from '../../../src/engine/types'
-import { kernelModule, workerScriptPath } from '../../../src/host/pool-assets'
-import { runStack, sharedImage } from '../../../src/host/run-stack'
+import { kernelModule, workerScriptPath } from '../../../src/runtime/pool-assets'
+import { runStack, sharedImage } from '../../../src/runtime/run-stack'
 import { maxDifference, randomFloatRows, randomIntImage, referenceResult, smoothIntImage } from './helpers'
 
 const noWorker = workerScriptPath()
@@ -224,7 +224,7 @@ describe('fallback to the TypeScript kernels', () => {
       vi.resetModules()
       process.env.KERNEL_STUDIO_WASM = path
       try {
-        const fresh = (await import('../../../src/host/run-stack')) as typeof import('../../../src/host/run-stack')
+        const fresh = (await import('../../../src/runtime/run-stack')) as typeof import('../../../src/runtime/run-stack')
         const status = fresh.engineStatus()
         expect(status.backend).toBe('ts')
         expect(status.reason).toMatch(/kernels\.wasm/)

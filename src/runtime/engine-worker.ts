@@ -1,4 +1,4 @@
-// Runs in a worker thread of the engine pool (src/host/pool.ts): takes bands of a planned filter from a shared
+// Runs in a worker thread of the engine pool (src/runtime/pool.ts): takes bands of a planned filter from a shared
 // counter and computes them into shared memory until none are left or the run is cancelled.
 import { parentPort, workerData } from 'node:worker_threads'
 import { BandRunner } from '../engine/fast/band'

@@ -2,8 +2,8 @@
 // Starts the host, matches replies to requests, restarts the host when it dies and rejects what was pending.
 import { fork } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import type { HostMessage, HostRequest, HostRequestBody, HostResults } from '../host/protocol'
-import { hostScriptPath } from './paths'
+import type { HostMessage, HostRequest, HostRequestBody, HostResults } from './protocol'
+import { hostScriptPath } from '../api/paths'
 
 /** One running host process, whatever starts it (child_process.fork, Electron's utilityProcess). */
 export interface HostTransport {

@@ -1,5 +1,5 @@
 // The one typed contract between the renderer and the outside world (Electron main via preload, or serve mode).
-// Plain types only: imported by electron/, src/api, src/serve and the renderer alike.
+// Plain types only: imported by electron/, src/api, src/host, src/serve and the renderer alike.
 import type { BitDepth, Channels, FilterSpec, Recipe } from '../engine/types'
 import type { InspectResult } from '../engine/inspect'
 
