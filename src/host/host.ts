@@ -24,7 +24,8 @@ import type {
   ThumbnailsRequest
 } from './protocol'
 import { cropImage, downscale, fitSize, toRaster } from './raster'
-import { planRegion, stackOutputSize, type PixelBox } from './region'
+import { planRegion, type PixelBox } from './region'
+import { stackOutputSize } from '../engine/geometry'
 import { runStack, sharedImage } from '../runtime/run-stack'
 
 /** A computed part of a full-resolution result. */

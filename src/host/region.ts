@@ -100,14 +100,3 @@ export function planRegion(filters: readonly FilterSpec[], width: number, height
     offset: { x: region.x - x.start, y: region.y - y.start }
   }
 }
-
-/** Size of the result of `filters` on a `width` x `height` image (valid/full modes change it). */
-export function stackOutputSize(filters: readonly FilterSpec[], width: number, height: number): { width: number; height: number } {
-  let size = { width, height }
-  for (const spec of filters) {
-    if (spec.enabled === false) continue
-    const { kernel, options } = resolveFilter(spec)
-    size = outputSize(size.height, size.width, kernel, options.mode)
-  }
-  return size
-}

@@ -1,6 +1,6 @@
 // Runs in the renderer (pure, unit-tested in Node). Maps between the viewer's image coordinates and one stack
 // layer's input and output, whose sizes differ from the image's in `valid` and `full` output modes.
-import { outputSize } from '../../../engine/border'
+import { outputSize, stackOutputSize } from '../../../engine/geometry'
 import { EngineError } from '../../../engine/errors'
 import { resolveFilter } from '../../../engine/stack'
 import type { FilterSpec, OutputMode } from '../../../engine/types'
@@ -43,12 +43,7 @@ export function layerFrame(filters: readonly FilterSpec[], index: number, image:
   if (!Number.isInteger(index) || index < 0 || index >= filters.length) {
     throw new EngineError(`layer ${index + 1} does not exist: the stack has ${filters.length}`)
   }
-  let size: GridSize = { height: image.height, width: image.width }
-  for (let i = 0; i < index; i++) {
-    if (filters[i].enabled === false) continue
-    const { kernel, options } = resolveFilter(filters[i])
-    size = outputSize(size.height, size.width, kernel, options.mode ?? 'same')
-  }
+  const size: GridSize = stackOutputSize(filters.slice(0, index), image.width, image.height)
   const { kernel, options } = resolveFilter({ ...filters[index], enabled: true })
   const mode = options.mode ?? 'same'
   const out = outputSize(size.height, size.width, kernel, mode)
