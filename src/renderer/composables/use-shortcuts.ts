@@ -1,9 +1,9 @@
 // Runs in the renderer. Keyboard shortcuts and Electron menu commands, mapped to one set of app commands.
 import { onScopeDispose } from 'vue'
 import { api } from '../services/client'
-import { MENU_COMMANDS, commandForKey, type AppCommand } from './command-for-key'
+import { MENU_COMMANDS, commandForKey, type AppCommand } from '../model/command-for-key'
 
-export type { AppCommand } from './command-for-key'
+export type { AppCommand } from '../model/command-for-key'
 
 /** True when keyboard input belongs to a text field, select or editable element rather than to the app. */
 export function isTypingTarget(target: EventTarget | null): boolean {

@@ -4,7 +4,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { ExportRequest, ExportResult, ImageInfo, PreviewRegion, Raster, SampleInfo } from '../../contract/api'
 import { api, isAbortError } from '../services/client'
-import { errorMessage, firstLaunchSample } from './document-model'
+import { errorMessage, firstLaunchSample } from '../model/export-request'
 import { useStackStore } from './stack'
 
 /** Where the open image came from, so it can be re-opened after an engine host restart. */

@@ -11,7 +11,7 @@ import {
   draftFromKernel,
   kernelSignature,
   type KernelDraft
-} from '../components/kernel-editor/kernel-draft'
+} from '../model/kernel-draft'
 import { useStackStore } from './stack'
 
 /** Delay between the last keystroke and the live preview update: short enough to feel live, long enough that

@@ -1,18 +1,18 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
-import { inspectPixel } from '../../../src/engine/inspect'
-import { kernelFromRows } from '../../../src/engine/kernel'
-import { presetKernel } from '../../../src/engine/presets'
-import { explainSteps, formatValue, sumExpression } from '../../../src/renderer/components/explain/explain-format'
+import { inspectPixel } from '../../../../src/engine/inspect'
+import { kernelFromRows } from '../../../../src/engine/kernel'
+import { presetKernel } from '../../../../src/engine/presets'
+import { explainSteps, formatValue, sumExpression } from '../../../../src/renderer/model/explain-format'
 import {
   WALKTHROUGH_EXAMPLES,
   WALKTHROUGH_KERNELS,
   exampleImage,
   walkthroughFrames
-} from '../../../src/renderer/components/explain/walkthrough-examples'
-import type { FilterSpec, FloatImage } from '../../../src/engine/types'
-import { applyStack } from '../../../src/engine/stack'
-import { toInt } from '../../../src/engine/image'
+} from '../../../../src/renderer/model/walkthrough-examples'
+import type { FilterSpec, FloatImage } from '../../../../src/engine/types'
+import { applyStack } from '../../../../src/engine/stack'
+import { toInt } from '../../../../src/engine/image'
 import {
   imageToOutput,
   inputRectToImage,
@@ -20,7 +20,7 @@ import {
   layerFrame,
   outputToImage,
   spanText
-} from '../../../src/renderer/components/explain/explain-coords'
+} from '../../../../src/renderer/model/explain-coords'
 
 const lesson = WALKTHROUGH_EXAMPLES.find((e) => e.id === 'lesson5')!
 const edge = WALKTHROUGH_EXAMPLES.find((e) => e.id === 'edge7')!

@@ -1,7 +1,7 @@
 // Runs in the renderer. Drawing the document on the viewer canvas: raster -> drawable conversion (cached, large
 // rasters converted off the main thread), placement, before/after split, highlight and pixel markers.
-import type { Raster } from '../../contract/api'
-import type { PixelPos, PixelRect, Point, Size } from '../stores/view'
+import type { Raster } from '../../../contract/api'
+import type { PixelPos, PixelRect, Point, Size } from '../../stores/view'
 
 /** A raster plus what it covers: `size` is the full-resolution size it stands for. */
 export interface DrawLayer {

@@ -1,7 +1,7 @@
 // Runs in the renderer (pure, unit-tested in Node). Turns an engine InspectResult into readable steps.
-import type { InspectChannel, InspectResult } from '../../../engine/inspect'
-import { midGrey } from '../../../engine/convolve'
-import type { BitDepth } from '../../../engine/types'
+import type { InspectChannel, InspectResult } from '../../engine/inspect'
+import { midGrey } from '../../engine/convolve'
+import type { BitDepth } from '../../engine/types'
 
 /** One line of the arithmetic from products to the final sample. */
 export interface ExplainStep {

@@ -16,7 +16,7 @@ import {
   stepZoom,
   useViewStore,
   zoomAroundPan
-} from '../../../src/renderer/stores/view'
+} from '../../../../src/renderer/stores/view'
 
 describe('fitZoom', () => {
   it('shrinks a large photo to the viewport minus the margin', () => {

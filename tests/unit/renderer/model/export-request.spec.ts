@@ -16,8 +16,8 @@ import {
   looksLikeRecipe,
   megapixels,
   suggestedFileName
-} from '../../../src/renderer/stores/document-model'
-import { commandForKey, type KeyInput } from '../../../src/renderer/composables/command-for-key'
+} from '../../../../src/renderer/model/export-request'
+import { commandForKey, type KeyInput } from '../../../../src/renderer/model/command-for-key'
 
 const blur = [{ preset: 'box-blur', params: { size: 3 } }] as const
 

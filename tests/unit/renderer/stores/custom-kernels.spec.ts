@@ -3,8 +3,8 @@
 // kept as JSON text like the real file) and an in-memory localStorage standing in for the browser's offline copy.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
-import { parseFilter } from '../../../src/engine/recipe'
-import type { FilterSpec } from '../../../src/engine/types'
+import { parseFilter } from '../../../../src/engine/recipe'
+import type { FilterSpec } from '../../../../src/engine/types'
 import {
   CUSTOM_KERNELS_CACHE_KEY,
   LEGACY_CUSTOM_KERNELS_KEY,
@@ -12,8 +12,8 @@ import {
   setGalleryStorage,
   useCustomKernelsStore,
   type GalleryStorage
-} from '../../../src/renderer/stores/custom-kernels'
-import { useDocumentStore } from '../../../src/renderer/stores/document'
+} from '../../../../src/renderer/stores/custom-kernels'
+import { useDocumentStore } from '../../../../src/renderer/stores/document'
 
 /** A real, minimal implementation of the Web Storage interface kept in memory (one browser origin). */
 class MemoryStorage implements Storage {

@@ -2,12 +2,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import { nextTick } from 'vue'
-import { LIVE_DELAY_MS, useEditorStore } from '../../../src/renderer/stores/editor'
-import { useStackStore } from '../../../src/renderer/stores/stack'
-import { normaliseKernel, rotateKernel90 } from '../../../src/engine/kernel'
-import { applyStack } from '../../../src/engine/stack'
-import type { FloatImage } from '../../../src/engine/types'
-import { checkDraft, draftFromKernel, formatWeight, resizeCells } from '../../../src/renderer/components/kernel-editor/kernel-draft'
+import { LIVE_DELAY_MS, useEditorStore } from '../../../../src/renderer/stores/editor'
+import { useStackStore } from '../../../../src/renderer/stores/stack'
+import { normaliseKernel, rotateKernel90 } from '../../../../src/engine/kernel'
+import { applyStack } from '../../../../src/engine/stack'
+import type { FloatImage } from '../../../../src/engine/types'
+import { checkDraft, draftFromKernel, formatWeight, resizeCells } from '../../../../src/renderer/model/kernel-draft'
 
 const sobel = [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]
 /** A 5x4 grey image with distinct values, so any change of kernel shows in the result. */

@@ -1,10 +1,10 @@
 // @vitest-environment node
 import { beforeEach, describe, expect, it } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
-import { PRESETS, findPreset, presetDefaults, presetKernel } from '../../../src/engine/presets'
-import { resolveFilter } from '../../../src/engine/stack'
-import { candidateSpec, plainText, searchPresets, usePresetsStore } from '../../../src/renderer/stores/presets'
-import { useStackStore } from '../../../src/renderer/stores/stack'
+import { PRESETS, findPreset, presetDefaults, presetKernel } from '../../../../src/engine/presets'
+import { resolveFilter } from '../../../../src/engine/stack'
+import { candidateSpec, plainText, searchPresets, usePresetsStore } from '../../../../src/renderer/stores/presets'
+import { useStackStore } from '../../../../src/renderer/stores/stack'
 
 describe('candidateSpec', () => {
   it('is a recipe-shaped filter the engine resolves to the preset kernel', () => {

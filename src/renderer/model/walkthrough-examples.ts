@@ -1,10 +1,10 @@
 // Runs in the renderer (pure, unit-tested in Node). The walkthrough's example images and kernels, and the engine
 // computations behind every frame (nothing here is a hard-coded result).
-import { convolve } from '../../../engine/convolve'
-import { inspectPixel, type InspectResult } from '../../../engine/inspect'
-import { kernelFromRows } from '../../../engine/kernel'
-import { presetKernel } from '../../../engine/presets'
-import type { FloatImage, Kernel } from '../../../engine/types'
+import { convolve } from '../../engine/convolve'
+import { inspectPixel, type InspectResult } from '../../engine/inspect'
+import { kernelFromRows } from '../../engine/kernel'
+import { presetKernel } from '../../engine/presets'
+import type { FloatImage, Kernel } from '../../engine/types'
 
 /** A small example image as rows of sample values (0..255, one grey channel). */
 export interface WalkthroughExample {

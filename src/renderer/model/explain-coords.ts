@@ -1,9 +1,9 @@
 // Runs in the renderer (pure, unit-tested in Node). Maps between the viewer's image coordinates and one stack
 // layer's input and output, whose sizes differ from the image's in `valid` and `full` output modes.
-import { outputSize, stackOutputSize } from '../../../engine/geometry'
-import { EngineError } from '../../../engine/errors'
-import { resolveFilter } from '../../../engine/stack'
-import type { FilterSpec, OutputMode } from '../../../engine/types'
+import { outputSize, stackOutputSize } from '../../engine/geometry'
+import { EngineError } from '../../engine/errors'
+import { resolveFilter } from '../../engine/stack'
+import type { FilterSpec, OutputMode } from '../../engine/types'
 
 /** A row/column position or offset. */
 export interface GridPos {

@@ -1,7 +1,7 @@
 // Runs in the renderer (pure helpers, unit-tested in Node): the kernel editor's text cells <-> kernels.
-import { EngineError } from '../../../engine/errors'
-import { kernelFromRows, kernelToText, parseNumber } from '../../../engine/kernel'
-import type { Kernel } from '../../../engine/types'
+import { EngineError } from '../../engine/errors'
+import { kernelFromRows, kernelToText, parseNumber } from '../../engine/kernel'
+import type { Kernel } from '../../engine/types'
 
 /** Largest height or width the cell grid shows; bigger kernels are edited as text (the engine allows more). */
 export const GRID_LIMIT = 21

@@ -1,6 +1,6 @@
 // Runs in the renderer. How a stack layer is named in the UI when the user has not named it.
-import { findPreset, presetSpec } from '../../../engine/presets'
-import type { FilterSpec } from '../../../engine/types'
+import { findPreset, presetSpec } from '../../engine/presets'
+import type { FilterSpec } from '../../engine/types'
 
 /** The layer's name, else its preset's title, else "Custom kernel WxH". */
 export function layerLabel(spec: FilterSpec): string {

@@ -1,10 +1,10 @@
 // @vitest-environment node
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
-import { COALESCE_MS, HISTORY_LIMIT, useStackStore } from '../../../src/renderer/stores/stack'
-import { parseRecipe, serializeRecipe } from '../../../src/engine/recipe'
-import { applyStack } from '../../../src/engine/stack'
-import type { FloatImage } from '../../../src/engine/types'
+import { COALESCE_MS, HISTORY_LIMIT, useStackStore } from '../../../../src/renderer/stores/stack'
+import { parseRecipe, serializeRecipe } from '../../../../src/engine/recipe'
+import { applyStack } from '../../../../src/engine/stack'
+import type { FloatImage } from '../../../../src/engine/types'
 
 const blur = { preset: 'box-blur', params: { size: 3 } }
 const sharpen = { preset: 'sharpen' }
