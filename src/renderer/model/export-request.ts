@@ -1,7 +1,7 @@
-// Runs in the renderer (and in unit tests under Node): the document store's pure parts — export settings, error
-// messages, descriptions — kept free of the API client and the DOM so they can be tested directly.
-import type { BitDepth, Channels, FilterSpec } from '../../engine/types'
-import type { ExportFormat, ExportRequest, ImageInfo, SampleInfo } from '../../contract/api'
+// Runs in the renderer (pure, unit-tested in Node): the export dialog's settings and the API request they become.
+import type { BitDepth, FilterSpec } from '../../engine/types'
+import type { ExportFormat, ExportRequest, ImageInfo } from '../../contract/api'
+import { extensionOf } from './file-names'
 
 /** What the export dialog knows about each format (mirrors src/io/formats.ts, which the renderer cannot import). */
 export interface ExportFormatInfo {
@@ -80,73 +80,10 @@ export function buildExportRequest(settings: ExportSettings, filters: readonly F
   return req
 }
 
-/** Lower-case extension of a path or file name, with the dot; '' when there is none. */
-export function extensionOf(path: string): string {
-  const base = path.split(/[\\/]/).pop() ?? ''
-  const dot = base.lastIndexOf('.')
-  return dot > 0 ? base.slice(dot).toLowerCase() : ''
-}
-
 /** A suggested export file name: the image's name without its extension, plus `-edited` and the format's extension. */
 export function suggestedFileName(info: Pick<ImageInfo, 'name'> | null, format: ExportFormat): string {
   const name = info?.name ?? 'image'
   const ext = extensionOf(name)
   const stem = ext ? name.slice(0, -ext.length) : name
   return `${stem || 'image'}-edited${exportFormat(format).extension}`
-}
-
-/** True when an export failed because the file exists (the dialog then offers to replace it). */
-export function isExistsError(message: string): boolean {
-  return /\bexists\b|already there|overwrite|--force/i.test(message)
-}
-
-/**
- * One clear line for the user from anything thrown: the message's first line, without `Error:` prefixes or
- * stack frames, starting with a capital letter.
- */
-export function errorMessage(err: unknown): string {
-  let text: string
-  if (err instanceof Error) text = err.message
-  else if (err && typeof err === 'object' && 'message' in err) text = String((err as { message: unknown }).message)
-  else text = String(err)
-  text = (text.split('\n').find((line) => line.trim() !== '') ?? '').trim()
-  text = text.replace(/^(?:[A-Za-z]*Error:\s*)+/, '')
-  if (text === '') return 'Something went wrong (no details were given)'
-  return text[0].toUpperCase() + text.slice(1)
-}
-
-/** The sample the app opens on first launch: the astronaut if bundled, else the first sample. */
-export function firstLaunchSample(samples: readonly SampleInfo[]): SampleInfo | null {
-  return samples.find((s) => /astronaut/i.test(s.id) || /astronaut/i.test(s.name)) ?? samples[0] ?? null
-}
-
-/** Channel names for pixel readouts: `L`, `L A`, `R G B`, `R G B A`. */
-export function channelNames(channels: Channels): readonly string[] {
-  switch (channels) {
-    case 1:
-      return ['L']
-    case 2:
-      return ['L', 'A']
-    case 3:
-      return ['R', 'G', 'B']
-    default:
-      return ['R', 'G', 'B', 'A']
-  }
-}
-
-/** A short description such as `8-bit RGB` or `16-bit grey + alpha`. */
-export function describeImage(info: Pick<ImageInfo, 'channels' | 'depth'>): string {
-  const kind = ['grey', 'grey + alpha', 'RGB', 'RGBA'][info.channels - 1] ?? `${info.channels} channels`
-  return `${info.depth}-bit ${kind}`
-}
-
-/** Megapixels with one decimal, e.g. `24.2 MP`; '' for images under 0.1 MP, where the number says nothing. */
-export function megapixels(width: number, height: number): string {
-  const mp = (width * height) / 1e6
-  return mp >= 0.1 ? `${mp.toFixed(1)} MP` : ''
-}
-
-/** Whether a dropped or picked file looks like something Kernel Studio should try to open as an image. */
-export function looksLikeRecipe(name: string): boolean {
-  return extensionOf(name) === '.json'
 }

@@ -8,7 +8,7 @@ import { resolveFilter } from '../../engine/stack'
 import type { ConvolveOptions, FilterSpec } from '../../engine/types'
 import { api } from '../services/client'
 import { useDocumentStore } from './document'
-import { errorMessage } from '../model/export-request'
+import { errorMessage } from '../model/error-message'
 
 /** A kernel the user saved from the editor. */
 export interface CustomKernel {

@@ -4,7 +4,8 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { ExportRequest, ExportResult, ImageInfo, PreviewRegion, Raster, SampleInfo } from '../../contract/api'
 import { api, isAbortError } from '../services/client'
-import { errorMessage, firstLaunchSample } from '../model/export-request'
+import { errorMessage } from '../model/error-message'
+import { firstLaunchSample, sampleIdOfPath } from '../model/samples'
 import { useStackStore } from './stack'
 
 /** Where the open image came from, so it can be re-opened after an engine host restart. */
@@ -89,13 +90,8 @@ export const useDocumentStore = defineStore('document', () => {
   const sampleId = computed(() => {
     const from = source.value
     if (from?.kind === 'sample') return from.id
-    // A sample re-shown after a reload arrives as a path inside the samples folder.
     const path = info.value?.path
-    if (!path) return null
-    const parts = path.split(/[\\/]/)
-    if (parts[parts.length - 2] !== 'samples') return null
-    const stem = (parts[parts.length - 1] ?? '').replace(/\.[^.]*$/, '')
-    return samples.value.some((s) => s.id === stem) ? stem : null
+    return path ? sampleIdOfPath(path, samples.value) : null
   })
 
   let unsubscribe: (() => void)[] = []
