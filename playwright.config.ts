@@ -1,9 +1,10 @@
-// Runs in Node: Playwright configuration. The UI is tested in Debian's Chromium against serve mode (the same
-// renderer, API handlers and engine host as the desktop app), built beforehand with `npm run build`.
+// Runs in Node: Playwright configuration. The UI is tested in Chromium (found by tests/e2e/browser.ts) against serve
+// mode (the same renderer, API handlers and engine host as the desktop app), built beforehand with `npm run build`.
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defineConfig } from '@playwright/test'
+import { findChromium } from './tests/e2e/browser'
 
 /** Port of the serve-mode server the tests start (override with KS_E2E_PORT to run beside another server). */
 const PORT = Number(process.env.KS_E2E_PORT ?? 5923)
@@ -12,6 +13,13 @@ const PORT = Number(process.env.KS_E2E_PORT ?? 5923)
 // Set on process.env so Playwright's workers, which load this file again, reuse the same folder.
 process.env.KERNEL_STUDIO_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'kernel-studio-e2e-'))
 const DATA_DIR = process.env.KERNEL_STUDIO_DATA_DIR
+
+const browser = await findChromium().catch((error: Error) => {
+  process.stderr.write(`kernel-studio e2e: error: ${error.message}\n`)
+  process.exit(1)
+})
+// Said once, by the runner (its workers load this file again): which browser the results come from.
+if (!process.env.TEST_WORKER_INDEX) console.log(`e2e browser: ${browser.path} (${browser.source})`)
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -31,7 +39,7 @@ export default defineConfig({
     screenshot: 'on',
     trace: 'retain-on-failure',
     launchOptions: {
-      executablePath: process.env.KS_CHROMIUM ?? '/usr/bin/chromium',
+      executablePath: browser.path,
       args: [
         '--no-sandbox',
         '--disable-gpu',
