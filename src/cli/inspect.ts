@@ -1,5 +1,8 @@
-// Runs in Node (CLI): `kernel-studio inspect`, the arithmetic of one output pixel as a table or JSON.
-import { Command } from 'commander'
+// Runs in Node (CLI): `kernel-studio inspect`, the arithmetic of one output pixel, or with --frequency the kernel's
+// frequency response, as a table or JSON.
+import { Argument, Command, Option } from 'commander'
+import { frequencyResponse } from '../engine/frequency'
+import type { FrequencyResponse } from '../engine/frequency'
 import { toFloat } from '../engine/image'
 import { inspectPixel } from '../engine/inspect'
 import type { InspectChannel, InspectResult } from '../engine/inspect'
@@ -10,11 +13,13 @@ import type { ImageMeta } from '../io/decode-image'
 import { CliError, printNote } from './errors'
 import { addConvolveOptions, addFilterSourceOptions, buildCommandLineFilters } from './filter-args'
 import type { FilterFlags, FilterSource } from './filter-args'
-import { formatNumber, numberGrid, sideBySide } from './text-grid'
+import { formatNumber, gridLines, numberGrid, sideBySide } from './text-grid'
 
 /** Options of `inspect` after commander parsed them. */
 interface InspectOptions extends FilterFlags {
-  readonly at: string
+  /** Given unless --frequency (commander requires it otherwise). */
+  readonly at?: string
+  readonly frequency?: boolean
   readonly json?: boolean
 }
 
@@ -78,7 +83,7 @@ export function formatInspect(result: InspectResult, input: string, meta: ImageM
   return `${lines.join('\n').trimEnd()}\n`
 }
 
-async function runInspect(input: string, options: InspectOptions, sources: readonly FilterSource[]): Promise<void> {
+function requireOneSource(sources: readonly FilterSource[]): void {
   if (sources.length !== 1) {
     throw new CliError(
       sources.length === 0
@@ -86,7 +91,11 @@ async function runInspect(input: string, options: InspectOptions, sources: reado
         : `inspect takes exactly one --kernel, --kernel-file or --preset, got ${sources.length}`
     )
   }
-  const position = parseAt(options.at)
+}
+
+async function runInspect(input: string, at: string, options: InspectOptions, sources: readonly FilterSource[]): Promise<void> {
+  requireOneSource(sources)
+  const position = parseAt(at)
   const [spec] = await buildCommandLineFilters(sources, options)
   const filter = resolveFilter(spec)
   const { image, meta } = await decodeImage(input, { name: input })
@@ -95,7 +104,7 @@ async function runInspect(input: string, options: InspectOptions, sources: reado
   try {
     result = inspectPixel(toFloat(image), filter.kernel, position, filter.options)
   } catch (err) {
-    if (err instanceof EngineError) throw new CliError(`--at ${options.at.trim()}: ${err.message}`)
+    if (err instanceof EngineError) throw new CliError(`--at ${at.trim()}: ${err.message}`)
     throw err
   }
   if (options.json) {
@@ -106,16 +115,83 @@ async function runInspect(input: string, options: InspectOptions, sources: reado
   }
 }
 
-/** Registers `kernel-studio inspect INPUT (--kernel TEXT | --kernel-file FILE | --preset SPEC) --at ROW,COL`. */
+/** Rings of the radial profile the text table shows: DC, then every 1/16 cycle per pixel up to Nyquist. */
+const TABLE_RINGS = 16
+
+/** The frequency response as aligned text: DC and Nyquist gains, then the radial profile at 9 radii. */
+export function formatFrequency(response: FrequencyResponse, label: string, flip: boolean, offset: number): string {
+  const { size, nyquist, profile } = response
+  const step = size / TABLE_RINGS
+  const rows = profile
+    .filter((_, ring) => ring % step === 0)
+    .map((bin) => [
+      formatNumber(bin.radius),
+      bin.radius === 0 ? '-' : formatNumber(1 / bin.radius),
+      formatNumber(bin.mean),
+      formatNumber(bin.min),
+      formatNumber(bin.max)
+    ])
+  const lines = [
+    `filter: ${label}; kernel ${flip ? 'flipped 180 degrees (true convolution: the response is conjugated, its magnitude is the same)' : 'as written'}`,
+    `frequency response: magnitude of the kernel's DFT on a ${size}x${size} grid, divisor included; frequencies in cycles per pixel`,
+    `DC gain (weights' sum / divisor): ${formatNumber(response.dcGain)}`,
+    `gain at Nyquist (0.5): horizontal ${formatNumber(nyquist.horizontal)}, vertical ${formatNumber(nyquist.vertical)}, diagonal ${formatNumber(nyquist.diagonal)}`
+  ]
+  if (offset !== 0) lines.push(`offset ${formatNumber(offset)} is not in the response: it adds a constant whatever the input`)
+  lines.push(
+    '',
+    'radial profile (gain over each ring of frequencies at that distance from DC):',
+    ...gridLines([['cycles/pixel', 'period (px)', 'mean', 'min', 'max'], ...rows]).map((l) => `  ${l}`)
+  )
+  return `${lines.join('\n')}\n`
+}
+
+// Flags that change the image or the pixel shown but not the kernel's response.
+const IMAGE_ONLY_FLAGS: readonly [keyof InspectOptions, string][] = [
+  ['mode', '--mode'],
+  ['border', '--border'],
+  ['signed', '--signed'],
+  ['keepAlpha', '--keep-alpha']
+]
+
+async function runFrequency(input: string | undefined, options: InspectOptions, sources: readonly FilterSource[]): Promise<void> {
+  if (input !== undefined) throw new CliError(`--frequency describes the kernel alone: drop the image ${input}`)
+  if (options.at !== undefined) throw new CliError('--frequency describes the whole kernel, not one pixel: drop --at')
+  requireOneSource(sources)
+  for (const [key, flag] of IMAGE_ONLY_FLAGS) {
+    if (options[key] !== undefined) printNote(`${flag} does not change the frequency response (it acts on images, not on the kernel)`)
+  }
+  const [spec] = await buildCommandLineFilters(sources, options)
+  const filter = resolveFilter(spec)
+  const flip = filter.options.flip ?? false
+  const response = frequencyResponse(filter.kernel, { flip })
+  if (options.json) {
+    const { size, frequencies, dcGain, nyquist, profile, magnitude } = response
+    const rows = Array.from({ length: size }, (_, ky) => Array.from(magnitude.subarray(ky * size, (ky + 1) * size)))
+    const json = { filter: { label: filter.label, ...spec }, flip, divisor: filter.kernel.divisor, offset: filter.kernel.offset, size, frequencies, dcGain, nyquist, profile, magnitude: rows }
+    process.stdout.write(`${JSON.stringify(json)}\n`)
+  } else {
+    process.stdout.write(formatFrequency(response, filter.label, flip, filter.kernel.offset))
+  }
+}
+
+/**
+ * Registers `kernel-studio inspect INPUT (--kernel TEXT | --kernel-file FILE | --preset SPEC) --at ROW,COL` and
+ * `kernel-studio inspect (--kernel TEXT | --kernel-file FILE | --preset SPEC) --frequency`.
+ */
 export function registerInspect(program: Command): void {
+  const input = new Argument('<input>', 'image to read (not with --frequency)')
+  const at = new Option('--at <row,col>', 'output pixel, 0-based, in the chosen --mode (e.g. 0,0)').makeOptionMandatory()
   const command = program
     .command('inspect')
-    .description('show how one output pixel is computed: patch x kernel = products, sum, divisor, offset, result')
-    .argument('<input>', 'image to read')
+    .description('show how one output pixel is computed: patch x kernel = products, sum, divisor, offset, result; or a kernel\'s frequency response')
+    .usage('[options] <input> --at <row,col> | [options] --frequency')
+    .addArgument(input)
   const sources = addFilterSourceOptions(command, false)
-  command.requiredOption('--at <row,col>', 'output pixel, 0-based, in the chosen --mode (e.g. 0,0)')
+  command.addOption(at)
   addConvolveOptions(command)
   command
+    .option('--frequency', 'show the kernel\'s frequency response (DC and Nyquist gains, radial profile) instead of a pixel; takes no image')
     .option('--json', 'print everything as JSON')
     .addHelpText(
       'after',
@@ -123,7 +199,18 @@ export function registerInspect(program: Command): void {
 Give exactly one of --kernel, --kernel-file or --preset.
 
 Example (the 5x5 example of the teaching texts; the top-left window sums to 12):
-  kernel-studio inspect grid.png --kernel "0 1 2; 2 2 0; 0 1 2" --mode valid --at 0,0`
+  kernel-studio inspect grid.png --kernel "0 1 2; 2 2 0; 0 1 2" --mode valid --at 0,0
+
+Example (a box blur passes a third of the finest detail, a gaussian almost none):
+  kernel-studio inspect --preset box-blur --frequency`
     )
-    .action(async (input: string, options: InspectOptions) => runInspect(input, options, sources))
+    // Commander checks required arguments and options before the action runs, so --frequency relaxes them as soon as
+    // it is parsed; without it the messages stay commander's own.
+    .on('option:frequency', () => {
+      input.required = false
+      at.mandatory = false
+    })
+    .action(async (file: string | undefined, options: InspectOptions) =>
+      options.frequency ? runFrequency(file, options, sources) : runInspect(file as string, options.at as string, options, sources)
+    )
 }
