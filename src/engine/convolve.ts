@@ -115,6 +115,19 @@ export function snapTransparent(alpha: number): number {
   return alpha < TRANSPARENT_ALPHA ? 0 : alpha
 }
 
+/**
+ * Sets the colour of every pixel whose alpha rounds to 0 to 0, in place (a blend can bring such a pixel back,
+ * colour and all): a fully transparent pixel has no colour. Images without alpha are left alone.
+ */
+export function clearTransparent(image: FloatImage): FloatImage {
+  const { data, channels } = image
+  if (channels !== 2 && channels !== 4) return image
+  for (let p = channels - 1; p < data.length; p += channels) {
+    if (data[p] < TRANSPARENT_ALPHA) data.fill(0, p - channels + 1, p)
+  }
+  return image
+}
+
 /** Premultiplied colour back to straight colour for output alpha `alpha`; 0 where alpha rounds to 0. */
 export function unpremultiply(colour: number, alpha: number, max: number): number {
   return alpha === max ? colour : alpha >= TRANSPARENT_ALPHA ? (colour * max) / alpha : 0
@@ -219,6 +232,8 @@ function convolutionPass(
         }
         if (out) out[o + alphaChannel] = alpha
       }
+      // A fully transparent pixel has no colour: 0, whatever the offset or mapping, and no part in the range.
+      if (alpha === 0) continue
       for (let ch = 0; ch < colourChannels; ch++) {
         let value = windowSum(src, width, channels, ch, plan, weights, r, c) / divisor
         if (hasAlpha) value = unpremultiply(value, alpha, max)
@@ -237,7 +252,7 @@ function convolutionPass(
 
 /**
  * Range of the colour values (after divisor, offset and un-premultiplying, before the signed mapping)
- * over the whole output: the min..max that `stretch` maps to 0..max.
+ * over the whole output, fully transparent pixels left out: the min..max that `stretch` maps to 0..max.
  */
 export function signedRange(image: FloatImage, plan: ConvolutionPlan): { low: number; high: number } {
   return convolutionPass(image, plan, sourceSamples(image), null, 0, 0)
@@ -249,6 +264,7 @@ export function signedRange(image: FloatImage, plan: ConvolutionPlan): { low: nu
  * plus the offset, then the signed mapping, clamped to [0, max]. The result is float and not rounded.
  * Colour is premultiplied by alpha while convolving; alpha is convolved when the kernel's weights sum to 1
  * after the divisor (and not `keepAlpha`), otherwise taken from the input pixel under the kernel centre.
+ * A pixel whose output alpha rounds to 0 gets colour 0 (no offset, no signed mapping).
  * Never mutates its input.
  */
 export function convolve(image: FloatImage, kernel: Kernel, options: ConvolveOptions = {}): FloatImage {

@@ -30,7 +30,7 @@ export interface InspectChannel {
   readonly unpremultiplied?: number
   /** Colour: value + offset. Alpha: not offset. */
   readonly withOffset: number
-  /** After the signed mapping (colour) or clamping (alpha), before rounding. */
+  /** After the signed mapping (colour; 0 under an output alpha that rounds to 0) or clamping (alpha), before rounding. */
   readonly mapped: number
   /** The final sample: rounded and clamped, exactly what convolve + toInt give at this pixel. */
   readonly value: number
@@ -167,7 +167,8 @@ export function inspectPixel(
     const divided = sum / divisor
     const straight = hasAlpha ? unpremultiply(divided, alpha, max) : divided
     const withOffset = straight + offset
-    const mapped = mapSigned(withOffset, signed, max, range?.low ?? 0, range?.high ?? 0)
+    // A fully transparent pixel has no colour: 0 whatever the offset and mapping (as convolve gives it).
+    const mapped = alpha === 0 ? 0 : mapSigned(withOffset, signed, max, range?.low ?? 0, range?.high ?? 0)
     result[ch] = {
       name: CHANNEL_NAMES[channels][ch],
       patch,
@@ -189,7 +190,8 @@ export function inspectPixel(
         ? 'Alpha is convolved with the same kernel (its weights sum to 1).'
         : options.keepAlpha
           ? 'Alpha is kept: it is the input alpha under the kernel centre.'
-          : 'Alpha is the input alpha under the kernel centre, because the kernel\'s weights do not sum to 1.')
+          : 'Alpha is the input alpha under the kernel centre, because the kernel\'s weights do not sum to 1.') +
+      (alpha === 0 ? ' The output alpha rounds to 0: the pixel is fully transparent, so its colour is 0.' : '')
   }
 
   return {

@@ -1,6 +1,6 @@
 // Filter stacks: resolving recipe-shaped filters to kernels and applying them in order, float between filters.
 import { checkBorder, checkMode, indexTable, kernelAnchor, outputSize } from './border'
-import { convolve as referenceConvolve } from './convolve'
+import { clearTransparent, convolve as referenceConvolve } from './convolve'
 import { AbortError, EngineError } from './errors'
 import { createFloatImage, maxValue } from './image'
 import { kernelFromRows, parseKernel, validateKernel } from './kernel'
@@ -108,7 +108,7 @@ export function alignedInput(image: FloatImage, kernel: Kernel, options: Convolv
  */
 export function applyFilter(image: FloatImage, filter: ResolvedFilter, convolveFn: ConvolveFn = referenceConvolve): FloatImage {
   const { kernel, options, opacity } = filter
-  if (opacity === 0) return alignedInput(image, kernel, options)
+  if (opacity === 0) return clearTransparent(alignedInput(image, kernel, options))
   const result = convolveFn(image, kernel, options)
   if (opacity === 1) return result
   const base = alignedInput(image, kernel, options)
@@ -119,7 +119,7 @@ export function applyFilter(image: FloatImage, filter: ResolvedFilter, convolveF
     const v = b[i] * (1 - opacity) + a[i] * opacity
     a[i] = v < 0 ? 0 : v > max ? max : v
   }
-  return result
+  return clearTransparent(result)
 }
 
 /**

@@ -304,7 +304,8 @@ function roundToInt(x: v128): v128 {
  * ready, as after alphaValues), the signed mapping on colour lanes (`mode` 0 clamp, 1 abs, 2 shift by p1,
  * 3 stretch p1..p2 to 0..maxv), clamp, blend over `base` with `opacity` (base 0: no blend), then store:
  * `dkind` 0 u8, 1 u16, 2 f32 (integers scaled by `scale`, rounded half up like Math.round). `mode` 4 instead stores the
- * unmapped values as f32 and widens the range for `stretch`. `channels` 2 or 4 marks the alpha lanes, which are
+ * unmapped values as f32 and widens the range for `stretch`; `mode` 5 does too, leaving out the colour of pixels
+ * whose alpha lane is 0 (fully transparent, as {@link alphaValues} leaves them). `channels` 2 or 4 marks the alpha lanes, which are
  * never mapped (rows start on a pixel, so lanes line up with channels).
  */
 export function finish(
@@ -346,11 +347,16 @@ export function finish(
     let v = v128.load(sums + xo)
     if (plainDivide) v = f32x4.div(v, vdiv)
     v = f32x4.add(v, voff)
-    if (mode == 4) {
+    if (mode >= 4) {
       v128.store(dst + xo, v)
       let skip = alphaMask
       const left = n - x
       if (left < 4) skip = v128.or(skip, i32x4.gt_s(i32x4(0, 1, 2, 3), i32x4.splat(left - 1)))
+      if (mode == 5) {
+        // Fully transparent pixels (alpha 0, as alphaValues leaves it) have no colour to range over.
+        const alpha = channels == 4 ? i32x4.shuffle(v, v, 3, 3, 3, 3) : i32x4.shuffle(v, v, 1, 1, 3, 3)
+        skip = v128.or(skip, f32x4.eq(alpha, vzero))
+      }
       low = f32x4.pmin(low, v128.bitselect(inf, v, skip))
       high = f32x4.pmax(high, v128.bitselect(ninf, v, skip))
       continue
@@ -374,7 +380,7 @@ export function finish(
     if (dkind == 1) v128.store64_lane(dst + ((<usize>x) << 1), h, 0)
     else v128.store32_lane(dst + <usize>x, i8x16.narrow_i16x8_u(h, h), 0)
   }
-  if (mode == 4) {
+  if (mode >= 4) {
     const l = Mathf.min(Mathf.min(f32x4.extract_lane(low, 0), f32x4.extract_lane(low, 1)), Mathf.min(f32x4.extract_lane(low, 2), f32x4.extract_lane(low, 3)))
     const h = Mathf.max(Mathf.max(f32x4.extract_lane(high, 0), f32x4.extract_lane(high, 1)), Mathf.max(f32x4.extract_lane(high, 2), f32x4.extract_lane(high, 3)))
     if (<f64>l < rangeLow) rangeLow = l
@@ -852,6 +858,25 @@ export function fillAlpha(dst: usize, dkind: i32, npix: i32, channels: i32, maxv
   for (let x: usize = 0; x < bytes; x += 16) v128.store(dst + x, v128.or(v128.load(dst + x), bits))
 }
 
+/**
+ * Colour 0 for every pixel of `npix` whose alpha rounds to 0 (0 for integers, below 0.5 for f32): a fully
+ * transparent pixel has no colour, whatever the offset, signed mapping or blend gave it. `dkind` as in
+ * {@link finish}; `channels` 2 or 4.
+ */
+export function clearTransparent(dst: usize, dkind: i32, npix: i32, channels: i32): void {
+  const a = channels - 1
+  for (let i: i32 = 0; i < npix; i++) {
+    const first = <usize>(i * channels)
+    if (dkind == 0) {
+      if (load<u8>(dst + first + <usize>a) == 0) memory.fill(dst + first, 0, <usize>a)
+    } else if (dkind == 1) {
+      if (load<u16>(dst + ((first + <usize>a) << 1)) == 0) memory.fill(dst + (first << 1), 0, <usize>a << 1)
+    } else if (load<f32>(dst + ((first + <usize>a) << 2)) < 0.5) {
+      memory.fill(dst + (first << 2), 0, <usize>a << 2)
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The f64 variants, for 16-bit images: f32 sums of values up to 65535 miss the reference by a few hundredths of
 // a level, enough to round differently now and then; in f64, summed in the reference's order, they match it.
@@ -961,7 +986,7 @@ export function alphaValues64(
 /**
  * {@link finish} from f64 sums, step for step as the reference: f64 value, signed mapping, clamp, rounded to f32
  * (the reference's Float32Array), blended in f64 over the f64 `base`, then Math.round(value * scale) for
- * integers. `mode` 4 stores the unmapped f64 values (8 bytes each) and widens the range.
+ * integers. `mode` 4 and 5 store the unmapped f64 values (8 bytes each) and widen the range (as in finish).
  */
 export function finish64(
   dst: usize,
@@ -983,14 +1008,17 @@ export function finish64(
   const stretchOk = p2 > p1
   let ch: i32 = 0
   for (let i: i32 = 0; i < n; i++) {
+    const lane = ch
     const isAlpha = ch == alphaLane
     ch = ch + 1 == channels ? 0 : ch + 1
     let v = load<f64>(sums + (<usize>i << 3))
     if (divisor != 1) v = v / divisor
     v = v + offset
-    if (mode == 4) {
+    if (mode >= 4) {
       store<f64>(dst + (<usize>i << 3), v)
-      if (!isAlpha) {
+      // Mode 5: fully transparent pixels (alpha 0) have no colour to range over.
+      const transparent = mode == 5 && load<f64>(sums + (<usize>(i - lane + alphaLane) << 3)) == 0
+      if (!isAlpha && !transparent) {
         if (v < rangeLow) rangeLow = v
         if (v > rangeHigh) rangeHigh = v
       }

@@ -8,8 +8,11 @@ export const BLOCK_SLACK = 256
 /** Source and destination sample kinds of the padding and finishing steps. */
 export const SampleKind = { U8: 0, U16: 1, F32: 2 } as const
 
-/** Signed mapping codes of `finish`; `Raw` stores unmapped values and measures their range (stretch, pass 1). */
-export const FinishMode = { Clamp: 0, Abs: 1, Shift: 2, Stretch: 3, Raw: 4 } as const
+/**
+ * Signed mapping codes of `finish`; `Raw` stores unmapped values and measures their range (stretch, pass 1),
+ * `RawAlpha` too, leaving fully transparent pixels (alpha 0 after alphaValues) out of the range.
+ */
+export const FinishMode = { Clamp: 0, Abs: 1, Shift: 2, Stretch: 3, Raw: 4, RawAlpha: 5 } as const
 
 /**
  * The kernel set. Every function has the semantics documented in src/wasm/kernels.ts; the TypeScript backend
@@ -89,6 +92,8 @@ export interface Kernels {
     p1: number
   ): void
   fillAlpha(dst: number, dkind: number, npix: number, channels: number, maxv: number): void
+  /** Colour 0 wherever the pixel's alpha rounds to 0 (integers 0, f32 below 0.5); `channels` 2 or 4. */
+  clearTransparent(dst: number, dkind: number, npix: number, channels: number): void
   padRow64(dst: number, src: number, kind: number, segs: number, nSeg: number, channels: number, premul: number, maxv: number): void
   wsum64(out: number, ptrs: number, weights: number, taps: number, n: number, accumulate: number): void
   alphaValues64(

@@ -413,6 +413,10 @@ export class BandRunner {
     if (plan.fillAlpha && plan.stage !== 'raw') {
       this.kernels.fillAlpha(p.outRow, plan.dstKind, plan.outWidth, plan.channels, plan.max)
     }
+    // A fully transparent pixel has colour 0, whatever the offset, mapping or blend gave it (as the reference).
+    if (plan.hasAlpha && plan.stage !== 'raw') {
+      this.kernels.clearTransparent(p.outRow, plan.dstKind, plan.outWidth, plan.channels)
+    }
     const bytes = p.n * (plan.stage === 'raw' ? rawBytes(plan) : BYTES[plan.dstKind])
     this.heap = BandRunner.view(this.heap, this.kernels.buffer())
     this.dstBytes = BandRunner.view(this.dstBytes, io.dst)

@@ -230,7 +230,9 @@ export function planFilter(
     hasAlpha && !conv.keepAlpha && Math.abs(kernelSum(kernel) / divisor - 1) <= ALPHA_SUM_TOLERANCE
   const finishMode =
     stage === 'raw'
-      ? FinishMode.Raw
+      ? hasAlpha
+        ? FinishMode.RawAlpha
+        : FinishMode.Raw
       : { clamp: FinishMode.Clamp, abs: FinishMode.Abs, shift: FinishMode.Shift, stretch: FinishMode.Stretch }[
           conv.signed
         ]

@@ -199,9 +199,11 @@ class TsKernels implements Kernels {
       if (divisor !== 1) v = Math.fround(v / divisor)
       v = Math.fround(v + offset)
       const isAlpha = hasAlpha && s % channels === channels - 1
-      if (mode === 4) {
+      if (mode >= 4) {
         f[(dst >> 2) + s] = v
-        if (!isAlpha) {
+        // Mode 5: fully transparent pixels (alpha 0) have no colour to range over.
+        const transparent = mode === 5 && f[(sums >> 2) + s - (s % channels) + channels - 1] === 0
+        if (!isAlpha && !transparent) {
           if (v < this.low) this.low = v
           if (v > this.high) this.high = v
         }
@@ -337,9 +339,10 @@ class TsKernels implements Kernels {
       let v = f[(sums >> 3) + i]
       if (divisor !== 1) v /= divisor
       v += offset
-      if (mode === 4) {
+      if (mode >= 4) {
         f[(dst >> 3) + i] = v
-        if (!isAlpha) {
+        const transparent = mode === 5 && f[(sums >> 3) + i - (i % channels) + alphaLane] === 0
+        if (!isAlpha && !transparent) {
           if (v < this.low) this.low = v
           if (v > this.high) this.high = v
         }
@@ -368,6 +371,20 @@ class TsKernels implements Kernels {
       if (dkind === 0) this.u8[dst + s] = 255
       else if (dkind === 1) this.u16[(dst >> 1) + s] = 65535
       else this.f32[(dst >> 2) + s] = maxv
+    }
+  }
+
+  clearTransparent(dst: number, dkind: number, npix: number, channels: number): void {
+    const a = channels - 1
+    for (let i = 0; i < npix; i++) {
+      const first = i * channels
+      if (dkind === 0) {
+        if (this.u8[dst + first + a] === 0) this.u8.fill(0, dst + first, dst + first + a)
+      } else if (dkind === 1) {
+        if (this.u16[(dst >> 1) + first + a] === 0) this.u16.fill(0, (dst >> 1) + first, (dst >> 1) + first + a)
+      } else if (this.f32[(dst >> 2) + first + a] < 0.5) {
+        this.f32.fill(0, (dst >> 2) + first, (dst >> 2) + first + a)
+      }
     }
   }
 

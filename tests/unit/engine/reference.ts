@@ -101,15 +101,19 @@ export function referenceConvolve(image: FloatImage, rows: number[][], o: Refere
     }
   }
 
+  // A fully transparent pixel has colour 0 (no offset, no mapping) and no part in the stretch range.
+  const transparent = (i: number): boolean => alphaIndex >= 0 && raw[i - (i % channels) + alphaIndex] === 0
   let low = Infinity
   let high = -Infinity
   for (let p = 0; p < oh * ow; p++) {
+    if (transparent(p * channels)) continue
     for (let ch = 0; ch < colours; ch++) {
       low = Math.min(low, raw[p * channels + ch])
       high = Math.max(high, raw[p * channels + ch])
     }
   }
   const values = raw.map((v, i) => {
+    if (i % channels !== alphaIndex && transparent(i)) return 0
     let mapped = v
     if (i % channels !== alphaIndex) {
       if (o.signed === 'abs') mapped = Math.abs(v)
