@@ -156,7 +156,10 @@ export async function decodeImage(source: string | Uint8Array, options: DecodeOp
 
   let pipeline: Sharp = sharp(input, {
     limitInputPixels: maxPixels,
-    failOn: 'warning',
+    // libtiff warns about tags (an RGBA TIFF without ExtraSamples, as OpenCV writes them, which PIL, OpenCV and
+    // ImageMagick read) and raises errors for damaged or missing data, so TIFF is refused on errors only. libjpeg
+    // reports corrupt data as a warning: other formats are refused on warnings too.
+    failOn: format === 'tiff' ? 'error' : 'warning',
     autoOrient: true,
     pages: 1,
     page: 0
