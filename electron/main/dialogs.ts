@@ -2,7 +2,7 @@
 import { dialog, type FileFilter } from 'electron'
 import type { ExportFormat } from '../../src/contract/api'
 import type { Dialogs } from '../../src/api/handlers'
-import { OUTPUT_FORMATS } from '../../src/io/formats'
+import { OUTPUT_FORMATS } from '../../src/contract/formats'
 import { focusedWindow } from './window'
 
 const IMAGE_FILTER: FileFilter = {

@@ -2,6 +2,7 @@
 import { ipcMain, type IpcMainInvokeEvent } from 'electron'
 import { CHANNELS, IPC_EVENT_CHANNEL, type Api, type ApiEvent, type ApiEvents, type IpcReply } from '../../src/contract/api'
 import { callHandler } from '../../src/api/handlers'
+import { toWireError } from '../../src/contract/errors'
 import { appWindows, isAppUrl, isAppWindow } from './window'
 
 /** Only our own page in one of our windows may call: not a frame, not a navigated-away page, not a stray webContents. */
@@ -10,21 +11,15 @@ function trusted(event: IpcMainInvokeEvent): boolean {
   return frame !== null && frame.parent === null && isAppWindow(event.sender) && isAppUrl(frame.url)
 }
 
-function oneLine(err: unknown): { name: string; message: string } {
-  const name = err instanceof Error ? err.name : 'Error'
-  const text = err instanceof Error ? err.message : String(err)
-  return { name, message: text.split(/\r?\n/).find((l) => l.trim() !== '')?.trim() ?? 'unknown error' }
-}
-
 /** Registers the handlers of every channel; arguments are validated inside the handlers themselves. */
 export function setupIpc(handlers: Api): void {
   for (const channel of CHANNELS) {
     ipcMain.handle(channel, async (event, req: unknown): Promise<IpcReply> => {
-      if (!trusted(event)) return { ok: false, error: { name: 'Error', message: `${channel}: refused (not called from the app's window)` } }
+      if (!trusted(event)) return { ok: false, error: { name: 'Error', message: `${channel}: refused (not called from the app's window)`, code: 'bad-request' } }
       try {
         return { ok: true, res: await callHandler(handlers, channel, req) }
       } catch (err) {
-        return { ok: false, error: oneLine(err) }
+        return { ok: false, error: toWireError(err) }
       }
     })
   }

@@ -11,12 +11,12 @@ ipcRenderer.on(IPC_EVENT_CHANNEL, (_event: IpcRendererEvent, name: unknown, payl
 
 const api: Record<string, unknown> = {}
 for (const channel of CHANNELS) {
-  // Named functions only; the page never sees ipcRenderer. Failures reject with a plain { name, message }
+  // Named functions only; the page never sees ipcRenderer. Failures reject with a plain { name, message, code }
   // because contextBridge keeps only the message of a real Error (services/client.ts turns it back into one).
   api[channel] = async (req: unknown) => {
     const reply = (await ipcRenderer.invoke(channel, req ?? {})) as IpcReply
     if (reply.ok) return reply.res
-    throw { name: reply.error.name, message: reply.error.message }
+    throw { name: reply.error.name, message: reply.error.message, code: reply.error.code }
   }
 }
 api.on = (event: ApiEvent, cb: Listener): (() => void) => {

@@ -2,12 +2,14 @@
 // Every input is validated here; all file reading and writing happens here or in the engine host, never in the UI.
 import { existsSync } from 'node:fs'
 import { readFile, readdir, stat } from 'node:fs/promises'
-import { basename, extname, join, resolve } from 'node:path'
+import { basename, dirname, extname, join, resolve } from 'node:path'
 import type { Api, ApiEvent, ApiEvents, ApiMap, ExportFormat, ImageInfo, SampleInfo } from '../contract/api'
-import { EngineError } from '../engine/errors'
+import { CodedError } from '../contract/errors'
+import { IoError } from '../io/io-error'
 import { parseRecipe, serializeRecipe } from '../engine/recipe'
 import type { FilterSpec, Recipe } from '../engine/types'
-import { formatFromPath, outputFormat } from '../io/formats'
+import { outputFormat } from '../contract/formats'
+import { formatFromPath } from '../io/formats'
 import { checkOutputPath, writeFileAtomic } from '../io/write-file-atomic'
 import type { HostClient } from '../host/client'
 import { samplesDir as defaultSamplesDir, packageVersion } from './paths'
@@ -38,6 +40,11 @@ export interface HandlerOptions {
   readonly dataDir?: string | null
   /** Called after an image is opened from a path (Electron adds it to the OS recent documents). */
   readonly onOpenedPath?: (path: string) => void
+  /**
+   * Serve mode's upload folder: `image:upload` may name a file in it (a body the server streamed to disk)
+   * instead of carrying the bytes. Without it, only bytes are accepted.
+   */
+  readonly uploadDir?: string
 }
 
 /** Image file extensions listed as samples. */
@@ -53,16 +60,6 @@ const GALLERY_FORMAT = 'kernel-studio/gallery'
 function sampleTitle(id: string): string {
   const words = id.replace(/[-_]+/g, ' ').trim()
   return words.charAt(0).toUpperCase() + words.slice(1)
-}
-
-/** Turns io's CLI-worded overwrite hint into one that fits the app. */
-function appMessage(err: unknown): never {
-  if (err instanceof Error && err.message.includes('(use --force to overwrite)')) {
-    const e = new Error(err.message.replace('(use --force to overwrite)', '(choose another name, or confirm overwriting)'))
-    e.name = err.name
-    throw e
-  }
-  throw err
 }
 
 /** The file name an export gets by default: `photo-edited.png`. */
@@ -87,9 +84,17 @@ export function createHandlers(options: HandlerOptions): Api {
   /** The gallery when there is no data folder (tests). */
   let galleryMemory: FilterSpec[] = []
 
+  const uploadDir = options.uploadDir === undefined ? null : resolve(options.uploadDir)
+  /** The info without `path` when the file is a streamed upload: its temporary name is nobody's business. */
+  const shown = (info: ImageInfo): ImageInfo => {
+    if (uploadDir === null || info.path === undefined || dirname(info.path) !== uploadDir) return info
+    const { path: _hidden, ...rest } = info
+    return rest
+  }
+
   host.onRestarted(() => {
     const source = lastSource
-    const reopen = source ? host.request({ type: 'open', ...source }).then((info) => void (current = info)) : Promise.resolve()
+    const reopen = source ? host.request({ type: 'open', ...source }).then((info) => void (current = shown(info))) : Promise.resolve()
     reopen
       .catch(() => {
         current = null
@@ -113,7 +118,7 @@ export function createHandlers(options: HandlerOptions): Api {
   async function samplePath(id: string): Promise<string> {
     const names = await readdir(samples).catch(() => [] as string[])
     const file = names.find((n) => basename(n, extname(n)) === id && SAMPLE_EXTENSIONS.has(extname(n).toLowerCase()))
-    if (!file) throw new Error(`there is no sample called "${id}"`)
+    if (!file) throw new CodedError(`there is no sample called "${id}"`, 'unreadable')
     return join(samples, file)
   }
 
@@ -128,7 +133,8 @@ export function createHandlers(options: HandlerOptions): Api {
   }
 
   async function currentInfo(): Promise<ImageInfo | null> {
-    current = await host.request({ type: 'current' })
+    const info = await host.request({ type: 'current' })
+    current = info && shown(info)
     return current
   }
 
@@ -149,7 +155,7 @@ export function createHandlers(options: HandlerOptions): Api {
 
     async 'image:open'(raw) {
       const req = checkRequest('image:open', raw)
-      if (req.path !== undefined && req.sample !== undefined) throw new Error('image:open takes a path or a sample, not both')
+      if (req.path !== undefined && req.sample !== undefined) throw new CodedError('image:open takes a path or a sample, not both', 'bad-request')
       if (req.sample !== undefined) {
         const file = await samplePath(req.sample)
         const info = await host.request({ type: 'open', name: basename(file), path: file })
@@ -158,7 +164,7 @@ export function createHandlers(options: HandlerOptions): Api {
         return info
       }
       if (req.path !== undefined) return openPath(req.path)
-      if (!dialogs) throw new Error('image:open needs a path or a sample here (use image:upload for a picked file)')
+      if (!dialogs) throw new CodedError('image:open needs a path or a sample here (use image:upload for a picked file)', 'bad-request')
       const chosen = await dialogs.openImage()
       return chosen === null ? null : openPath(chosen)
     },
@@ -166,6 +172,15 @@ export function createHandlers(options: HandlerOptions): Api {
     async 'image:upload'(raw) {
       const req = checkRequest('image:upload', raw)
       const name = basename(req.name)
+      if (req.file !== undefined) {
+        const file = resolve(req.file)
+        if (uploadDir === null || dirname(file) !== uploadDir) throw new CodedError('image:upload: file: is not an upload received by this server', 'bad-request')
+        const info = shown(await host.request({ type: 'open', name, path: file }))
+        lastSource = { name, path: file }
+        current = info
+        return info
+      }
+      if (req.bytes === undefined) throw new CodedError('image:upload: bytes: is missing', 'bad-request')
       // Keep a private copy: the transport's buffer may be reused, and a restart re-opens from it.
       const bytes = new Uint8Array(req.bytes)
       const info = await host.request({ type: 'open', name, bytes })
@@ -204,7 +219,7 @@ export function createHandlers(options: HandlerOptions): Api {
       const req = checkRequest('image:inspect', raw)
       const filters = stack(req.filters)
       if (req.index >= filters.length) {
-        throw new Error(`image:inspect: index ${req.index} is out of range: the stack has ${filters.length} filters`)
+        throw new CodedError(`image:inspect: index ${req.index} is out of range: the stack has ${filters.length} filters`, 'bad-request')
       }
       return host.request({ type: 'inspect', filters, index: req.index, row: req.row, col: req.col })
     },
@@ -218,7 +233,7 @@ export function createHandlers(options: HandlerOptions): Api {
       const req = checkRequest('image:export', raw)
       const filters = stack(req.filters)
       const info = current ?? (await currentInfo())
-      if (!info) throw new EngineError('no image is open')
+      if (!info) throw new CodedError('no image is open', 'no-image')
       let target = req.path !== undefined ? resolve(req.path) : undefined
       let force = req.force ?? false
       if (target === undefined && dialogs) {
@@ -231,10 +246,10 @@ export function createHandlers(options: HandlerOptions): Api {
       if (target !== undefined) {
         const byName = formatFromPath(target)
         if (byName.id !== req.format) {
-          throw new Error(`${basename(target)} names a ${byName.label} file but the format chosen is ${outputFormat(req.format).label}`)
+          throw new CodedError(`${basename(target)} names a ${byName.label} file but the format chosen is ${outputFormat(req.format).label}`, 'bad-options')
         }
         // Fail before the long run, not after it.
-        await checkOutputPath(target, { force }).catch(appMessage)
+        await checkOutputPath(target, { force })
       }
       const done = await host.request(
         { type: 'export', filters, format: req.format, quality: req.quality, depth: req.depth },
@@ -242,7 +257,7 @@ export function createHandlers(options: HandlerOptions): Api {
       )
       const common = { width: done.width, height: done.height, notes: done.notes }
       if (target === undefined) return { fileName: exportName(info, req.format), bytes: done.bytes, ...common }
-      await writeFileAtomic(target, done.bytes, { force }).catch(appMessage)
+      await writeFileAtomic(target, done.bytes, { force })
       return { path: target, fileName: basename(target), ...common }
     },
 
@@ -262,19 +277,19 @@ export function createHandlers(options: HandlerOptions): Api {
         force = true
       }
       if (target === undefined) return { fileName: defaultName, bytes }
-      await writeFileAtomic(target, bytes, { force }).catch(appMessage)
+      await writeFileAtomic(target, bytes, { force })
       return { path: target, fileName: basename(target) }
     },
 
     async 'recipe:open'(raw) {
       const req = checkRequest('recipe:open', raw)
       if (req.bytes !== undefined) {
-        if (req.bytes.byteLength > MAX_RECIPE_BYTES) throw new Error(`${req.name ?? 'recipe'}: too large for a recipe file`)
+        if (req.bytes.byteLength > MAX_RECIPE_BYTES) throw new CodedError(`${req.name ?? 'recipe'}: too large for a recipe file`, 'too-large')
         return parseRecipe(new TextDecoder().decode(req.bytes), basename(req.name ?? 'recipe'))
       }
       let path = req.path
       if (path === undefined) {
-        if (!dialogs) throw new Error('recipe:open needs a path or the file\'s bytes here')
+        if (!dialogs) throw new CodedError('recipe:open needs a path or the file\'s bytes here', 'bad-request')
         const chosen = await dialogs.openRecipe()
         if (chosen === null) return null
         path = chosen
@@ -284,14 +299,14 @@ export function createHandlers(options: HandlerOptions): Api {
       let size: number
       try {
         const s = await stat(absolute)
-        if (!s.isFile()) throw new Error(`cannot read ${name}: not a file`)
+        if (!s.isFile()) throw new IoError(`cannot read ${name}: not a file`)
         size = s.size
       } catch (err) {
         const code = (err as { code?: string }).code
-        if (code === 'ENOENT') throw new Error(`cannot read ${name}: no such file`)
+        if (code === 'ENOENT') throw new IoError(`cannot read ${name}: no such file`)
         throw err
       }
-      if (size > MAX_RECIPE_BYTES) throw new Error(`${name}: too large for a recipe file`)
+      if (size > MAX_RECIPE_BYTES) throw new CodedError(`${name}: too large for a recipe file`, 'too-large')
       return parseRecipe(await readFile(absolute, 'utf8'), name) satisfies Recipe
     },
 
@@ -303,7 +318,7 @@ export function createHandlers(options: HandlerOptions): Api {
         items?: unknown
       }
       if (!data || data.format !== GALLERY_FORMAT || !Array.isArray(data.items)) {
-        throw new Error(`${join(dataDir, 'kernels.json')} is not a Kernel Studio gallery file`)
+        throw new CodedError(`${join(dataDir, 'kernels.json')} is not a Kernel Studio gallery file`, 'bad-recipe')
       }
       // Skip entries a newer or hand-edited file got wrong rather than losing the whole gallery.
       const items: FilterSpec[] = []
@@ -331,7 +346,7 @@ export function createHandlers(options: HandlerOptions): Api {
 /** Calls the handler of `channel` (for transports that receive the channel name as data). */
 export function callHandler(handlers: Api, channel: string, req: unknown): Promise<unknown> {
   if (!Object.prototype.hasOwnProperty.call(handlers, channel)) {
-    return Promise.reject(new Error(`unknown API call "${channel}"`))
+    return Promise.reject(new CodedError(`unknown API call "${channel}"`, 'bad-request'))
   }
   return (handlers[channel as keyof ApiMap] as (r: unknown) => Promise<unknown>)(req)
 }

@@ -1,6 +1,8 @@
 // Runs in Node and Electron main: small JSON files in the data folder (recent files, personal kernel gallery).
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { firstLine } from '../contract/errors'
+import { IoError } from '../io/io-error'
 import { writeFileAtomic } from '../io/write-file-atomic'
 
 /**
@@ -13,12 +15,12 @@ export async function readJson(dir: string, name: string, fallback: unknown): Pr
     text = await readFile(join(dir, name), 'utf8')
   } catch (err) {
     if ((err as { code?: string }).code === 'ENOENT') return fallback
-    throw new Error(`cannot read ${join(dir, name)}: ${(err as Error).message.split('\n')[0]}`)
+    throw new IoError(`cannot read ${join(dir, name)}: ${firstLine((err as Error).message)}`)
   }
   try {
     return JSON.parse(text) as unknown
   } catch {
-    throw new Error(`${join(dir, name)} is damaged (not valid JSON)`)
+    throw new IoError(`${join(dir, name)} is damaged (not valid JSON)`, 'corrupt')
   }
 }
 

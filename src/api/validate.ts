@@ -2,6 +2,7 @@
 // Filters are checked with the engine's own recipe schema, so the UI, recipes and the CLI agree on every rule.
 import { z } from 'zod'
 import type { ApiMap, Channel } from '../contract/api'
+import { CodedError } from '../contract/errors'
 import { formatPath, parseFilter } from '../engine/recipe'
 import type { FilterSpec } from '../engine/types'
 
@@ -24,7 +25,8 @@ const schemas = {
   'image:open': z.object({ path: path.optional(), sample: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional() }),
   'image:upload': z.object({
     name: z.string().min(1).max(255),
-    bytes: bytes.refine((b) => b.byteLength <= MAX_UPLOAD_BYTES, { message: 'is larger than 512 MB' })
+    bytes: bytes.refine((b) => b.byteLength <= MAX_UPLOAD_BYTES, { message: 'is larger than 512 MB' }).optional(),
+    file: path.optional()
   }),
   'image:current': empty,
   'image:preview': z.object({
@@ -53,7 +55,7 @@ const schemas = {
 } satisfies Record<Channel, z.ZodType>
 
 /**
- * Validates the request of `channel`; throws an Error whose one-line message names the field:
+ * Validates the request of `channel`; throws a `bad-request` error whose one-line message names the field:
  * `image:preview: maxWidth: must be at most 16384`.
  */
 export function checkRequest<C extends Channel>(channel: C, req: unknown): ApiMap[C]['req'] {
@@ -61,7 +63,7 @@ export function checkRequest<C extends Channel>(channel: C, req: unknown): ApiMa
   if (result.success) return result.data as ApiMap[C]['req']
   const issue = result.error.issues[0]
   const where = formatPath(issue.path)
-  throw new Error(`${channel}: ${where === '' ? '' : `${where}: `}${issue.message}`)
+  throw new CodedError(`${channel}: ${where === '' ? '' : `${where}: `}${issue.message}`, 'bad-request')
 }
 
 /** Validates each filter with the recipe rules (unknown keys, kernels, preset parameters); messages say `filter N`. */

@@ -1,11 +1,15 @@
 // Runs in Node (CLI): user-facing errors and the one-line report every failure ends in.
 import { CommanderError } from 'commander'
-import { EngineError } from '../engine/errors'
-import { IoError, firstLine } from '../io/io-error'
+import { CodedError, errorCode, firstLine, type ErrorCode } from '../contract/errors'
 
 /** A user-facing error from the command line itself (bad flag values, missing filters). */
-export class CliError extends Error {
+export class CliError extends CodedError {
   override readonly name = 'CliError'
+
+  /** `code` defaults to `bad-options`: a flag value the command cannot take. */
+  constructor(message: string, code: ErrorCode = 'bad-options') {
+    super(message, code)
+  }
 }
 
 /** Program name used as the prefix of every message. */
@@ -14,10 +18,14 @@ export const PROGRAM = 'kernel-studio'
 /** Exit code of every failure (usage and input errors alike; 0 is success, help and --version). */
 export const EXIT_FAILURE = 1
 
-/** True for errors whose message is meant for the user as-is. */
+/** True for errors whose message is meant for the user as-is: every coded error but `internal` and `aborted`. */
 export function isUserError(err: unknown): err is Error {
-  return err instanceof CliError || err instanceof EngineError || err instanceof IoError
+  const code = errorCode(err)
+  return err instanceof Error && code !== 'internal' && code !== 'aborted'
 }
+
+/** What the CLI adds to a message with this code: the flag that gets past it. */
+const HINTS: Partial<Record<ErrorCode, string>> = { exists: ' (use --force to overwrite)' }
 
 /**
  * Prints one line for `err` on stderr and returns the exit code. Commander has already printed its own usage
@@ -27,10 +35,10 @@ export function isUserError(err: unknown): err is Error {
 export function reportError(err: unknown, write: (line: string) => void = (line) => process.stderr.write(line)): number {
   if (err instanceof CommanderError) return err.exitCode
   if (isUserError(err)) {
-    write(`${PROGRAM}: error: ${firstLine(err.message)}\n`)
+    write(`${PROGRAM}: error: ${firstLine(err.message)}${HINTS[errorCode(err)] ?? ''}\n`)
     return EXIT_FAILURE
   }
-  if (err instanceof Error && err.name === 'AbortError') {
+  if (errorCode(err) === 'aborted') {
     write(`${PROGRAM}: error: cancelled\n`)
     return EXIT_FAILURE
   }

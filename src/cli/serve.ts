@@ -1,6 +1,6 @@
 // Runs in Node: the `kernel-studio serve` command (the browser UI on 127.0.0.1, same API and engine host as Electron).
 import type { Command } from 'commander'
-import { firstLine } from '../io/io-error'
+import { firstLine } from '../contract/errors'
 import type { RunningServer } from '../serve/server'
 import { CliError } from './errors'
 

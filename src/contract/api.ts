@@ -2,9 +2,11 @@
 // Plain types only: imported by electron/, src/api, src/host, src/serve and the renderer alike.
 import type { BitDepth, Channels, FilterSpec, Recipe } from '../engine/types'
 import type { InspectResult } from '../engine/inspect'
+import type { WireError } from './errors'
+import type { ExportFormat } from './formats'
 
-/** Export formats the app offers. */
-export type ExportFormat = 'png' | 'jpeg' | 'tiff' | 'webp' | 'avif'
+export type { ExportFormat } from './formats'
+export { ABORT_ERROR } from './errors'
 
 /** What the renderer knows about the open image (pixels stay in the engine host). */
 export interface ImageInfo {
@@ -103,8 +105,12 @@ export interface ApiMap {
   'app:info': { req: Record<string, never>; res: { version: string; shell: 'electron' | 'serve'; samples: readonly SampleInfo[]; recent: readonly string[] } }
   /** Open from a path (Electron dialog when path and sample are absent; null when cancelled). */
   'image:open': { req: { path?: string; sample?: string }; res: ImageInfo | null }
-  /** Open from bytes (browser file picker, drag-and-drop in serve mode). */
-  'image:upload': { req: { name: string; bytes: Uint8Array }; res: ImageInfo }
+  /**
+   * Open from bytes (browser file picker, drag-and-drop in serve mode). Serve mode's client streams the bytes as
+   * the body of `POST /api/image:upload?name=`; the server writes them to its upload folder and names that `file`
+   * instead. A `file` outside that folder (and any `file` under Electron) is refused.
+   */
+  'image:upload': { req: { name: string; bytes?: Uint8Array; file?: string }; res: ImageInfo }
   /** The current image, if any (after a reload or a host restart). */
   'image:current': { req: Record<string, never>; res: ImageInfo | null }
   /**
@@ -215,14 +221,8 @@ export type MenuCommand =
   | 'zoom-fit'
   | 'zoom-100'
 
-/**
- * Name of the error a cancelled call rejects with (a newer preview replaced it).
- * Renderer code checks `err.name === ABORT_ERROR` and ignores it.
- */
-export const ABORT_ERROR = 'AbortError'
-
 /** Electron only: the IPC channel main uses to push {@link ApiEvents} to the preload (`(event, payload)`). */
 export const IPC_EVENT_CHANNEL = 'api:event'
 
-/** Electron only: what main's ipcMain handlers answer; errors travel as data so their names survive. */
-export type IpcReply = { ok: true; res: unknown } | { ok: false; error: { name: string; message: string } }
+/** Electron only: what main's ipcMain handlers answer; errors travel as data so their names and codes survive. */
+export type IpcReply = { ok: true; res: unknown } | { ok: false; error: WireError }

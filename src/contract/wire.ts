@@ -1,6 +1,7 @@
 // Runs anywhere (Node and the browser): the binary-safe message encoding serve mode uses over HTTP and WebSocket.
 // Plain JSON for the structure, raw bytes for typed arrays, so a 1920x1080 RGBA preview is one 8 MB copy,
 // never a JSON array of numbers.
+import type { WireError } from './errors'
 
 /** Typed arrays the encoding carries as raw bytes. */
 type Typed =
@@ -130,11 +131,7 @@ export interface WireCall {
   readonly req: unknown
 }
 
-/** The error half of a reply: the name survives (AbortError), the message is one line. */
-export interface WireError {
-  readonly name: string
-  readonly message: string
-}
+export type { WireError } from './errors'
 
 /** A reply to a {@link WireCall} (also the body of an HTTP `POST /api/<channel>` answer, without `t`/`id`). */
 export type WireReply =

@@ -2,6 +2,11 @@
 import { EngineError } from './errors'
 import type { Kernel } from './types'
 
+/** Every kernel problem carries the `bad-kernel` code. */
+function kernelError(message: string): EngineError {
+  return new EngineError(message, 'bad-kernel')
+}
+
 /** Largest kernel height or width accepted anywhere (editor, recipe, CLI, IPC). */
 export const MAX_KERNEL_SIZE = 255
 
@@ -17,9 +22,9 @@ export interface KernelScale {
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
 
 function parseDecimal(text: string, whole: string): number {
-  if (!DECIMAL.test(text)) throw new EngineError(`"${whole}" is not a number`)
+  if (!DECIMAL.test(text)) throw kernelError(`"${whole}" is not a number`)
   const value = Number(text)
-  if (!Number.isFinite(value)) throw new EngineError(`"${whole}" is not a finite number`)
+  if (!Number.isFinite(value)) throw kernelError(`"${whole}" is not a finite number`)
   return value
 }
 
@@ -29,26 +34,26 @@ function parseDecimal(text: string, whole: string): number {
  */
 export function parseNumber(text: string): number {
   const token = text.trim()
-  if (token === '') throw new EngineError('empty number')
+  if (token === '') throw kernelError('empty number')
   const slash = token.indexOf('/')
   if (slash < 0) return parseDecimal(token, token)
   const numerator = parseDecimal(token.slice(0, slash), token)
   const denominator = parseDecimal(token.slice(slash + 1), token)
-  if (denominator === 0) throw new EngineError(`"${token}" divides by zero`)
+  if (denominator === 0) throw kernelError(`"${token}" divides by zero`)
   const value = numerator / denominator
-  if (!Number.isFinite(value)) throw new EngineError(`"${token}" is not a finite number`)
+  if (!Number.isFinite(value)) throw kernelError(`"${token}" is not a finite number`)
   return value
 }
 
 function checkSize(height: number, width: number): void {
   if (height % 2 === 0) {
-    throw new EngineError(`kernel height ${height} is even: kernels need odd height and width`)
+    throw kernelError(`kernel height ${height} is even: kernels need odd height and width`)
   }
   if (width % 2 === 0) {
-    throw new EngineError(`kernel width ${width} is even: kernels need odd height and width`)
+    throw kernelError(`kernel width ${width} is even: kernels need odd height and width`)
   }
   if (height > MAX_KERNEL_SIZE || width > MAX_KERNEL_SIZE) {
-    throw new EngineError(
+    throw kernelError(
       `kernel ${width}x${height} is too large: at most ${MAX_KERNEL_SIZE}x${MAX_KERNEL_SIZE}`
     )
   }
@@ -56,11 +61,11 @@ function checkSize(height: number, width: number): void {
 
 function checkScale(divisor: number, offset: number): void {
   if (typeof divisor !== 'number' || !Number.isFinite(divisor)) {
-    throw new EngineError(`kernel divisor ${String(divisor)} is not a finite number`)
+    throw kernelError(`kernel divisor ${String(divisor)} is not a finite number`)
   }
-  if (divisor === 0) throw new EngineError('kernel divisor must not be 0')
+  if (divisor === 0) throw kernelError('kernel divisor must not be 0')
   if (typeof offset !== 'number' || !Number.isFinite(offset)) {
-    throw new EngineError(`kernel offset ${String(offset)} is not a finite number`)
+    throw kernelError(`kernel offset ${String(offset)} is not a finite number`)
   }
 }
 
@@ -69,17 +74,17 @@ function checkScale(divisor: number, offset: number): void {
  * non-zero divisor, size limit). Messages number rows and values from 1.
  */
 export function kernelFromRows(rows: readonly (readonly number[])[], scale: KernelScale = {}): Kernel {
-  if (rows.length === 0) throw new EngineError('kernel is empty')
+  if (rows.length === 0) throw kernelError('kernel is empty')
   const width = rows[0].length
-  if (width === 0) throw new EngineError('kernel row 1 is empty')
+  if (width === 0) throw kernelError('kernel row 1 is empty')
   const weights: number[] = []
   rows.forEach((row, r) => {
     if (row.length !== width) {
-      throw new EngineError(`kernel row ${r + 1} has ${row.length} values, expected ${width}`)
+      throw kernelError(`kernel row ${r + 1} has ${row.length} values, expected ${width}`)
     }
     row.forEach((value, c) => {
       if (typeof value !== 'number' || !Number.isFinite(value)) {
-        throw new EngineError(`kernel row ${r + 1}, value ${c + 1}: ${String(value)} is not a finite number`)
+        throw kernelError(`kernel row ${r + 1}, value ${c + 1}: ${String(value)} is not a finite number`)
       }
       weights.push(value)
     })
@@ -102,7 +107,7 @@ function splitRows(text: string): string[] {
     rows.push(row)
     return ';'
   })
-  if (/[^\s,;]/.test(outside)) throw new EngineError('kernel brackets do not match: write rows as [a, b, c]')
+  if (/[^\s,;]/.test(outside)) throw kernelError('kernel brackets do not match: write rows as [a, b, c]')
   return rows
 }
 
@@ -111,7 +116,7 @@ function splitRows(text: string): string[] {
  * number as {@link parseNumber} reads it. Also accepts the pasted forms `[a b c; ...]` and `[[a,b,c],...]`.
  */
 export function parseKernel(text: string, scale: KernelScale = {}): Kernel {
-  if (text.trim() === '') throw new EngineError('kernel is empty')
+  if (text.trim() === '') throw kernelError('kernel is empty')
   const rows = splitRows(text).map((row, r) =>
     row
       .trim()
@@ -122,7 +127,7 @@ export function parseKernel(text: string, scale: KernelScale = {}): Kernel {
           return parseNumber(token)
         } catch (error) {
           if (!(error instanceof EngineError)) throw error
-          throw new EngineError(`kernel row ${r + 1}, value ${c + 1}: ${error.message}`)
+          throw kernelError(`kernel row ${r + 1}, value ${c + 1}: ${error.message}`)
         }
       })
   )
@@ -137,11 +142,11 @@ export function parseKernel(text: string, scale: KernelScale = {}): Kernel {
 export function validateKernel(kernel: Kernel): Kernel {
   const { width, height, weights } = kernel
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
-    throw new EngineError(`kernel size ${String(width)}x${String(height)} is not a positive whole number`)
+    throw kernelError(`kernel size ${String(width)}x${String(height)} is not a positive whole number`)
   }
   checkSize(height, width)
   if (!Array.isArray(weights) || weights.length !== width * height) {
-    throw new EngineError(
+    throw kernelError(
       `kernel ${width}x${height} needs ${width * height} weights, got ${Array.isArray(weights) ? weights.length : 'none'}`
     )
   }
@@ -149,7 +154,7 @@ export function validateKernel(kernel: Kernel): Kernel {
     const value = weights[i]
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       const r = Math.floor(i / width)
-      throw new EngineError(`kernel row ${r + 1}, value ${i - r * width + 1}: ${String(value)} is not a finite number`)
+      throw kernelError(`kernel row ${r + 1}, value ${i - r * width + 1}: ${String(value)} is not a finite number`)
     }
   }
   checkScale(kernel.divisor, kernel.offset)
@@ -221,7 +226,7 @@ export function kernelSum(kernel: Kernel): number {
  */
 export function normaliseKernel(kernel: Kernel): Kernel {
   const sum = kernelSum(kernel)
-  if (Math.abs(sum) < 1e-12) throw new EngineError('kernel weights sum to 0: it cannot be normalised')
+  if (Math.abs(sum) < 1e-12) throw kernelError('kernel weights sum to 0: it cannot be normalised')
   return { ...kernel, weights: kernel.weights.slice(), divisor: sum }
 }
 

@@ -136,7 +136,7 @@ export function applyStack(image: FloatImage, filters: readonly FilterSpec[], op
     try {
       active.push(resolveFilter(spec))
     } catch (error) {
-      if (error instanceof EngineError && filters.length > 1) throw new EngineError(`filter ${index + 1}: ${error.message}`)
+      if (error instanceof EngineError && filters.length > 1) throw new EngineError(`filter ${index + 1}: ${error.message}`, error.code)
       throw error
     }
   })

@@ -2,6 +2,8 @@
 // Starts the host, matches replies to requests, restarts the host when it dies and rejects what was pending.
 import { fork } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { CodedError, firstLine, fromWireError } from '../contract/errors'
+import { AbortError } from '../engine/errors'
 import type { HostMessage, HostRequest, HostRequestBody, HostResults } from './protocol'
 import { hostScriptPath } from '../api/paths'
 
@@ -48,7 +50,7 @@ export function forkHost(script: string = hostScriptPath()): HostTransport {
         cb(reason)
       }
       child.on('exit', (code, signal) => report(signal ? `killed by ${signal}` : `exited with code ${String(code)}`))
-      child.on('error', (err) => report(err.message.split('\n')[0]))
+      child.on('error', (err) => report(firstLine(err.message)))
     },
     kill() {
       child.kill()
@@ -75,12 +77,6 @@ interface Pending {
 export interface RequestOptions {
   /** Progress of export and full-resolution previews, 0..1. */
   readonly onProgress?: (fraction: number, job: 'export' | 'preview') => void
-}
-
-function namedError(name: string, message: string): Error {
-  const err = new Error(message)
-  err.name = name
-  return err
 }
 
 /** Request types where a newer request makes the older one pointless. */
@@ -149,13 +145,13 @@ export class HostClient {
     this.pending.delete(message.id)
     if (this.latest.get(p.type) === message.id) this.latest.delete(p.type)
     if (message.ok) p.resolve(message.result)
-    else p.reject(namedError(message.error.name, message.error.message))
+    else p.reject(fromWireError(message.error))
   }
 
   private exited(from: HostTransport, reason: string): void {
     if (from !== this.transport) return
     this.transport = null
-    const error = new Error(`the engine stopped unexpectedly (${reason}) and was restarted; try again`)
+    const error = new CodedError(`the engine stopped unexpectedly (${reason}) and was restarted; try again`, 'host-crashed')
     for (const p of this.pending.values()) p.reject(error)
     this.pending.clear()
     this.latest.clear()
@@ -202,7 +198,7 @@ export class HostClient {
     const p = this.pending.get(id)
     if (!p) return
     this.pending.delete(id)
-    p.reject(namedError('AbortError', 'cancelled by a newer request'))
+    p.reject(new AbortError('cancelled by a newer request'))
     const cancelId = this.nextId++
     transport.post({ type: 'cancel', target: id, id: cancelId })
   }

@@ -3,7 +3,7 @@ import type { ExportFormat } from '../contract/api'
 import type { BitDepth, IntImage } from '../engine/types'
 import { decodeImage } from '../io/decode-image'
 import { encodeImageToBuffer } from '../io/encode-image'
-import { checkExportSettings, outputFormat } from '../io/formats'
+import { checkExportSettings, outputFormat } from '../contract/formats'
 
 /** A decoded image and what the UI should know about it. */
 export interface Decoded {

@@ -4,7 +4,8 @@
 // zoomed-in view, small blocks for pixel readouts) run the stack on just the source pixels they depend on.
 import type { ImageInfo, PreviewRegion, PreviewResult, Raster } from '../contract/api'
 import { outputSize } from '../engine/border'
-import { EngineError } from '../engine/errors'
+import { toWireError } from '../contract/errors'
+import { AbortError, EngineError } from '../engine/errors'
 import { toFloat } from '../engine/image'
 import { inspectPixel, type InspectResult } from '../engine/inspect'
 import { applyStack, resolveFilter } from '../engine/stack'
@@ -13,7 +14,6 @@ import { decode, encode, exportDepth } from './codec'
 import type {
   EncodeRequest,
   EncodeResult,
-  HostError,
   HostMessage,
   HostRequest,
   HostResults,
@@ -69,14 +69,6 @@ const PIXEL_BLOCK = 64
 
 /** Largest edge a preview or thumbnail may ask for (a 16K screen); keeps a bad request from allocating gigabytes. */
 const MAX_PREVIEW_EDGE = 16384
-
-/** The one-line error a reply carries. */
-export function toHostError(err: unknown): HostError {
-  const name = err instanceof Error ? err.name : 'Error'
-  const raw = err instanceof Error ? err.message : String(err)
-  const message = raw.split(/\r?\n/).find((l) => l.trim() !== '')?.trim() ?? 'unknown error'
-  return { name, message }
-}
 
 /** Lets messages that arrived meanwhile run first, so a burst of previews collapses to the newest. */
 function yieldToEventLoop(): Promise<void> {
@@ -489,7 +481,7 @@ export function createHost(post: (message: HostMessage) => void): EngineHost {
       .then(
         (result) => post({ id: req.id, ok: true, result }),
         (err: unknown) => {
-          const error = controller.signal.aborted ? { name: 'AbortError', message: 'cancelled by a newer request' } : toHostError(err)
+          const error = toWireError(controller.signal.aborted ? new AbortError('cancelled by a newer request') : err)
           post({ id: req.id, ok: false, error })
         }
       )

@@ -1,6 +1,8 @@
 // The engine host's one message protocol, shared by the host (child process / utility process) and its clients.
-// Messages are structured-clone values: typed arrays travel as copies (never transferred, see STYLE.md).
+// Messages are structured-clone values: typed arrays travel as copies (transferring them through Electron's
+// MessagePortMain is broken: electron/electron#34905, #37565).
 import type { ExportFormat, ImageInfo, PreviewRegion, PreviewResult, Raster } from '../contract/api'
+import type { WireError } from '../contract/errors'
 import type { InspectResult } from '../engine/inspect'
 import type { BitDepth, FilterSpec } from '../engine/types'
 
@@ -107,16 +109,10 @@ export interface HostResults {
   cancel: { cancelled: boolean }
 }
 
-/** The error half of a reply: a one-line message, and a name (AbortError, EngineError, Error). */
-export interface HostError {
-  readonly name: string
-  readonly message: string
-}
-
 /** The reply to request `id`. */
 export type HostReply =
   | { readonly id: number; readonly ok: true; readonly result: unknown }
-  | { readonly id: number; readonly ok: false; readonly error: HostError }
+  | { readonly id: number; readonly ok: false; readonly error: WireError }
 
 /** Progress of request `id`, 0..1 (export and full-resolution previews). */
 export interface HostProgress {

@@ -5,7 +5,8 @@ import { basename } from 'node:path'
 import sharp from 'sharp'
 import type { Metadata, OutputInfo, Sharp } from 'sharp'
 import type { BitDepth, Channels, IntImage } from '../engine/types'
-import { IoError, firstLine } from './io-error'
+import { firstLine } from '../contract/errors'
+import { IoError } from './io-error'
 
 /** Default decompression-bomb limit: 256 megapixels. */
 export const DEFAULT_MAX_PIXELS = 256_000_000

@@ -3,9 +3,10 @@
 import sharp from 'sharp'
 import type { Sharp } from 'sharp'
 import type { BitDepth, IntImage } from '../engine/types'
-import { checkExportSettings, formatFromPath, outputFormat } from './formats'
-import type { OutputFormat, OutputFormatId } from './formats'
-import { IoError, firstLine } from './io-error'
+import { firstLine } from '../contract/errors'
+import { checkExportSettings, outputFormat, type OutputFormat, type OutputFormatId } from '../contract/formats'
+import { formatFromPath } from './formats'
+import { IoError } from './io-error'
 import { encodePng } from './png-encode'
 import { withPngIccProfile } from './png-icc'
 import { writeFileAtomic } from './write-file-atomic'
@@ -133,7 +134,7 @@ export async function encodeImageToBuffer(
     return { bytes: await pipeline.toBuffer(), format, depth, notes }
   } catch (err) {
     if (err instanceof IoError) throw err
-    throw new IoError(`cannot encode ${name} as ${format.label}: ${firstLine(err instanceof Error ? err.message : String(err))}`)
+    throw new IoError(`cannot encode ${name} as ${format.label}: ${firstLine(err instanceof Error ? err.message : String(err))}`, 'unsupported-format')
   }
 }
 

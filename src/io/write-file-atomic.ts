@@ -122,17 +122,23 @@ function writeFailure(path: string, err: unknown): IoError {
     ENAMETOOLONG: 'the name is too long'
   }
   const reason = (code && reasons[code]) ?? (err instanceof Error ? err.message : String(err))
-  return new IoError(`cannot write ${path}: ${reason}`)
+  return new IoError(`cannot write ${path}: ${reason}`, 'unwritable')
+}
+
+/** The `exists` error; how to get past it (`--force`, a "Replace" button) is for the caller to say. */
+function alreadyExists(path: string): IoError {
+  return new IoError(`${path} already exists`, 'exists')
 }
 
 /**
  * Checks, before any work is done, that `path` can be written: its folder exists and is writable, it is not a
- * folder, and it does not exist yet unless `force`. Throws an IoError naming the problem.
+ * folder, and it does not exist yet unless `force`. Throws an IoError naming the problem, coded `exists` or
+ * `unwritable`.
  */
 export async function checkOutputPath(path: string, options: WriteOptions = {}): Promise<void> {
   // `out.png/` would otherwise be written as `out.png` (dirname and basename ignore the slash).
   if (path.endsWith('/') || (process.platform === 'win32' && path.endsWith('\\'))) {
-    throw new IoError(`cannot write ${path}: the name ends with a slash, so it names a folder, not a file`)
+    throw new IoError(`cannot write ${path}: the name ends with a slash, so it names a folder, not a file`, 'unwritable')
   }
   const folder = dirname(resolve(path))
   let folderStat
@@ -141,7 +147,7 @@ export async function checkOutputPath(path: string, options: WriteOptions = {}):
   } catch (err) {
     throw writeFailure(path, err)
   }
-  if (!folderStat.isDirectory()) throw new IoError(`cannot write ${path}: ${dirname(path)} is not a folder`)
+  if (!folderStat.isDirectory()) throw new IoError(`cannot write ${path}: ${dirname(path)} is not a folder`, 'unwritable')
   try {
     await access(folder, constants.W_OK)
   } catch (err) {
@@ -154,8 +160,8 @@ export async function checkOutputPath(path: string, options: WriteOptions = {}):
     if (errorCode(err) === 'ENOENT') return
     throw writeFailure(path, err)
   }
-  if (target.isDirectory()) throw new IoError(`cannot write ${path}: it is a folder`)
-  if (!options.force) throw new IoError(`${path} already exists (use --force to overwrite)`)
+  if (target.isDirectory()) throw new IoError(`cannot write ${path}: it is a folder`, 'unwritable')
+  if (!options.force) throw alreadyExists(path)
 }
 
 /**
@@ -191,7 +197,7 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, options: 
       await link(temp, path)
     } catch (err) {
       const code = errorCode(err)
-      if (code === 'EEXIST') throw new IoError(`${path} already exists (use --force to overwrite)`)
+      if (code === 'EEXIST') throw alreadyExists(path)
       // Some file systems (FAT, some network shares) have no hard links: fall back to check-then-rename.
       if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV' && code !== 'ENOSYS') throw err
       await checkOutputPath(path, options)

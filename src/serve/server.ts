@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import type { Api, ApiEvent, ApiEvents } from '../contract/api'
+import { toWireError } from '../contract/errors'
 import { callHandler, createHandlers } from '../api/handlers'
 import { HostClient, forkHost } from '../host/client'
 import { defaultDataDir, hostScriptPath, rendererDir as defaultRendererDir } from '../api/paths'
@@ -60,13 +61,6 @@ const MIME: Record<string, string> = {
   '.wasm': 'application/wasm',
   '.txt': 'text/plain; charset=utf-8',
   '.map': 'application/json; charset=utf-8'
-}
-
-/** A thrown value as the one-line error the client sees. */
-function wireError(err: unknown): WireError {
-  const name = err instanceof Error ? err.name : 'Error'
-  const text = err instanceof Error ? err.message : String(err)
-  return { name, message: text.split(/\r?\n/).find((l) => l.trim() !== '')?.trim() ?? 'unknown error' }
 }
 
 /** JSON for curl users: bytes as `{ "$base64": "..." }` both ways. */
@@ -162,7 +156,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     if (options.open !== undefined) await api['image:open']({ path: options.open })
   } catch (err) {
     host.close()
-    throw new Error(wireError(err).message)
+    throw new Error(toWireError(err).message)
   }
 
   let actualPort = port
@@ -191,14 +185,14 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       request = json ? (body.length === 0 ? {} : fromJson(body.toString('utf8'))) : decodeMessage(new Uint8Array(body.buffer, body.byteOffset, body.length))
     } catch (err) {
       const status = (err as { status?: number }).status ?? 400
-      send(res, status, 'text/plain; charset=utf-8', `${wireError(err).message}\n`)
+      send(res, status, 'text/plain; charset=utf-8', `${toWireError(err).message}\n`)
       return
     }
     let reply: { ok: true; res: unknown } | { ok: false; error: WireError }
     try {
       reply = { ok: true, res: await callHandler(api, channel, request) }
     } catch (err) {
-      reply = { ok: false, error: wireError(err) }
+      reply = { ok: false, error: toWireError(err) }
     }
     if (json) send(res, 200, 'application/json; charset=utf-8', toJson(reply))
     else send(res, 200, WIRE_MIME, encodeMessage(reply))
@@ -260,7 +254,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const api = /^\/api\/([a-z]+:[a-z]+)$/.exec(pathname)
     const work = api ? serveApi(req, res, api[1]) : pathname.startsWith('/api/') ? Promise.resolve(send(res, 404, 'text/plain; charset=utf-8', 'unknown API call\n')) : serveStatic(req, res, pathname)
     work.catch((err: unknown) => {
-      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', `${wireError(err).message}\n`)
+      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', `${toWireError(err).message}\n`)
       else res.destroy()
     })
   })
@@ -292,7 +286,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
             if (ws.readyState === ws.OPEN) ws.send(encodeMessage({ t: 'reply', id: call.id, ok: true, res }))
           },
           (err: unknown) => {
-            if (ws.readyState === ws.OPEN) ws.send(encodeMessage({ t: 'reply', id: call.id, ok: false, error: wireError(err) }))
+            if (ws.readyState === ws.OPEN) ws.send(encodeMessage({ t: 'reply', id: call.id, ok: false, error: toWireError(err) }))
           }
         )
       })

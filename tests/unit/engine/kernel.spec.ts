@@ -20,7 +20,7 @@ import type { Kernel } from '../../../src/engine/types'
 
 const fails = (fn: () => unknown, message: string): void => {
   expect(fn).toThrow(EngineError)
-  expect(fn).toThrow(new EngineError(message))
+  expect(fn).toThrow(new EngineError(message, 'bad-kernel'))
 }
 
 describe('parseNumber', () => {

@@ -11,8 +11,10 @@ const ISSUE_EXAMPLE = `{"format": "kernel-studio/stack", "version": 1, "filters"
 
 const recipeWith = (...filters: unknown[]): string => JSON.stringify({ format: RECIPE_FORMAT, version: 1, filters })
 
+/** The exact message; the code is checked per kind of problem below ('carries the code of the problem'). */
 const fails = (text: string, message: string): void => {
-  expect(() => parseRecipe(text, 'recipe.json')).toThrow(new EngineError(message))
+  expect(() => parseRecipe(text, 'recipe.json')).toThrow(EngineError)
+  expect(() => parseRecipe(text, 'recipe.json')).toThrow(expect.objectContaining({ message }))
 }
 
 describe('parseRecipe', () => {
@@ -90,6 +92,26 @@ function jsonError(text: string): string {
   return ''
 }
 
+describe('recipe error codes', () => {
+  const code = (text: string): unknown => {
+    try {
+      parseRecipe(text, 'recipe.json')
+    } catch (error) {
+      return (error as EngineError).code
+    }
+    return 'no error'
+  }
+  it('carries the code of the problem: the file, a kernel, or a preset parameter', () => {
+    expect(code('{')).toBe('bad-recipe')
+    expect(code(JSON.stringify({ format: RECIPE_FORMAT, version: 2, filters: [] }))).toBe('bad-recipe')
+    expect(code(recipeWith({ preset: 'box-blur', kernel: '1' }))).toBe('bad-recipe')
+    expect(code(recipeWith({ kernel: '1 2' }))).toBe('bad-kernel')
+    expect(code(recipeWith({ kernel: '1', divisor: 0 }))).toBe('bad-kernel')
+    expect(code(recipeWith({ preset: 'box-blur', params: { size: 4 } }))).toBe('bad-options')
+    expect(code(recipeWith({ preset: 'no-such-preset' }))).toBe('bad-options')
+  })
+})
+
 describe('parseRecipe on text that is not JSON', () => {
   it('keeps the message on one line even when the text holds control characters', () => {
     const text = '\u0089PNG\r\n\u001a\n\u0000\u0000'
@@ -131,7 +153,7 @@ describe('parseFilter', () => {
   it('validates one filter with the same messages', () => {
     expect(parseFilter({ preset: 'sharpen' }, 'request')).toEqual({ preset: 'sharpen' })
     expect(() => parseFilter({ kernel: '1 2' }, 'request')).toThrow(
-      new EngineError('request: kernel: width 2 is even: kernels need odd height and width')
+      new EngineError('request: kernel: width 2 is even: kernels need odd height and width', 'bad-kernel')
     )
   })
 })

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
 import { convolve } from '../../../src/engine/convolve'
-import { EngineError } from '../../../src/engine/errors'
+import { EngineError, type EngineErrorCode } from '../../../src/engine/errors'
 import { kernelFromRows, parseKernel } from '../../../src/engine/kernel'
 import { presetKernel } from '../../../src/engine/presets'
 import { applyFilter, applyStack, resolveFilter, type ConvolveFn } from '../../../src/engine/stack'
@@ -9,8 +9,8 @@ import type { FilterSpec, FloatImage } from '../../../src/engine/types'
 import { channelRows, gridImage } from '../../helpers/grid'
 import { randomImage, rng } from '../../helpers/random'
 
-const fails = (fn: () => unknown, message: string): void => {
-  expect(fn).toThrow(new EngineError(message))
+const fails = (fn: () => unknown, message: string, code: EngineErrorCode = 'bad-options'): void => {
+  expect(fn).toThrow(new EngineError(message, code))
 }
 
 describe('applyStack', () => {
@@ -99,10 +99,11 @@ describe('applyStack', () => {
     }
     fails(
       () => applyStack(image, [{ preset: 'identity' }, { kernel: '1 2; 3 4; 5 6' }], { convolve: convolveCounting }),
-      'filter 2: kernel width 2 is even: kernels need odd height and width'
+      'filter 2: kernel width 2 is even: kernels need odd height and width',
+      'bad-kernel'
     )
     expect(ran).toBe(0)
-    fails(() => applyStack(image, [{ kernel: '1 x 1' }]), 'kernel row 1, value 2: "x" is not a number')
+    fails(() => applyStack(image, [{ kernel: '1 x 1' }]), 'kernel row 1, value 2: "x" is not a number', 'bad-kernel')
     expect(applyStack(image, [{ kernel: '1 2', enabled: false }]).data).toEqual(image.data)
   })
 })
@@ -163,8 +164,8 @@ describe('resolveFilter', () => {
     fails(() => resolveFilter({ kernel: '1', params: { size: 3 } }), '"params" only goes with "preset"')
     fails(() => resolveFilter({ kernel: '1', opacity: 1.5 }), 'filter opacity 1.5 is out of range: expected 0 to 1')
     fails(() => resolveFilter({ kernel: '1', opacity: NaN }), 'filter opacity NaN is out of range: expected 0 to 1')
-    fails(() => resolveFilter({ kernel: '1', divisor: 0 }), 'kernel divisor must not be 0')
-    fails(() => resolveFilter({ preset: 'identity', divisor: 0 }), 'kernel divisor must not be 0')
+    fails(() => resolveFilter({ kernel: '1', divisor: 0 }), 'kernel divisor must not be 0', 'bad-kernel')
+    fails(() => resolveFilter({ preset: 'identity', divisor: 0 }), 'kernel divisor must not be 0', 'bad-kernel')
     fails(() => resolveFilter({ preset: 'sobel', params: { direction: 'up' } }), 'preset "sobel": direction "up" is not one of right, left, top, bottom')
   })
 })

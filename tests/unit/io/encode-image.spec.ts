@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Channels } from '../../../src/engine/types'
 import { decodeImage } from '../../../src/io/decode-image'
 import { convertDepth, encodeImage, encodeImageToBuffer } from '../../../src/io/encode-image'
-import { checkExportSettings, formatFromPath } from '../../../src/io/formats'
+import { checkExportSettings } from '../../../src/contract/formats'
+import { formatFromPath } from '../../../src/io/formats'
 import { compareSamples, patternImage, readWithSharp } from './images'
 
 const SAMPLES = resolve(import.meta.dirname, '../../../resources/samples')
@@ -97,7 +98,7 @@ describe('encodeImage', () => {
   it('never overwrites without force', async () => {
     const path = join(dir, 'exists.png')
     await writeFile(path, 'keep me')
-    await expect(encodeImage(patternImage(2, 2, 1, 8), path)).rejects.toThrow(`${path} already exists (use --force to overwrite)`)
+    await expect(encodeImage(patternImage(2, 2, 1, 8), path)).rejects.toMatchObject({ message: `${path} already exists`, code: 'exists' })
     expect(await readFile(path, 'utf8')).toBe('keep me')
     await encodeImage(patternImage(2, 2, 1, 8), path, { force: true })
     expect((await sharp(path).metadata()).format).toBe('png')

@@ -29,7 +29,7 @@ describe('writeFileAtomic', () => {
   it('refuses to overwrite an existing file without force, leaving it untouched', async () => {
     const target = join(dir, 'out.png')
     await writeFile(target, 'original')
-    await expect(writeFileAtomic(target, bytes('new'))).rejects.toThrow(`${target} already exists (use --force to overwrite)`)
+    await expect(writeFileAtomic(target, bytes('new'))).rejects.toMatchObject({ message: `${target} already exists`, code: 'exists' })
     expect(await readFile(target, 'utf8')).toBe('original')
     expect(await readdir(dir)).toEqual(['out.png'])
   })
@@ -132,7 +132,7 @@ describe('checkOutputPath', () => {
     const target = join(dir, 'a.png')
     await expect(checkOutputPath(target)).resolves.toBeUndefined()
     await writeFile(target, 'x')
-    await expect(checkOutputPath(target)).rejects.toThrow('already exists (use --force to overwrite)')
+    await expect(checkOutputPath(target)).rejects.toMatchObject({ message: `${target} already exists`, code: 'exists' })
     await expect(checkOutputPath(target, { force: true })).resolves.toBeUndefined()
   })
 })
