@@ -8,14 +8,14 @@ import { api, isAbortError } from '../services/client'
 import { useDocumentStore, type DetailRaster } from '../stores/document'
 import { usePresetsStore } from '../stores/presets'
 import { useStackStore } from '../stores/stack'
-import { fitZoom, useViewStore, type Size } from '../stores/view'
+import { covers, detailScale, sharpEnough, visibleRegion, wantedRegion } from '../model/preview-region'
+import { fitZoom, type Size } from '../model/view-geometry'
+import { useViewStore } from '../stores/view'
 
 /** Quiet time after the last edit before the sharp region (more expensive than the proxy) is requested. */
 export const DETAIL_IDLE_MS = 250
 /** Quiet time after the last zoom or pan before the region that became visible is requested. */
 export const VIEW_IDLE_MS = 120
-/** Regions snap outwards to this grid (result pixels), so small pans reuse the region already shown. */
-export const REGION_GRID = 64
 /** A proxy request older than this is replaced by a newer edit instead of being waited for. */
 const PROXY_PATIENCE_MS = 800
 
@@ -50,56 +50,6 @@ interface Job {
 }
 
 let nextRequestId = 1
-
-/** Scales are compared with some slack: a preview 2% short of the ideal is not worth another round trip. */
-export function sharpEnough(have: number, want: number): boolean {
-  return have >= Math.min(1, want) * 0.98
-}
-
-/** True when `outer` contains all of `inner`. */
-function covers(outer: PreviewRegion, inner: PreviewRegion): boolean {
-  return (
-    inner.x >= outer.x &&
-    inner.y >= outer.y &&
-    inner.x + inner.width <= outer.x + outer.width &&
-    inner.y + inner.height <= outer.y + outer.height
-  )
-}
-
-/**
- * The part of a `result`-sized image (centred on the `image`-sized source, as the viewer shows valid/full output)
- * inside a `viewport` at `zoom` and `pan` (CSS pixels), in whole result pixels; null when none of it is visible.
- */
-export function visibleRegion(image: Size, result: Size, viewport: Size, zoom: number, pan: { x: number; y: number }): PreviewRegion | null {
-  const ox = (image.width - result.width) / 2
-  const oy = (image.height - result.height) / 2
-  const x0 = Math.max(0, Math.floor(-pan.x / zoom - ox))
-  const y0 = Math.max(0, Math.floor(-pan.y / zoom - oy))
-  const x1 = Math.min(result.width, Math.ceil((viewport.width - pan.x) / zoom - ox))
-  const y1 = Math.min(result.height, Math.ceil((viewport.height - pan.y) / zoom - oy))
-  if (x1 <= x0 || y1 <= y0) return null
-  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }
-}
-
-/**
- * The region to ask for when `visible` is on screen: a margin of a quarter of the view on every side (so a short
- * pan needs nothing new), snapped outwards to {@link REGION_GRID} and clipped to the result.
- */
-export function wantedRegion(visible: PreviewRegion, result: Size): PreviewRegion {
-  const mx = Math.max(REGION_GRID, Math.round(visible.width / 4))
-  const my = Math.max(REGION_GRID, Math.round(visible.height / 4))
-  const snapDown = (v: number): number => Math.max(0, Math.floor(v / REGION_GRID) * REGION_GRID)
-  const x0 = snapDown(visible.x - mx)
-  const y0 = snapDown(visible.y - my)
-  const x1 = Math.min(result.width, Math.ceil((visible.x + visible.width + mx) / REGION_GRID) * REGION_GRID)
-  const y1 = Math.min(result.height, Math.ceil((visible.y + visible.height + my) / REGION_GRID) * REGION_GRID)
-  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }
-}
-
-/** The scale a region is fetched at for a zoom needing `need` raster pixels per result pixel: eighths, up to 1. */
-export function detailScale(need: number): number {
-  return Math.min(1, Math.ceil(need * 8 - 1e-9) / 8)
-}
 
 /**
  * Starts the preview pipeline for the current component scope (App.vue calls it once).

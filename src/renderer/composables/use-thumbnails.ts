@@ -5,7 +5,8 @@ import { presetDefaults } from '../../engine/presets'
 import type { Raster } from '../../contract/api'
 import { api, isAbortError } from '../services/client'
 import { useDocumentStore } from '../stores/document'
-import { candidateSpec, usePresetsStore } from '../stores/presets'
+import { candidateSpec } from '../model/preset-gallery'
+import { usePresetsStore } from '../stores/presets'
 
 /** Quiet time after a parameter edit before the card's thumbnail is refreshed. */
 const CANDIDATE_DEBOUNCE_MS = 300

@@ -113,7 +113,24 @@ export function createServeClient(base: { host: string; protocol: string } = loc
     throw remoteError(reply.error.name, reply.error.message)
   }
 
+  /** An image upload: the bytes as the request body, which the server streams to disk instead of holding them. */
+  async function upload(req: { name: string; bytes: Uint8Array<ArrayBuffer> }): Promise<unknown> {
+    const res = await fetch(`${httpBase}/api/image:upload?name=${encodeURIComponent(req.name)}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/octet-stream' },
+      body: req.bytes
+    })
+    if (!(res.headers.get('Content-Type') ?? '').startsWith(WIRE_MIME)) {
+      // Refusals (too large, timed out) are one line of text.
+      throw new Error((await res.text()).trim() || `The Kernel Studio server answered ${res.status} ${res.statusText}`.trim())
+    }
+    const reply = decodeMessage(new Uint8Array(await res.arrayBuffer())) as { ok: true; res: unknown } | { ok: false; error: { name: string; message: string } }
+    if (reply.ok) return reply.res
+    throw remoteError(reply.error.name, reply.error.message)
+  }
+
   async function call(channel: Channel, req: unknown): Promise<unknown> {
+    if (channel === 'image:upload') return upload(req as { name: string; bytes: Uint8Array<ArrayBuffer> })
     const ws = await connect()
     if (!ws) return callHttp(channel, req)
     const id = nextId++

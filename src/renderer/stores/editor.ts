@@ -2,39 +2,15 @@
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
 import { EngineError } from '../../engine/errors'
-import { kernelRows } from '../../engine/kernel'
 import { findPreset } from '../../engine/presets'
-import { resolveFilter } from '../../engine/stack'
-import type { FilterSpec, Kernel } from '../../engine/types'
-import {
-  checkDraft,
-  draftFromKernel,
-  kernelSignature,
-  type KernelDraft
-} from '../model/kernel-draft'
+import type { Kernel } from '../../engine/types'
+import { checkDraft, draftFromKernel, kernelSignature, type KernelDraft } from '../model/kernel-draft'
+import { kernelPatch, specKernel } from '../model/kernel-spec'
 import { useStackStore } from './stack'
 
 /** Delay between the last keystroke and the live preview update: short enough to feel live, long enough that
  * fast typing does not queue a render per key. */
 export const LIVE_DELAY_MS = 90
-
-/** The kernel a filter spec renders with (divisor/offset overrides applied), or null if the spec is invalid. */
-export function specKernel(spec: FilterSpec): Kernel | null {
-  try {
-    return resolveFilter(spec).kernel
-  } catch {
-    return null
-  }
-}
-
-/** The spec fields that store a kernel: rows, plus divisor/offset only when they differ from the defaults. */
-export function kernelPatch(kernel: Kernel): Partial<FilterSpec> {
-  return {
-    kernel: kernelRows(kernel),
-    divisor: kernel.divisor === 1 ? undefined : kernel.divisor,
-    offset: kernel.offset === 0 ? undefined : kernel.offset
-  }
-}
 
 /**
  * Editor state for the selected layer. Valid drafts are written to the stack layer (debounced, coalesced into one

@@ -2,30 +2,11 @@
 // (the "candidate", previewed on top of the stack), gallery search and thumbnails.
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import { PRESETS, findPreset, presetDefaults, resolvePresetParams, type Preset, type PresetParams } from '../../engine/presets'
+import { PRESETS, findPreset, presetDefaults, resolvePresetParams, type Preset } from '../../engine/presets'
 import type { FilterSpec, ParamValue } from '../../engine/types'
 import type { Raster } from '../../contract/api'
+import { candidateSpec, searchPresets } from '../model/preset-gallery'
 import { useStackStore } from './stack'
-
-/** The stack entry a preset with `params` becomes: the same shape a recipe file stores. */
-export function candidateSpec(preset: Preset, params: PresetParams): FilterSpec {
-  return { name: preset.title, preset: preset.name, params: { ...params } }
-}
-
-/** Engine descriptions mark parameter names with backticks (for terminals); the gallery shows plain words. */
-export function plainText(text: string): string {
-  return text.replace(/`([^`]*)`/g, '$1')
-}
-
-/** Presets whose title, name or description contain every word of `query` (case-insensitive). */
-export function searchPresets(presets: readonly Preset[], query: string): Preset[] {
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean)
-  if (words.length === 0) return [...presets]
-  return presets.filter((p) => {
-    const text = `${p.title} ${p.name} ${p.description}`.toLowerCase()
-    return words.every((w) => text.includes(w))
-  })
-}
 
 /** The message of an error, as one line without the `Error:` prefix. */
 function oneLine(err: unknown): string {
@@ -33,7 +14,7 @@ function oneLine(err: unknown): string {
   return text.split('\n')[0].trim()
 }
 
-/** The presets store (see renderer.md: `presets`, `candidate`, `addCandidateToStack`). */
+/** The presets store: the gallery's selection, its candidate layer, search and thumbnails. */
 export const usePresetsStore = defineStore('presets', () => {
   /** Every engine preset, in gallery order. */
   const presets: readonly Preset[] = PRESETS

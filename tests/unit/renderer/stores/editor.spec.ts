@@ -7,7 +7,7 @@ import { useStackStore } from '../../../../src/renderer/stores/stack'
 import { normaliseKernel, rotateKernel90 } from '../../../../src/engine/kernel'
 import { applyStack } from '../../../../src/engine/stack'
 import type { FloatImage } from '../../../../src/engine/types'
-import { checkDraft, draftFromKernel, formatWeight, resizeCells } from '../../../../src/renderer/model/kernel-draft'
+import { draftFromKernel, resizeCells } from '../../../../src/renderer/model/kernel-draft'
 
 const sobel = [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]
 /** A 5x4 grey image with distinct values, so any change of kernel shows in the result. */
@@ -29,38 +29,6 @@ async function setup(): Promise<{ stack: ReturnType<typeof useStackStore>; edito
   await nextTick()
   return { stack, editor, id }
 }
-
-describe('kernel draft helpers', () => {
-  it('formats exact fractions and parses them back', () => {
-    expect(formatWeight(1 / 9)).toBe('1/9')
-    expect(formatWeight(-2)).toBe('-2')
-    const draft = { cells: [['1/9', '2', '.5']], divisor: '1', offset: '0' }
-    expect(checkDraft(draft).kernel?.weights).toEqual([1 / 9, 2, 0.5])
-  })
-
-  it('marks each bad cell with its own message and builds no kernel', () => {
-    const checked = checkDraft({ cells: [['1', 'abc', ''], ['1', '1/0', '2'], ['0', '0', '0']], divisor: '0', offset: 'x' })
-    expect(checked.kernel).toBeNull()
-    expect(checked.cellErrors[0][1]).toMatch(/"abc" is not a number/)
-    expect(checked.cellErrors[0][2]).toMatch(/empty/)
-    expect(checked.cellErrors[1][1]).toMatch(/divides by zero/)
-    expect(checked.cellErrors[0][0]).toBeNull()
-    expect(checked.divisorError).toMatch(/must not be 0/)
-    expect(checked.offsetError).toMatch(/not a number/)
-    expect(checked.errorCount).toBe(5)
-  })
-
-  it('resizes symmetrically in pairs, keeping the centre', () => {
-    const grown = resizeCells([['5']], 1, 2)
-    expect(grown).toEqual([
-      ['0', '0', '0', '0', '0'],
-      ['0', '0', '5', '0', '0'],
-      ['0', '0', '0', '0', '0']
-    ])
-    expect(resizeCells(grown, -1, -1)).toEqual([['0', '5', '0']])
-    expect(resizeCells([['1']], -3, -3)).toEqual([['1']])
-  })
-})
 
 describe('editor store', () => {
   it('loads the selected kernel layer as text cells', async () => {
