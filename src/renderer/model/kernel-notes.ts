@@ -1,0 +1,47 @@
+// Runs in the renderer (pure, unit-tested in Node): what the kernel editor tells the user about a kernel: its
+// effect on brightness, whether it is separable, and why Normalise is unavailable.
+import { kernelSum, separableFactors } from '../../engine/kernel'
+import type { Kernel } from '../../engine/types'
+import { formatWeight } from './kernel-draft'
+
+/** Sums closer to 0 than this count as 0 (weights typed as fractions rarely cancel exactly). */
+const ZERO_SUM = 1e-9
+
+/** Why Normalise cannot run on `kernel` (null: the draft is invalid), or null when it can. */
+export function normaliseReason(kernel: Kernel | null): string | null {
+  if (!kernel) return 'Fix the marked fields first.'
+  const sum = kernelSum(kernel)
+  if (Math.abs(sum) < ZERO_SUM) return 'The weights sum to 0, so there is nothing to divide by.'
+  if (Math.abs(kernel.divisor - sum) < 1e-12) return 'Already normalised: the divisor equals the sum.'
+  return null
+}
+
+/** What the weights' sum does to brightness, in one sentence; '' without a kernel. */
+export function sumNote(kernel: Kernel | null): string {
+  if (!kernel) return ''
+  const sum = kernelSum(kernel)
+  if (Math.abs(sum) < ZERO_SUM) {
+    return 'Weights sum to 0: flat areas become 0, only edges and detail remain (brightness removed). "Add mid-grey" or "Absolute value" shows negative responses.'
+  }
+  const gain = sum / kernel.divisor
+  if (Math.abs(gain - 1) < 1e-9) {
+    return kernel.divisor === 1
+      ? 'Weights sum to 1: overall brightness is kept.'
+      : `Weights sum to ${formatWeight(sum)}, divided by ${formatWeight(kernel.divisor)} gives 1: overall brightness is kept.`
+  }
+  return `Weights sum to ${formatWeight(sum)}${kernel.divisor === 1 ? '' : ` (÷ ${formatWeight(kernel.divisor)} = ${formatWeight(gain)})`}: brightness is multiplied by ${Number(gain.toPrecision(4))}; Normalise would keep it unchanged.`
+}
+
+/** The column and row a 2-D kernel factors into, written out; '' for 1-D, non-separable or all-zero kernels. */
+export function separableNote(kernel: Kernel | null): string {
+  if (!kernel || kernel.width === 1 || kernel.height === 1) return ''
+  const f = separableFactors(kernel)
+  if (!f || f.row.every((v) => v === 0)) return ''
+  // Exact fractions read best (1/9); anything longer is rounded for the note.
+  const one = (x: number): string => {
+    const exact = formatWeight(x)
+    return exact.length <= 7 ? exact : String(Number(x.toPrecision(4)))
+  }
+  const fmt = (v: number[]): string => v.map(one).join(' ')
+  return `Separable: column [${fmt(f.column)}] × row [${fmt(f.row)}], so it runs as two fast 1-D passes.`
+}

@@ -1,0 +1,32 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest'
+import { kernelFromRows } from '../../../../src/engine/kernel'
+import { normaliseReason, separableNote, sumNote } from '../../../../src/renderer/model/kernel-notes'
+
+const box = kernelFromRows([[1, 1, 1], [1, 1, 1], [1, 1, 1]])
+const sobel = kernelFromRows([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
+
+describe('kernel notes', () => {
+  it('says how the sum changes brightness, with and without a divisor', () => {
+    expect(sumNote(kernelFromRows([[0, 1, 0]]))).toBe('Weights sum to 1: overall brightness is kept.')
+    expect(sumNote({ ...box, divisor: 9 })).toBe('Weights sum to 9, divided by 9 gives 1: overall brightness is kept.')
+    expect(sumNote(box)).toBe('Weights sum to 9: brightness is multiplied by 9; Normalise would keep it unchanged.')
+    expect(sumNote({ ...box, divisor: 3 })).toMatch(/^Weights sum to 9 \(÷ 3 = 3\): brightness is multiplied by 3;/)
+    expect(sumNote(sobel)).toMatch(/^Weights sum to 0: flat areas become 0/)
+    expect(sumNote(null)).toBe('')
+  })
+
+  it('offers Normalise only for a valid kernel with a non-zero sum that differs from the divisor', () => {
+    expect(normaliseReason(null)).toBe('Fix the marked fields first.')
+    expect(normaliseReason(sobel)).toMatch(/sum to 0/)
+    expect(normaliseReason({ ...box, divisor: 9 })).toMatch(/Already normalised/)
+    expect(normaliseReason(box)).toBeNull()
+  })
+
+  it('writes out the factors of a separable kernel and says nothing for others', () => {
+    expect(separableNote({ ...box, divisor: 9 })).toMatch(/^Separable: column \[.+\] × row \[.+\], so it runs as two fast 1-D passes\.$/)
+    expect(separableNote(kernelFromRows([[0, 1, 0], [1, 1, 1], [0, 1, 0]]))).toBe('')
+    expect(separableNote(kernelFromRows([[1, 2, 1]]))).toBe('')
+    expect(separableNote(null)).toBe('')
+  })
+})
