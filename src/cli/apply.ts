@@ -2,7 +2,6 @@
 import { realpath, stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { Command } from 'commander'
-import type { FilterSpec } from '../engine/types'
 import { runStack, warmEngine } from '../runtime/run-stack'
 import { decodeImage } from '../io/decode-image'
 import { encodeImage } from '../io/encode-image'
@@ -10,7 +9,8 @@ import { OUTPUT_EXTENSIONS, checkExportSettings } from '../contract/formats'
 import { formatFromPath } from '../io/formats'
 import { checkOutputPath } from '../io/write-file-atomic'
 import { CliError, printNote } from './errors'
-import { addConvolveOptions, addFilterSourceOptions, buildCommandLineFilters, readRecipeFilters } from './filter-args'
+import { parseDepth, parseQuality } from './export-args'
+import { addConvolveOptions, addFilterSourceOptions, readFilterStack } from './filter-args'
 import type { FilterFlags, FilterSource } from './filter-args'
 
 /** Options of `apply` after commander parsed them. */
@@ -23,20 +23,6 @@ interface ApplyOptions extends FilterFlags {
 }
 
 const CHANNEL_NAMES = ['', 'grey', 'grey+alpha', 'RGB', 'RGBA']
-
-function parseQuality(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined
-  const value = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN
-  if (!(value >= 1 && value <= 100)) throw new CliError(`--quality must be a whole number from 1 to 100, got "${text}"`)
-  return value
-}
-
-function parseDepth(text: string | undefined): 8 | 16 | undefined {
-  if (text === undefined) return undefined
-  const value = text.trim()
-  if (value !== '8' && value !== '16') throw new CliError(`--depth must be 8 or 16, got "${text}"`)
-  return value === '8' ? 8 : 16
-}
 
 /** Identity of an existing file (device and inode), or undefined if it does not exist. */
 async function fileId(path: string): Promise<string | undefined> {
@@ -64,19 +50,7 @@ async function runApply(input: string, options: ApplyOptions, sources: readonly 
   const depth = parseDepth(options.depth)
   checkExportSettings(format, { quality, depth })
 
-  const recipeFilters: FilterSpec[] = options.recipe === undefined ? [] : await readRecipeFilters(options.recipe)
-  const lineFilters = await buildCommandLineFilters(sources, options)
-  const filters = [...recipeFilters, ...lineFilters]
-  if (filters.length === 0) {
-    throw new CliError(
-      options.recipe === undefined
-        ? 'nothing to apply: give at least one --preset, --kernel, --kernel-file or --recipe'
-        : `nothing to apply: ${options.recipe} has no filters`
-    )
-  }
-  if (!filters.some((f) => f.enabled !== false)) {
-    throw new CliError(`nothing to apply: every filter in ${options.recipe ?? 'the recipe'} is disabled`)
-  }
+  const filters = await readFilterStack(options.recipe, sources, options)
 
   if (!options.force && (await isSameFile(input, output))) {
     throw new CliError(`${output} is the input file (use --force to overwrite it)`)

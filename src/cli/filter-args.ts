@@ -1,4 +1,4 @@
-// Runs in Node (CLI): the filter flags shared by `apply` and `inspect`, kept in command-line order and turned
+// Runs in Node (CLI): the filter flags shared by `apply`, `batch` and `inspect`, kept in command-line order and turned
 // into recipe-shaped FilterSpecs.
 import { readFile } from 'node:fs/promises'
 import { extname } from 'node:path'
@@ -186,4 +186,24 @@ export async function readRecipeFilters(path: string): Promise<FilterSpec[]> {
     }
   })
   return [...recipe.filters]
+}
+
+/**
+ * A command's filter stack: the recipe's filters first, then the command-line filters in the order given. Throws
+ * a CliError when it would apply nothing (no filters at all, or every one disabled).
+ */
+export async function readFilterStack(recipe: string | undefined, sources: readonly FilterSource[], flags: FilterFlags): Promise<FilterSpec[]> {
+  const recipeFilters: FilterSpec[] = recipe === undefined ? [] : await readRecipeFilters(recipe)
+  const filters = [...recipeFilters, ...(await buildCommandLineFilters(sources, flags))]
+  if (filters.length === 0) {
+    throw new CliError(
+      recipe === undefined
+        ? 'nothing to apply: give at least one --preset, --kernel, --kernel-file or --recipe'
+        : `nothing to apply: ${recipe} has no filters`
+    )
+  }
+  if (!filters.some((f) => f.enabled !== false)) {
+    throw new CliError(`nothing to apply: every filter in ${recipe ?? 'the recipe'} is disabled`)
+  }
+  return filters
 }

@@ -2,6 +2,7 @@
 import { Command } from 'commander'
 import { version } from '../../package.json'
 import { registerApply } from './apply'
+import { registerBatch } from './batch'
 import { PROGRAM } from './errors'
 import { registerInspect } from './inspect'
 import { registerPresets } from './presets'
@@ -13,7 +14,7 @@ function oneLine(text: string): string {
 }
 
 /**
- * Builds the program: apply, inspect, presets, serve. Commander's own usage errors are
+ * Builds the program: apply, batch, inspect, presets, serve. Commander's own usage errors are
  * printed as `kernel-studio: error: ...` on one line and thrown as CommanderError instead of exiting, so the
  * caller decides the exit code.
  */
@@ -37,6 +38,7 @@ Examples:
   kernel-studio serve --open photo.png`
     )
   registerApply(program)
+  registerBatch(program)
   registerInspect(program)
   registerPresets(program)
   registerServe(program)
