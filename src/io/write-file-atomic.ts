@@ -29,15 +29,16 @@ export interface WriteOptions {
    * run scripts as Node. @default false
    */
   readonly guard?: boolean
+  /**
+   * Remove this target's temp files left by writers that died first (a read of the whole folder). Batch runs
+   * turn it off and call {@link sweepStaleTemps} once per folder for all their targets instead. @default true
+   */
+  readonly sweep?: boolean
 }
 
 // Temp file names: `.<target name>.<pid>.<12 hex digits>.tmp`, so a leftover says whose it was.
 function tempName(target: string): string {
   return `.${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
 function isAlive(pid: number): boolean {
@@ -50,12 +51,16 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** A temp file's name: its target and the writer's process id. */
+const TEMP_PATTERN = /^\.(.+)\.(\d+)\.[0-9a-f]{12}\.tmp$/
+
 /**
- * Removes temp files for `target` in `folder` left by writers that died without cleaning up (their process
- * is gone). Best effort: anything unexpected is ignored.
+ * Removes temp files for the `targets` (base names) in `folder` left by writers that died without cleaning up
+ * (their process is gone). Only named targets are touched: a folder shared with other machines (the shards of
+ * a batch) holds temp files of live processes whose ids mean nothing here. Best effort: anything unexpected is
+ * ignored.
  */
-async function sweepStaleTemps(folder: string, target: string): Promise<void> {
-  const pattern = new RegExp(`^\\.${escapeRegExp(target)}\\.(\\d+)\\.[0-9a-f]{12}\\.tmp$`)
+export async function sweepStaleTemps(folder: string, targets: ReadonlySet<string>): Promise<void> {
   let names: string[]
   try {
     names = await readdir(folder)
@@ -63,8 +68,10 @@ async function sweepStaleTemps(folder: string, target: string): Promise<void> {
     return
   }
   for (const name of names) {
-    const pid = Number(pattern.exec(name)?.[1] ?? NaN)
-    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue
+    const match = TEMP_PATTERN.exec(name)
+    if (!match || !targets.has(match[1])) continue
+    const pid = Number(match[2])
+    if (pid === process.pid || isAlive(pid)) continue
     await unlink(join(folder, name)).catch(() => undefined)
   }
 }
@@ -174,7 +181,7 @@ export async function checkOutputPath(path: string, options: WriteOptions = {}):
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array, options: WriteOptions = {}): Promise<void> {
   await checkOutputPath(path, options)
-  await sweepStaleTemps(dirname(path), basename(path))
+  if (options.sweep !== false) await sweepStaleTemps(dirname(path), new Set([basename(path)]))
   const temp = join(dirname(path), tempName(basename(path)))
   let tempExists = false
   const release = options.guard ? guardTemp(temp) : () => undefined
