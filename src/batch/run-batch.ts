@@ -2,13 +2,13 @@
 // filters and encode, several photos in flight so that the stages of different photos overlap.
 import { mkdir } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
-import { dirname } from 'node:path'
+import { basename, dirname } from 'node:path'
 import { errorCode, firstLine } from '../contract/errors'
 import { checkExportSettings } from '../contract/formats'
 import type { FilterSpec, IntImage } from '../engine/types'
 import { decodeImage } from '../io/decode-image'
 import { encodeImageToBuffer } from '../io/encode-image'
-import { writeFileAtomic } from '../io/write-file-atomic'
+import { sweepStaleTemps, writeFileAtomic } from '../io/write-file-atomic'
 import { runStack } from '../runtime/run-stack'
 import type { BatchEvent, BatchFailure, BatchFileEvent, BatchFileStatus, BatchSummary } from './events'
 import type { BatchJob, BatchPlan } from './plan'
@@ -78,6 +78,16 @@ export async function runBatch(plan: BatchPlan, options: RunBatchOptions): Promi
     jobs
   })
 
+  // Temp files of an earlier run killed outright (kill -9 between writing a temp file and renaming it) go first:
+  // one read per output folder for all of this run's names, where each write would read the folder again.
+  const targets = new Map<string, Set<string>>()
+  for (const job of plan.jobs) {
+    const folder = dirname(job.output)
+    const names = targets.get(folder) ?? new Set<string>()
+    targets.set(folder, names.add(basename(job.output)))
+  }
+  for (const [folder, names] of targets) await sweepStaleTemps(folder, names)
+
   const filterStage = new Turnstile()
   // Results whose encode has finished, handed to the next run as its output memory (runStack's `into`): fresh
   // memory costs a page fault per 4 KiB on first touch, about 10 ms per 36 MB.
@@ -105,7 +115,7 @@ export async function runBatch(plan: BatchPlan, options: RunBatchOptions): Promi
       if (result.data.buffer instanceof SharedArrayBuffer && spare.length < jobs) spare.push(result.data)
       signal?.throwIfAborted()
       await mkdir(dirname(job.output), { recursive: true })
-      await writeFileAtomic(job.output, encoded.bytes, { force })
+      await writeFileAtomic(job.output, encoded.bytes, { force, sweep: false })
       return { status: 'done', width: result.width, height: result.height, notes: [...meta.notes, ...encoded.notes] }
     } catch (err) {
       if (signal?.aborted) return { status: 'cancelled' }
