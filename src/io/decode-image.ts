@@ -78,13 +78,13 @@ function decodeFailure(name: string, err: unknown): IoError {
   const code = errorCode(err)
   if (code === 'EACCES' || code === 'EPERM') return new IoError(`cannot read ${name}: permission denied`)
   if (/unsupported image format|not in a known format|is not a known file format/i.test(message)) {
-    return new IoError(`cannot read ${name}: it is not an image sharp can read`)
+    return new IoError(`cannot read ${name}: it is not an image sharp can read`, 'unsupported-format')
   }
   if (/Input file is missing/i.test(message)) return new IoError(`cannot read ${name}: no such file`)
-  if (/unsupported|not supported/i.test(message)) return new IoError(`cannot read ${name}: this kind of image is not supported (${message})`)
-  if (/exceeds pixel limit/i.test(message)) return new IoError(`cannot read ${name}: the image is larger than the pixel limit`)
-  if (/too many channels|exceeds channel limit/i.test(message)) return new IoError(`cannot read ${name}: too many channels (${message})`)
-  return new IoError(`cannot read ${name}: the file is truncated or corrupt (${message})`)
+  if (/unsupported|not supported/i.test(message)) return new IoError(`cannot read ${name}: this kind of image is not supported (${message})`, 'unsupported-format')
+  if (/exceeds pixel limit/i.test(message)) return new IoError(`cannot read ${name}: the image is larger than the pixel limit`, 'too-large')
+  if (/too many channels|exceeds channel limit/i.test(message)) return new IoError(`cannot read ${name}: too many channels (${message})`, 'unsupported-format')
+  return new IoError(`cannot read ${name}: the file is truncated or corrupt (${message})`, 'corrupt')
 }
 
 function megapixels(pixels: number): string {
@@ -129,7 +129,8 @@ export async function decodeImage(source: string | Uint8Array, options: DecodeOp
   if (pixels > maxPixels) {
     throw new IoError(
       `cannot read ${name}: ${header.width}x${header.height} is ${megapixels(pixels)}, over the limit of ` +
-        `${megapixels(maxPixels)} (refused as a possible decompression bomb)`
+        `${megapixels(maxPixels)} (refused as a possible decompression bomb)`,
+      'too-large'
     )
   }
 
