@@ -1,15 +1,24 @@
 // Recipe files: the filter stack saved as JSON, validated with zod; errors name the file and the JSON path.
 import { z } from 'zod'
+import { BLEND_MODES } from './blend'
 import { EngineError, type EngineErrorCode } from './errors'
 import { kernelFromRows, parseKernel } from './kernel'
+import { LAYER_CHANNELS } from './layer'
+import { LIGHT_MODES } from './light'
 import { presetKernel } from './presets'
 import type { FilterSpec, Recipe } from './types'
 
 /** The `format` value every recipe file carries. */
 export const RECIPE_FORMAT = 'kernel-studio/stack'
 
-/** The recipe version this build reads and writes. */
-export const RECIPE_VERSION = 1
+/**
+ * The newest recipe version this build reads and writes. Version 2 adds the filter fields `channels`, `light`,
+ * `blend` and `mask`; a stack that uses none of them is still written as version 1, which older builds read.
+ */
+export const RECIPE_VERSION = 2
+
+/** The filter fields that need recipe version 2. */
+export const VERSION_2_FIELDS = ['channels', 'light', 'blend', 'mask'] as const
 
 type Issue = { message: string; path: PropertyKey[] }
 
@@ -44,6 +53,30 @@ function checkKernelValue(kernel: unknown, issues: Issue[]): void {
   }
 }
 
+const fraction = z.number().min(0).max(1)
+const size = z.number().min(0)
+
+/** Schema of a layer mask (see src/engine/mask.ts): shapes in fractions of the image's width and height. */
+export const maskSchema = z.strictObject({
+  shapes: z.array(
+    z.discriminatedUnion('type', [
+      z.strictObject({ type: z.literal('rect'), x: z.number(), y: z.number(), width: size, height: size }),
+      z.strictObject({ type: z.literal('ellipse'), cx: z.number(), cy: z.number(), rx: size, ry: size }),
+      z.strictObject({ type: z.literal('gradient'), x0: z.number(), y0: z.number(), x1: z.number(), y1: z.number() }),
+      z.strictObject({
+        type: z.literal('brush'),
+        points: z.array(z.tuple([z.number(), z.number()])).min(1),
+        radius: size,
+        hardness: fraction.optional(),
+        erase: z.boolean().optional()
+      }),
+      z.strictObject({ type: z.literal('tones'), from: fraction, to: fraction, soft: fraction.optional() })
+    ])
+  ),
+  feather: fraction.optional(),
+  invert: z.boolean().optional()
+})
+
 /** Schema of one `filters[]` entry: exactly one of `preset` (+ `params`) or `kernel`, plus per-filter options. */
 export const filterSchema = z
   .strictObject({
@@ -62,7 +95,11 @@ export const filterSchema = z
     signed: z.enum(['clamp', 'abs', 'shift', 'stretch']).optional(),
     keepAlpha: z.boolean().optional(),
     enabled: z.boolean().optional(),
-    opacity: z.number().min(0).max(1).optional()
+    opacity: z.number().min(0).max(1).optional(),
+    channels: z.enum(LAYER_CHANNELS).optional(),
+    light: z.enum(LIGHT_MODES).optional(),
+    blend: z.enum(BLEND_MODES).optional(),
+    mask: maskSchema.optional()
   })
   .superRefine((filter, ctx) => {
     const issues: Issue[] = []
@@ -95,12 +132,25 @@ export const filterSchema = z
     for (const issue of issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path })
   })
 
-/** Schema of a whole recipe file. */
-export const recipeSchema = z.strictObject({
-  format: z.literal(RECIPE_FORMAT),
-  version: z.literal(RECIPE_VERSION),
-  filters: z.array(filterSchema)
-})
+/** Schema of a whole recipe file: version 1 files cannot use the version 2 fields. */
+export const recipeSchema = z
+  .strictObject({
+    format: z.literal(RECIPE_FORMAT),
+    version: z.literal([1, 2]),
+    filters: z.array(filterSchema)
+  })
+  .superRefine((recipe, ctx) => {
+    if (recipe.version !== 1) return
+    recipe.filters.forEach((filter, index) => {
+      const key = VERSION_2_FIELDS.find((field) => filter[field] !== undefined)
+      if (key) ctx.addIssue({ code: 'custom', message: 'needs "version": 2', path: ['filters', index, key] })
+    })
+  })
+
+/** True when `filter` uses a field of recipe version 2. */
+export function usesVersion2(filter: FilterSpec): boolean {
+  return VERSION_2_FIELDS.some((field) => filter[field] !== undefined)
+}
 
 /** `filters[1].kernel` from a zod path. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -180,7 +230,7 @@ export function parseRecipe(text: string, source: string): Recipe {
   }
   const result = recipeSchema.safeParse(data, { reportInput: true })
   if (!result.success) throw schemaError(source, result.error)
-  return { format: RECIPE_FORMAT, version: RECIPE_VERSION, filters: result.data.filters.map(toFilterSpec) }
+  return { format: RECIPE_FORMAT, version: result.data.version, filters: result.data.filters.map(toFilterSpec) }
 }
 
 /**
@@ -198,9 +248,12 @@ const NUMBER = String.raw`-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?`
 // Raw newlines never occur inside JSON strings, so this only touches arrays of numbers.
 const NUMBER_ARRAY = new RegExp(String.raw`\[\n\s*(${NUMBER}(?:,\n\s*${NUMBER})*)\n\s*\]`, 'g')
 
-/** The recipe file text for `filters` (pretty JSON, kernel rows on one line each); {@link parseRecipe} reads it back. */
+/**
+ * The recipe file text for `filters` (pretty JSON, kernel rows on one line each); {@link parseRecipe} reads it
+ * back. Version 2 only when a filter uses one of its fields, so other stacks stay readable by older builds.
+ */
 export function serializeRecipe(filters: readonly FilterSpec[]): string {
-  const recipe: Recipe = { format: RECIPE_FORMAT, version: RECIPE_VERSION, filters }
+  const recipe: Recipe = { format: RECIPE_FORMAT, version: filters.some(usesVersion2) ? RECIPE_VERSION : 1, filters }
   const text = JSON.stringify(recipe, null, 2).replace(NUMBER_ARRAY, (_match, items: string) =>
     `[${items.split(/,\s*/).join(', ')}]`
   )

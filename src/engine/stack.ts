@@ -4,6 +4,7 @@ import { clearTransparent, convolve as referenceConvolve } from './convolve'
 import { AbortError, EngineError } from './errors'
 import { createFloatImage, maxValue } from './image'
 import { kernelFromRows, parseKernel, validateKernel } from './kernel'
+import { applyLayer, resolveEffects, type LayerEffects } from './layer'
 import { findPreset, presetKernel, presetSpec } from './presets'
 import type { ConvolveOptions, FilterSpec, FloatImage, Kernel } from './types'
 
@@ -16,6 +17,8 @@ export interface ResolvedFilter {
   readonly enabled: boolean
   /** What to call the filter in the UI and messages: its name, preset spec, or `kernel WxH`. */
   readonly label: string
+  /** Channels, light, blend and mask (recipe version 2); null when the filter uses none of them. */
+  readonly effects: LayerEffects | null
 }
 
 /** A convolution function with the reference's signature and results (the seam fast paths plug into). */
@@ -70,7 +73,8 @@ export function resolveFilter(spec: FilterSpec): ResolvedFilter {
     },
     opacity,
     enabled: spec.enabled ?? true,
-    label: spec.name ?? label
+    label: spec.name ?? label,
+    effects: resolveEffects(spec)
   }
 }
 
@@ -143,7 +147,8 @@ export function applyStack(image: FloatImage, filters: readonly FilterSpec[], op
   let current = image
   for (let i = 0; i < active.length; i++) {
     if (options.signal?.aborted) throw new AbortError()
-    current = applyFilter(current, active[i], convolveFn)
+    const filter = active[i]
+    current = filter.effects ? applyLayer(current, filter, filter.effects) : applyFilter(current, filter, convolveFn)
     options.onProgress?.((i + 1) / active.length)
   }
   if (current === image) {

@@ -1,4 +1,7 @@
 // Shared engine types. Pure data: no node:*, electron, vue or DOM imports (see STYLE.md rule 1).
+import type { BlendMode } from './blend'
+import type { LightMode } from './light'
+import type { LayerMask } from './mask'
 
 /** Number of interleaved channels: grey, grey+alpha, RGB, RGBA. */
 export type Channels = 1 | 2 | 3 | 4
@@ -63,6 +66,12 @@ export interface ConvolveOptions {
   readonly keepAlpha?: boolean
 }
 
+/**
+ * Which colour a layer filters: every channel (`rgb`), the BT.709 luminance Y only (its change is added to R, G
+ * and B, so colour differences stay), or one of `r`, `g`, `b` (the others pass through).
+ */
+export type LayerChannels = 'rgb' | 'luminance' | 'r' | 'g' | 'b'
+
 /** A preset parameter value as written in a spec or recipe. */
 export type ParamValue = number | string
 
@@ -85,11 +94,20 @@ export interface FilterSpec extends ConvolveOptions {
   readonly enabled?: boolean
   /** Blend of this filter's result over its input, 0..1. @default 1 */
   readonly opacity?: number
+  /** Recipe version 2: what the filter acts on. @default 'rgb' */
+  readonly channels?: LayerChannels
+  /** Recipe version 2: filter the stored values or linear light. @default 'encoded' */
+  readonly light?: LightMode
+  /** Recipe version 2: how the result combines with the filter's input. @default 'normal' */
+  readonly blend?: BlendMode
+  /** Recipe version 2: where the filter acts. @default everywhere */
+  readonly mask?: LayerMask
 }
 
 /** A recipe file: a saved filter stack. */
 export interface Recipe {
   readonly format: 'kernel-studio/stack'
-  readonly version: 1
+  /** 1, or 2 when a filter uses `channels`, `light`, `blend` or `mask`. */
+  readonly version: 1 | 2
   readonly filters: readonly FilterSpec[]
 }

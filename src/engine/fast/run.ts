@@ -9,6 +9,7 @@ import type { BitDepth, FilterSpec, FloatImage, IntImage } from '../types'
 import { SampleKind, type Kernels } from './backend'
 import { bandAlignment, BandRunner, rawBytes, type BandIO } from './band'
 import { planFilter, type FastMethod, type FilterPlan, type SourceShape, type TargetShape } from './plan'
+import { runLayer } from './layer-run'
 
 /** The part of an AbortSignal the fast paths poll. */
 export interface AbortLike {
@@ -204,7 +205,13 @@ export async function runFastStack(
       })
       let plan: FilterPlan
       let dst: Span
-      if (filter.options.signed === 'stretch') {
+      if (filter.effects) {
+        // Channels, light, blend or mask: the kernel runs on its own input, then a composite (layer-run.ts).
+        const step = { filter, effects: filter.effects, shape, src, target, opaque, method, tileLog2, signal, take, done, runPlan, output }
+        const layer = await runLayer(step)
+        plan = layer.plan
+        dst = layer.dst
+      } else if (filter.options.signed === 'stretch') {
         const rawPlan = planFilter(shape, filter, target, { method, tileLog2, stage: 'raw', opaqueAlpha: opaque })
         const raw = take(rawPlan.outWidth * rawPlan.outHeight * channels * rawBytes(rawPlan))
         const range = await runPlan(rawPlan, io({ buffer: raw, offset: 0 }))

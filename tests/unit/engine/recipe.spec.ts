@@ -52,10 +52,10 @@ describe('parseRecipe', () => {
     fails('{"format": ', 'recipe.json: not valid JSON (' + jsonError('{"format": ') + ')')
     fails('[]', 'recipe.json: expected object, got an array')
     fails(JSON.stringify({ format: 'other', version: 1, filters: [] }), 'recipe.json: format: expected "kernel-studio/stack", got "other"')
-    fails(JSON.stringify({ format: RECIPE_FORMAT, version: 2, filters: [] }), 'recipe.json: version: expected 1, got 2')
+    fails(JSON.stringify({ format: RECIPE_FORMAT, version: 3, filters: [] }), 'recipe.json: version: expected one of 1, 2, got 3')
     fails(JSON.stringify({ format: RECIPE_FORMAT, version: 1 }), 'recipe.json: filters: is missing')
     fails(JSON.stringify({ version: 1, filters: [] }), 'recipe.json: format: is missing (expected "kernel-studio/stack")')
-    fails(JSON.stringify({ format: RECIPE_FORMAT, filters: [] }), 'recipe.json: version: is missing (expected 1)')
+    fails(JSON.stringify({ format: RECIPE_FORMAT, filters: [] }), 'recipe.json: version: is missing (expected one of 1, 2)')
     fails(recipeWith({ preset: 'gaussian-blur', params: [5, 1] }), 'recipe.json: filters[0].params: expected object, got an array')
     fails(recipeWith({ kernel: '1', mode: 'half' }), 'recipe.json: filters[0].mode: expected one of "same", "valid", "full", got "half"')
     fails(recipeWith({ kernel: '1', signed: 'negate' }), 'recipe.json: filters[0].signed: expected one of "clamp", "abs", "shift", "stretch", got "negate"')
@@ -103,7 +103,7 @@ describe('recipe error codes', () => {
   }
   it('carries the code of the problem: the file, a kernel, or a preset parameter', () => {
     expect(code('{')).toBe('bad-recipe')
-    expect(code(JSON.stringify({ format: RECIPE_FORMAT, version: 2, filters: [] }))).toBe('bad-recipe')
+    expect(code(JSON.stringify({ format: RECIPE_FORMAT, version: 3, filters: [] }))).toBe('bad-recipe')
     expect(code(recipeWith({ preset: 'box-blur', kernel: '1' }))).toBe('bad-recipe')
     expect(code(recipeWith({ kernel: '1 2' }))).toBe('bad-kernel')
     expect(code(recipeWith({ kernel: '1', divisor: 0 }))).toBe('bad-kernel')

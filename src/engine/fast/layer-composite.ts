@@ -1,0 +1,177 @@
+// Fast paths, after a layer's kernel ran: the filtered layer rebuilt from the kernel's output (luminance change added
+// to R, G, B, one channel put back, linear light encoded), blended with the image entering the layer, weighted by
+// opacity and mask, and stored (f32 between filters, rounded integers after the last). Computes what
+// src/engine/layer.ts defines, on row ranges of shared buffers, with no allocation per pixel.
+import { isNonSeparable, SEPARABLE_BLENDS, setLum, lum, type BlendMode } from '../blend'
+import { TRANSPARENT_ALPHA } from '../convolve'
+import { maxValue } from '../image'
+import { singleChannel } from '../layer'
+import { lookUp, LUMA_B, LUMA_G, LUMA_R, transferTables } from '../light'
+import { maskRow, type MaskPlan } from '../mask'
+import type { BitDepth, Channels, LayerChannels } from '../types'
+import { SampleKind } from './backend'
+import { samplesView } from './layer-input'
+import type { KindCode } from './plan'
+
+/** Everything the composite of one layer needs; plain data. */
+export interface LayerCompositeJob {
+  readonly outWidth: number
+  readonly outHeight: number
+  readonly channels: Channels
+  readonly depth: BitDepth
+  /** The image entering the layer (the backdrop, before alignment). */
+  readonly srcKind: KindCode
+  readonly srcWidth: number
+  readonly srcHeight: number
+  /** Source row / column under the kernel centre of each output row / column; -1 for a zero border. */
+  readonly alignedRows: Int32Array
+  readonly alignedCols: Int32Array
+  /** `rgb`, `luminance`, `r`, `g` or `b` (grey images: `rgb`). */
+  readonly select: LayerChannels
+  readonly linear: boolean
+  readonly blend: BlendMode
+  readonly opacity: number
+  /** Channels per pixel of the kernel's output. */
+  readonly filteredChannels: number
+  readonly mask: MaskPlan | null
+  readonly dstKind: KindCode
+  /** Output samples scale to the target depth. */
+  readonly scale: number
+}
+
+/** The buffers of a composite: the backdrop's source, the kernel's f32 output and the destination. */
+export interface LayerCompositeIO {
+  readonly src: ArrayBufferLike
+  readonly srcOffset: number
+  readonly filtered: ArrayBufferLike
+  readonly dst: ArrayBufferLike
+  readonly dstOffset: number
+}
+
+/** Writes output rows [r0, r1) of the layer. */
+export function layerCompositeRows(job: LayerCompositeJob, io: LayerCompositeIO, r0: number, r1: number): void {
+  const { outWidth: width, channels: C, select, linear, blend, opacity, mask, scale } = job
+  const max = maxValue(job.depth)
+  const inv = 1 / max
+  const alpha = C === 2 || C === 4
+  const colours = alpha ? C - 1 : C
+  const fC = job.filteredChannels
+  const src = samplesView(io.src, io.srcOffset, job.srcKind, job.srcWidth * job.srcHeight * C)
+  const filtered = new Float32Array(io.filtered, 0, width * job.outHeight * fC)
+  const total = width * job.outHeight * C
+  const dstF32 = job.dstKind === SampleKind.F32 ? new Float32Array(io.dst, io.dstOffset, total) : null
+  const dstInt = dstF32 ? null : (samplesView(io.dst, io.dstOffset, job.dstKind, total) as Uint8Array | Uint16Array)
+  const outMax = job.dstKind === SampleKind.U16 ? 65535 : 255
+  const tables = transferTables(max)
+  const whole = job.srcKind !== SampleKind.F32
+  const decodeInt = tables.decodeInt
+  const decodeTable = tables.decode
+  const encodeTable = tables.encode
+  const single = singleChannel(select)
+  const separable = isNonSeparable(blend) ? null : SEPARABLE_BLENDS[blend as keyof typeof SEPARABLE_BLENDS]
+  const normal = blend === 'normal'
+
+  const back = new Float32Array(width * C)
+  const source = new Float64Array(4)
+  const blended = new Float64Array(4)
+  const rgb = new Float64Array(3)
+  const maskValues = mask ? new Float32Array(width) : null
+  const luminanceRow = mask?.needsLuminance ? new Float32Array(width) : null
+  const coarse = mask?.coarse ? new Float32Array(mask.coarse.width) : null
+  const { alignedRows, alignedCols } = job
+  const rowSamples = job.srcWidth * C
+
+  for (let r = r0; r < r1; r++) {
+    // The backdrop row: the input under the kernel centre (the input row itself in 'same' mode).
+    const sr = alignedRows[r]
+    for (let x = 0, o = 0; x < width; x++, o += C) {
+      const sc = alignedCols[x]
+      if (sr < 0 || sc < 0) {
+        for (let c = 0; c < C; c++) back[o + c] = 0
+      } else {
+        const s = sr * rowSamples + sc * C
+        for (let c = 0; c < C; c++) back[o + c] = src[s + c]
+      }
+    }
+    if (maskValues) {
+      if (luminanceRow) {
+        for (let x = 0, o = 0; x < width; x++, o += C) {
+          luminanceRow[x] = (colours >= 3 ? LUMA_R * back[o] + LUMA_G * back[o + 1] + LUMA_B * back[o + 2] : back[o]) * inv
+        }
+      }
+      maskRow(mask as MaskPlan, r, maskValues, luminanceRow, coarse)
+    }
+    const rowStart = r * width
+    for (let x = 0, o = 0; x < width; x++, o += C) {
+      const k = maskValues ? opacity * maskValues[x] : opacity
+      const d = (rowStart + x) * C
+      const f = (rowStart + x) * fC
+      if (k === 0) {
+        // Outside the mask: the backdrop, bit for bit.
+        for (let c = 0; c < C; c++) blended[c] = back[o + c]
+      } else {
+        // The filtered layer (straight colour, clamped).
+        if (select === 'rgb') {
+          for (let c = 0; c < colours; c++) {
+            const v = filtered[f + c]
+            source[c] = linear ? lookUp(encodeTable, v, max) : v < 0 ? 0 : v > max ? max : v
+          }
+        } else if (single >= 0) {
+          for (let c = 0; c < colours; c++) source[c] = back[o + c]
+          source[single] = linear ? lookUp(encodeTable, filtered[f], max) : filtered[f]
+        } else if (linear) {
+          const l0 = whole ? decodeInt[back[o]] : lookUp(decodeTable, back[o], max)
+          const l1 = whole ? decodeInt[back[o + 1]] : lookUp(decodeTable, back[o + 1], max)
+          const l2 = whole ? decodeInt[back[o + 2]] : lookUp(decodeTable, back[o + 2], max)
+          const delta = filtered[f] - (LUMA_R * l0 + LUMA_G * l1 + LUMA_B * l2)
+          source[0] = lookUp(encodeTable, l0 + delta, max)
+          source[1] = lookUp(encodeTable, l1 + delta, max)
+          source[2] = lookUp(encodeTable, l2 + delta, max)
+        } else {
+          const delta = filtered[f] - (LUMA_R * back[o] + LUMA_G * back[o + 1] + LUMA_B * back[o + 2])
+          for (let c = 0; c < 3; c++) {
+            const v = back[o + c] + delta
+            source[c] = v < 0 ? 0 : v > max ? max : v
+          }
+        }
+        // Blend with the backdrop (mixed by its alpha, as the specification does), then weigh by k.
+        const ab = alpha ? back[o + colours] * inv : 1
+        if (normal) {
+          for (let c = 0; c < colours; c++) blended[c] = source[c]
+        } else if (separable) {
+          for (let c = 0; c < colours; c++) {
+            const s = source[c]
+            blended[c] = s + ab * (separable(back[o + c] * inv, s * inv) * max - s)
+          }
+        } else if (colours >= 3) {
+          const b0 = back[o] * inv
+          const b1 = back[o + 1] * inv
+          const b2 = back[o + 2] * inv
+          const s0 = source[0] * inv
+          const s1 = source[1] * inv
+          const s2 = source[2] * inv
+          if (blend === 'luminosity') setLum(b0, b1, b2, lum(s0, s1, s2), rgb)
+          else setLum(s0, s1, s2, lum(b0, b1, b2), rgb)
+          for (let c = 0; c < 3; c++) blended[c] = source[c] + ab * (rgb[c] * max - source[c])
+        } else {
+          blended[0] = blend === 'luminosity' ? source[0] : source[0] + ab * (back[o] - source[0])
+        }
+        if (alpha) blended[colours] = filtered[f + fC - 1]
+        for (let c = 0; c < C; c++) {
+          const v = back[o + c] * (1 - k) + blended[c] * k
+          blended[c] = v < 0 ? 0 : v > max ? max : v
+        }
+      }
+      if (alpha && blended[colours] < TRANSPARENT_ALPHA) for (let c = 0; c < colours; c++) blended[c] = 0
+      if (dstF32) {
+        for (let c = 0; c < C; c++) dstF32[d + c] = blended[c]
+      } else {
+        const out = dstInt as Uint8Array | Uint16Array
+        for (let c = 0; c < C; c++) {
+          const v = Math.round(blended[c] * scale)
+          out[d + c] = v > outMax ? outMax : v
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,437 @@
+// Layer masks: where a layer acts, 0..1 per pixel, from shapes in fractions of the image's size, so one recipe
+// fits any size. Rasterised row by row, so the fast paths can make each row where they use it.
+import { EngineError } from './errors'
+
+/** `x, y` top-left corner, `width, height`: fractions of the image's width and height. */
+export interface RectShape {
+  readonly type: 'rect'
+  readonly x: number
+  readonly y: number
+  readonly width: number
+  readonly height: number
+}
+
+/** Centre `cx, cy` and radii `rx` (a fraction of the width), `ry` (of the height). */
+export interface EllipseShape {
+  readonly type: 'ellipse'
+  readonly cx: number
+  readonly cy: number
+  readonly rx: number
+  readonly ry: number
+}
+
+/** 0 at (x0, y0), 1 at (x1, y1), linear in between along that line, flat beyond. */
+export interface GradientShape {
+  readonly type: 'gradient'
+  readonly x0: number
+  readonly y0: number
+  readonly x1: number
+  readonly y1: number
+}
+
+/**
+ * A stroke through `points` (a single point is a dab). `radius` is a fraction of the image's shorter side;
+ * `hardness` (0..1) is the fraction of the radius painted at full strength, falling linearly to 0 at the radius.
+ * `erase` takes the stroke out of the shapes before it instead of adding to them.
+ */
+export interface BrushShape {
+  readonly type: 'brush'
+  readonly points: readonly (readonly [number, number])[]
+  readonly radius: number
+  /** @default 1 */
+  readonly hardness?: number
+  /** @default false */
+  readonly erase?: boolean
+}
+
+/**
+ * The pixels whose luminance (BT.709 on stored values, 0..1, of the layer's input) lies in `from..to`,
+ * falling linearly to 0 over `soft` beyond each end.
+ */
+export interface TonesShape {
+  readonly type: 'tones'
+  readonly from: number
+  readonly to: number
+  /** @default 0 */
+  readonly soft?: number
+}
+
+/** One shape of a mask. */
+export type MaskShape = RectShape | EllipseShape | GradientShape | BrushShape | TonesShape
+
+/** A layer's mask: shapes combined by their maximum (brush erasers remove), then feathered, then inverted. */
+export interface LayerMask {
+  readonly shapes: readonly MaskShape[]
+  /** Gaussian blur of the combined shapes, sigma as a fraction of the image's shorter side. @default 0 */
+  readonly feather?: number
+  /** Use 1 - mask. @default false */
+  readonly invert?: boolean
+}
+
+/** Fills `out` (length width) with the luminance, 0..1, of row `y` of the layer's input. */
+export type LuminanceRow = (y: number, out: Float32Array) => void
+
+function finite(value: unknown, what: string, low = -Infinity, high = Infinity): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < low || value > high) {
+    const range = low === -Infinity ? 'a number' : high === Infinity ? `a number of at least ${low}` : `a number from ${low} to ${high}`
+    throw new EngineError(`mask ${what} must be ${range}, got ${JSON.stringify(value) ?? String(value)}`)
+  }
+}
+
+/** Throws an EngineError naming the problem unless `mask` is a valid {@link LayerMask}. */
+export function checkMask(mask: LayerMask): void {
+  if (typeof mask !== 'object' || mask === null || !Array.isArray(mask.shapes)) {
+    throw new EngineError('a mask is {"shapes": [...], "feather": 0, "invert": false}')
+  }
+  if (mask.feather !== undefined) finite(mask.feather, 'feather', 0, 1)
+  if (mask.invert !== undefined && typeof mask.invert !== 'boolean') throw new EngineError('mask invert must be true or false')
+  mask.shapes.forEach((shape, i) => {
+    const at = `shapes[${i}]`
+    switch (shape?.type) {
+      case 'rect':
+        for (const key of ['x', 'y'] as const) finite(shape[key], `${at}.${key}`)
+        for (const key of ['width', 'height'] as const) finite(shape[key], `${at}.${key}`, 0)
+        break
+      case 'ellipse':
+        for (const key of ['cx', 'cy'] as const) finite(shape[key], `${at}.${key}`)
+        for (const key of ['rx', 'ry'] as const) finite(shape[key], `${at}.${key}`, 0)
+        break
+      case 'gradient':
+        for (const key of ['x0', 'y0', 'x1', 'y1'] as const) finite(shape[key], `${at}.${key}`)
+        break
+      case 'brush': {
+        const points: unknown = shape.points
+        if (!Array.isArray(points) || points.length === 0) throw new EngineError(`mask ${at}.points must list at least one [x, y]`)
+        points.forEach((p: unknown, j: number) => {
+          if (!Array.isArray(p) || p.length !== 2) throw new EngineError(`mask ${at}.points[${j}] must be [x, y]`)
+          finite(p[0], `${at}.points[${j}][0]`)
+          finite(p[1], `${at}.points[${j}][1]`)
+        })
+        finite(shape.radius, `${at}.radius`, 0)
+        if (shape.hardness !== undefined) finite(shape.hardness, `${at}.hardness`, 0, 1)
+        if (shape.erase !== undefined && typeof shape.erase !== 'boolean') throw new EngineError(`mask ${at}.erase must be true or false`)
+        break
+      }
+      case 'tones':
+        finite(shape.from, `${at}.from`, 0, 1)
+        finite(shape.to, `${at}.to`, 0, 1)
+        if (shape.soft !== undefined) finite(shape.soft, `${at}.soft`, 0, 1)
+        break
+      default:
+        throw new EngineError(`mask ${at}.type must be one of rect, ellipse, gradient, brush, tones`)
+    }
+  })
+}
+
+/** The feathered mask on a coarse grid, bilinearly interpolated back to pixels (see {@link planMask}). */
+export interface CoarseMask {
+  /** Pixels per coarse cell along each axis. */
+  readonly factor: number
+  readonly width: number
+  readonly height: number
+  readonly values: Float32Array
+  /** Per pixel column: the left coarse column and the weight of the one right of it. */
+  readonly col0: Int32Array
+  readonly colT: Float32Array
+}
+
+/** A mask ready to rasterise rows of a width x height image; plain data (it can be posted to worker threads). */
+export interface MaskPlan {
+  readonly width: number
+  readonly height: number
+  readonly shapes: readonly MaskShape[]
+  readonly invert: boolean
+  /** True when rows need the input's luminance (a `tones` shape, unfeathered). */
+  readonly needsLuminance: boolean
+  /** Feathered masks: the blurred mask, computed once; rows interpolate it. */
+  readonly coarse: CoarseMask | null
+}
+
+/** True when some shape of `mask` reads the layer's input (its luminance). */
+export function maskUsesTones(mask: LayerMask): boolean {
+  return mask.shapes.some((s) => s.type === 'tones')
+}
+
+// Rect and ellipse spans are whole pixels whose centre (x + 0.5, y + 0.5) is inside: a rect with feather 0 is exact.
+function rectRow(shape: RectShape, width: number, height: number, y: number, out: Float32Array): void {
+  // A pixel is inside when top <= y + 0.5 < bottom and left <= x + 0.5 < right (in pixels).
+  const py = y + 0.5
+  if (!(py >= shape.y * height && py < (shape.y + shape.height) * height)) return
+  const x0 = Math.max(0, Math.ceil(shape.x * width - 0.5))
+  const x1 = Math.min(width, Math.ceil((shape.x + shape.width) * width - 0.5))
+  for (let x = x0; x < x1; x++) out[x] = 1
+}
+
+function ellipseRow(shape: EllipseShape, width: number, height: number, y: number, out: Float32Array): void {
+  const rx = shape.rx * width
+  const ry = shape.ry * height
+  if (rx <= 0 || ry <= 0) return
+  const dy = (y + 0.5 - shape.cy * height) / ry
+  const q = 1 - dy * dy
+  if (q < 0) return
+  const cx = shape.cx * width
+  const half = rx * Math.sqrt(q)
+  const x0 = Math.max(0, Math.ceil(cx - half - 0.5))
+  const x1 = Math.min(width - 1, Math.floor(cx + half - 0.5))
+  for (let x = x0; x <= x1; x++) {
+    // The span's ends are rounded: check them exactly.
+    const dx = (x + 0.5 - cx) / rx
+    if (dx * dx + dy * dy <= 1) out[x] = 1
+  }
+}
+
+function gradientRow(shape: GradientShape, width: number, height: number, y: number, out: Float32Array): void {
+  const ax = shape.x0 * width
+  const ay = shape.y0 * height
+  const vx = shape.x1 * width - ax
+  const vy = shape.y1 * height - ay
+  const len2 = vx * vx + vy * vy
+  const py = y + 0.5 - ay
+  for (let x = 0; x < width; x++) {
+    // A gradient of zero length is a step: 1 from its point on.
+    const t = len2 === 0 ? 1 : ((x + 0.5 - ax) * vx + py * vy) / len2
+    const v = t < 0 ? 0 : t > 1 ? 1 : t
+    if (v > out[x]) out[x] = v
+  }
+}
+
+/** Brush strength at distance d from the stroke: 1 up to hardness x radius, linear to 0 at the radius. */
+function brushValue(d: number, r: number, hard: number): number {
+  if (d <= hard) return 1
+  if (d >= r) return 0
+  return (r - d) / (r - hard)
+}
+
+function brushRow(shape: BrushShape, width: number, height: number, y: number, out: Float32Array): void {
+  const r = shape.radius * Math.min(width, height)
+  if (r <= 0) return
+  const hard = (shape.hardness ?? 1) * r
+  const erase = shape.erase === true
+  const py = y + 0.5
+  const pts = shape.points
+  const n = Math.max(1, pts.length - 1)
+  for (let s = 0; s < n; s++) {
+    const ax = pts[s][0] * width
+    const ay = pts[s][1] * height
+    const b = pts.length > 1 ? pts[s + 1] : pts[s]
+    const bx = b[0] * width
+    const by = b[1] * height
+    if (py < Math.min(ay, by) - r || py > Math.max(ay, by) + r) continue
+    const vx = bx - ax
+    const vy = by - ay
+    const len2 = vx * vx + vy * vy
+    const x0 = Math.max(0, Math.floor(Math.min(ax, bx) - r - 0.5))
+    const x1 = Math.min(width - 1, Math.ceil(Math.max(ax, bx) + r - 0.5))
+    for (let x = x0; x <= x1; x++) {
+      const px = x + 0.5
+      let t = len2 === 0 ? 0 : ((px - ax) * vx + (py - ay) * vy) / len2
+      t = t < 0 ? 0 : t > 1 ? 1 : t
+      const dx = px - (ax + t * vx)
+      const dy = py - (ay + t * vy)
+      const v = brushValue(Math.sqrt(dx * dx + dy * dy), r, hard)
+      if (v <= 0) continue
+      if (erase) {
+        if (1 - v < out[x]) out[x] = 1 - v
+      } else if (v > out[x]) out[x] = v
+    }
+  }
+}
+
+function tonesRow(shape: TonesShape, width: number, luminance: Float32Array, out: Float32Array): void {
+  const soft = shape.soft ?? 0
+  const low = Math.min(shape.from, shape.to)
+  const high = Math.max(shape.from, shape.to)
+  for (let x = 0; x < width; x++) {
+    const l = luminance[x]
+    let v: number
+    if (l >= low && l <= high) v = 1
+    else if (soft === 0) v = 0
+    else v = Math.max(0, 1 - (l < low ? low - l : l - high) / soft)
+    if (v > out[x]) out[x] = v
+  }
+}
+
+/**
+ * Row `y` of the shapes combined, before feathering and inverting: each shape in order adds by maximum, an
+ * erasing brush removes (minimum with 1 - its strength). `luminance` is the input row's luminance (tones only).
+ */
+function shapesRow(
+  shapes: readonly MaskShape[],
+  width: number,
+  height: number,
+  y: number,
+  out: Float32Array,
+  luminance: Float32Array | null
+): void {
+  out.fill(0)
+  for (const shape of shapes) {
+    switch (shape.type) {
+      case 'rect':
+        rectRow(shape, width, height, y, out)
+        break
+      case 'ellipse':
+        ellipseRow(shape, width, height, y, out)
+        break
+      case 'gradient':
+        gradientRow(shape, width, height, y, out)
+        break
+      case 'brush':
+        brushRow(shape, width, height, y, out)
+        break
+      case 'tones':
+        if (!luminance) throw new Error('a tones mask needs the input luminance')
+        tonesRow(shape, width, luminance, out)
+        break
+    }
+  }
+}
+
+/** A gaussian of `sigma` sampled at whole offsets out to 4 sigma, weights summing to 1. */
+function gaussianWeights(sigma: number): Float64Array {
+  const radius = Math.max(1, Math.ceil(4 * sigma))
+  const w = new Float64Array(2 * radius + 1)
+  let sum = 0
+  for (let i = -radius; i <= radius; i++) sum += w[i + radius] = Math.exp(-(i * i) / (2 * sigma * sigma))
+  for (let i = 0; i < w.length; i++) w[i] /= sum
+  return w
+}
+
+/** One separable pass of `weights` over `n` lines of `len` samples `step` apart (extend border), in place. */
+function blurLines(data: Float32Array, len: number, n: number, step: number, lineStep: number, weights: Float64Array): void {
+  const radius = (weights.length - 1) / 2
+  const line = new Float64Array(len)
+  for (let l = 0; l < n; l++) {
+    const base = l * lineStep
+    for (let i = 0; i < len; i++) line[i] = data[base + i * step]
+    for (let i = 0; i < len; i++) {
+      let sum = 0
+      for (let k = -radius; k <= radius; k++) {
+        const j = i + k
+        sum += weights[k + radius] * line[j < 0 ? 0 : j >= len ? len - 1 : j]
+      }
+      data[base + i * step] = sum
+    }
+  }
+}
+
+/**
+ * Coarse cells are this many times smaller than sigma (at least one pixel): the blur then costs the same at any
+ * feather, and the grid, the cell averaging and the interpolation change the result by under 0.002 (a tenth of
+ * an 8-bit level over a full-range difference; measured in tests/unit/engine/mask.spec.ts).
+ */
+const SIGMA_PER_CELL = 3
+
+/**
+ * The feathered mask: the shapes averaged over cells of `factor` x `factor` pixels (rows and columns past the
+ * edge repeat the edge, as the blur's border does), blurred with the gaussian whose variance, added to the
+ * cells' and the interpolation's, makes the requested one, on that grid.
+ */
+function featherGrid(
+  shapes: readonly MaskShape[],
+  width: number,
+  height: number,
+  sigma: number,
+  luminanceRow: LuminanceRow | null
+): CoarseMask {
+  const factor = Math.max(1, Math.floor(sigma / SIGMA_PER_CELL))
+  const cw = Math.ceil(width / factor)
+  const ch = Math.ceil(height / factor)
+  const values = new Float32Array(cw * ch)
+  const row = new Float32Array(width)
+  const lum = luminanceRow ? new Float32Array(width) : null
+  const cellRow = new Float64Array(cw)
+  let lastY = -1
+  for (let cy = 0; cy < ch; cy++) {
+    cellRow.fill(0)
+    for (let k = 0; k < factor; k++) {
+      const y = Math.min(height - 1, cy * factor + k)
+      if (y !== lastY) {
+        if (lum && luminanceRow) luminanceRow(y, lum)
+        shapesRow(shapes, width, height, y, row, lum)
+        lastY = y
+      }
+      for (let cx = 0; cx < cw; cx++) {
+        let sum = 0
+        for (let j = 0; j < factor; j++) sum += row[Math.min(width - 1, cx * factor + j)]
+        cellRow[cx] += sum
+      }
+    }
+    for (let cx = 0; cx < cw; cx++) values[cy * cw + cx] = cellRow[cx] / (factor * factor)
+  }
+  // Variance in cell units: averaging f pixels adds (f^2 - 1) / (12 f^2), linear interpolation 1/6 (none at f = 1).
+  const s = sigma / factor
+  const variance = s * s - (factor > 1 ? (factor * factor - 1) / (12 * factor * factor) + 1 / 6 : 0)
+  const weights = gaussianWeights(Math.sqrt(Math.max(variance, 0.01)))
+  blurLines(values, cw, ch, 1, cw, weights)
+  blurLines(values, ch, cw, cw, 1, weights)
+  const col0 = new Int32Array(width)
+  const colT = new Float32Array(width)
+  for (let x = 0; x < width; x++) {
+    const u = (x + 0.5) / factor - 0.5
+    const i = Math.floor(u)
+    col0[x] = i
+    colT[x] = u - i
+  }
+  return { factor, width: cw, height: ch, values, col0, colT }
+}
+
+/**
+ * Prepares `mask` for a width x height image. `luminanceRow` gives the layer input's luminance (needed when a
+ * `tones` shape is used). Feathered masks are computed here, once, on a grid about sigma/3 pixels per cell.
+ */
+export function planMask(mask: LayerMask, width: number, height: number, luminanceRow: LuminanceRow | null): MaskPlan {
+  const tones = maskUsesTones(mask)
+  if (tones && !luminanceRow) throw new Error('a tones mask needs the input luminance')
+  const sigma = (mask.feather ?? 0) * Math.min(width, height)
+  const coarse = sigma > 0 ? featherGrid(mask.shapes, width, height, sigma, tones ? luminanceRow : null) : null
+  return { width, height, shapes: mask.shapes, invert: mask.invert === true, needsLuminance: tones && !coarse, coarse }
+}
+
+function clampIndex(i: number, n: number): number {
+  return i < 0 ? 0 : i >= n ? n - 1 : i
+}
+
+/**
+ * Row `y` of the mask into `out` (length width), values 0..1. `luminance`: that row's input luminance, 0..1,
+ * when {@link MaskPlan.needsLuminance}. `scratch`: a row of `coarse.width` floats for feathered masks.
+ */
+export function maskRow(
+  plan: MaskPlan,
+  y: number,
+  out: Float32Array,
+  luminance: Float32Array | null,
+  scratch: Float32Array | null = null
+): void {
+  const { width, coarse } = plan
+  if (coarse) {
+    const { values, col0, colT } = coarse
+    const cw = coarse.width
+    const v = (y + 0.5) / coarse.factor - 0.5
+    const r = Math.floor(v)
+    const t = v - r
+    const top = clampIndex(r, coarse.height) * cw
+    const bottom = clampIndex(r + 1, coarse.height) * cw
+    const line = scratch && scratch.length >= cw ? scratch : new Float32Array(cw)
+    for (let i = 0; i < cw; i++) line[i] = values[top + i] + (values[bottom + i] - values[top + i]) * t
+    for (let x = 0; x < width; x++) {
+      const i = col0[x]
+      const a = line[clampIndex(i, cw)]
+      out[x] = a + (line[clampIndex(i + 1, cw)] - a) * colT[x]
+    }
+  } else {
+    shapesRow(plan.shapes, width, plan.height, y, out, luminance)
+  }
+  if (plan.invert) for (let x = 0; x < width; x++) out[x] = 1 - out[x]
+}
+
+/** The whole mask of a width x height image, row-major (the reference's form). */
+export function rasterMask(mask: LayerMask, width: number, height: number, luminanceRow: LuminanceRow | null): Float32Array {
+  const plan = planMask(mask, width, height, luminanceRow)
+  const out = new Float32Array(width * height)
+  const lum = plan.needsLuminance ? new Float32Array(width) : null
+  for (let y = 0; y < height; y++) {
+    if (lum && luminanceRow) luminanceRow(y, lum)
+    maskRow(plan, y, out.subarray(y * width, (y + 1) * width), lum)
+  }
+  return out
+}
