@@ -12,7 +12,7 @@ import { outputFormat } from '../contract/formats'
 import { formatFromPath } from '../io/formats'
 import { checkOutputPath, writeFileAtomic } from '../io/write-file-atomic'
 import type { HostClient } from '../host/client'
-import { samplesDir as defaultSamplesDir, packageVersion } from './paths'
+import { samplesDir as defaultSamplesDir, packageVersion } from '../io/package-paths'
 import { RecentFiles, readJson, writeJson } from './store-file'
 import { checkFilters, checkRequest } from './validate'
 

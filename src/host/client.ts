@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs'
 import { CodedError, firstLine, fromWireError } from '../contract/errors'
 import { AbortError } from '../engine/errors'
 import type { HostMessage, HostRequest, HostRequestBody, HostResults } from './protocol'
-import { hostScriptPath } from '../api/paths'
+import { hostScriptPath } from '../io/package-paths'
 
 /** One running host process, whatever starts it (child_process.fork, Electron's utilityProcess). */
 export interface HostTransport {

@@ -1,17 +1,19 @@
-// Runs in Node (serve mode, tests) and Electron main: where the built pieces and resources live.
+// Runs in Node (CLI, engine host, serve mode, tests) and Electron main: where Kernel Studio's own files live (the
+// built pieces, the samples, package.json) and where serve mode keeps the user's data.
 import { existsSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-let cachedRoot: string | null = null
+let cachedRoot: string | undefined
 
 /**
- * The kernel-studio package folder: the nearest parent of this module holding its package.json.
- * Works from the sources (Vitest), from out/node (the CLI) and from out/main (Electron).
+ * The kernel-studio package folder: the nearest folder above this module holding kernel-studio's package.json
+ * (the working directory if none does). Works from the sources (Vitest), from out/node/*.js and
+ * out/node/chunks/*.js (the CLI, the host, the workers) and from out/main (Electron) alike.
  */
 export function packageRoot(): string {
-  if (cachedRoot) return cachedRoot
+  if (cachedRoot !== undefined) return cachedRoot
   let dir = dirname(fileURLToPath(import.meta.url))
   for (;;) {
     const manifest = join(dir, 'package.json')

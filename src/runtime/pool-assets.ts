@@ -1,38 +1,14 @@
 // Runs in Node (CLI, engine host, serve mode, tests): finds the built engine worker and kernels.wasm, and loads
 // the fast-path kernels (WebAssembly SIMD, or plain TypeScript when the module is missing or unsupported).
 import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import type { Kernels } from '../engine/fast/backend'
 import { tsKernels } from '../engine/fast/ts-backend'
 import { wasmKernels } from '../engine/fast/wasm-backend'
+import { packageRoot } from '../io/package-paths'
 
 /** Which kernel set to use: 'auto' takes WebAssembly SIMD when it loads, else TypeScript. */
 export type BackendChoice = 'auto' | 'wasm' | 'ts'
-
-let root: string | null | undefined
-
-/**
- * The repository (package) root: the nearest folder above this module holding kernel-studio's package.json.
- * Works from the TypeScript sources (Vitest), from out/node/*.js and from out/node/chunks/*.js alike.
- */
-export function packageRoot(): string | null {
-  if (root !== undefined) return root
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (;;) {
-    const manifest = join(dir, 'package.json')
-    if (existsSync(manifest)) {
-      try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'kernel-studio') return (root = dir)
-      } catch {
-        // An unreadable package.json is not ours; keep walking up.
-      }
-    }
-    const parent = dirname(dir)
-    if (parent === dir) return (root = null)
-    dir = parent
-  }
-}
 
 /**
  * The engine worker script: KERNEL_STUDIO_WORKER if set (the test setup builds its own copy), else
@@ -41,9 +17,8 @@ export function packageRoot(): string | null {
 export function workerScriptPath(): string | null {
   const override = process.env.KERNEL_STUDIO_WORKER
   if (override) return existsSync(override) ? override : null
-  const base = packageRoot()
-  const file = base ? join(base, 'out', 'node', 'engine-worker.js') : null
-  return file && existsSync(file) ? file : null
+  const file = join(packageRoot(), 'out', 'node', 'engine-worker.js')
+  return existsSync(file) ? file : null
 }
 
 /**
@@ -53,9 +28,8 @@ export function workerScriptPath(): string | null {
 export function wasmFilePath(): string | null {
   const override = process.env.KERNEL_STUDIO_WASM
   if (override) return existsSync(override) ? override : null
-  const base = packageRoot()
-  const file = base ? join(base, 'out', 'wasm', 'kernels.wasm') : null
-  return file && existsSync(file) ? file : null
+  const file = join(packageRoot(), 'out', 'wasm', 'kernels.wasm')
+  return existsSync(file) ? file : null
 }
 
 let compiled: { module: WebAssembly.Module | null; reason: string } | undefined

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Api, ApiEvent, ApiEvents } from '../../../src/contract/api'
 import { createHandlers, type Dialogs } from '../../../src/api/handlers'
 import { HostClient, forkHost } from '../../../src/host/client'
-import { hostScriptPath } from '../../../src/api/paths'
+import { hostScriptPath } from '../../../src/io/package-paths'
 import { parseRecipe, serializeRecipe } from '../../../src/engine/recipe'
 import type { FilterSpec } from '../../../src/engine/types'
 import { runStack } from '../../../src/runtime/run-stack'
