@@ -62,7 +62,10 @@ export type MaskShape = RectShape | EllipseShape | GradientShape | BrushShape | 
 /** A layer's mask: shapes combined by their maximum (brush erasers remove), then feathered, then inverted. */
 export interface LayerMask {
   readonly shapes: readonly MaskShape[]
-  /** Gaussian blur of the combined shapes, sigma as a fraction of the image's shorter side. @default 0 */
+  /**
+   * Gaussian blur of the combined shapes, sigma as a fraction of the image's shorter side; the mask continues
+   * past the edges as its mirror image. @default 0
+   */
   readonly feather?: number
   /** Use 1 - mask. @default false */
   readonly invert?: boolean
@@ -296,7 +299,19 @@ function gaussianWeights(sigma: number): Float64Array {
   return w
 }
 
-/** One separable pass of `weights` over `n` lines of `len` samples `step` apart (extend border), in place. */
+/** Index `i` of 0..n-1 mirrored past either end (half-sample symmetric: -1 is 0, n is n - 1). */
+function mirror(i: number, n: number): number {
+  const period = 2 * n
+  let j = i % period
+  if (j < 0) j += period
+  return j < n ? j : period - 1 - j
+}
+
+/**
+ * One separable pass of `weights` over `n` lines of `len` samples `step` apart, in place. Lines start on the
+ * image's first pixel, which the mask mirrors about; their far end has room for the whole kernel, so clamping
+ * there never reaches a cell that is interpolated.
+ */
 function blurLines(data: Float32Array, len: number, n: number, step: number, lineStep: number, weights: Float64Array): void {
   const radius = (weights.length - 1) / 2
   const line = new Float64Array(len)
@@ -307,7 +322,7 @@ function blurLines(data: Float32Array, len: number, n: number, step: number, lin
       let sum = 0
       for (let k = -radius; k <= radius; k++) {
         const j = i + k
-        sum += weights[k + radius] * line[j < 0 ? 0 : j >= len ? len - 1 : j]
+        sum += weights[k + radius] * line[j < 0 ? -j - 1 : j >= len ? len - 1 : j]
       }
       data[base + i * step] = sum
     }
@@ -316,15 +331,16 @@ function blurLines(data: Float32Array, len: number, n: number, step: number, lin
 
 /**
  * Coarse cells are this many times smaller than sigma (at least one pixel): the blur then costs the same at any
- * feather, and the grid, the cell averaging and the interpolation change the result by under 0.002 (a tenth of
- * an 8-bit level over a full-range difference; measured in tests/unit/engine/mask.spec.ts).
+ * feather (below 8 pixels the blur runs on the pixels themselves), and the grid, the cell averaging and the
+ * interpolation keep the result within 0.002 of the exact gaussian (half an 8-bit level over a full-range
+ * difference; 0.0012 at most in tests/unit/engine/mask.spec.ts).
  */
-const SIGMA_PER_CELL = 3
+const SIGMA_PER_CELL = 8
 
 /**
- * The feathered mask: the shapes averaged over cells of `factor` x `factor` pixels (rows and columns past the
- * edge repeat the edge, as the blur's border does), blurred with the gaussian whose variance, added to the
- * cells' and the interpolation's, makes the requested one, on that grid.
+ * The feathered mask: the shapes, mirrored past the image's edges, averaged over cells of `factor` x `factor`
+ * pixels starting at the top-left pixel, blurred on that grid with the gaussian whose variance, added to the
+ * cells' and the interpolation's, makes the requested one.
  */
 function featherGrid(
   shapes: readonly MaskShape[],
@@ -334,34 +350,37 @@ function featherGrid(
   luminanceRow: LuminanceRow | null
 ): CoarseMask {
   const factor = Math.max(1, Math.floor(sigma / SIGMA_PER_CELL))
-  const cw = Math.ceil(width / factor)
-  const ch = Math.ceil(height / factor)
+  // Variance in cell units: averaging f pixels adds (f^2 - 1) / (12 f^2), linear interpolation 1/6 (none at f = 1).
+  const s = sigma / factor
+  const variance = s * s - (factor > 1 ? (factor * factor - 1) / (12 * factor * factor) + 1 / 6 : 0)
+  const weights = gaussianWeights(Math.sqrt(Math.max(variance, 0.01)))
+  const radius = (weights.length - 1) / 2
+  // Cells past the right and bottom edges hold the mirrored mask out to the kernel's reach.
+  const cw = Math.ceil(width / factor) + radius + 1
+  const ch = Math.ceil(height / factor) + radius + 1
   const values = new Float32Array(cw * ch)
   const row = new Float32Array(width)
   const lum = luminanceRow ? new Float32Array(width) : null
   const cellRow = new Float64Array(cw)
+  const columns = Int32Array.from({ length: cw * factor }, (_, j) => mirror(j, width))
   let lastY = -1
   for (let cy = 0; cy < ch; cy++) {
     cellRow.fill(0)
     for (let k = 0; k < factor; k++) {
-      const y = Math.min(height - 1, cy * factor + k)
+      const y = mirror(cy * factor + k, height)
       if (y !== lastY) {
         if (lum && luminanceRow) luminanceRow(y, lum)
         shapesRow(shapes, width, height, y, row, lum)
         lastY = y
       }
-      for (let cx = 0; cx < cw; cx++) {
+      for (let cx = 0, j = 0; cx < cw; cx++) {
         let sum = 0
-        for (let j = 0; j < factor; j++) sum += row[Math.min(width - 1, cx * factor + j)]
+        for (let e = j + factor; j < e; j++) sum += row[columns[j]]
         cellRow[cx] += sum
       }
     }
     for (let cx = 0; cx < cw; cx++) values[cy * cw + cx] = cellRow[cx] / (factor * factor)
   }
-  // Variance in cell units: averaging f pixels adds (f^2 - 1) / (12 f^2), linear interpolation 1/6 (none at f = 1).
-  const s = sigma / factor
-  const variance = s * s - (factor > 1 ? (factor * factor - 1) / (12 * factor * factor) + 1 / 6 : 0)
-  const weights = gaussianWeights(Math.sqrt(Math.max(variance, 0.01)))
   blurLines(values, cw, ch, 1, cw, weights)
   blurLines(values, ch, cw, cw, 1, weights)
   const col0 = new Int32Array(width)
