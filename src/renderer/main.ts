@@ -2,7 +2,7 @@
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
 import App from './App.vue'
-import { useDocumentStore } from './stores/document'
+import { useStatusStore } from './stores/status'
 import './styles/theme.css'
 import './styles/base.css'
 
@@ -11,6 +11,6 @@ app.use(createPinia())
 // A bug in a component must end in the error banner, never in a blank window.
 app.config.errorHandler = (err) => {
   console.error(err)
-  useDocumentStore().reportError(err)
+  useStatusStore().reportError(err)
 }
 app.mount('#app')

@@ -5,9 +5,11 @@ import { computed, onScopeDispose, ref, watch, type ComputedRef, type Ref } from
 import type { PreviewRegion } from '../../contract/api'
 import type { FilterSpec } from '../../engine/types'
 import { api, isAbortError } from '../services/client'
-import { useDocumentStore, type DetailRaster } from '../stores/document'
+import { useDisplayStore, type DetailRaster } from '../stores/display'
+import { useDocumentStore } from '../stores/document'
 import { usePresetsStore } from '../stores/presets'
 import { useStackStore } from '../stores/stack'
+import { useStatusStore } from '../stores/status'
 import { covers, detailScale, sharpEnough, visibleRegion, wantedRegion } from '../model/preview-region'
 import { fitZoom, type Size } from '../model/view-geometry'
 import { useViewStore } from '../stores/view'
@@ -58,6 +60,8 @@ let nextRequestId = 1
  */
 export function usePreview(): PreviewHandle {
   const doc = useDocumentStore()
+  const display = useDisplayStore()
+  const status = useStatusStore()
   const stack = useStackStore()
   const presets = usePresetsStore()
   const view = useViewStore()
@@ -107,7 +111,7 @@ export function usePreview(): PreviewHandle {
   function sizeOf(target: Target): Size | null {
     const info = doc.info
     if (!info) return null
-    return target === 'filtered' && doc.resultSize ? doc.resultSize : { width: info.width, height: info.height }
+    return target === 'filtered' && display.resultSize ? display.resultSize : { width: info.width, height: info.height }
   }
 
   /** The visible part of `target`'s result, or null (nothing visible, viewer not laid out yet). */
@@ -151,8 +155,8 @@ export function usePreview(): PreviewHandle {
       const size = sizeOf(target)
       return visible && size && !detailCovers(have, k2, visible) ? wantedRegion(visible, size) : null
     }
-    const filteredRegion = wanted('filtered', k, shownScale, doc.detail)
-    const originalRegion = view.split !== null ? wanted('original', '[]', originalScale, doc.originalDetail) : null
+    const filteredRegion = wanted('filtered', k, shownScale, display.detail)
+    const originalRegion = view.split !== null ? wanted('original', '[]', originalScale, display.originalDetail) : null
     if (!filteredRegion && !originalRegion) return null
     if (now - lastChange < idleMs) return 'wait'
     return filteredRegion
@@ -224,12 +228,12 @@ export function usePreview(): PreviewHandle {
           // A region of the current filters (or of the source) replaces the previous one.
           if (res.region && (job.target === 'original' || job.key === key.value)) {
             const detail: DetailRaster = { raster: res.image, region: res.region, scale: res.scale, key: job.key }
-            doc.setDetail(job.target === 'filtered' ? 'after' : 'before', detail)
+            display.setDetail(job.target === 'filtered' ? 'after' : 'before', detail)
           }
         } else if (job.generation === doc.generation) {
           if (job.target === 'filtered') {
             if (job.key === key.value || shownKey.value !== key.value || shownGeneration !== job.generation) {
-              doc.setPreview(res.image, res.scale, { width: res.resultWidth, height: res.resultHeight }, job.key)
+              display.setPreview(res.image, res.scale, { width: res.resultWidth, height: res.resultHeight }, job.key)
               shownKey.value = job.key
               shownGeneration = job.generation
               shownScale = res.scale
@@ -237,7 +241,7 @@ export function usePreview(): PreviewHandle {
               engineMs.value = Math.round(res.ms)
             }
           } else {
-            doc.setOriginal(res.image, res.scale)
+            display.setOriginal(res.image, res.scale)
             originalGeneration = job.generation
             originalScale = res.scale
           }
@@ -257,7 +261,7 @@ export function usePreview(): PreviewHandle {
         }
         if (job.generation === doc.generation && (job.target === 'original' || job.key === key.value)) {
           failed = failKey(job.target, job.key, job.generation, job.region !== undefined)
-          doc.reportError(err)
+          status.reportError(err)
         }
         pump()
       }
@@ -290,15 +294,8 @@ export function usePreview(): PreviewHandle {
     }
   )
 
-  // Only whole-image full-resolution previews report progress; this pipeline never asks for one, but another
-  // caller's may still be running when it starts.
-  const off = api.on('job:progress', (p) => {
-    if (p.job === 'preview' && inflight && !inflight.region && inflight.scale >= 1) progress.value = p.fraction
-  })
-
   onScopeDispose(() => {
     disposed = true
-    off()
     if (timer !== null) clearTimeout(timer)
   })
 

@@ -4,9 +4,11 @@ import { onScopeDispose, watch } from 'vue'
 import { presetDefaults } from '../../engine/presets'
 import type { Raster } from '../../contract/api'
 import { api, isAbortError } from '../services/client'
+import { useDisplayStore } from '../stores/display'
 import { useDocumentStore } from '../stores/document'
 import { candidateSpec } from '../model/preset-gallery'
 import { usePresetsStore } from '../stores/presets'
+import { useStatusStore } from '../stores/status'
 
 /** Quiet time after a parameter edit before the card's thumbnail is refreshed. */
 const CANDIDATE_DEBOUNCE_MS = 300
@@ -19,6 +21,8 @@ export function thumbnailSize(dpr: number): number {
 /** Keeps the presets store's thumbnails in step with the open image and the candidate. */
 export function useThumbnails(): void {
   const doc = useDocumentStore()
+  const display = useDisplayStore()
+  const status = useStatusStore()
   const presets = usePresetsStore()
   let loadedGeneration = -1
   let candidateTimer: ReturnType<typeof setTimeout> | null = null
@@ -43,14 +47,14 @@ export function useThumbnails(): void {
       })
       presets.setThumbnails(map)
     } catch (err) {
-      if (generation === doc.generation) doc.reportError(err)
+      if (generation === doc.generation) status.reportError(err)
       loadedGeneration = -1
     }
   }
 
   // The first preview of a new image is the signal: the viewer has what it needs, thumbnails may use the host.
   watch(
-    () => [doc.generation, doc.preview !== null] as const,
+    () => [doc.generation, display.preview !== null] as const,
     ([generation, hasPreview]) => {
       if (hasPreview && generation !== loadedGeneration) void loadAll(generation)
     },

@@ -1,9 +1,5 @@
 // Runs in the renderer (pure, unit-tested in Node): any failure as the one line the error banner shows.
-
-/** True when an export failed because the file exists (the dialog then offers to replace it). */
-export function isExistsError(message: string): boolean {
-  return /\bexists\b|already there|overwrite|--force/i.test(message)
-}
+import { firstLine } from '../../contract/errors'
 
 /**
  * One clear line for the user from anything thrown: the message's first line, without `Error:` prefixes or
@@ -14,8 +10,7 @@ export function errorMessage(err: unknown): string {
   if (err instanceof Error) text = err.message
   else if (err && typeof err === 'object' && 'message' in err) text = String((err as { message: unknown }).message)
   else text = String(err)
-  text = (text.split('\n').find((line) => line.trim() !== '') ?? '').trim()
-  text = text.replace(/^(?:[A-Za-z]*Error:\s*)+/, '')
+  text = firstLine(text).replace(/^(?:[A-Za-z]*Error:\s*)+/, '')
   if (text === '') return 'Something went wrong (no details were given)'
   return text[0].toUpperCase() + text.slice(1)
 }

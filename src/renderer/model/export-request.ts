@@ -1,36 +1,22 @@
 // Runs in the renderer (pure, unit-tested in Node): the export dialog's settings and the API request they become.
 import type { BitDepth, FilterSpec } from '../../engine/types'
-import type { ExportFormat, ExportRequest, ImageInfo } from '../../contract/api'
+import type { ExportRequest, ImageInfo } from '../../contract/api'
+import { EXPORT_FORMATS, type ExportFormat } from '../../contract/formats'
 import { extensionOf } from './file-names'
 
-/** What the export dialog knows about each format (mirrors src/io/formats.ts, which the renderer cannot import). */
-export interface ExportFormatInfo {
-  readonly id: ExportFormat
-  readonly label: string
-  /** Canonical extension, with the dot. */
-  readonly extension: string
-  /** Takes a quality setting. */
-  readonly lossy: boolean
-  /** Bit depths it stores. */
-  readonly depths: readonly BitDepth[]
-  /** Keeps transparency (JPEG flattens it). */
-  readonly alpha: boolean
-  /** Quality offered first (lossy formats only). */
-  readonly defaultQuality?: number
-  /** One line for the dialog. */
-  readonly hint: string
+/** An entry of the contract's export format table. */
+export type ExportFormatInfo = (typeof EXPORT_FORMATS)[number]
+
+/** One line the export dialog shows under each format: wording for people (what each format holds is the table's). */
+export const FORMAT_HINTS: Readonly<Record<ExportFormat, string>> = {
+  png: 'Lossless, keeps transparency; 16-bit for further editing.',
+  jpeg: 'Small files for sharing; transparency becomes white.',
+  tiff: 'Lossless, 16-bit capable; for print and archiving.',
+  webp: 'Small files for the web, keeps transparency.',
+  avif: 'Smallest files; slower to encode.'
 }
 
-/** Formats in the order the export dialog lists them. */
-export const EXPORT_FORMATS: readonly ExportFormatInfo[] = [
-  { id: 'png', label: 'PNG', extension: '.png', lossy: false, depths: [8, 16], alpha: true, hint: 'Lossless, keeps transparency; 16-bit for further editing.' },
-  { id: 'jpeg', label: 'JPEG', extension: '.jpg', lossy: true, depths: [8], alpha: false, defaultQuality: 90, hint: 'Small files for sharing; transparency becomes white.' },
-  { id: 'tiff', label: 'TIFF', extension: '.tif', lossy: false, depths: [8, 16], alpha: true, hint: 'Lossless, 16-bit capable; for print and archiving.' },
-  { id: 'webp', label: 'WebP', extension: '.webp', lossy: true, depths: [8], alpha: true, defaultQuality: 90, hint: 'Small files for the web, keeps transparency.' },
-  { id: 'avif', label: 'AVIF', extension: '.avif', lossy: true, depths: [8], alpha: true, defaultQuality: 60, hint: 'Smallest files; slower to encode.' }
-]
-
-/** The format info for `id` (PNG for anything unknown). */
+/** The export format `id` from the contract's table (PNG for anything unknown). */
 export function exportFormat(id: ExportFormat): ExportFormatInfo {
   return EXPORT_FORMATS.find((f) => f.id === id) ?? EXPORT_FORMATS[0]
 }
@@ -70,9 +56,8 @@ export function buildExportRequest(settings: ExportSettings, filters: readonly F
   const path = settings.path.trim()
   if (path !== '') {
     const ext = extensionOf(path)
-    const allowed = format.id === 'jpeg' ? ['.jpg', '.jpeg'] : format.id === 'tiff' ? ['.tif', '.tiff'] : [format.extension]
-    if (!allowed.includes(ext)) {
-      throw new Error(`The file name must end in ${allowed.join(' or ')} for ${format.label} (got "${ext || 'no extension'}")`)
+    if (!format.extensions.includes(ext)) {
+      throw new Error(`The file name must end in ${format.extensions.join(' or ')} for ${format.label} (got "${ext || 'no extension'}")`)
     }
     req.path = path
     if (settings.force) req.force = true
@@ -85,5 +70,5 @@ export function suggestedFileName(info: Pick<ImageInfo, 'name'> | null, format: 
   const name = info?.name ?? 'image'
   const ext = extensionOf(name)
   const stem = ext ? name.slice(0, -ext.length) : name
-  return `${stem || 'image'}-edited${exportFormat(format).extension}`
+  return `${stem || 'image'}-edited${exportFormat(format).extensions[0]}`
 }

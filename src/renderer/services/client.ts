@@ -1,16 +1,19 @@
 // Runs in the renderer: the app's only door to the outside (Electron's window.api, or serve mode's server).
 import { ABORT_ERROR, CHANNELS, type ApiClient, type ApiEvent, type ApiEvents, type Channel } from '../../contract/api'
+import { fromWireError } from '../../contract/errors'
 import { createServeClient } from './serve-client'
 
 let impl: ApiClient | null = null
 
-/** Electron's preload rejects with plain `{ name, message }` objects (contextBridge drops Error names). */
+/**
+ * Electron's preload rejects with plain `{ name, message, code }` objects (contextBridge keeps only the message of a
+ * real Error): they become Errors again with their name and code, so callers can branch on the code.
+ */
 function toError(err: unknown): Error {
   if (err instanceof Error) return err
   if (err && typeof err === 'object' && 'message' in err) {
-    const e = new Error(String((err as { message: unknown }).message))
-    e.name = String((err as { name?: unknown }).name ?? 'Error')
-    return e
+    const { name, message, code } = err as { name?: unknown; message: unknown; code?: unknown }
+    return fromWireError({ name: String(name ?? 'Error'), message: String(message), code })
   }
   return new Error(String(err))
 }
@@ -44,7 +47,7 @@ function build(): ApiClient {
  * The API: `await api['image:open']({ sample: 'astronaut' })`, `api.on('host:restarted', cb)`.
  * Picks `window.api` (Electron preload) when present, otherwise the serve-mode client for this page's origin;
  * the choice is made on first use, so a test can install `globalThis.api` before calling.
- * Rejections are always `Error`s whose `name` is kept (see {@link isAbortError}).
+ * Rejections are always `Error`s whose `name` and `code` are kept (see {@link isAbortError} and `errorCode`).
  */
 export const api: ApiClient = build()
 

@@ -1,17 +1,11 @@
 // Runs in the browser (serve mode): the ApiClient over the loopback server's WebSocket, HTTP POST as fallback.
 import { CHANNELS, type Api, type ApiClient, type ApiEvent, type ApiEvents, type Channel } from '../../contract/api'
-import { WIRE_MIME, WS_PATH, decodeMessage, encodeMessage, type WireReply, type WireEvent } from '../../contract/wire'
+import { fromWireError } from '../../contract/errors'
+import { WIRE_MIME, WS_PATH, decodeMessage, encodeMessage, type WireError, type WireReply, type WireEvent } from '../../contract/wire'
 
 interface Pending {
   resolve(value: unknown): void
   reject(error: Error): void
-}
-
-/** An Error with the name the server gave (AbortError survives the trip). */
-function remoteError(name: string, message: string): Error {
-  const err = new Error(message)
-  err.name = name
-  return err
 }
 
 /**
@@ -73,7 +67,7 @@ export function createServeClient(base: { host: string; protocol: string } = loc
           if (!p) return
           pending.delete(msg.id)
           if (msg.ok) p.resolve(msg.res)
-          else p.reject(remoteError(msg.error.name, msg.error.message))
+          else p.reject(fromWireError(msg.error))
         }
       }
       ws.onclose = () => {
@@ -108,9 +102,9 @@ export function createServeClient(base: { host: string; protocol: string } = loc
     if (!(res.headers.get('Content-Type') ?? '').startsWith(WIRE_MIME)) {
       throw new Error(`The Kernel Studio server answered ${res.status} ${res.statusText}`.trim())
     }
-    const reply = decodeMessage(body) as { ok: true; res: unknown } | { ok: false; error: { name: string; message: string } }
+    const reply = decodeMessage(body) as { ok: true; res: unknown } | { ok: false; error: WireError }
     if (reply.ok) return reply.res
-    throw remoteError(reply.error.name, reply.error.message)
+    throw fromWireError(reply.error)
   }
 
   /** An image upload: the bytes as the request body, which the server streams to disk instead of holding them. */
@@ -124,9 +118,9 @@ export function createServeClient(base: { host: string; protocol: string } = loc
       // Refusals (too large, timed out) are one line of text.
       throw new Error((await res.text()).trim() || `The Kernel Studio server answered ${res.status} ${res.statusText}`.trim())
     }
-    const reply = decodeMessage(new Uint8Array(await res.arrayBuffer())) as { ok: true; res: unknown } | { ok: false; error: { name: string; message: string } }
+    const reply = decodeMessage(new Uint8Array(await res.arrayBuffer())) as { ok: true; res: unknown } | { ok: false; error: WireError }
     if (reply.ok) return reply.res
-    throw remoteError(reply.error.name, reply.error.message)
+    throw fromWireError(reply.error)
   }
 
   async function call(channel: Channel, req: unknown): Promise<unknown> {

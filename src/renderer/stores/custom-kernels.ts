@@ -7,8 +7,8 @@ import { kernelFromRows, kernelRows } from '../../engine/kernel'
 import { resolveFilter } from '../../engine/stack'
 import type { ConvolveOptions, FilterSpec } from '../../engine/types'
 import { api } from '../services/client'
-import { useDocumentStore } from './document'
 import { errorMessage } from '../model/error-message'
+import { useStatusStore } from './status'
 
 /** A kernel the user saved from the editor. */
 export interface CustomKernel {
@@ -197,7 +197,7 @@ export const useCustomKernelsStore = defineStore('custom-kernels', () => {
       .replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())
     const message = `${action}: ${reason}. ${then}`
     error.value = message
-    useDocumentStore().reportError(new Error(message))
+    useStatusStore().reportError(new Error(message))
   }
 
   async function runLoad(): Promise<void> {

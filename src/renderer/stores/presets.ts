@@ -5,14 +5,9 @@ import { computed, ref, shallowRef } from 'vue'
 import { PRESETS, findPreset, presetDefaults, resolvePresetParams, type Preset } from '../../engine/presets'
 import type { FilterSpec, ParamValue } from '../../engine/types'
 import type { Raster } from '../../contract/api'
+import { firstLine } from '../../contract/errors'
 import { candidateSpec, searchPresets } from '../model/preset-gallery'
 import { useStackStore } from './stack'
-
-/** The message of an error, as one line without the `Error:` prefix. */
-function oneLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err)
-  return text.split('\n')[0].trim()
-}
 
 /** The presets store: the gallery's selection, its candidate layer, search and thumbnails. */
 export const usePresetsStore = defineStore('presets', () => {
@@ -54,7 +49,7 @@ export const usePresetsStore = defineStore('presets', () => {
       paramError.value = null
     } catch (err) {
       // Keep previewing the last valid parameters while the user fixes the field.
-      paramError.value = oneLine(err)
+      paramError.value = firstLine(err instanceof Error ? err.message : String(err))
     }
   }
 

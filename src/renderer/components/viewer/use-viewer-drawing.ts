@@ -5,7 +5,8 @@ import { computed, onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue'
 import { imageRect, type DrawLayer } from '../../model/canvas-layout'
 import { drawFrame } from './draw-frame'
 import { createRasterCache } from './raster-cache'
-import { useDocumentStore, type DetailRaster } from '../../stores/document'
+import { useDisplayStore, type DetailRaster } from '../../stores/display'
+import { useDocumentStore } from '../../stores/document'
 import { useViewStore } from '../../stores/view'
 
 /** What the viewer element shows tests and the status bar about the frame on screen. */
@@ -26,7 +27,8 @@ interface Slot {
 export function useViewerDrawing(root: Ref<HTMLElement | null>, canvas: Ref<HTMLCanvasElement | null>): ViewerDrawing {
   const doc = useDocumentStore()
   const view = useViewStore()
-  const { info, preview, original, previewScale, originalScale, resultSize, previewKey, detail, originalDetail } = storeToRefs(doc)
+  const { info } = storeToRefs(doc)
+  const { preview, original, previewScale, originalScale, resultSize, previewKey, detail, originalDetail } = storeToRefs(useDisplayStore())
   const { zoom, pan, split, hover, pinned, highlight, effectiveTheme } = storeToRefs(view)
   const dpr = ref(typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1)
   const detailAttr = ref('')

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
-import { errorMessage, isExistsError } from '../../../../src/renderer/model/error-message'
+import { errorMessage } from '../../../../src/renderer/model/error-message'
 
 describe('errorMessage', () => {
   it('gives one line without prefixes or stack frames', () => {
@@ -12,8 +12,4 @@ describe('errorMessage', () => {
     expect(errorMessage(new Error(''))).toBe('Something went wrong (no details were given)')
   })
 
-  it('recognises "file exists" failures', () => {
-    expect(isExistsError('/tmp/a.png already exists (use --force to replace it)')).toBe(true)
-    expect(isExistsError('quality must be a whole number')).toBe(false)
-  })
 })

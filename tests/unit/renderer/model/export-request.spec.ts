@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
-import { EXPORT_FORMATS, buildExportRequest, defaultExportSettings, exportFormat, suggestedFileName } from '../../../../src/renderer/model/export-request'
+import { EXPORT_FORMATS } from '../../../../src/contract/formats'
+import { buildExportRequest, defaultExportSettings, exportFormat, suggestedFileName } from '../../../../src/renderer/model/export-request'
 
 const blur = [{ preset: 'box-blur', params: { size: 3 } }] as const
 

@@ -13,7 +13,7 @@ import {
   useCustomKernelsStore,
   type GalleryStorage
 } from '../../../../src/renderer/stores/custom-kernels'
-import { useDocumentStore } from '../../../../src/renderer/stores/document'
+import { useStatusStore } from '../../../../src/renderer/stores/status'
 
 /** A real, minimal implementation of the Web Storage interface kept in memory (one browser origin). */
 class MemoryStorage implements Storage {
@@ -162,18 +162,18 @@ describe('custom kernels: the data folder is the store of record', () => {
 })
 
 describe('custom kernels: failures', () => {
-  it('reports a failed save in the document error banner, keeps the kernel, and saves it with the next change', async () => {
+  it('reports a failed save in the error banner, keeps the kernel, and saves it with the next change', async () => {
     const cache = new MemoryStorage()
     const store = await launch(cache)
     gallery.failSave = 'cannot write /home/me/.config/kernel-studio/kernels.json: ENOSPC: no space left on device'
     store.save('Big', soft)
     await store.whenSaved()
-    const doc = useDocumentStore()
-    expect(doc.error).toBe(
+    const status = useStatusStore()
+    expect(status.error).toBe(
       'Could not save your kernels: cannot write /home/me/.config/kernel-studio/kernels.json: ENOSPC: no space left on device. ' +
         'They stay listed here and are saved with your next change.'
     )
-    expect(store.error).toBe(doc.error)
+    expect(store.error).toBe(status.error)
     expect(store.kernels.map((k) => k.name)).toEqual(['Big'])
     expect(store.pending).toBe(true)
     expect(gallery.items).toEqual([])
@@ -209,7 +209,7 @@ describe('custom kernels: failures', () => {
     const store = await launch(cache)
     expect(store.status).toBe('offline')
     expect(store.kernels.map((k) => k.name)).toEqual(['Cached'])
-    expect(useDocumentStore().error).toMatch(/^Could not load your saved kernels: \/home\/me\/.*kernels\.json is damaged \(not valid JSON\)\. /)
+    expect(useStatusStore().error).toMatch(/^Could not load your saved kernels: \/home\/me\/.*kernels\.json is damaged \(not valid JSON\)\. /)
 
     store.save('Typed', [[1]])
     await store.whenSaved()

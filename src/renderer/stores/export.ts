@@ -1,0 +1,39 @@
+// Runs in the renderer. Exporting the image: the request to the API, its progress, and the download in serve mode.
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { ExportRequest, ExportResult } from '../../contract/api'
+import { api } from '../services/client'
+import { download } from '../services/download'
+import { useStatusStore } from './status'
+
+/** The export store: one export at a time, with its progress. */
+export const useExportStore = defineStore('export', () => {
+  const status = useStatusStore()
+  /** Export progress 0..1 while exporting, else null. */
+  const progress = ref<number | null>(null)
+
+  /**
+   * Exports. In serve mode without a path the file downloads in the browser. Resolves to the result, or null when
+   * cancelled (Electron save dialog); rejects with the failure (its `code` says why), which the caller shows.
+   */
+  async function exportImage(req: ExportRequest): Promise<ExportResult | null> {
+    // An old failure in the banner is not about this export.
+    status.dismissError()
+    progress.value = 0
+    const off = api.on('job:progress', (p) => {
+      if (p.job === 'export' && progress.value !== null) progress.value = p.fraction
+    })
+    try {
+      return await status.whileBusy(`Exporting ${req.format.toUpperCase()}…`, async () => {
+        const res = await api['image:export'](req)
+        if (res?.bytes) download(res.bytes, res.fileName)
+        return res
+      })
+    } finally {
+      off()
+      progress.value = null
+    }
+  }
+
+  return { progress, exportImage }
+})
