@@ -7,6 +7,19 @@ import { CliError } from './errors'
 /** Port used when --port is not given. */
 export const DEFAULT_PORT = 5417
 
+/** Environment variable: longest silence, in seconds, while a request is arriving (see the README's Safety). */
+const REQUEST_TIMEOUT_ENV = 'KERNEL_STUDIO_REQUEST_TIMEOUT'
+
+/** `KERNEL_STUDIO_REQUEST_TIMEOUT` in milliseconds, or undefined (the server's default) when unset. */
+function requestTimeoutMs(text: string | undefined): number | undefined {
+  if (text === undefined || text.trim() === '') return undefined
+  const seconds = Number(text)
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+    throw new CliError(`${REQUEST_TIMEOUT_ENV} must be a number of seconds above 0 and at most 3600, got "${text}"`)
+  }
+  return Math.ceil(seconds * 1000)
+}
+
 /** Parses `--port`: an integer 0..65535 (0 picks a free port). */
 function parsePort(text: string): number {
   const port = Number(text)
@@ -16,8 +29,9 @@ function parsePort(text: string): number {
 
 /**
  * Registers `kernel-studio serve [--port N] [--open FILE]`. It prints
- * `Kernel Studio is serving on http://127.0.0.1:PORT/` and runs until Ctrl-C; startup failures (busy port,
- * unreadable --open file, missing build) are one-line CliErrors.
+ * `Kernel Studio is serving on http://127.0.0.1:PORT/?token=...` (the token is new at each start unless
+ * KERNEL_STUDIO_TOKEN sets it) and runs until Ctrl-C; startup failures (busy port, unreadable --open file, missing
+ * build, bad environment values) are one-line CliErrors.
  */
 export function registerServe(program: Command): void {
   program
@@ -34,19 +48,23 @@ Examples:
     )
     .action(async (opts: { port?: string; open?: string }) => {
       const port = opts.port === undefined ? DEFAULT_PORT : parsePort(opts.port)
+      const timeout = requestTimeoutMs(process.env[REQUEST_TIMEOUT_ENV])
       let server: RunningServer
       try {
         // Loaded only for this command: the server pulls in ws, zod and http, which other commands never use.
         const { startServer } = await import('../serve/server')
-        server = await startServer({ port, open: opts.open })
+        const { TOKEN_ENV, chooseToken } = await import('../serve/auth')
+        server = await startServer({ port, open: opts.open, token: chooseToken(process.env[TOKEN_ENV]), requestTimeoutMs: timeout })
       } catch (err) {
         throw new CliError(firstLine(err instanceof Error ? err.message : String(err)))
       }
-      process.stdout.write(`Kernel Studio is serving on ${server.url}\n`)
       const stop = (): void => {
         void server.close().finally(() => process.exit(0))
       }
+      // Before the address is printed: whoever reads it may stop the server at once, and it must clean up.
       process.once('SIGINT', stop)
       process.once('SIGTERM', stop)
+      // The whole URL, token included: opening it logs the browser in (see src/serve/auth.ts).
+      process.stdout.write(`Kernel Studio is serving on ${server.url}\n`)
     })
 }

@@ -12,6 +12,8 @@ import { defaultDataDir, hostScriptPath, rendererDir as defaultRendererDir } fro
 import { MAX_UPLOAD_BYTES } from '../api/validate'
 import { WIRE_MIME, WS_PATH, decodeMessage, encodeMessage, type WireCall, type WireError } from '../contract/wire'
 import { rejectReason, securityHeaders } from './security'
+import { authCookie, authenticate, createToken } from './auth'
+import { createUploadArea, megabytes, UploadError, type UploadArea } from './upload'
 
 /** Options of {@link startServer}. */
 export interface ServeOptions {
@@ -29,13 +31,30 @@ export interface ServeOptions {
   readonly dataDir?: string | null
   /** Sample photos. @default resources/samples */
   readonly samplesDir?: string
+  /** The secret every request must carry (see ./auth). @default a new random token */
+  readonly token?: string
+  /**
+   * Longest silence while a request's headers or body are arriving; the connection is closed after it.
+   * @default 30000
+   */
+  readonly requestTimeoutMs?: number
 }
+
+/** Largest API message other than an image upload (a recipe, a stack of large kernels, the gallery). */
+export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+
+/** Default of {@link ServeOptions.requestTimeoutMs}. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
 
 /** A running server. */
 export interface RunningServer {
-  /** `http://127.0.0.1:PORT/` */
+  /** `http://127.0.0.1:PORT/?token=...`: the address to open (it logs the browser in). */
   readonly url: string
+  /** `http://127.0.0.1:PORT` */
+  readonly origin: string
   readonly port: number
+  /** The secret requests carry (in the cookie the URL sets, or `Authorization: Bearer`). */
+  readonly token: string
   /** The handlers it serves (tests call them directly too). */
   readonly api: Api
   /** The engine host client (tests kill its process to check restarts). */
@@ -81,21 +100,38 @@ function fromJson(text: string): unknown {
   })
 }
 
-/** Reads a request body up to `limit` bytes; rejects with status 413 beyond it. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * Reads a request body up to `limit` bytes; rejects with status 413 beyond it (before reading anything when the
+ * declared length says so), and with 408 when nothing arrives for `idleMs`.
+ */
+function readBody(req: IncomingMessage, limit: number, idleMs: number): Promise<Buffer> {
   return new Promise((resolvePromise, reject) => {
+    const tooLarge = (): UploadError => new UploadError(`the request is larger than the ${megabytes(limit)} limit`, 413)
+    if (Number(req.headers['content-length']) > limit) {
+      reject(tooLarge())
+      return
+    }
     const chunks: Buffer[] = []
     let size = 0
+    req.setTimeout(idleMs, () => {
+      reject(new UploadError(`the request stopped (nothing received for ${idleMs / 1000} s)`, 408))
+      req.destroy()
+    })
     req.on('data', (chunk: Buffer) => {
       size += chunk.length
       if (size > limit) {
-        reject(Object.assign(new Error('request body too large'), { status: 413 }))
-        req.destroy()
+        chunks.length = 0
+        req.setTimeout(0)
+        reject(tooLarge())
+        req.pause()
         return
       }
       chunks.push(chunk)
     })
-    req.on('end', () => resolvePromise(Buffer.concat(chunks)))
+    req.on('end', () => {
+      req.setTimeout(0)
+      resolvePromise(Buffer.concat(chunks))
+    })
     req.on('error', reject)
   })
 }
@@ -135,7 +171,13 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   if (!existsSync(join(root, 'index.html'))) {
     throw new Error(`the UI is not built (${join(root, 'index.html')} is missing): run npm run build:app`)
   }
+  const token = options.token ?? createToken()
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
+  if (!(requestTimeoutMs > 0)) throw new Error(`the request timeout must be a positive number of milliseconds, got ${String(requestTimeoutMs)}`)
   const script = options.hostScript ?? hostScriptPath()
+  const uploads: UploadArea = await createUploadArea()
+  /** The file of the last image uploaded and opened: a host restart re-opens from it. */
+  let currentUpload: string | null = null
   const host = new HostClient(() => forkHost(script))
   host.start()
 
@@ -149,13 +191,15 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     host,
     emit,
     samplesDir: options.samplesDir,
-    dataDir: options.dataDir === undefined ? defaultDataDir() : options.dataDir
+    dataDir: options.dataDir === undefined ? defaultDataDir() : options.dataDir,
+    uploadDir: uploads.dir
   })
 
   try {
     if (options.open !== undefined) await api['image:open']({ path: options.open })
   } catch (err) {
     host.close()
+    uploads.dispose()
     throw new Error(toWireError(err).message)
   }
 
@@ -167,25 +211,71 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     res.end(body)
   }
 
+  /**
+   * Answers with one line and closes the connection. The body may still be arriving: it is read and dropped
+   * (never stored) until the answer is out, so the client sees the answer rather than a reset.
+   */
+  function refuse(req: IncomingMessage, res: ServerResponse, status: number, message: string): void {
+    if (res.headersSent || res.destroyed) {
+      req.destroy()
+      return
+    }
+    req.removeAllListeners('data')
+    req.resume()
+    res.setHeader('Connection', 'close')
+    send(res, status, 'text/plain; charset=utf-8', `${message}\n`)
+  }
+
+  /**
+   * `POST /api/image:upload?name=NAME` with the file as an `application/octet-stream` body: streamed into the
+   * upload folder, then opened by the engine host from there. The previous upload's file goes once the new one is
+   * open (until then, a host restart re-opens from it).
+   */
+  async function serveUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const name = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('name') ?? ''
+    if (name === '' || name.length > 255) {
+      refuse(req, res, 400, 'image:upload: name: give the file name as ?name= (1 to 255 characters)')
+      return
+    }
+    let file: string
+    try {
+      file = await uploads.receive(req, MAX_UPLOAD_BYTES, requestTimeoutMs)
+    } catch (err) {
+      refuse(req, res, err instanceof UploadError ? err.status : 400, `image:upload: ${toWireError(err).message}`)
+      return
+    }
+    let reply: { ok: true; res: unknown } | { ok: false; error: WireError }
+    try {
+      reply = { ok: true, res: await callHandler(api, 'image:upload', { name, file }) }
+      const previous = currentUpload
+      currentUpload = file
+      if (previous) await uploads.remove(previous)
+    } catch (err) {
+      await uploads.remove(file)
+      reply = { ok: false, error: toWireError(err) }
+    }
+    send(res, 200, WIRE_MIME, encodeMessage(reply))
+  }
+
   async function serveApi(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST')
-      send(res, 405, 'text/plain; charset=utf-8', 'API calls use POST\n')
+      refuse(req, res, 405, 'API calls use POST')
       return
     }
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
+    if (channel === 'image:upload' && type === 'application/octet-stream') return serveUpload(req, res)
     const json = type === 'application/json'
     if (!json && type !== WIRE_MIME) {
-      send(res, 415, 'text/plain; charset=utf-8', `send ${WIRE_MIME} or application/json\n`)
+      refuse(req, res, 415, `send ${WIRE_MIME} or application/json (or an image:upload as application/octet-stream)`)
       return
     }
     let request: unknown
     try {
-      const body = await readBody(req, MAX_UPLOAD_BYTES + 1024 * 1024)
+      const body = await readBody(req, MAX_MESSAGE_BYTES, requestTimeoutMs)
       request = json ? (body.length === 0 ? {} : fromJson(body.toString('utf8'))) : decodeMessage(new Uint8Array(body.buffer, body.byteOffset, body.length))
     } catch (err) {
-      const status = (err as { status?: number }).status ?? 400
-      send(res, status, 'text/plain; charset=utf-8', `${toWireError(err).message}\n`)
+      refuse(req, res, err instanceof UploadError ? err.status : 400, toWireError(err).message)
       return
     }
     let reply: { ok: true; res: unknown } | { ok: false; error: WireError }
@@ -244,32 +334,67 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     createReadStream(file).on('error', () => res.destroy()).pipe(res)
   }
 
-  const server = createServer((req, res) => {
-    const refusal = rejectReason(req.headers, actualPort)
-    if (refusal) {
-      send(res, 403, 'text/plain; charset=utf-8', `Forbidden: ${refusal}\n`)
-      return
+  const server = createServer(
+    {
+      // Headers must arrive within the timeout; a body is watched by its own idle timer (readBody, uploads), so
+      // a large upload that keeps flowing is never cut, while a silent one is.
+      headersTimeout: requestTimeoutMs,
+      requestTimeout: 0,
+      connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(requestTimeoutMs / 4)))
+    },
+    (req, res) => {
+      const refusal = rejectReason(req.headers, actualPort)
+      if (refusal) {
+        refuse(req, res, 403, `Forbidden: ${refusal}`)
+        return
+      }
+      const auth = authenticate(req.headers, req.url ?? '/', actualPort, token)
+      if (auth.kind === 'refuse') {
+        refuse(req, res, auth.status, `${auth.status === 401 ? 'Unauthorized' : 'Forbidden'}: ${auth.message}`)
+        return
+      }
+      const pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
+      if (auth.kind === 'login' && (req.method === 'GET' || req.method === 'HEAD') && !pathname.startsWith('/api/')) {
+        // The token leaves the address bar (and the history) at once; the cookie carries it from now on.
+        res.writeHead(303, { ...headers(), Location: auth.location, 'Set-Cookie': authCookie(actualPort, token), 'Cache-Control': 'no-store', 'Content-Length': 0 })
+        res.end()
+        return
+      }
+      const api = /^\/api\/([a-z]+:[a-z]+)$/.exec(pathname)
+      const work = api ? serveApi(req, res, api[1]) : pathname.startsWith('/api/') ? Promise.resolve(send(res, 404, 'text/plain; charset=utf-8', 'unknown API call\n')) : serveStatic(req, res, pathname)
+      work.catch((err: unknown) => {
+        if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', `${toWireError(err).message}\n`)
+        else res.destroy()
+      })
     }
-    const pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
-    const api = /^\/api\/([a-z]+:[a-z]+)$/.exec(pathname)
-    const work = api ? serveApi(req, res, api[1]) : pathname.startsWith('/api/') ? Promise.resolve(send(res, 404, 'text/plain; charset=utf-8', 'unknown API call\n')) : serveStatic(req, res, pathname)
-    work.catch((err: unknown) => {
-      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', `${toWireError(err).message}\n`)
-      else res.destroy()
-    })
-  })
+  )
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_UPLOAD_BYTES + 1024 * 1024 })
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
   server.on('upgrade', (req, socket, head) => {
+    // Node hands the socket over without its error listener: a client that resets it must not end the server.
+    socket.on('error', () => socket.destroy())
     const refusal = rejectReason(req.headers, actualPort)
+    const auth = authenticate(req.headers, req.url ?? '/', actualPort, token)
     const pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
-    if (refusal || pathname !== WS_PATH) {
-      socket.end(`HTTP/1.1 ${refusal ? '403 Forbidden' : '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+    const [status, message] = refusal
+      ? ['403 Forbidden', `Forbidden: ${refusal}`]
+      : auth.kind === 'refuse'
+        ? [`${auth.status} ${auth.status === 401 ? 'Unauthorized' : 'Forbidden'}`, `${auth.status === 401 ? 'Unauthorized' : 'Forbidden'}: ${auth.message}`]
+        : pathname !== WS_PATH
+          ? ['404 Not Found', 'not found']
+          : [null, '']
+    if (status) {
+      const body = Buffer.from(`${message}\n`)
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\n\r\n${body.toString()}`)
       return
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws)
       ws.on('close', () => sockets.delete(ws))
+      // A protocol error (oversized or malformed frame, bad UTF-8...) ends this connection only: without a
+      // listener it would end the process. ws has sent the close code (1002, 1007, 1009...); a peer that does not
+      // answer it is cut off after a second instead of ws's 30.
+      ws.on('error', () => setTimeout(() => ws.terminate(), 1000).unref())
       ws.on('message', (data: RawData, isBinary: boolean) => {
         if (!isBinary) return
         const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)
@@ -297,13 +422,16 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     actualPort = await listen(server, port, bindHost)
   } catch (err) {
     host.close()
+    uploads.dispose()
     throw err
   }
 
   let closing: Promise<void> | null = null
   return {
-    url: `http://127.0.0.1:${actualPort}/`,
+    url: `http://127.0.0.1:${actualPort}/?token=${token}`,
+    origin: `http://127.0.0.1:${actualPort}`,
     port: actualPort,
+    token,
     api,
     host,
     close() {
@@ -313,6 +441,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         server.close(() => done())
         server.closeAllConnections()
         host.close()
+        uploads.dispose()
       })
       return closing
     }

@@ -14,6 +14,7 @@ import { WIRE_MIME, decodeMessage, encodeMessage } from '../../../src/contract/w
 import type { FilterSpec } from '../../../src/engine/types'
 import { runStack } from '../../../src/runtime/run-stack'
 import { decodeImage } from '../../../src/io/decode-image'
+import { authCookieName } from '../../../src/serve/auth'
 import { startServer, type RunningServer } from '../../../src/serve/server'
 
 // The renderer's own serve-mode client, loaded at run time: it is browser code (DOM types), outside the Node
@@ -27,7 +28,10 @@ let server: RunningServer
 let base: string
 const sample = join(samplesDir(), 'chelsea.png')
 
-/** Raw HTTP, so tests can send any Host and Origin headers (fetch forbids setting Host). */
+/** The cookie a browser gets by opening the printed URL. */
+const session = (): Record<string, string> => ({ Cookie: `${authCookieName(server.port)}=${server.token}` })
+
+/** Raw HTTP, so tests can send any Host and Origin headers (fetch forbids setting Host); logged in unless told. */
 function get(
   path: string,
   headers: Record<string, string> = {},
@@ -35,7 +39,7 @@ function get(
   body?: Uint8Array | string
 ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: server.port, path, method, headers: { Host: `127.0.0.1:${server.port}`, ...headers } }, (res) => {
+    const req = httpRequest({ host: '127.0.0.1', port: server.port, path, method, headers: { Host: `127.0.0.1:${server.port}`, ...session(), ...headers } }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }))
@@ -65,7 +69,8 @@ afterAll(async () => {
 
 describe('serve mode', () => {
   it('listens on 127.0.0.1 on the port it picked and opened --open', async () => {
-    expect(server.url).toBe(`http://127.0.0.1:${server.port}/`)
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`)
+    expect(server.token).toMatch(/^[0-9a-f]{48}$/)
     expect(server.port).toBeGreaterThan(0)
     const info = await server.api['image:current']({})
     expect(info).toMatchObject({ name: 'chelsea.png', path: sample })
@@ -110,7 +115,7 @@ describe('serve mode', () => {
 
   it('refuses a WebSocket from another origin', async () => {
     const outcome = await new Promise<string>((resolve) => {
-      const ws = new WsWebSocket(`ws://127.0.0.1:${server.port}/api/ws`, { origin: 'http://evil.example' })
+      const ws = new WsWebSocket(`ws://127.0.0.1:${server.port}/api/ws`, { origin: 'http://evil.example', headers: session() })
       ws.on('open', () => {
         ws.close()
         resolve('open')
@@ -140,7 +145,15 @@ describe('serve mode', () => {
   it('round-trips the API through the renderer client over the WebSocket', async () => {
     const g = globalThis as { WebSocket?: unknown }
     const saved = g.WebSocket
-    g.WebSocket = WsWebSocket
+    const savedFetch = globalThis.fetch
+    // What the browser's cookie does, for Node's WebSocket and fetch: carry the token.
+    const bearer = { Authorization: `Bearer ${server.token}` }
+    g.WebSocket = class extends WsWebSocket {
+      constructor(url: string) {
+        super(url, { headers: bearer })
+      }
+    }
+    globalThis.fetch = (input, init) => savedFetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), ...bearer } })
     const { createServeClient } = (await import(/* @vite-ignore */ clientModule)) as { createServeClient: CreateServeClient }
     const client = createServeClient({ host: `127.0.0.1:${server.port}`, protocol: 'http:' })
     const progress: number[] = []
@@ -183,11 +196,12 @@ describe('serve mode', () => {
     } finally {
       off()
       g.WebSocket = saved
+      globalThis.fetch = savedFetch
     }
   })
 
   it('sends a region preview as one binary WebSocket frame of raw pixels, equal to that part of the full result', async () => {
-    const ws = new WsWebSocket(`ws://127.0.0.1:${server.port}/api/ws`, { origin: base })
+    const ws = new WsWebSocket(`ws://127.0.0.1:${server.port}/api/ws`, { origin: base, headers: session() })
     const frames: { data: Buffer; binary: boolean }[] = []
     const waiters: (() => void)[] = []
     ws.on('message', (data: Buffer, binary: boolean) => {
@@ -233,6 +247,67 @@ describe('serve mode', () => {
       expect(Buffer.from(part.image.rgba).equals(expected)).toBe(true)
     } finally {
       ws.close()
+    }
+  })
+
+  it('refuses every request without the token, in one line: 401 without credentials, 403 with wrong ones', async () => {
+    const anonymous = { Cookie: '' }
+    for (const [path, method] of [['/', 'GET'], ['/assets/app.js', 'GET'], ['/favicon.ico', 'GET'], ['/api/app:info', 'POST']] as const) {
+      const res = await get(path, { ...anonymous, 'Content-Type': 'application/json' }, method, method === 'POST' ? '{}' : undefined)
+      expect(res.status).toBe(401)
+      expect(res.body.toString()).toMatch(/^Unauthorized: [^\n]+\n$/)
+    }
+    const wrong = 'f'.repeat(48)
+    expect((await get('/', { Cookie: `${authCookieName(server.port)}=${wrong}` })).status).toBe(403)
+    // Another server's cookie (another port) is not this one's.
+    expect((await get('/', { Cookie: `${authCookieName(server.port + 1)}=${server.token}` })).status).toBe(401)
+    expect((await get('/', { Authorization: `Bearer ${wrong}`, Cookie: '' })).status).toBe(403)
+    expect((await get(`/?token=${wrong}`, anonymous)).status).toBe(403)
+    const bearer = await get('/api/app:info', { ...anonymous, Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' }, 'POST', '{}')
+    expect(bearer.status).toBe(200)
+  })
+
+  it('exchanges the token in the printed URL for an HttpOnly SameSite=Strict cookie and a redirect without it', async () => {
+    const login = await get(new URL(server.url).pathname + new URL(server.url).search, { Cookie: '' })
+    expect(login.status).toBe(303)
+    expect(login.headers.location).toBe('/')
+    const cookie = String(login.headers['set-cookie'])
+    expect(cookie).toMatch(new RegExp(`^${authCookieName(server.port)}=${server.token}; `))
+    expect(cookie).toContain('HttpOnly')
+    expect(cookie).toContain('SameSite=Strict')
+    expect(cookie).toContain('Path=/')
+    const page = await get('/', { Cookie: cookie.split(';')[0] })
+    expect(page.status).toBe(200)
+    expect(page.body.toString()).toContain('<title>Kernel Studio</title>')
+    // Other parameters survive; only the token leaves the address.
+    const deep = await get(`/assets/app.js?v=2&token=${server.token}`, { Cookie: '' })
+    expect(deep.status).toBe(303)
+    expect(deep.headers.location).toBe('/assets/app.js?v=2')
+  })
+
+  it('refuses a WebSocket without the token (401) or with a wrong one (403), and accepts the cookie', async () => {
+    const attempt = (headers: Record<string, string>): Promise<string> =>
+      new Promise<string>((resolve) => {
+        const ws = new WsWebSocket(`ws://127.0.0.1:${server.port}/api/ws`, { origin: base, headers })
+        ws.on('open', () => {
+          ws.close()
+          resolve('open')
+        })
+        ws.on('unexpected-response', (_req, res) => resolve(String(res.statusCode)))
+        ws.on('error', () => resolve('error'))
+      })
+    expect(await attempt({})).toBe('401')
+    expect(await attempt({ Cookie: `${authCookieName(server.port)}=${'0'.repeat(48)}` })).toBe('403')
+    expect(await attempt(session())).toBe('open')
+  })
+
+  it('makes a new token at each start', async () => {
+    const other = await startServer({ port: 0, rendererDir: renderer, dataDir: null })
+    try {
+      expect(other.token).not.toBe(server.token)
+      expect(other.token).toMatch(/^[0-9a-f]{48}$/)
+    } finally {
+      await other.close()
     }
   })
 
