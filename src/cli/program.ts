@@ -5,6 +5,7 @@ import { registerApply } from './apply'
 import { registerBatch } from './batch'
 import { PROGRAM } from './errors'
 import { registerInspect } from './inspect'
+import { registerLearn } from './learn'
 import { registerPresets } from './presets'
 import { registerServe } from './serve'
 
@@ -14,7 +15,7 @@ function oneLine(text: string): string {
 }
 
 /**
- * Builds the program: apply, batch, inspect, presets, serve. Commander's own usage errors are
+ * Builds the program: apply, batch, inspect, learn, presets, serve. Commander's own usage errors are
  * printed as `kernel-studio: error: ...` on one line and thrown as CommanderError instead of exiting, so the
  * caller decides the exit code.
  */
@@ -34,12 +35,14 @@ Examples:
   kernel-studio apply photo.png -o blurred.png --preset gaussian-blur:size=5,sigma=1
   kernel-studio apply photo.png -o edges.png --preset sobel --signed abs
   kernel-studio inspect photo.png --preset edge-detect --at 10,20
+  kernel-studio learn photo.png blurred.png --size 9 -o kernel.txt
   kernel-studio presets
   kernel-studio serve --open photo.png`
     )
   registerApply(program)
   registerBatch(program)
   registerInspect(program)
+  registerLearn(program)
   registerPresets(program)
   registerServe(program)
   return program

@@ -94,6 +94,11 @@ function colourCount(channels: Channels): number {
   return channels === 2 || channels === 4 ? channels - 1 : channels
 }
 
+/** The colour channels a kernel is learnt for, as {@link LearnedKernel.channel} names them with `perChannel`. */
+export function colourChannelNames(channels: Channels): readonly string[] {
+  return CHANNEL_NAMES[colourCount(channels)]
+}
+
 function checkImage(image: LearnImage, name: string): void {
   const { width, height, channels, depth, data } = image
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
