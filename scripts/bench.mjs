@@ -2,6 +2,7 @@
 // preview latency on a 1920x1080 proxy and the engine on 24 MP. Prints one table. Images and bundles go to .bench/
 // (git-ignored). Real processes throughout; expect 6 to 8 minutes on 2 cores.
 //   node scripts/bench.mjs [--quick]   (--quick: fewer repetitions, no 24 MP, no sharp 31x31; for a smoke test)
+//   node scripts/bench.mjs --only learn   (only the rows of kernel-studio learn, scripts/bench-learn.mjs)
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
@@ -11,6 +12,12 @@ import { fileURLToPath } from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const dir = join(root, '.bench')
 const quick = process.argv.includes('--quick')
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
+if (only !== undefined && only !== 'learn') {
+  process.stderr.write(`bench: --only takes "learn", got ${JSON.stringify(only)}\n`)
+  process.exit(1)
+}
+const { benchLearn } = await import('./bench-learn.mjs')
 mkdirSync(dir, { recursive: true })
 const log = (text) => process.stderr.write(`bench: ${text}\n`)
 
@@ -61,6 +68,10 @@ async function photo(file, width, height) {
   return path
 }
 const png12 = await photo('photo-12mp.png', 4000, 3000)
+if (only === 'learn') {
+  process.stdout.write(`\n${await benchLearn({ root, dir, png12, quick, log })}`)
+  process.exit(0)
+}
 const png24 = quick ? null : await photo('photo-24mp.png', 6000, 4000)
 // Decoded once into shared memory, as the app's engine host keeps an open image: runs read it in place.
 async function decode(path) {
@@ -295,5 +306,6 @@ const notes = [
   '24 MP engine: shared input, a new result buffer every run, median of 3.',
   last?.cli24 ? `24 MP (6000x4000) CLI with the 31x31 kernel: ${ms(last.cli24.wall)} ms, peak RSS ${last.cli24.rss.toFixed(0)} MB.` : ''
 ].filter(Boolean)
-process.stdout.write(`\n${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`)
+const learnTables = await benchLearn({ root, dir, png12, quick, log })
+process.stdout.write(`\n${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\n${learnTables}`)
 process.exit(0)
