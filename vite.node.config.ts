@@ -1,5 +1,5 @@
 // Build config for the Node side (CLI, engine host, its worker): a Vite SSR build to out/node/[name].js.
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { builtinModules } from 'node:module'
 import { resolve } from 'node:path'
 import { defineConfig } from 'vite'
@@ -11,18 +11,13 @@ const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
 }
 const packages = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})]
 
-// The host entries are written by other work streams: include each only once its file exists, so this build
-// never fails because of a file that is not there yet.
-const candidates: Record<string, string> = {
+/** The three programs: the CLI, the engine host process, and the worker threads both run the engine on. */
+const entries: Record<string, string> = {
   cli: 'src/cli/index.ts',
   host: 'src/host/process.ts',
   'engine-worker': 'src/runtime/engine-worker.ts'
 }
-const input = Object.fromEntries(
-  Object.entries(candidates)
-    .filter(([name, file]) => name === 'cli' || existsSync(resolve(root, file)))
-    .map(([name, file]) => [name, resolve(root, file)])
-)
+const input = Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, resolve(root, file)]))
 
 /**
  * Bundled in: zod, whose package is dozens of small ES modules: loading them one by one costs a CLI run with a

@@ -196,18 +196,14 @@ export function createHandlers(options: HandlerOptions): Api {
 
     async 'image:preview'(raw) {
       const req = checkRequest('image:preview', raw)
-      return host.request(
-        {
-          type: 'preview',
-          requestId: req.requestId,
-          filters: stack(req.filters),
-          maxWidth: req.maxWidth,
-          maxHeight: req.maxHeight,
-          full: req.full,
-          ...(req.region ? { region: req.region } : {})
-        },
-        { onProgress: (fraction) => emit('job:progress', { job: 'preview', fraction }) }
-      )
+      return host.request({
+        type: 'preview',
+        requestId: req.requestId,
+        filters: stack(req.filters),
+        maxWidth: req.maxWidth,
+        maxHeight: req.maxHeight,
+        ...(req.region ? { region: req.region } : {})
+      })
     },
 
     async 'image:thumbnails'(raw) {

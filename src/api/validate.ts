@@ -34,7 +34,6 @@ const schemas = {
     filters,
     maxWidth: edge,
     maxHeight: edge,
-    full: z.boolean().optional(),
     region: z.object({ x: coord, y: coord, width: int(1, 1_000_000), height: int(1, 1_000_000) }).optional()
   }),
   'image:thumbnails': z.object({ filters: z.array(z.unknown()).max(256), size: int(1, 1024) }),

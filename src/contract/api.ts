@@ -56,8 +56,8 @@ export interface PreviewResult {
   /** Echo of the request id, so a late answer to an older request can be dropped. */
   readonly requestId: number
   /**
-   * The filtered image scaled to fit maxWidth x maxHeight (or full size when `full`); with `region`, that part of
-   * the full-resolution result, scaled down to fit maxWidth x maxHeight if it is larger.
+   * The filtered image scaled to fit maxWidth x maxHeight; with `region`, that part of the full-resolution result,
+   * scaled down to fit maxWidth x maxHeight if it is larger.
    */
   readonly image: Raster
   /** Scale of the preview relative to the full-size result (1 = every pixel). */
@@ -115,9 +115,9 @@ export interface ApiMap {
   'image:current': { req: Record<string, never>; res: ImageInfo | null }
   /**
    * Filtered preview; a newer request cancels older ones (those reject with an error named AbortError).
-   * Without `region`: the whole image on a proxy fitting maxWidth x maxHeight (computed on a downscaled source, or
-   * at full resolution when `full`). With `region`: only that part of the full-resolution result, exact (the
-   * stack runs on the source pixels it depends on), scaled down to fit maxWidth x maxHeight when larger.
+   * Without `region`: the whole image on a proxy fitting maxWidth x maxHeight (computed on a downscaled source).
+   * With `region`: only that part of the full-resolution result, exact (the stack runs on the source pixels it
+   * depends on), scaled down to fit maxWidth x maxHeight when larger.
    */
   'image:preview': {
     req: {
@@ -125,7 +125,6 @@ export interface ApiMap {
       filters: readonly FilterSpec[]
       maxWidth: number
       maxHeight: number
-      full?: boolean
       region?: PreviewRegion
     }
     res: PreviewResult
@@ -164,8 +163,8 @@ export type Api = { [C in Channel]: (req: ApiMap[C]['req']) => Promise<ApiMap[C]
 export interface ApiEvents {
   /** A menu item or accelerator: open, export, save-recipe, open-recipe, undo, redo, zoom-in, zoom-out, zoom-fit, zoom-100. */
   'menu:command': { command: MenuCommand }
-  /** Progress of a long job, 0..1. */
-  'job:progress': { job: 'export' | 'preview'; fraction: number }
+  /** Progress of an export, 0..1. */
+  'job:progress': { job: 'export'; fraction: number }
   /**
    * The engine host crashed and was restarted. The image was opened again in the new host before this event
    * (image:current tells), so the renderer only re-sends its stack (a new preview).

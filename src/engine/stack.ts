@@ -1,6 +1,6 @@
 // Filter stacks: resolving recipe-shaped filters to kernels and applying them in order, float between filters.
 import { checkBorder, checkMode, indexTable, kernelAnchor, outputSize } from './border'
-import { clearTransparent, convolve as referenceConvolve } from './convolve'
+import { clearTransparent, convolve } from './convolve'
 import { AbortError, EngineError } from './errors'
 import { createFloatImage, maxValue } from './image'
 import { kernelFromRows, parseKernel, validateKernel } from './kernel'
@@ -21,17 +21,12 @@ export interface ResolvedFilter {
   readonly effects: LayerEffects | null
 }
 
-/** A convolution function with the reference's signature and results (the seam fast paths plug into). */
-export type ConvolveFn = (image: FloatImage, kernel: Kernel, options?: ConvolveOptions) => FloatImage
-
 /** Options for {@link applyStack}. */
 export interface ApplyStackOptions {
   /** Called after each applied filter with the finished fraction, 0..1. */
   readonly onProgress?: (fraction: number) => void
   /** Checked before each filter; when aborted the run throws an error named 'AbortError'. */
   readonly signal?: { readonly aborted: boolean }
-  /** Replaces the reference convolution (must give the same results). @default convolve */
-  readonly convolve?: ConvolveFn
 }
 
 /**
@@ -110,10 +105,10 @@ export function alignedInput(image: FloatImage, kernel: Kernel, options: Convolv
  * Applies one resolved filter (ignoring `enabled`): convolution, then `opacity` blends the result
  * with the aligned input: input x (1 - opacity) + result x opacity.
  */
-export function applyFilter(image: FloatImage, filter: ResolvedFilter, convolveFn: ConvolveFn = referenceConvolve): FloatImage {
+export function applyFilter(image: FloatImage, filter: ResolvedFilter): FloatImage {
   const { kernel, options, opacity } = filter
   if (opacity === 0) return clearTransparent(alignedInput(image, kernel, options))
-  const result = convolveFn(image, kernel, options)
+  const result = convolve(image, kernel, options)
   if (opacity === 1) return result
   const base = alignedInput(image, kernel, options)
   const max = maxValue(image.depth)
@@ -133,7 +128,14 @@ export function applyFilter(image: FloatImage, filter: ResolvedFilter, convolveF
  * Never mutates `image`.
  */
 export function applyStack(image: FloatImage, filters: readonly FilterSpec[], options: ApplyStackOptions = {}): FloatImage {
-  const convolveFn = options.convolve ?? referenceConvolve
+  return applyResolved(image, resolveStack(filters), options)
+}
+
+/**
+ * The enabled filters of `filters`, resolved and validated, all before any work starts; with several filters,
+ * messages start `filter N:` (N counts every filter, disabled ones included).
+ */
+export function resolveStack(filters: readonly FilterSpec[]): ResolvedFilter[] {
   const active: ResolvedFilter[] = []
   filters.forEach((spec, index) => {
     if (spec.enabled === false) return
@@ -144,11 +146,16 @@ export function applyStack(image: FloatImage, filters: readonly FilterSpec[], op
       throw error
     }
   })
+  return active
+}
+
+/** {@link applyStack} for filters {@link resolveStack} has resolved (callers that need them for more than one run). */
+export function applyResolved(image: FloatImage, active: readonly ResolvedFilter[], options: ApplyStackOptions = {}): FloatImage {
   let current = image
   for (let i = 0; i < active.length; i++) {
     if (options.signal?.aborted) throw new AbortError()
     const filter = active[i]
-    current = filter.effects ? applyLayer(current, filter, filter.effects) : applyFilter(current, filter, convolveFn)
+    current = filter.effects ? applyLayer(current, filter, filter.effects) : applyFilter(current, filter)
     options.onProgress?.((i + 1) / active.length)
   }
   if (current === image) {

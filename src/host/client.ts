@@ -70,13 +70,13 @@ interface Pending {
   readonly type: HostRequestBody['type']
   resolve(value: unknown): void
   reject(error: Error): void
-  onProgress?: (fraction: number, job: 'export' | 'preview') => void
+  onProgress?: (fraction: number) => void
 }
 
 /** What a request may carry besides its body. */
 export interface RequestOptions {
-  /** Progress of export and full-resolution previews, 0..1. */
-  readonly onProgress?: (fraction: number, job: 'export' | 'preview') => void
+  /** Progress of an export, 0..1. */
+  readonly onProgress?: (fraction: number) => void
 }
 
 /** Request types where a newer request makes the older one pointless. */
@@ -137,7 +137,7 @@ export class HostClient {
   private receive(from: HostTransport, message: HostMessage): void {
     if (from !== this.transport || !message || typeof message !== 'object') return
     if ('event' in message) {
-      if (message.event === 'progress') this.pending.get(message.id)?.onProgress?.(message.fraction, message.job)
+      if (message.event === 'progress') this.pending.get(message.id)?.onProgress?.(message.fraction)
       return
     }
     const p = this.pending.get(message.id)

@@ -21,8 +21,8 @@ export interface CurrentRequest {
 }
 
 /**
- * A filtered preview on the screen-sized proxy, or at full resolution when `full`; with `region`, only that part
- * of the full-resolution result (result coordinates), scaled down to fit maxWidth x maxHeight when larger.
+ * A filtered preview on the screen-sized proxy; with `region`, only that part of the full-resolution result
+ * (result coordinates), scaled down to fit maxWidth x maxHeight when larger.
  */
 export interface PreviewRequest {
   readonly type: 'preview'
@@ -30,7 +30,6 @@ export interface PreviewRequest {
   readonly filters: readonly FilterSpec[]
   readonly maxWidth: number
   readonly maxHeight: number
-  readonly full?: boolean
   readonly region?: PreviewRegion
 }
 
@@ -114,11 +113,11 @@ export type HostReply =
   | { readonly id: number; readonly ok: true; readonly result: unknown }
   | { readonly id: number; readonly ok: false; readonly error: WireError }
 
-/** Progress of request `id`, 0..1 (export and full-resolution previews). */
+/** Progress of export `id`, 0..1. */
 export interface HostProgress {
   readonly event: 'progress'
   readonly id: number
-  readonly job: 'export' | 'preview'
+  readonly job: 'export'
   readonly fraction: number
 }
 

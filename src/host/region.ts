@@ -1,8 +1,8 @@
 // Runs in the engine host: which part of the source a region of a stack's result depends on, so the stack can run
 // on a crop of the source and still give exactly the pixels the whole-image run gives there.
 import { kernelAnchor, outputSize } from '../engine/border'
-import { resolveFilter } from '../engine/stack'
-import type { Border, FilterSpec } from '../engine/types'
+import type { ResolvedFilter } from '../engine/stack'
+import type { Border } from '../engine/types'
 
 /** A rectangle of pixels: `x`, `y` of its top-left pixel, its `width` and `height`. */
 export interface PixelBox {
@@ -73,17 +73,15 @@ function sourceSpan(stages: readonly AxisStage[], result: Span): Span {
 
 /**
  * Plans the render of `region` (in the coordinates of the stack's result: valid/full output modes make it smaller
- * or larger than the source) of `filters` on a `width` x `height` source. Returns null when the stack is not local
- * (a `stretch` filter maps by the whole image's range): then only the whole-image result is exact.
- * Throws an EngineError for a bad filter, as the stack itself would.
+ * or larger than the source) of the stack `active` (its enabled filters, as resolveStack gives them) on a
+ * `width` x `height` source. Returns null when the stack is not local (a `stretch` filter maps by the whole image's
+ * range): then only the whole-image result is exact.
  */
-export function planRegion(filters: readonly FilterSpec[], width: number, height: number, region: PixelBox): RegionPlan | null {
+export function planRegion(active: readonly ResolvedFilter[], width: number, height: number, region: PixelBox): RegionPlan | null {
   const rows: AxisStage[] = []
   const cols: AxisStage[] = []
   let size = { width, height }
-  for (const spec of filters) {
-    if (spec.enabled === false) continue
-    const { kernel, options } = resolveFilter(spec)
+  for (const { kernel, options } of active) {
     if (options.signed === 'stretch') return null
     // Flipping turns the kernel around but keeps its size, so the geometry is the same.
     const anchor = kernelAnchor(kernel, options.mode)

@@ -90,10 +90,11 @@ describe('engine host process', () => {
     expect(await host.request({ type: 'current' })).toEqual(info)
   })
 
-  it('previews at full resolution exactly as runStack computes', async () => {
+  it('previews the whole image at full resolution exactly as runStack computes', async () => {
     const host = client()
     await host.request({ type: 'open', name: 'rgb.png', path: rgbPath })
-    const res = await host.request({ type: 'preview', requestId: 7, filters: sharpen, maxWidth: 100, maxHeight: 100, full: true })
+    const region = { x: 0, y: 0, width: 40, height: 30 }
+    const res = await host.request({ type: 'preview', requestId: 7, filters: sharpen, maxWidth: 100, maxHeight: 100, region })
     const expected = await runStack(rgb, sharpen)
     expect(res.requestId).toBe(7)
     expect(res.scale).toBe(1)

@@ -115,6 +115,15 @@ describe('API handlers', () => {
       /^filter 1: unknown key "colour"$/
     )
     expect(await failure(api['image:preview']({ requestId: 1, filters: [{ kernel: [[1, 2]] }], maxWidth: 10, maxHeight: 10 }))).toMatch(/^filter 1: kernel: /)
+    // The host trusts what the API checked: a malformed region stops here, coded as a bad request.
+    const region = { x: -1, y: 0, width: 10, height: 10 }
+    await expect(api['image:preview']({ requestId: 1, filters: [], maxWidth: 10, maxHeight: 10, region })).rejects.toMatchObject({
+      message: expect.stringMatching(/^image:preview: region\.x: /),
+      code: 'bad-request'
+    })
+    await expect(api['image:preview']({ requestId: 1, filters: [{ kernel: [[1, 2]] }], maxWidth: 10, maxHeight: 10 })).rejects.toMatchObject({
+      code: 'bad-kernel'
+    })
   })
 
   it('exports to a path atomically, never overwriting without force', async () => {

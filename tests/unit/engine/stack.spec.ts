@@ -4,7 +4,7 @@ import { convolve } from '../../../src/engine/convolve'
 import { EngineError, type EngineErrorCode } from '../../../src/engine/errors'
 import { kernelFromRows, parseKernel } from '../../../src/engine/kernel'
 import { presetKernel } from '../../../src/engine/presets'
-import { applyFilter, applyStack, resolveFilter, type ConvolveFn } from '../../../src/engine/stack'
+import { applyFilter, applyStack, resolveFilter, resolveStack } from '../../../src/engine/stack'
 import type { FilterSpec, FloatImage } from '../../../src/engine/types'
 import { channelRows, gridImage } from '../../helpers/grid'
 import { randomImage, rng } from '../../helpers/random'
@@ -58,18 +58,9 @@ describe('applyStack', () => {
     expect(clamped.data).toEqual(convolve(grey, presetKernel('high-pass')).data)
   })
 
-  it('reports progress after each filter and plugs in another convolution', () => {
-    const calls: string[] = []
-    const counting: ConvolveFn = (img, kernel, options) => {
-      calls.push(`${kernel.width}x${kernel.height}`)
-      return convolve(img, kernel, options)
-    }
+  it('reports progress after each filter', () => {
     const progress: number[] = []
-    applyStack(image, [{ preset: 'box-blur', params: { size: 5 } }, { preset: 'identity' }], {
-      convolve: counting,
-      onProgress: (f) => progress.push(f)
-    })
-    expect(calls).toEqual(['5x5', '3x3'])
+    applyStack(image, [{ preset: 'box-blur', params: { size: 5 } }, { preset: 'identity' }], { onProgress: (f) => progress.push(f) })
     expect(progress).toEqual([0.5, 1])
   })
 
@@ -79,11 +70,8 @@ describe('applyStack', () => {
     const run = (): FloatImage =>
       applyStack(image, [{ preset: 'identity' }, { preset: 'identity' }], {
         signal,
-        convolve: (img, kernel, options) => {
-          ran++
-          return convolve(img, kernel, options)
-        },
         onProgress: () => {
+          ran++
           signal.aborted = true
         }
       })
@@ -93,12 +81,8 @@ describe('applyStack', () => {
 
   it('validates every enabled filter before running any, naming the filter', () => {
     let ran = 0
-    const convolveCounting: ConvolveFn = (img, kernel, options) => {
-      ran++
-      return convolve(img, kernel, options)
-    }
     fails(
-      () => applyStack(image, [{ preset: 'identity' }, { kernel: '1 2; 3 4; 5 6' }], { convolve: convolveCounting }),
+      () => applyStack(image, [{ preset: 'identity' }, { kernel: '1 2; 3 4; 5 6' }], { onProgress: () => ran++ }),
       'filter 2: kernel width 2 is even: kernels need odd height and width',
       'bad-kernel'
     )
@@ -136,13 +120,21 @@ describe('opacity', () => {
     expect(channelRows(blended)).toEqual([[20 * 0.5 + 60 * 0.5]])
   })
 
-  it('applyFilter with opacity 0 does not convolve', () => {
+  it('applyFilter with opacity 0 gives its input (aligned to the output)', () => {
     const image = gridImage('1 2 3')
-    const filter = resolveFilter({ kernel: [[1, 1, 1]], opacity: 0 })
-    const out = applyFilter(image, filter, () => {
-      throw new Error('should not run')
-    })
-    expect(out.data).toEqual(image.data)
+    expect(applyFilter(image, resolveFilter({ kernel: [[1, 1, 1]], opacity: 0 })).data).toEqual(image.data)
+    const valid = applyFilter(image, resolveFilter({ kernel: [[1, 1, 1]], opacity: 0, mode: 'valid' }))
+    expect(channelRows(valid)).toEqual([[2]])
+  })
+})
+
+describe('resolveStack', () => {
+  it('resolves the enabled filters once, in order, with the stack\'s messages', () => {
+    const active = resolveStack([{ preset: 'box-blur' }, { kernel: 'x', enabled: false }, { kernel: '1 2 1', divisor: 4 }])
+    expect(active.map((f) => f.label)).toEqual(['box-blur', 'kernel 3x1'])
+    expect(() => resolveStack([{ preset: 'identity' }, { kernel: '1 2' }])).toThrow(
+      new EngineError('filter 2: kernel width 2 is even: kernels need odd height and width', 'bad-kernel')
+    )
   })
 })
 

@@ -2,13 +2,17 @@
 // Regions of a stack's result: the source crop a region depends on, checked against the whole-image result of the
 // reference engine for every border, output mode, flip, opacity and alpha handling.
 import { describe, expect, it } from 'vitest'
-import { applyStack } from '../../../src/engine/stack'
+import { applyStack, resolveStack } from '../../../src/engine/stack'
 import type { Border, Channels, FilterSpec, FloatImage, IntImage, OutputMode } from '../../../src/engine/types'
 import { cropImage } from '../../../src/host/raster'
-import { planRegion, type PixelBox } from '../../../src/host/region'
+import { planRegion as planResolved, type PixelBox, type RegionPlan } from '../../../src/host/region'
 import { stackOutputSize } from '../../../src/engine/geometry'
 import { gridIntImage } from '../../helpers/grid'
 import { rng } from '../../helpers/random'
+
+/** planRegion of the stack `filters` (resolved here, as the host resolves a request's stack once). */
+const planRegion = (filters: readonly FilterSpec[], width: number, height: number, box: PixelBox): RegionPlan | null =>
+  planResolved(resolveStack(filters), width, height, box)
 
 function floatImage(width: number, height: number, channels: Channels, rnd: () => number): FloatImage {
   const data = new Float32Array(width * height * channels)

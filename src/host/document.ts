@@ -1,0 +1,145 @@
+// Runs in the engine host: the open image and what is computed from it, cached for the requests that follow
+// (screen-sized proxies, stack results on them, exact full-resolution regions and pixel blocks, the float input of
+// an explained filter). Full resolution is only computed where it is looked at: a region runs the stack on just
+// the source pixels it depends on.
+import type { ImageInfo } from '../contract/api'
+import { toFloat } from '../engine/image'
+import { applyResolved } from '../engine/stack'
+import type { FloatImage, IntImage } from '../engine/types'
+import { runStack, sharedImage } from '../runtime/run-stack'
+import { lruGet, lruSet } from './lru'
+import { cropImage, downscale } from './raster'
+import { planRegion, type PixelBox } from './region'
+import type { HostStack } from './stack'
+
+/** A computed part of a full-resolution result. */
+interface RegionResult {
+  /** The stack's key. */
+  readonly key: string
+  /** Where it lies in the result. */
+  readonly box: PixelBox
+  readonly image: IntImage
+}
+
+/** How many proxies and results to keep: a few screen sizes and thumbnails, one or two full-size results. */
+const MAX_PROXIES = 4
+const MAX_PROXY_RESULTS = 6
+const MAX_FULL_RESULTS = 2
+/** Regions kept: the visible one, and a few the user just panned or zoomed away from. */
+const MAX_REGIONS = 4
+/** Pixel-readout blocks kept (each a few kilobytes). */
+const MAX_BLOCKS = 32
+
+/** True when `outer` contains all of `inner`. */
+function contains(outer: PixelBox, inner: PixelBox): boolean {
+  return (
+    inner.x >= outer.x &&
+    inner.y >= outer.y &&
+    inner.x + inner.width <= outer.x + outer.width &&
+    inner.y + inner.height <= outer.y + outer.height
+  )
+}
+
+/** The open image, its file's ICC profile, and caches of what was computed from it. */
+export class OpenDocument {
+  /** Proxies by "WxH", most recently used last. */
+  private readonly proxies = new Map<string, IntImage>()
+  /** Stack results by "WxH|stack key", most recently used last. */
+  private readonly results = new Map<string, IntImage>()
+  /** Regions of full-resolution results shown by the viewer, most recently used last. */
+  private readonly regions = new Map<string, RegionResult>()
+  /** Small blocks of full-resolution results read by the status bar's pixel readout. */
+  private readonly blocks = new Map<string, RegionResult>()
+  /** The float input of the last explained filter. */
+  private prefix?: { readonly key: string; readonly image: FloatImage }
+  /** Set when another image replaced this one: work still finishing for it is not cached any more. */
+  private closed = false
+
+  /**
+   * @param info what the renderer is told about the image
+   * @param image the decoded pixels, in shared memory (every run of the stack reads them in place)
+   * @param icc the file's ICC profile, attached again on export
+   */
+  constructor(
+    readonly info: ImageInfo,
+    readonly image: IntImage,
+    readonly icc?: Uint8Array
+  ) {}
+
+  /** Stops caching: another image is open now. */
+  close(): void {
+    this.closed = true
+  }
+
+  /** The source downscaled to exactly `width` x `height` (cached). */
+  proxy(width: number, height: number): IntImage {
+    const key = `${width}x${height}`
+    let proxy = lruGet(this.proxies, key)
+    if (!proxy) {
+      proxy = sharedImage(downscale(this.image, width, height))
+      lruSet(this.proxies, key, proxy, MAX_PROXIES)
+    }
+    return proxy
+  }
+
+  /** The stack's result on `source` (the image or one of its proxies), cached per source size and stack unless `store` is false. */
+  async result(source: IntImage, stack: HostStack, signal: AbortSignal, store = true): Promise<IntImage> {
+    const key = `${source.width}x${source.height}|${stack.key}`
+    const cached = lruGet(this.results, key)
+    if (cached) return cached
+    const out = await runStack(source, stack.filters, { signal })
+    signal.throwIfAborted()
+    if (store && !this.closed) {
+      // Full-size results are big: keep only a couple, and never let them push out every proxy result.
+      const fullPrefix = `${this.image.width}x${this.image.height}|`
+      const fullKeys = [...this.results.keys()].filter((k) => k.startsWith(fullPrefix))
+      if (source === this.image && fullKeys.length >= MAX_FULL_RESULTS) this.results.delete(fullKeys[0])
+      lruSet(this.results, key, out, MAX_FULL_RESULTS + MAX_PROXY_RESULTS)
+    }
+    return out
+  }
+
+  /**
+   * The exact full-resolution pixels of `box` (inside the result) of `stack`: from a region or whole result
+   * computed before, else by running the stack on just the source pixels the box depends on (its region plus the
+   * reach of every kernel). Kept in `store` for the next request.
+   */
+  async region(stack: HostStack, box: PixelBox, signal: AbortSignal, store: 'regions' | 'blocks'): Promise<IntImage> {
+    for (const cache of [this.regions, this.blocks]) {
+      for (const [name, hit] of cache) {
+        if (hit.key !== stack.key || !contains(hit.box, box)) continue
+        lruGet(cache, name)
+        return cropImage(hit.image, box.x - hit.box.x, box.y - hit.box.y, box.width, box.height)
+      }
+    }
+    const whole = lruGet(this.results, `${this.image.width}x${this.image.height}|${stack.key}`)
+    if (whole) return cropImage(whole, box.x, box.y, box.width, box.height)
+    const plan = planRegion(stack.active, this.image.width, this.image.height, box)
+    let image: IntImage
+    if (!plan) {
+      // Not local (a stretch filter maps by the whole image's range): only the whole result is exact.
+      image = cropImage(await this.result(this.image, stack, signal), box.x, box.y, box.width, box.height)
+    } else {
+      const { crop, offset } = plan
+      const out = await runStack(cropImage(this.image, crop.x, crop.y, crop.width, crop.height), stack.filters, { signal })
+      signal.throwIfAborted()
+      image = cropImage(out, offset.x, offset.y, box.width, box.height)
+    }
+    if (!this.closed) {
+      const cache = store === 'regions' ? this.regions : this.blocks
+      lruSet(cache, `${stack.key}|${box.x},${box.y},${box.width},${box.height}`, { key: stack.key, box, image }, store === 'regions' ? MAX_REGIONS : MAX_BLOCKS)
+    }
+    return image
+  }
+
+  /**
+   * The float result of `prefix` on the whole source, as the stack hands it to the next filter (not rounded), so
+   * an explained pixel matches the stack's output exactly. Cached for the last prefix (explain follows the cursor).
+   */
+  floatResult(prefix: HostStack, signal: AbortSignal): FloatImage {
+    if (this.prefix?.key === prefix.key) return this.prefix.image
+    const image = applyResolved(toFloat(this.image), prefix.active, { signal })
+    this.prefix = { key: prefix.key, image }
+    return image
+  }
+}

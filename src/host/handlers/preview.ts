@@ -1,0 +1,42 @@
+// Runs in the engine host: `preview`, the filtered image on a screen-sized proxy, or one region of the exact
+// full-resolution result scaled down to fit the screen.
+import type { PreviewRegion, PreviewResult } from '../../contract/api'
+import { EngineError } from '../../engine/errors'
+import type { OpenDocument } from '../document'
+import type { PreviewRequest } from '../protocol'
+import { downscale, fitSize, toRaster } from '../raster'
+import type { PixelBox } from '../region'
+import { hostStack, resultSize } from '../stack'
+
+/** `region` clipped to the `size` result; a one-line error when nothing of it is inside. */
+function clipRegion(region: PreviewRegion, size: { width: number; height: number }): PixelBox {
+  const right = Math.min(size.width, region.x + region.width)
+  const bottom = Math.min(size.height, region.y + region.height)
+  if (right <= region.x || bottom <= region.y) {
+    throw new EngineError(
+      `region ${region.width}x${region.height} at ${region.x},${region.y} is outside the ${size.width}x${size.height} result`
+    )
+  }
+  return { x: region.x, y: region.y, width: right - region.x, height: bottom - region.y }
+}
+
+/** Answers a preview request (sizes and region already checked by the API: src/api/validate.ts). */
+export async function preview(doc: OpenDocument, req: PreviewRequest, signal: AbortSignal): Promise<PreviewResult> {
+  const started = performance.now()
+  const stack = hostStack(req.filters)
+  const size = resultSize(stack, doc.image.width, doc.image.height)
+  const common = { requestId: req.requestId, resultWidth: size.width, resultHeight: size.height }
+  if (req.region !== undefined) {
+    const box = clipRegion(req.region, size)
+    const exact = await doc.region(stack, box, signal, 'regions')
+    const fit = fitSize(box.width, box.height, req.maxWidth, req.maxHeight)
+    const shown = downscale(exact, fit.width, fit.height)
+    signal.throwIfAborted()
+    return { ...common, image: toRaster(shown), scale: shown.width / box.width, region: box, ms: Math.round(performance.now() - started) }
+  }
+  const fit = fitSize(doc.image.width, doc.image.height, req.maxWidth, req.maxHeight)
+  const proxy = doc.proxy(fit.width, fit.height)
+  const out = await doc.result(proxy, stack, signal)
+  signal.throwIfAborted()
+  return { ...common, image: toRaster(out), scale: proxy.width / doc.image.width, ms: Math.round(performance.now() - started) }
+}
