@@ -229,7 +229,7 @@ describe('serve mode', () => {
     try {
       await call('image:open', { sample: 'chelsea' })
       const filters: FilterSpec[] = [{ preset: 'unsharp-mask' }]
-      const whole = (await call('image:preview', { requestId: 1, filters, maxWidth: 4096, maxHeight: 4096, full: true })).res as PreviewResult
+      const whole = (await call('image:preview', { requestId: 1, filters, maxWidth: 4096, maxHeight: 4096 })).res as PreviewResult
       const region = { x: 100, y: 60, width: 200, height: 150 }
       const { res, frame } = await call('image:preview', { requestId: 2, filters, maxWidth: 4096, maxHeight: 4096, region })
       const part = res as PreviewResult
