@@ -145,7 +145,9 @@ describe('learn', () => {
     json.kernels[0].weights.flat().forEach((w, i) => expect(Math.abs(w - [0, -1, 0, -1, 5, -1, 0, -1, 0][i])).toBeLessThan(0.002))
     expect(json.residual).toMatchObject({ path: 'where.png', width: 510, height: 510 })
     const residual = json.residual as NonNullable<LearnJson['residual']>
-    expect(residual.white).toBe(residual.max)
+    // White is the 99.9th percentile of the errors: the worst 0.1 % saturate.
+    expect(residual.white).toBeGreaterThanOrEqual(1)
+    expect(residual.white).toBeLessThan(residual.max)
     const meta = await sharp(join(work, 'where.png')).metadata()
     expect([meta.width, meta.height, meta.channels, meta.depth]).toEqual([510, 510, 1, 'uchar'])
     const map = await sharp(join(work, 'where.png')).extractChannel(0).raw().toBuffer({ resolveWithObject: true })
@@ -168,7 +170,9 @@ describe('learn', () => {
       }
     }
     expect(clippedSum / clippedCount).toBeGreaterThan(20 * (otherSum / otherCount))
-    expect(map.data.reduce((a, b) => Math.max(a, b), 0)).toBe(255)
+    const white = map.data.filter((v) => v === 255).length
+    expect(white).toBeGreaterThan(0)
+    expect(white).toBeLessThan(0.005 * 510 * 510)
   })
 
   it('16-bit BEFORE and AFTER: the offset is in 16-bit levels', async () => {
