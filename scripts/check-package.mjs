@@ -4,7 +4,8 @@
 // it into an empty folder without running any install script, then runs `kernel-studio apply`, `batch` (when the CLI
 // has it) and `serve` from there. Usage: node scripts/check-package.mjs
 import { spawn, spawnSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { builtinModules } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -84,6 +85,25 @@ function install(tarball, app) {
   for (const devOnly of ['electron', '@sparticuz/chromium', 'vite']) {
     if (existsSync(join(app, 'node_modules', devOnly))) fail(`installing the package brought in the dev dependency ${devOnly}`)
   }
+}
+
+/**
+ * Every package the installed build imports is one of its dependencies (or Node's own): a command the runs below do
+ * not reach (inspect, presets, ...) must not need a dev dependency either.
+ */
+function checkImports(app) {
+  const installed = join(app, 'node_modules', 'kernel-studio')
+  const { dependencies = {} } = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'))
+  const files = readdirSync(join(installed, 'out', 'node'), { recursive: true }).filter((file) => file.endsWith('.js'))
+  const wrong = new Set()
+  for (const file of files) {
+    const code = readFileSync(join(installed, 'out', 'node', file), 'utf8')
+    for (const [, specifier] of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*)["']([^"'./][^"']*)["']/g)) {
+      const name = specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/')
+      if (!specifier.startsWith('node:') && !builtinModules.includes(name) && !(name in dependencies)) wrong.add(`${specifier} (out/node/${file})`)
+    }
+  }
+  if (wrong.size) fail(`the installed build imports packages that are not dependencies: ${[...wrong].join(', ')}`)
 }
 
 /** `npx kernel-studio ...` in the install folder: the installed bin, never one elsewhere on PATH or downloaded. */
@@ -175,6 +195,7 @@ try {
   checkTarball(join(temp, tarball))
   const app = join(temp, 'app')
   install(join(temp, tarball), app)
+  checkImports(app)
   const work = join(temp, 'work')
   mkdirSync(work)
   const expected = await checkApply(app, work)
