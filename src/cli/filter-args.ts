@@ -5,11 +5,14 @@ import { extname } from 'node:path'
 import { Option } from 'commander'
 import type { Command } from 'commander'
 import { ACF_SIZE, parseAcf } from '../engine/acf'
+import { BLEND_MODES, type BlendMode } from '../engine/blend'
 import { EngineError } from '../engine/errors'
 import { kernelRows, parseKernel, parseNumber } from '../engine/kernel'
+import { LAYER_CHANNELS } from '../engine/layer'
+import { LIGHT_MODES, type LightMode } from '../engine/light'
 import { parsePresetSpec } from '../engine/presets'
 import { resolveFilter } from '../engine/stack'
-import type { Border, FilterSpec, Kernel, OutputMode, SignedMode } from '../engine/types'
+import type { Border, FilterSpec, Kernel, LayerChannels, OutputMode, SignedMode } from '../engine/types'
 import { CliError } from './errors'
 
 /** One filter flag as given: which flag and its text. */
@@ -27,6 +30,9 @@ export interface FilterFlags {
   readonly offset?: string
   readonly signed?: SignedMode
   readonly keepAlpha?: boolean
+  readonly blend?: BlendMode
+  readonly channels?: LayerChannels
+  readonly light?: LightMode
 }
 
 /**
@@ -58,6 +64,9 @@ export function addConvolveOptions(command: Command): void {
     .option('--offset <n>', 'add N after dividing (default 0)')
     .addOption(new Option('--signed <mapping>', 'negative results: clamp (clip to 0), abs (magnitude), shift (add mid-grey), stretch (min..max to full range)').choices(['clamp', 'abs', 'shift', 'stretch']))
     .option('--keep-alpha', 'keep the alpha channel as it is (by default kernels whose weights sum to 1, like blurs, filter alpha too)')
+    .addOption(new Option('--blend <mode>', 'how the result combines with the filter\'s input (W3C Compositing and Blending formulas; default normal)').choices(BLEND_MODES))
+    .addOption(new Option('--channels <which>', 'filter every colour channel (rgb, default), the luminance only (its change is added to R, G and B: no colour fringes), or one of r, g, b').choices(LAYER_CHANNELS))
+    .addOption(new Option('--light <light>', 'filter the stored values (encoded, default) or linear light (sRGB decoded first, encoded after)').choices(LIGHT_MODES))
 }
 
 function parseFlagNumber(flag: string, text: string): number {
@@ -121,7 +130,8 @@ export async function readKernelFile(path: string): Promise<Kernel> {
 
 /**
  * Turns the filter flags into FilterSpecs in command-line order, validating each one (kernel syntax, preset
- * and parameters, divisor, offset). `--mode/--border/--flip/--divisor/--offset/--signed/--keep-alpha` apply to every one;
+ * and parameters, divisor, offset). `--mode/--border/--flip/--divisor/--offset/--signed/--keep-alpha/--blend/--channels/--light`
+ * apply to every one;
  * options not given are left out so presets keep their own defaults (e.g. their signed mapping).
  */
 export async function buildCommandLineFilters(sources: readonly FilterSource[], flags: FilterFlags): Promise<FilterSpec[]> {
@@ -134,6 +144,9 @@ export async function buildCommandLineFilters(sources: readonly FilterSource[], 
   if (flags.flip) common.flip = true
   if (flags.signed !== undefined) common.signed = flags.signed
   if (flags.keepAlpha) common.keepAlpha = true
+  if (flags.blend !== undefined) common.blend = flags.blend
+  if (flags.channels !== undefined) common.channels = flags.channels
+  if (flags.light !== undefined) common.light = flags.light
   if (offset !== undefined) common.offset = offset
   if (divisor !== undefined) common.divisor = divisor
 

@@ -5,14 +5,18 @@ import { frequencyResponse } from '../engine/frequency'
 import type { FrequencyResponse } from '../engine/frequency'
 import { toFloat } from '../engine/image'
 import { inspectPixel } from '../engine/inspect'
+import { inspectLayer, type LayerInspection } from '../engine/inspect-layer'
 import type { InspectChannel, InspectResult } from '../engine/inspect'
-import { resolveFilter } from '../engine/stack'
+import { applyStack, resolveFilter } from '../engine/stack'
 import { EngineError } from '../engine/errors'
 import { decodeImage } from '../io/decode-image'
 import type { ImageMeta } from '../io/decode-image'
 import { CliError, printNote } from './errors'
 import { addConvolveOptions, addFilterSourceOptions, buildCommandLineFilters } from './filter-args'
 import type { FilterFlags, FilterSource } from './filter-args'
+import { runHistogram } from './inspect-histogram'
+import { formatLayer } from './inspect-layer'
+import { readInspectStack } from './inspect-stack'
 import { formatNumber, gridLines, numberGrid, sideBySide } from './text-grid'
 
 /** Options of `inspect` after commander parsed them. */
@@ -20,6 +24,8 @@ interface InspectOptions extends FilterFlags {
   /** Given unless --frequency (commander requires it otherwise). */
   readonly at?: string
   readonly frequency?: boolean
+  readonly histogram?: boolean
+  readonly recipe?: string
   readonly json?: boolean
 }
 
@@ -94,24 +100,34 @@ function requireOneSource(sources: readonly FilterSource[]): void {
 }
 
 async function runInspect(input: string, at: string, options: InspectOptions, sources: readonly FilterSource[]): Promise<void> {
-  requireOneSource(sources)
   const position = parseAt(at)
-  const [spec] = await buildCommandLineFilters(sources, options)
+  const { spec, before } = await readInspectStack(options.recipe, sources, options)
   const filter = resolveFilter(spec)
   const { image, meta } = await decodeImage(input, { name: input })
   meta.notes.forEach(printNote)
   let result: InspectResult
+  let layer: LayerInspection | null = null
   try {
-    result = inspectPixel(toFloat(image), filter.kernel, position, filter.options)
+    // With a recipe, the pixel explained is the last filter's, on the image the filters before it made.
+    const entering = before.length === 0 ? toFloat(image) : applyStack(toFloat(image), before)
+    if (filter.effects) {
+      layer = inspectLayer(entering, filter, filter.effects, position)
+      result = layer.kernel
+    } else {
+      result = inspectPixel(entering, filter.kernel, position, filter.options)
+    }
   } catch (err) {
     if (err instanceof EngineError) throw new CliError(`--at ${at.trim()}: ${err.message}`)
     throw err
   }
   if (options.json) {
     const info = { path: input, width: meta.width, height: meta.height, channels: meta.channels, depth: meta.depth, format: meta.format }
-    process.stdout.write(`${JSON.stringify({ input: info, filter: { label: filter.label, ...spec }, ...result }, null, 2)}\n`)
+    const extra = { ...(before.length > 0 ? { filtersBefore: before.length } : {}), ...(layer ? { layer: { ...layer, kernel: undefined } } : {}) }
+    process.stdout.write(`${JSON.stringify({ input: info, filter: { label: filter.label, ...spec }, ...result, ...extra }, null, 2)}\n`)
   } else {
-    process.stdout.write(formatInspect(result, input, meta, filter.label))
+    const label = before.length === 0 ? filter.label : `${filter.label} (after the ${before.length} filter${before.length === 1 ? '' : 's'} before it)`
+    const text = formatInspect(result, input, meta, label)
+    process.stdout.write(layer ? `${text}\n${formatLayer(layer).join('\n')}\n` : text)
   }
 }
 
@@ -151,12 +167,16 @@ const IMAGE_ONLY_FLAGS: readonly [keyof InspectOptions, string][] = [
   ['mode', '--mode'],
   ['border', '--border'],
   ['signed', '--signed'],
-  ['keepAlpha', '--keep-alpha']
+  ['keepAlpha', '--keep-alpha'],
+  ['blend', '--blend'],
+  ['channels', '--channels'],
+  ['light', '--light']
 ]
 
 async function runFrequency(input: string | undefined, options: InspectOptions, sources: readonly FilterSource[]): Promise<void> {
   if (input !== undefined) throw new CliError(`--frequency describes the kernel alone: drop the image ${input}`)
   if (options.at !== undefined) throw new CliError('--frequency describes the whole kernel, not one pixel: drop --at')
+  if (options.recipe !== undefined) throw new CliError('--frequency describes one kernel, not a recipe: drop --recipe')
   requireOneSource(sources)
   for (const [key, flag] of IMAGE_ONLY_FLAGS) {
     if (options[key] !== undefined) printNote(`${flag} does not change the frequency response (it acts on images, not on the kernel)`)
@@ -192,11 +212,13 @@ export function registerInspect(program: Command): void {
   addConvolveOptions(command)
   command
     .option('--frequency', 'show the kernel\'s frequency response (DC and Nyquist gains, radial profile) instead of a pixel; takes no image')
+    .option('--histogram', 'count the image\'s levels per channel and luminance, clipped shadows and highlights; with filters (--recipe, --kernel...), before and after them')
+    .option('--recipe <file>', 'a recipe: its filters run first; the pixel shown is the last filter\'s')
     .option('--json', 'print everything as JSON')
     .addHelpText(
       'after',
       `
-Give exactly one of --kernel, --kernel-file or --preset.
+Give exactly one of --kernel, --kernel-file or --preset, or a --recipe (then the last filter is explained).
 
 Example (the 5x5 example of the teaching texts; the top-left window sums to 12):
   kernel-studio inspect grid.png --kernel "0 1 2; 2 2 0; 0 1 2" --mode valid --at 0,0
@@ -210,7 +232,14 @@ Example (a box blur passes a third of the finest detail, a gaussian almost none)
       input.required = false
       at.mandatory = false
     })
+    .on('option:histogram', () => {
+      at.mandatory = false
+    })
     .action(async (file: string | undefined, options: InspectOptions) =>
-      options.frequency ? runFrequency(file, options, sources) : runInspect(file as string, options.at as string, options, sources)
+      options.frequency
+        ? runFrequency(file, options, sources)
+        : options.histogram
+          ? runHistogram(file as string, options, sources)
+          : runInspect(file as string, options.at as string, options, sources)
     )
 }

@@ -64,7 +64,7 @@ export function imageLuminanceRow(image: FloatImage): LuminanceRow {
 }
 
 /** The image the layer's kernel runs on: colour decoded to linear light, then reduced to Y or one channel. */
-function filterInput(image: FloatImage, channels: LayerChannels, light: LightMode): FloatImage {
+export function filterInput(image: FloatImage, channels: LayerChannels, light: LightMode): FloatImage {
   const { width, height, channels: count, depth, data } = image
   const max = maxValue(depth)
   const alpha = count === 2 || count === 4
@@ -87,76 +87,83 @@ function filterInput(image: FloatImage, channels: LayerChannels, light: LightMod
 
 const clamp = (v: number, max: number): number => (v < 0 ? 0 : v > max ? max : v)
 
+/** How one pixel of a layer is put together; `count` channels per pixel of the image (alpha last, if any). */
+export interface LayerPixel {
+  readonly channels: LayerChannels
+  readonly light: LightMode
+  readonly blend: BlendMode
+  readonly count: number
+  readonly max: number
+}
+
+const hasAlpha = (count: number): boolean => count === 2 || count === 4
+
 /**
- * The filtered layer before blending (straight colour, 0..max, on the output grid): the kernel's result for
- * `rgb`; for `luminance` the aligned input plus (Y filtered - Y); for one channel, that channel filtered and the
- * others as they were. Alpha is the kernel's (today's rules). Linear light is encoded back here.
+ * The filtered layer at one pixel (straight colour, 0..max), into `out`: the kernel's result `f` (from offset
+ * `fi`) for `rgb`; for `luminance` the backdrop `b` (from offset `bi`) plus (Y filtered - Y); for one channel,
+ * that channel filtered and the others as in the backdrop. Alpha is the kernel's (today's rules). Linear light
+ * is encoded back here.
  */
-function filteredLayer(image: FloatImage, filter: ResolvedFilter, channels: LayerChannels, light: LightMode, backdrop: FloatImage): FloatImage {
-  const { channels: count, depth } = image
-  const max = maxValue(depth)
-  const alpha = count === 2 || count === 4
-  const colours = alpha ? count - 1 : count
-  const filtered = convolve(filterInput(image, channels, light), filter.kernel, filter.options)
+export function layerSource(
+  px: LayerPixel,
+  b: ArrayLike<number>,
+  bi: number,
+  f: ArrayLike<number>,
+  fi: number,
+  fCount: number,
+  out: { [i: number]: number }
+): void {
+  const { channels, light, count, max } = px
+  const colours = hasAlpha(count) ? count - 1 : count
   const encode = (v: number): number => (light === 'linear' ? encodeSample(clamp(v, max), max) : v)
-  const { width, height } = backdrop
-  const out = createFloatImage(width, height, count, depth)
-  const b = backdrop.data
-  const f = filtered.data
   const single = singleChannel(channels)
-  const fCount = filtered.channels
-  for (let p = 0, q = 0; p < out.data.length; p += count, q += fCount) {
-    if (channels === 'rgb') {
-      for (let c = 0; c < colours; c++) out.data[p + c] = clamp(encode(f[q + c]), max)
-    } else if (single >= 0) {
-      for (let c = 0; c < colours; c++) out.data[p + c] = c === single ? clamp(encode(f[q]), max) : b[p + c]
-    } else {
-      const lin = (c: number): number => (light === 'linear' ? decodeSample(b[p + c], max) : b[p + c])
-      const d = f[q] - luminance(lin(0), lin(1), lin(2))
-      for (let c = 0; c < colours; c++) out.data[p + c] = clamp(encode(clamp(lin(c) + d, max)), max)
-    }
-    if (alpha) out.data[p + count - 1] = f[q + fCount - 1]
+  if (channels === 'rgb') {
+    for (let c = 0; c < colours; c++) out[c] = clamp(encode(f[fi + c]), max)
+  } else if (single >= 0) {
+    for (let c = 0; c < colours; c++) out[c] = c === single ? clamp(encode(f[fi]), max) : b[bi + c]
+  } else {
+    const lin = (c: number): number => (light === 'linear' ? decodeSample(b[bi + c], max) : b[bi + c])
+    const d = f[fi] - luminance(lin(0), lin(1), lin(2))
+    for (let c = 0; c < colours; c++) out[c] = clamp(encode(clamp(lin(c) + d, max)), max)
   }
-  return out
+  if (hasAlpha(count)) out[count - 1] = f[fi + fCount - 1]
 }
 
 /**
- * Blends `source` over `backdrop` in place of `source` (same size): per pixel, B(backdrop, source) of the blend
- * mode on colour in 0..1, mixed with the source by the backdrop's alpha as the specification does
- * ((1 - alpha_b) x source + alpha_b x B), the blended alpha being the source's; then
- * out = backdrop x (1 - k) + blended x k with k = opacity x mask, so k = 0 gives the backdrop bit for bit.
- * A pixel whose alpha rounds to 0 gets colour 0.
+ * B(backdrop, source) of the blend mode at one pixel, on colour in 0..1, mixed with the source by the backdrop's
+ * alpha as the specification does ((1 - alpha_b) x source + alpha_b x B); the blended alpha is the source's.
  */
-function composite(backdrop: FloatImage, source: FloatImage, blend: BlendMode, opacity: number, mask: Float32Array | null): void {
-  const { channels: count, depth } = backdrop
-  const max = maxValue(depth)
-  const alpha = count === 2 || count === 4
+export function layerBlend(px: LayerPixel, b: ArrayLike<number>, bi: number, s: ArrayLike<number>, out: { [i: number]: number }): void {
+  const { blend, count, max } = px
+  const alpha = hasAlpha(count)
   const colours = alpha ? count - 1 : count
-  const b = backdrop.data
-  const s = source.data
-  const blended = new Float64Array(count)
-  const rgb = [0, 0, 0]
-  for (let p = 0, i = 0; p < s.length; p += count, i++) {
-    const k = opacity * (mask ? mask[i] : 1)
-    const ab = alpha ? b[p + count - 1] / max : 1
-    if (blend === 'normal') {
-      for (let c = 0; c < colours; c++) blended[c] = s[p + c]
-    } else if (isNonSeparable(blend)) {
-      if (colours >= 3) {
-        blendNonSeparable(blend, b[p] / max, b[p + 1] / max, b[p + 2] / max, s[p] / max, s[p + 1] / max, s[p + 2] / max, rgb)
-        for (let c = 0; c < 3; c++) blended[c] = s[p + c] + ab * (rgb[c] * max - s[p + c])
-      } else {
-        // A grey pixel is all luminosity: `luminosity` shows the source, `color` keeps the backdrop.
-        blended[0] = blend === 'luminosity' ? s[p] : s[p] + ab * (b[p] - s[p])
-      }
+  const ab = alpha ? b[bi + count - 1] / max : 1
+  if (blend === 'normal') {
+    for (let c = 0; c < colours; c++) out[c] = s[c]
+  } else if (isNonSeparable(blend)) {
+    if (colours >= 3) {
+      const rgb = [0, 0, 0]
+      blendNonSeparable(blend, b[bi] / max, b[bi + 1] / max, b[bi + 2] / max, s[0] / max, s[1] / max, s[2] / max, rgb)
+      for (let c = 0; c < 3; c++) out[c] = s[c] + ab * (rgb[c] * max - s[c])
     } else {
-      const fn = SEPARABLE_BLENDS[blend]
-      for (let c = 0; c < colours; c++) blended[c] = s[p + c] + ab * (fn(b[p + c] / max, s[p + c] / max) * max - s[p + c])
+      // A grey pixel is all luminosity: `luminosity` shows the source, `color` keeps the backdrop.
+      out[0] = blend === 'luminosity' ? s[0] : s[0] + ab * (b[bi] - s[0])
     }
-    if (alpha) blended[count - 1] = s[p + count - 1]
-    for (let c = 0; c < count; c++) s[p + c] = clamp(b[p + c] * (1 - k) + blended[c] * k, max)
-    if (alpha && s[p + count - 1] < TRANSPARENT_ALPHA) s.fill(0, p, p + colours)
+  } else {
+    const fn = SEPARABLE_BLENDS[blend]
+    for (let c = 0; c < colours; c++) out[c] = s[c] + ab * (fn(b[bi + c] / max, s[c] / max) * max - s[c])
   }
+  if (alpha) out[count - 1] = s[count - 1]
+}
+
+/**
+ * out = backdrop x (1 - k) + blended x k, clamped, with k = opacity x mask, so k = 0 gives the backdrop bit for
+ * bit; a pixel whose alpha rounds to 0 gets colour 0.
+ */
+export function layerMix(px: LayerPixel, k: number, b: ArrayLike<number>, bi: number, blended: ArrayLike<number>, out: { [i: number]: number }, oi: number): void {
+  const { count, max } = px
+  for (let c = 0; c < count; c++) out[oi + c] = clamp(b[bi + c] * (1 - k) + blended[c] * k, max)
+  if (hasAlpha(count) && out[oi + count - 1] < TRANSPARENT_ALPHA) for (let c = 0; c < count - 1; c++) out[oi + c] = 0
 }
 
 /**
@@ -164,12 +171,22 @@ function composite(backdrop: FloatImage, source: FloatImage, blend: BlendMode, o
  * blended with the aligned input, weighted by opacity and mask. Never mutates `image`.
  */
 export function applyLayer(image: FloatImage, filter: ResolvedFilter, effects: LayerEffects): FloatImage {
-  const { channels: count } = image
-  const colours = count === 2 || count === 4 ? count - 1 : count
+  const { channels: count, depth } = image
+  const colours = hasAlpha(count) ? count - 1 : count
   const backdrop = alignedInput(image, filter.kernel, filter.options)
-  const channels = effectiveChannels(effects.channels, colours)
-  const source = filteredLayer(image, filter, channels, effects.light, backdrop)
+  const px: LayerPixel = { channels: effectiveChannels(effects.channels, colours), light: effects.light, blend: effects.blend, count, max: maxValue(depth) }
+  const filtered = convolve(filterInput(image, px.channels, px.light), filter.kernel, filter.options)
   const mask = effects.mask ? rasterMask(effects.mask, backdrop.width, backdrop.height, imageLuminanceRow(backdrop)) : null
-  composite(backdrop, source, effects.blend, filter.opacity, mask)
-  return source
+  const out = createFloatImage(backdrop.width, backdrop.height, count, depth)
+  const b = backdrop.data
+  const f = filtered.data
+  const fCount = filtered.channels
+  const source = new Float64Array(count)
+  const blended = new Float64Array(count)
+  for (let p = 0, q = 0, i = 0; p < b.length; p += count, q += fCount, i++) {
+    layerSource(px, b, p, f, q, fCount, source)
+    layerBlend(px, b, p, source, blended)
+    layerMix(px, filter.opacity * (mask ? mask[i] : 1), b, p, blended, out.data, p)
+  }
+  return out
 }
