@@ -1,4 +1,4 @@
-// Runs in the renderer. Diverging colours for signed numbers (kernel weights, products): blue below 0, orange above.
+// Runs in the renderer (pure, unit-tested in Node). Diverging colours for signed numbers (kernel weights, products): blue below 0, orange above.
 
 /** RGB of negative values (blue; stays distinct from orange for the common colour-vision deficiencies). */
 export const NEGATIVE_RGB: readonly [number, number, number] = [37, 99, 235]

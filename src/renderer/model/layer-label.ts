@@ -1,4 +1,4 @@
-// Runs in the renderer. How a stack layer is named in the UI when the user has not named it.
+// Runs in the renderer (pure, unit-tested in Node). How a stack layer is named in the UI when the user has not named it.
 import { findPreset, presetSpec } from '../../engine/presets'
 import type { FilterSpec } from '../../engine/types'
 
