@@ -287,6 +287,14 @@ export function alphaValues(
   }
 }
 
+/** All lanes of the pixels (one RGBA, or two grey+alpha) of `v` whose alpha lane is 0. */
+// @ts-ignore: decorator
+@inline
+function transparentLanes(v: v128, channels: i32): v128 {
+  const alpha = channels == 4 ? i32x4.shuffle(v, v, 3, 3, 3, 3) : i32x4.shuffle(v, v, 1, 1, 3, 3)
+  return f32x4.eq(alpha, f32x4.splat(0))
+}
+
 // @ts-ignore: decorator
 @inline
 function roundToInt(x: v128): v128 {
@@ -304,9 +312,10 @@ function roundToInt(x: v128): v128 {
  * ready, as after alphaValues), the signed mapping on colour lanes (`mode` 0 clamp, 1 abs, 2 shift by p1,
  * 3 stretch p1..p2 to 0..maxv), clamp, blend over `base` with `opacity` (base 0: no blend), then store:
  * `dkind` 0 u8, 1 u16, 2 f32 (integers scaled by `scale`, rounded half up like Math.round). `mode` 4 instead stores the
- * unmapped values as f32 and widens the range for `stretch`; `mode` 5 does too, leaving out the colour of pixels
- * whose alpha lane is 0 (fully transparent, as {@link alphaValues} leaves them). `channels` 2 or 4 marks the alpha lanes, which are
- * never mapped (rows start on a pixel, so lanes line up with channels).
+ * unmapped values as f32 and widens the range for `stretch`. `mode` | 8: the pixels whose alpha lane is 0 (fully
+ * transparent, as {@link alphaValues} leaves them) get colour 0 before the blend and stay out of the range.
+ * `channels` 2 or 4 marks the alpha lanes, which are never mapped (rows start on a pixel, so lanes line up with
+ * channels).
  */
 export function finish(
   dst: usize,
@@ -324,6 +333,8 @@ export function finish(
   base: usize,
   opacity: f32
 ): void {
+  const clear = (mode & 8) != 0
+  mode &= 7
   const vdiv = f32x4.splat(divisor)
   const voff = f32x4.splat(offset)
   const vzero = f32x4.splat(0)
@@ -352,11 +363,8 @@ export function finish(
       let skip = alphaMask
       const left = n - x
       if (left < 4) skip = v128.or(skip, i32x4.gt_s(i32x4(0, 1, 2, 3), i32x4.splat(left - 1)))
-      if (mode == 5) {
-        // Fully transparent pixels (alpha 0, as alphaValues leaves it) have no colour to range over.
-        const alpha = channels == 4 ? i32x4.shuffle(v, v, 3, 3, 3, 3) : i32x4.shuffle(v, v, 1, 1, 3, 3)
-        skip = v128.or(skip, f32x4.eq(alpha, vzero))
-      }
+      // Fully transparent pixels (alpha 0, as alphaValues leaves it) have no colour to range over.
+      if (clear) skip = v128.or(skip, transparentLanes(v, channels))
       low = f32x4.pmin(low, v128.bitselect(inf, v, skip))
       high = f32x4.pmax(high, v128.bitselect(ninf, v, skip))
       continue
@@ -367,6 +375,8 @@ export function finish(
     else if (mode == 3 && stretchOk) m = f32x4.div(f32x4.mul(f32x4.sub(v, vp1), vmax), vrange)
     v = v128.bitselect(v, m, alphaMask)
     v = f32x4.pmin(f32x4.pmax(v, vzero), vmax)
+    // A fully transparent pixel has colour 0 (before any blend, as the reference's convolution gives it).
+    if (clear) v = v128.andnot(v, v128.andnot(transparentLanes(v, channels), alphaMask))
     if (base) {
       v = f32x4.add(f32x4.mul(v128.load(base + xo), vinv), f32x4.mul(v, vop))
       v = f32x4.pmin(f32x4.pmax(v, vzero), vmax)
@@ -986,7 +996,7 @@ export function alphaValues64(
 /**
  * {@link finish} from f64 sums, step for step as the reference: f64 value, signed mapping, clamp, rounded to f32
  * (the reference's Float32Array), blended in f64 over the f64 `base`, then Math.round(value * scale) for
- * integers. `mode` 4 and 5 store the unmapped f64 values (8 bytes each) and widen the range (as in finish).
+ * integers. `mode` 4 stores the unmapped f64 values (8 bytes each) and widens the range; `mode` | 8 as in finish.
  */
 export function finish64(
   dst: usize,
@@ -1004,6 +1014,8 @@ export function finish64(
   base: usize,
   opacity: f64
 ): void {
+  const clear = (mode & 8) != 0
+  mode &= 7
   const alphaLane = channels == 2 || channels == 4 ? channels - 1 : -1
   const stretchOk = p2 > p1
   let ch: i32 = 0
@@ -1014,10 +1026,9 @@ export function finish64(
     let v = load<f64>(sums + (<usize>i << 3))
     if (divisor != 1) v = v / divisor
     v = v + offset
+    const transparent = clear && !isAlpha && load<f64>(sums + (<usize>(i - lane + alphaLane) << 3)) == 0
     if (mode >= 4) {
       store<f64>(dst + (<usize>i << 3), v)
-      // Mode 5: fully transparent pixels (alpha 0) have no colour to range over.
-      const transparent = mode == 5 && load<f64>(sums + (<usize>(i - lane + alphaLane) << 3)) == 0
       if (!isAlpha && !transparent) {
         if (v < rangeLow) rangeLow = v
         if (v > rangeHigh) rangeHigh = v
@@ -1029,7 +1040,7 @@ export function finish64(
       else if (mode == 2) v = v + p1
       else if (mode == 3 && stretchOk) v = ((v - p1) * maxv) / (p2 - p1)
     }
-    v = v < 0 ? 0 : v > maxv ? maxv : v
+    v = v < 0 || transparent ? 0 : v > maxv ? maxv : v
     let r = <f32>v
     if (base) {
       let b = load<f64>(base + (<usize>i << 3)) * (1 - opacity) + <f64>r * opacity

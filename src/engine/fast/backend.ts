@@ -9,10 +9,11 @@ export const BLOCK_SLACK = 256
 export const SampleKind = { U8: 0, U16: 1, F32: 2 } as const
 
 /**
- * Signed mapping codes of `finish`; `Raw` stores unmapped values and measures their range (stretch, pass 1),
- * `RawAlpha` too, leaving fully transparent pixels (alpha 0 after alphaValues) out of the range.
+ * Signed mapping codes of `finish`; `Raw` stores unmapped values and measures their range (stretch, pass 1).
+ * `Transparent` is added to one of them for images with alpha: pixels whose alpha is 0 (after alphaValues) get
+ * colour 0 before any blend and stay out of the range.
  */
-export const FinishMode = { Clamp: 0, Abs: 1, Shift: 2, Stretch: 3, Raw: 4, RawAlpha: 5 } as const
+export const FinishMode = { Clamp: 0, Abs: 1, Shift: 2, Stretch: 3, Raw: 4, Transparent: 8 } as const
 
 /**
  * The kernel set. Every function has the semantics documented in src/wasm/kernels.ts; the TypeScript backend

@@ -2,6 +2,7 @@
 // FFT strip), runs the planned passes, finishes the rows and copies them into the shared destination. Used by
 // the worker threads and, for small images, in-process. Pure: no node:* imports; buffers may be shared.
 import { alignUp, Arena, FinishMode, SampleKind, tilePitch, type Kernels } from './backend'
+import { Fft64, kernelSpectrum64 } from './fft64'
 import type { FilterPlan } from './plan'
 
 /** The buffers one filter stage reads and writes (SharedArrayBuffer when workers share them). */
@@ -98,6 +99,15 @@ interface Prepared {
   /** FFT: the window sums of one strip, one plane per channel, rows sumRowBytes apart. */
   readonly stripSums: number
   readonly sumRowBytes: number
+  /** f64 FFT: the transforms, two tiles, the kernel spectrum and one plane of window sums per channel. */
+  readonly fft64: {
+    readonly fft: Fft64
+    readonly re: Float64Array
+    readonly im: Float64Array
+    readonly kre: Float64Array
+    readonly kim: Float64Array
+    readonly planes: Float64Array[]
+  } | null
 }
 
 /** Executes bands of planned filters on one backend; keeps the scratch of the last plan between bands. */
@@ -128,6 +138,7 @@ export class BandRunner {
     this.kernels.resetRange()
     let aborted: boolean
     if (plan.method === 'map') aborted = this.runMap(p, io, r0, r1, stop)
+    else if (plan.method === 'fft' && p.fft64) aborted = this.runFft64(p, p.fft64, io, r0, r1, stop)
     else if (plan.method === 'fft') aborted = this.runFft(p, io, r0, r1, stop)
     else aborted = this.runRows(p, io, r0, r1, stop)
     return { low: this.kernels.getRangeLow(), high: this.kernels.getRangeHigh(), aborted }
@@ -251,7 +262,24 @@ export class BandRunner {
         new Int32Array(k.buffer(), prepared.rowWeights, fx.rowWeights.length).set(fx.rowWeights)
       })
     }
-    if (plan.method === 'fft') {
+    let fft64: Prepared['fft64'] = null
+    if (plan.method === 'fft' && plan.precision === 'f64') {
+      tile = 1 << plan.logN
+      const tv = tile - plan.kh + 1
+      const tw1 = tile - plan.kw + 1
+      const stripSamples = ((Math.ceil(plan.outWidth / tw1) - 1) * tw1 + tile) * C
+      for (let i = 0; i < tile; i++) stripRows.push(a.alloc(stripSamples * 8))
+      const fft = new Fft64(plan.logN)
+      const spectrum = kernelSpectrum64(fft, plan.weights, plan.kh, plan.kw)
+      fft64 = {
+        fft,
+        re: new Float64Array(tile * tile),
+        im: new Float64Array(tile * tile),
+        kre: spectrum.re,
+        kim: spectrum.im,
+        planes: Array.from({ length: C }, () => new Float64Array(tv * plan.outWidth))
+      }
+    } else if (plan.method === 'fft') {
       tile = 1 << plan.logN
       const tv = tile - plan.kh + 1
       const tw1 = tile - plan.kw + 1
@@ -330,7 +358,8 @@ export class BandRunner {
       kim,
       tw,
       stripSums,
-      sumRowBytes
+      sumRowBytes,
+      fft64
     }
     return this.prepared
   }
@@ -547,6 +576,60 @@ export class BandRunner {
       }
       for (let y = 0; y < rows; y++) {
         k.interleave(p.sums, p.stripSums + y * p.sumRowBytes, planeBytes, plan.outWidth, C)
+        this.finishRow(p, io, y0 + y, p.sums, p.stripRows[y + plan.centreY])
+      }
+    }
+    return false
+  }
+
+  /**
+   * {@link runFft} in f64 (see fft64.ts): strips padded in f64, two channel tiles per complex transform in the
+   * same order, window sums finished by the f64 steps.
+   */
+  private runFft64(p: Prepared, f: NonNullable<Prepared['fft64']>, io: BandIO, r0: number, r1: number, stop: () => boolean): boolean {
+    const plan = p.plan
+    const C = plan.channels
+    const tile = p.tile
+    const tv = tile - plan.kh + 1
+    const tw1 = tile - plan.kw + 1
+    const width = plan.outWidth
+    const tilesX = Math.ceil(width / tw1)
+    const jobChannels = (plan.hasAlpha && !plan.alphaConvolved) || plan.fillAlpha ? C - 1 : C
+    const jobs: [number, number][] = []
+    for (let tx = 0; tx < tilesX; tx++) for (let ch = 0; ch < jobChannels; ch++) jobs.push([tx, ch])
+    const { re, im } = f
+    const gather = (into: Float64Array, heap: Float64Array, rows: number, tx: number, ch: number): void => {
+      into.fill(0)
+      for (let y = 0; y < rows; y++) {
+        const from = (p.stripRows[y] >> 3) + tx * tw1 * C + ch
+        for (let x = 0; x < tile; x++) into[y * tile + x] = heap[from + x * C]
+      }
+    }
+    const scatter = (from: Float64Array, rows: number, tx: number, ch: number): void => {
+      const cols = Math.min(tw1, width - tx * tw1)
+      const plane = f.planes[ch]
+      for (let y = 0; y < rows; y++) plane.set(from.subarray(y * tile, y * tile + cols), y * width + tx * tw1)
+    }
+    for (let y0 = r0; y0 < r1; y0 += tv) {
+      if (stop()) return true
+      const rows = Math.min(tv, r1 - y0)
+      const padded = Math.min(tile, plan.rows.length - y0)
+      for (let i = 0; i < padded; i++) this.pad(p, io, y0 + i, p.stripRows[i], false, plan.hasAlpha)
+      const heap = new Float64Array(this.kernels.buffer())
+      for (let j = 0; j < jobs.length; j += 2) {
+        gather(re, heap, padded, jobs[j][0], jobs[j][1])
+        if (j + 1 < jobs.length) gather(im, heap, padded, jobs[j + 1][0], jobs[j + 1][1])
+        else im.fill(0)
+        f.fft.convolve(re, im, f.kre, f.kim)
+        scatter(re, rows, jobs[j][0], jobs[j][1])
+        if (j + 1 < jobs.length) scatter(im, rows, jobs[j + 1][0], jobs[j + 1][1])
+      }
+      for (let y = 0; y < rows; y++) {
+        const sums = new Float64Array(this.kernels.buffer(), p.sums, width * C)
+        for (let ch = 0; ch < jobChannels; ch++) {
+          const plane = f.planes[ch]
+          for (let x = 0; x < width; x++) sums[x * C + ch] = plane[y * width + x]
+        }
         this.finishRow(p, io, y0 + y, p.sums, p.stripRows[y + plan.centreY])
       }
     }

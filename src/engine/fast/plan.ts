@@ -84,8 +84,8 @@ export interface TargetShape {
 }
 
 /**
- * Arithmetic of a plan: f32 (SIMD 4 wide), or f64 for 16-bit images, where f32 sums of values up to 65535 would
- * round differently from the reference now and then. FFT plans are always f32.
+ * Arithmetic of a plan: f32 (SIMD 4 wide), or f64 (2 wide) for 16-bit images, where f32 sums of values up to 65535
+ * would round differently from the reference now and then, and wherever the f32 error estimate is too large.
  */
 export type Precision = 'f32' | 'f64'
 
@@ -110,6 +110,11 @@ export interface PlanOptions {
   /** The whole output's colour range before mapping, for stage 'map'. @default 0..0 */
   readonly low?: number
   readonly high?: number
+  /**
+   * What later steps multiply this filter's errors by (the stretch mapping, the gain of later filters): error
+   * estimates are scaled by it, so paths are chosen (or made f64) to keep the final result within a level. @default 1
+   */
+  readonly gain?: number
 }
 
 /** Taps of a direct 2-D pass: non-zero weights with their kernel row and sample offset, in row-major order. */
@@ -137,6 +142,8 @@ export interface FilterPlan {
   readonly method: FastMethod | 'map'
   readonly stage: FilterStage
   readonly precision: Precision
+  /** Estimated largest error of the result before rounding, in levels, `gain` included (0 for 'map'). */
+  readonly error: number
   readonly channels: Channels
   readonly srcKind: KindCode
   readonly srcWidth: number
@@ -203,6 +210,29 @@ const NS_FFT_TILE: Readonly<Record<number, number>> = {
   512: 3000000,
   1024: 14000000
 }
+// The same for the f64 FFT (plain TypeScript, fft64.ts: 20-27x the f32 SIMD tiles), per tile pair through the
+// transform, plus a tenth for gathering and scattering.
+const NS_FFT64_TILE: Readonly<Record<number, number>> = {
+  16: 35000,
+  32: 130000,
+  64: 570000,
+  128: 3800000,
+  256: 13700000,
+  512: 90000000,
+  1024: 410000000
+}
+
+/** Unit roundoff of f32 and f64: the largest relative error of one rounding. */
+const F32_EPSILON = 2 ** -24
+const F64_EPSILON = 2 ** -53
+/**
+ * The largest estimated error (levels, before rounding) a float path may have; above it the planner takes f64.
+ * Well under 1 level, so every sample stays within one level of the reference, and the share of samples that
+ * round differently stays small.
+ */
+export const FLOAT_MAX_ERROR = 0.1
+/** How much un-premultiplying may enlarge an error in colour: max / alpha at alpha 8/255. */
+const ALPHA_ERROR_GAIN = 32
 
 /** Plans one filter for a source of `source` shape writing `target`; `filter` comes from resolveFilter. */
 export function planFilter(
@@ -229,13 +259,10 @@ export function planFilter(
   const alphaConvolved =
     hasAlpha && !conv.keepAlpha && Math.abs(kernelSum(kernel) / divisor - 1) <= ALPHA_SUM_TOLERANCE
   const finishMode =
-    stage === 'raw'
-      ? hasAlpha
-        ? FinishMode.RawAlpha
-        : FinishMode.Raw
-      : { clamp: FinishMode.Clamp, abs: FinishMode.Abs, shift: FinishMode.Shift, stretch: FinishMode.Stretch }[
-          conv.signed
-        ]
+    (stage === 'raw'
+      ? FinishMode.Raw
+      : { clamp: FinishMode.Clamp, abs: FinishMode.Abs, shift: FinishMode.Shift, stretch: FinishMode.Stretch }[conv.signed]) +
+    (hasAlpha ? FinishMode.Transparent : 0)
   const p1 = conv.signed === 'shift' ? midGrey(max) : (options.low ?? 0)
   const p2 = options.high ?? 0
   const scale = target.depth === source.depth ? 1 : maxValue(target.depth) / max
@@ -274,7 +301,7 @@ export function planFilter(
   const wide: Precision = source.depth === 16 ? 'f64' : 'f32'
   if (stage === 'map') {
     const precision = options.precision ?? wide
-    return { ...base, method: 'map', precision, taps: null, intFinish: false, terms: [], fixed: null, logN: 0, costs: {}, applicable: [] }
+    return { ...base, method: 'map', precision, error: 0, taps: null, intFinish: false, terms: [], fixed: null, logN: 0, costs: {}, applicable: [] }
   }
 
   // Integer path: 8-bit source, integer weights, i16 sums cannot overflow.
@@ -298,18 +325,47 @@ export function planFilter(
   const nnz = kernel.weights.filter((w) => w !== 0).length
   const paddedRatio = (size.width + kw - 1) / size.width
   const rowCommon = NS_PAD * paddedRatio + NS_FINISH
+  // Error estimates (levels, before rounding) scale with the largest sample, the kernel's gain and what later
+  // steps multiply the error by: the caller's `gain`, and for colour under alpha the un-premultiplying (up to 32x
+  // at alpha 8/255, below which the reference itself is unstable).
+  const levels = max * (absSum / Math.abs(divisor)) * (options.gain ?? 1) * (hasAlpha ? ALPHA_ERROR_GAIN : 1)
   const costs: Partial<Record<FastMethod, number>> = {}
-  costs.direct = nnz * NS_MAC_F32 + rowCommon
-  if (i16Ok) costs['direct-i16'] = nnz * NS_MAC_I16 + NS_PAD * 0.5 * paddedRatio + (intFinish ? 0.07 : NS_FINISH + 0.1)
+  const errors: Partial<Record<FastMethod, number>> = {}
+  const precisions: Partial<Record<FastMethod, Precision>> = {}
+  // f32 where its estimated error stays under FLOAT_MAX_ERROR, else f64 at twice the cost (2 lanes per SIMD op).
+  // 16-bit images always take f64: summed in the reference's order, direct plans then match it exactly.
+  const pick = (m: 'direct' | 'separable', cost: number, f32: number, f64: number): void => {
+    const narrow = source.depth === 8 && f32 <= FLOAT_MAX_ERROR
+    precisions[m] = narrow ? 'f32' : 'f64'
+    errors[m] = narrow ? f32 : f64
+    costs[m] = narrow ? cost : cost * 2
+  }
+  // Direct: f32 sums drift like a random walk over the taps; f64 sums in the reference's order are exact.
+  pick('direct', nnz * NS_MAC_F32 + rowCommon, F32_EPSILON * (Math.sqrt(nnz) + 2) * levels, 0)
+  if (i16Ok) {
+    costs['direct-i16'] = nnz * NS_MAC_I16 + NS_PAD * 0.5 * paddedRatio + (intFinish ? 0.07 : NS_FINISH + 0.1)
+    // Integer sums are exact; only the f32 finish (divisor, offset, mapping) rounds.
+    errors['direct-i16'] = intFinish ? 0 : 2 * F32_EPSILON * levels
+    precisions['direct-i16'] = 'f32'
+  }
 
   const split = decompose(weights, kh, kw)
-  const rank = chooseRank(split.tail, max / Math.abs(divisor), source.depth === 16 ? 1e-6 : 0.002)
+  const gain = (max / Math.abs(divisor)) * (options.gain ?? 1) * (hasAlpha ? ALPHA_ERROR_GAIN : 1)
+  const rank = chooseRank(split.tail, gain, source.depth === 16 ? 1e-6 : 0.002)
   if (rank <= split.terms.length) {
     let macs = 0
+    let termGain = 0
+    let taps = 0
     for (let t = 0; t < rank; t++) {
-      macs += countNonZero(split.terms[t].column) * paddedRatio + countNonZero(split.terms[t].row)
+      const { column, row } = split.terms[t]
+      macs += countNonZero(column) * paddedRatio + countNonZero(row)
+      termGain += absTotal(column) * absTotal(row)
+      taps = Math.max(taps, Math.sqrt(countNonZero(column)) + Math.sqrt(countNonZero(row)) + 1)
     }
-    costs.separable = macs * NS_MAC_F32 + rowCommon
+    // Each pass rounds its sums (the vertical one into a stored row); dropped terms add what they leave out.
+    const rounding = taps * gain * termGain
+    const tail = (split.tail[rank] ?? 0) * gain
+    pick('separable', macs * NS_MAC_F32 + rowCommon, F32_EPSILON * rounding + tail, F64_EPSILON * rounding + tail)
   }
   // Fixed point: 8-bit in and out, rank 1, nothing but an offset and clamp or shift after the sums, and only
   // where the quantisation is proven within one level and rarely changes a rounding.
@@ -324,6 +380,7 @@ export function planFilter(
     target.kind === SampleKind.U8 &&
     scale === 1 &&
     max === 255 &&
+    (options.gain ?? 1) === 1 &&
     (finishMode === FinishMode.Clamp || finishMode === FinishMode.Shift)
   ) {
     const constant = kernel.offset + (finishMode === FinishMode.Shift ? p1 : 0)
@@ -336,16 +393,21 @@ export function planFilter(
       // A folded row step (4 taps read) costs about 1.4 plain pairs.
       const rowPairs = found.rowFolded ? found.rowWeights.length * 1.4 : found.rowOffsets.length / 2
       costs['separable-i16'] = (pairs * paddedRatio + rowPairs) * NS_PAIR_FIXED + rowCommon
+      errors['separable-i16'] = found.bound
+      precisions['separable-i16'] = 'f32'
     }
   }
-  const fft = chooseTile(kh, kw, size.height, size.width, channels - ((hasAlpha && !alphaConvolved) || fillAlpha ? 1 : 0))
-  if (fft) costs.fft = fft.ns / (n * size.height) + NS_FINISH + NS_PAD * paddedRatio * ((1 << fft.logN) / ((1 << fft.logN) - kh + 1))
-
-  if (wide === 'f64') {
-    // f64 loops run 2 lanes wide; FFT stays f32 and so is a little off the reference: only for large kernels.
-    for (const m of ['direct', 'separable'] as const) if (costs[m] !== undefined) costs[m] *= 2
-    if (costs.fft !== undefined) costs.fft *= 3
+  const jobsPerTile = channels - ((hasAlpha && !alphaConvolved) || fillAlpha ? 1 : 0)
+  const fft = chooseTile(kh, kw, size.height, size.width, jobsPerTile, levels)
+  if (fft) {
+    const padding = NS_PAD * paddedRatio * ((1 << fft.logN) / ((1 << fft.logN) - kh + 1)) * (fft.precision === 'f64' ? 2 : 1)
+    costs.fft = fft.ns / (n * size.height) + NS_FINISH + padding
+    errors.fft = fft.error
+    precisions.fft = fft.precision
   }
+
+  // A path whose error even in f64 would pass the limit is not offered (direct f64 always is: it is exact).
+  for (const m of FAST_METHODS) if ((errors[m] ?? 0) > FLOAT_MAX_ERROR && m !== 'separable-i16') delete costs[m]
   const applicable = FAST_METHODS.filter((m) => costs[m] !== undefined)
   let method: FastMethod = options.method ?? 'direct'
   if (options.method === undefined) {
@@ -356,14 +418,17 @@ export function planFilter(
         ? 'the integer path needs an 8-bit source without alpha, integer weights and no opacity blend'
         : method === 'separable-i16'
           ? 'the fixed-point path needs a separable kernel on an 8-bit image without alpha or blend, 8-bit out, within its error bound'
-          : `method ${method} cannot run this ${kw}x${kh} kernel exactly`
+          : `method ${method} cannot run this ${kw}x${kh} kernel within ${FLOAT_MAX_ERROR} of a level`
     )
   }
   let logN = method === 'fft' ? (fft ?? forcedTile(kh, kw)).logN : 0
+  let precision = precisions[method] ?? (source.depth === 16 ? 'f64' : 'f32')
+  let error = errors[method] ?? 0
   if (method === 'fft' && options.tileLog2 !== undefined) {
     if ((1 << options.tileLog2) <= Math.max(kh, kw)) throw new Error(`FFT tiles of ${1 << options.tileLog2} do not fit a ${kw}x${kh} kernel`)
     logN = options.tileLog2
   }
+  if (method === 'fft' && (!fft || logN !== fft.logN)) ({ precision, error } = fftPrecision(logN, levels))
   const terms: TermPlan[] = []
   if (method === 'separable') {
     const r = Math.min(rank, split.terms.length)
@@ -372,7 +437,8 @@ export function planFilter(
   return {
     ...base,
     method,
-    precision: method === 'fft' ? 'f32' : wide,
+    precision,
+    error,
     taps: method === 'direct' || method === 'direct-i16' ? tapList(kernel.weights, kh, kw, channels) : null,
     intFinish: method === 'direct-i16' && intFinish,
     terms,
@@ -693,15 +759,29 @@ function tapList(weights: readonly number[], kh: number, kw: number, channels: n
   }
 }
 
-/** The tile size with the lowest estimated total time, or null when the kernel is too large for any. */
+/**
+ * The precision of an FFT of 2^logN tiles and its estimated error: f32 where that stays under FLOAT_MAX_ERROR,
+ * else f64. A transform's error grows with the log of its size and with the largest values it holds: about
+ * eps x log2(N^2) x the largest window sum (`levels`); measured maxima on noise stay under a third of that.
+ */
+export function fftPrecision(logN: number, levels: number): { precision: Precision; error: number } {
+  const f32 = F32_EPSILON * 2 * logN * levels
+  return f32 <= FLOAT_MAX_ERROR ? { precision: 'f32', error: f32 } : { precision: 'f64', error: F64_EPSILON * 2 * logN * levels }
+}
+
+/**
+ * The tile size (and precision, see fftPrecision) with the lowest estimated total time, or null when the kernel
+ * is too large for any.
+ */
 function chooseTile(
   kh: number,
   kw: number,
   outHeight: number,
   outWidth: number,
-  jobsPerTile: number
-): { logN: number; ns: number } | null {
-  let best: { logN: number; ns: number } | null = null
+  jobsPerTile: number,
+  levels: number
+): { logN: number; ns: number; precision: Precision; error: number } | null {
+  let best: { logN: number; ns: number; precision: Precision; error: number } | null = null
   for (let logN = 4; logN <= 10; logN++) {
     const size = 1 << logN
     if (size < 2 * Math.max(kh, kw) && size < 512) continue
@@ -709,10 +789,18 @@ function chooseTile(
     const tilesY = Math.ceil(outHeight / (size - kh + 1))
     const tilesX = Math.ceil(outWidth / (size - kw + 1))
     const pairs = tilesY * Math.ceil((tilesX * jobsPerTile) / 2)
-    const ns = pairs * NS_FFT_TILE[size]
-    if (!best || ns < best.ns) best = { logN, ns }
+    const { precision, error } = fftPrecision(logN, levels)
+    const ns = pairs * (precision === 'f32' ? NS_FFT_TILE : NS_FFT64_TILE)[size]
+    if (!best || ns < best.ns) best = { logN, ns, precision, error }
   }
   return best
+}
+
+/** Sum of absolute values. */
+function absTotal(values: ArrayLike<number>): number {
+  let total = 0
+  for (let i = 0; i < values.length; i++) total += Math.abs(values[i])
+  return total
 }
 
 /** The smallest tile that fits the kernel (forced FFT on a tiny image or kernel). */

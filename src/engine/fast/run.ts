@@ -3,12 +3,12 @@
 // Pure: no node:* imports; the executor brings the threads.
 import { checkImage } from '../convolve'
 import { AbortError, EngineError } from '../errors'
-import { toFloat, toInt } from '../image'
+import { maxValue, toFloat, toInt } from '../image'
 import { resolveFilter, type ResolvedFilter } from '../stack'
 import type { BitDepth, FilterSpec, FloatImage, IntImage } from '../types'
 import { SampleKind, type Kernels } from './backend'
 import { bandAlignment, BandRunner, rawBytes, type BandIO } from './band'
-import { planFilter, type FastMethod, type FilterPlan, type SourceShape, type TargetShape } from './plan'
+import { FLOAT_MAX_ERROR, planFilter, type FastMethod, type FilterPlan, type SourceShape, type TargetShape } from './plan'
 import { runLayer } from './layer-run'
 
 /** The part of an AbortSignal the fast paths poll. */
@@ -164,6 +164,8 @@ export async function runFastStack(
   }
   // An opaque image stays opaque under every border but `zero`: its filters then skip all alpha work.
   let opaque = (channels === 2 || channels === 4) && isOpaque(image)
+  // What each filter's error is multiplied by further down the stack: every later filter's gain.
+  const later = downstreamGains(active)
   const steps = active.reduce((n, f) => n + (f.options.signed === 'stretch' ? 2 : 1), 0)
   let step = 0
   const runPlan = async (plan: FilterPlan, io: BandIO): Promise<{ low: number; high: number }> => {
@@ -212,9 +214,30 @@ export async function runFastStack(
         plan = layer.plan
         dst = layer.dst
       } else if (filter.options.signed === 'stretch') {
-        const rawPlan = planFilter(shape, filter, target, { method, tileLog2, stage: 'raw', opaqueAlpha: opaque })
-        const raw = take(rawPlan.outWidth * rawPlan.outHeight * channels * rawBytes(rawPlan))
-        const range = await runPlan(rawPlan, io({ buffer: raw, offset: 0 }))
+        let rawPlan = planFilter(shape, filter, target, { method, tileLog2, stage: 'raw', opaqueAlpha: opaque, gain: later[i] })
+        let raw = take(rawPlan.outWidth * rawPlan.outHeight * channels * rawBytes(rawPlan))
+        let range = await runPlan(rawPlan, io({ buffer: raw, offset: 0 }))
+        // The mapping multiplies errors by max / (high - low), known only now: where that takes the estimate past
+        // the limit, the values are computed again with a plan chosen for it (f64 where f32 cannot keep it).
+        const stretch = range.high > range.low ? maxValue(image.depth) / (range.high - range.low) : 1
+        if (rawPlan.error * stretch > FLOAT_MAX_ERROR) {
+          const gain = later[i] * stretch
+          const again = (forced: FastMethod | undefined): FilterPlan =>
+            planFilter(shape, filter, target, { method: forced, tileLog2, stage: 'raw', opaqueAlpha: opaque, gain })
+          // A forced method (tests, benchmarks) that cannot keep the stretched error in bounds gives way.
+          let precise: FilterPlan
+          try {
+            precise = again(method)
+          } catch {
+            precise = again(undefined)
+          }
+          if (precise.precision !== rawPlan.precision || precise.method !== rawPlan.method || precise.logN !== rawPlan.logN) {
+            done(raw)
+            rawPlan = precise
+            raw = take(rawPlan.outWidth * rawPlan.outHeight * channels * rawBytes(rawPlan))
+            range = await runPlan(rawPlan, io({ buffer: raw, offset: 0 }))
+          }
+        }
         plan = planFilter(shape, filter, target, {
           stage: 'map',
           low: range.low,
@@ -226,7 +249,7 @@ export async function runFastStack(
         await runPlan(plan, io(dst, raw))
         done(raw)
       } else {
-        plan = planFilter(shape, filter, target, { method, tileLog2, opaqueAlpha: opaque })
+        plan = planFilter(shape, filter, target, { method, tileLog2, opaqueAlpha: opaque, gain: later[i] })
         dst = output(plan)
         await runPlan(plan, io(dst))
       }
@@ -242,6 +265,23 @@ export async function runFastStack(
   const length = shape.width * shape.height * channels
   const data = depth === 16 ? new Uint16Array(src.buffer, src.offset, length) : new Uint8Array(src.buffer, src.offset, length)
   return { width: shape.width, height: shape.height, channels, depth, data }
+}
+
+/**
+ * For each filter, the factor later filters multiply its errors by: the product of their gains (absolute weights
+ * over |divisor|, blended by opacity with the unchanged input). A blur before a high-gain edge kernel thus runs
+ * precisely enough that the edge kernel does not blow its rounding up past a level.
+ */
+export function downstreamGains(filters: readonly ResolvedFilter[]): number[] {
+  const gains = new Array<number>(filters.length).fill(1)
+  for (let i = filters.length - 2; i >= 0; i--) {
+    const next = filters[i + 1]
+    let total = 0
+    for (const w of next.kernel.weights) total += Math.abs(w)
+    const own = total / Math.abs(next.kernel.divisor)
+    gains[i] = gains[i + 1] * Math.max(1, next.opacity * own + (1 - next.opacity))
+  }
+  return gains
 }
 
 /** True when every alpha sample of an image with alpha is at its maximum. */

@@ -191,6 +191,8 @@ class TsKernels implements Kernels {
     opacity: number
   ): void {
     const f = this.f32
+    const clear = (mode & 8) !== 0
+    mode &= 7
     const hasAlpha = channels === 2 || channels === 4
     const stretchOk = p2 > p1
     const range = stretchOk ? Math.fround(p2 - p1) : 1
@@ -199,10 +201,10 @@ class TsKernels implements Kernels {
       if (divisor !== 1) v = Math.fround(v / divisor)
       v = Math.fround(v + offset)
       const isAlpha = hasAlpha && s % channels === channels - 1
+      // Fully transparent pixels (alpha 0): colour 0 before any blend, and out of the range.
+      const transparent = clear && !isAlpha && f[(sums >> 2) + s - (s % channels) + channels - 1] === 0
       if (mode >= 4) {
         f[(dst >> 2) + s] = v
-        // Mode 5: fully transparent pixels (alpha 0) have no colour to range over.
-        const transparent = mode === 5 && f[(sums >> 2) + s - (s % channels) + channels - 1] === 0
         if (!isAlpha && !transparent) {
           if (v < this.low) this.low = v
           if (v > this.high) this.high = v
@@ -214,7 +216,7 @@ class TsKernels implements Kernels {
         else if (mode === 2) v = Math.fround(v + p1)
         else if (mode === 3 && stretchOk) v = Math.fround(Math.fround(Math.fround(v - p1) * maxv) / range)
       }
-      v = v < 0 ? 0 : v > maxv ? maxv : v
+      v = v < 0 || transparent ? 0 : v > maxv ? maxv : v
       if (base) {
         v = Math.fround(Math.fround(f[(base >> 2) + s] * Math.fround(1 - opacity)) + Math.fround(v * opacity))
         v = v < 0 ? 0 : v > maxv ? maxv : v
@@ -333,15 +335,17 @@ class TsKernels implements Kernels {
     opacity: number
   ): void {
     const f = this.f64
+    const clear = (mode & 8) !== 0
+    mode &= 7
     const alphaLane = channels === 2 || channels === 4 ? channels - 1 : -1
     for (let i = 0; i < n; i++) {
       const isAlpha = i % channels === alphaLane
       let v = f[(sums >> 3) + i]
       if (divisor !== 1) v /= divisor
       v += offset
+      const transparent = clear && !isAlpha && f[(sums >> 3) + i - (i % channels) + alphaLane] === 0
       if (mode >= 4) {
         f[(dst >> 3) + i] = v
-        const transparent = mode === 5 && f[(sums >> 3) + i - (i % channels) + alphaLane] === 0
         if (!isAlpha && !transparent) {
           if (v < this.low) this.low = v
           if (v > this.high) this.high = v
@@ -353,7 +357,7 @@ class TsKernels implements Kernels {
         else if (mode === 2) v += p1
         else if (mode === 3 && p2 > p1) v = ((v - p1) * maxv) / (p2 - p1)
       }
-      v = v < 0 ? 0 : v > maxv ? maxv : v
+      v = v < 0 || transparent ? 0 : v > maxv ? maxv : v
       let r = Math.fround(v)
       if (base) {
         const b = f[(base >> 3) + i] * (1 - opacity) + r * opacity
