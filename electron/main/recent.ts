@@ -1,6 +1,6 @@
 // Runs in Electron's main process: recent files, in the app's data folder and in the OS's recent documents.
 import { app } from 'electron'
-import { RecentFiles } from '../../src/api/store-file'
+import { RecentFiles } from '../../src/api/recent-files'
 
 /** The recent files list (the same file the API handlers write to through `dataDir`). */
 export function setupRecent(): { files: RecentFiles; remember(path: string): void } {

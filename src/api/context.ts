@@ -1,0 +1,29 @@
+// Runs in Node (serve mode, tests) and Electron main: what every group of API handlers is given.
+import type { ApiEvent, ApiEvents, ExportFormat } from '../contract/api'
+import type { RecentFiles } from './recent-files'
+import type { ImageSession } from './session'
+
+/** Native dialogs (Electron); each resolves to null when the user cancels. */
+export interface Dialogs {
+  openImage(): Promise<string | null>
+  saveImage(defaultName: string, format: ExportFormat): Promise<string | null>
+  openRecipe(): Promise<string | null>
+  saveRecipe(defaultName: string): Promise<string | null>
+}
+
+/** The state and services the handlers share. */
+export interface HandlerContext {
+  /** Where the UI runs. */
+  readonly shell: 'electron' | 'serve'
+  /** The open image and the engine host it lives in. */
+  readonly session: ImageSession
+  /** Pushes an event to the renderer(s). */
+  readonly emit: <E extends ApiEvent>(event: E, payload: ApiEvents[E]) => void
+  /** Native dialogs; without them, calls lacking a path answer with bytes (serve mode downloads). */
+  readonly dialogs?: Dialogs
+  /** The bundled sample photos. */
+  readonly samplesDir: string
+  /** Folder for recent files and the personal gallery; null keeps them in memory only. */
+  readonly dataDir: string | null
+  readonly recent: RecentFiles
+}

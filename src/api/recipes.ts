@@ -1,0 +1,73 @@
+// Runs in Node (serve mode, tests) and Electron main: `recipe:save` and `recipe:open`, recipe files written and
+// read with the engine's recipe rules, so what the app saves the CLI can apply.
+import { readFile, stat } from 'node:fs/promises'
+import { basename, extname, resolve } from 'node:path'
+import type { Api } from '../contract/api'
+import { CodedError } from '../contract/errors'
+import { parseRecipe, serializeRecipe } from '../engine/recipe'
+import type { Recipe } from '../engine/types'
+import { IoError } from '../io/io-error'
+import { writeFileAtomic } from '../io/write-file-atomic'
+import type { HandlerContext } from './context'
+import { checkFilters, checkRequest } from './validate'
+
+/** Largest recipe file read. */
+const MAX_RECIPE_BYTES = 4 * 1024 * 1024
+
+/** The size of the recipe file at `absolute`; one-line errors for a missing file or a folder. */
+async function recipeSize(absolute: string, name: string): Promise<number> {
+  try {
+    const s = await stat(absolute)
+    if (!s.isFile()) throw new IoError(`cannot read ${name}: not a file`)
+    return s.size
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') throw new IoError(`cannot read ${name}: no such file`)
+    throw err
+  }
+}
+
+/** The recipe handlers. */
+export function recipeHandlers(ctx: HandlerContext): Pick<Api, 'recipe:save' | 'recipe:open'> {
+  const { dialogs } = ctx
+  return {
+    async 'recipe:save'(raw) {
+      const req = checkRequest('recipe:save', raw)
+      // The same rules and messages as reading a recipe file: what we save, the CLI can apply.
+      const recipe = parseRecipe(JSON.stringify({ ...req.recipe, filters: checkFilters(req.recipe.filters) }), 'recipe')
+      const bytes = new TextEncoder().encode(serializeRecipe(recipe.filters))
+      const name = ctx.session.name
+      const stem = name ? basename(name, extname(name)) : 'stack'
+      const defaultName = `${stem || 'stack'}.recipe.json`
+      let target = req.path !== undefined ? resolve(req.path) : undefined
+      let force = req.force ?? false
+      if (target === undefined && dialogs) {
+        const chosen = await dialogs.saveRecipe(defaultName)
+        if (chosen === null) return null
+        target = resolve(chosen)
+        force = true
+      }
+      if (target === undefined) return { fileName: defaultName, bytes }
+      await writeFileAtomic(target, bytes, { force })
+      return { path: target, fileName: basename(target) }
+    },
+
+    async 'recipe:open'(raw) {
+      const req = checkRequest('recipe:open', raw)
+      if (req.bytes !== undefined) {
+        if (req.bytes.byteLength > MAX_RECIPE_BYTES) throw new CodedError(`${req.name ?? 'recipe'}: too large for a recipe file`, 'too-large')
+        return parseRecipe(new TextDecoder().decode(req.bytes), basename(req.name ?? 'recipe'))
+      }
+      let path = req.path
+      if (path === undefined) {
+        if (!dialogs) throw new CodedError('recipe:open needs a path or the file\'s bytes here', 'bad-request')
+        const chosen = await dialogs.openRecipe()
+        if (chosen === null) return null
+        path = chosen
+      }
+      const absolute = resolve(path)
+      const name = basename(absolute)
+      if ((await recipeSize(absolute, name)) > MAX_RECIPE_BYTES) throw new CodedError(`${name}: too large for a recipe file`, 'too-large')
+      return parseRecipe(await readFile(absolute, 'utf8'), name) satisfies Recipe
+    }
+  }
+}

@@ -1,0 +1,85 @@
+// Runs in Node (serve mode, tests) and Electron main: the image the UI has open, as the API handlers share it.
+// Remembers where it came from, so it is opened again after the engine host restarts.
+import { basename, resolve } from 'node:path'
+import type { ApiEvent, ApiEvents, ImageInfo } from '../contract/api'
+import type { HostClient } from '../host/client'
+import type { RecentFiles } from './recent-files'
+
+/** Where the open image came from: a file, or uploaded bytes. */
+interface ImageSource {
+  readonly name: string
+  readonly path?: string
+  readonly bytes?: Uint8Array
+}
+
+/** The open image: opened through the host, re-opened in a new host after a crash. */
+export class ImageSession {
+  private source: ImageSource | null = null
+  private info: ImageInfo | null = null
+
+  /**
+   * @param host the engine host
+   * @param emit pushes `host:restarted` once the image is open again in the new host
+   * @param recent the recent files list, which images opened from a path join
+   * @param onOpenedPath called after an image is opened from a path (Electron adds it to the OS recent documents)
+   */
+  constructor(
+    readonly host: HostClient,
+    emit: <E extends ApiEvent>(event: E, payload: ApiEvents[E]) => void,
+    private readonly recent: RecentFiles,
+    private readonly onOpenedPath?: (path: string) => void
+  ) {
+    host.onRestarted(() => {
+      const source = this.source
+      const reopen = source ? host.request({ type: 'open', ...source }).then((info) => void (this.info = info)) : Promise.resolve()
+      reopen
+        .catch(() => {
+          this.info = null
+        })
+        .finally(() => emit('host:restarted', {}))
+    })
+  }
+
+  /** Opens `source` in the host and makes it the current image. */
+  private async open(source: ImageSource): Promise<ImageInfo> {
+    const info = await this.host.request({ type: 'open', ...source })
+    this.source = source.path !== undefined ? { name: info.name, path: source.path } : source
+    this.info = info
+    return info
+  }
+
+  /** Opens a bundled sample (not a recent file). */
+  openSample(path: string): Promise<ImageInfo> {
+    return this.open({ name: basename(path), path })
+  }
+
+  /** Opens a file the user chose; it joins the recent files. */
+  async openPath(path: string): Promise<ImageInfo> {
+    const absolute = resolve(path)
+    const info = await this.open({ name: basename(absolute), path: absolute })
+    await this.recent.add(absolute)
+    this.onOpenedPath?.(absolute)
+    return info
+  }
+
+  /** Opens uploaded bytes (a private copy is kept: the transport's buffer may be reused, and a restart re-opens it). */
+  openBytes(name: string, bytes: Uint8Array): Promise<ImageInfo> {
+    return this.open({ name: basename(name), bytes: new Uint8Array(bytes) })
+  }
+
+  /** The open image as the host knows it (asked again: after a restart it may have none). */
+  async current(): Promise<ImageInfo | null> {
+    this.info = await this.host.request({ type: 'current' })
+    return this.info
+  }
+
+  /** The open image, asking the host only when nothing is known yet. */
+  async known(): Promise<ImageInfo | null> {
+    return this.info ?? (await this.current())
+  }
+
+  /** The open image's name as last known, without asking the host. */
+  get name(): string | null {
+    return this.info?.name ?? null
+  }
+}
