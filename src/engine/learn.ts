@@ -7,7 +7,8 @@ import type { BitDepth, Channels, Kernel } from './types'
 /** Largest kernel side that can be learnt: a 25x25 kernel already has 626 unknowns. */
 export const MAX_LEARN_SIZE = 25
 
-/** Windows are gathered in square tiles of this many windows a side (a tile's sums stay small and exact). */
+/** Windows are gathered in square tiles of this many windows a side: a tile's samples stay in cache, and tiles are
+ * what sampling picks. */
 export const LEARN_TILE = 64
 
 /**
@@ -19,8 +20,8 @@ export const LEARN_BUDGET = 150_000_000
 
 /**
  * Default ridge, relative to the mean diagonal of the centred Gram matrix: small enough to leave any kernel a
- * photo determines unchanged (it shrinks only directions with a millionth of the average energy), large enough
- * that flat or smooth images still give a finite answer.
+ * photo determines unchanged (it shrinks by 0.1 % or more only directions with under a millionth of the average
+ * energy), large enough that smooth images with next to no fine detail still give a finite answer.
  */
 export const DEFAULT_RIDGE = 1e-9
 
@@ -41,7 +42,7 @@ export interface LearnOptions {
   readonly perChannel?: boolean
   /**
    * Most window positions to fit; past it, tiles of windows are taken on an even grid over the image.
-   * @default LEARN_BUDGET divided by the number of lags, e.g. about 1 M for 9x9, every window for 3x3 up to 12 MP
+   * @default LEARN_BUDGET divided by the number of lags: about 1 M for 9x9, 11.5 M (every window of an 11 MP image) for 3x3
    */
   readonly maxWindows?: number
   /** Ridge relative to the mean diagonal of the centred Gram matrix. @default DEFAULT_RIDGE */
@@ -112,12 +113,12 @@ function checkImage(image: LearnImage, name: string): void {
 }
 
 /** Number of lags (tap pairs up to symmetry) of a K x K kernel: the Gram matrix is built one lag at a time. */
-export function lagCount(size: number): number {
+function lagCount(size: number): number {
   return size + (size - 1) * (2 * size - 1)
 }
 
 /** Checks two images and a size can be learnt from; throws an EngineError saying what does not fit. */
-export function checkLearnInputs(before: LearnImage, after: LearnImage, size: number): void {
+function checkLearnInputs(before: LearnImage, after: LearnImage, size: number): void {
   checkImage(before, 'BEFORE')
   checkImage(after, 'AFTER')
   if (before.width !== after.width || before.height !== after.height) {
