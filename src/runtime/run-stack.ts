@@ -1,13 +1,14 @@
 // Runs in Node (CLI, engine host, serve mode): the one entry point that applies a filter stack to a decoded image.
 // It picks the fastest correct path by itself: WebAssembly SIMD kernels (TypeScript kernels where the module is
 // missing), separable / low-rank / FFT / integer plans per filter, bands across worker threads for large images.
+import { firstLine } from '../contract/errors'
 import { AbortError, EngineError } from '../engine/errors'
 import type { Kernels } from '../engine/fast/backend'
 import type { FastMethod, FilterPlan } from '../engine/fast/plan'
 import { InlineExecutor, runFastStack, type Executor } from '../engine/fast/run'
 import type { BitDepth, FilterSpec, IntImage } from '../engine/types'
 import { defaultThreads, EnginePool } from './pool'
-import { instantiateKernels, kernelModule, moduleFor, workerScriptPath, type BackendChoice } from './pool-assets'
+import { instantiateKernels, moduleFor, workerScriptPath, type BackendChoice } from './pool-assets'
 
 /** Options for {@link runStack}. */
 export interface RunStackOptions {
@@ -49,28 +50,6 @@ export const INLINE_SAMPLES = 1 << 16
 const inline = new Map<string, InlineExecutor>()
 const pools = new Map<string, EnginePool>()
 let poolFailure = ''
-
-/** What runStack runs on, for diagnostics and benchmarks. */
-export interface EngineStatus {
-  /** 'wasm' when kernels.wasm loaded (WebAssembly SIMD), else 'ts'. */
-  readonly backend: 'wasm' | 'ts'
-  /** Worker threads for large images (0: none could start, everything runs in-process). */
-  readonly threads: number
-  /** Why the fast kernels or the workers are not used, '' when they are. */
-  readonly reason: string
-}
-
-/** The automatic choices runStack makes on this machine. */
-export function engineStatus(): EngineStatus {
-  const { module, reason } = kernelModule()
-  const script = workerScriptPath()
-  const reasons = [reason, script ? poolFailure : 'out/node/engine-worker.js is not built (npm run build:node)']
-  return {
-    backend: module ? 'wasm' : 'ts',
-    threads: script && !poolFailure ? defaultThreads() : 0,
-    reason: reasons.filter(Boolean).join('; ')
-  }
-}
 
 function inlineExecutor(backend: BackendChoice): InlineExecutor {
   let executor = inline.get(backend)
@@ -161,7 +140,7 @@ export async function runStack(
     // the same run goes again on this thread, and later runs stay here. Forced thread counts (tests) never fall back.
     if (!(executor instanceof EnginePool) || engine.threads !== undefined) throw error
     if (error instanceof EngineError || error instanceof AbortError || (error as Error).name === 'AbortError') throw error
-    poolFailure = `worker threads failed, running in-process: ${(error as Error).message.split('\n')[0]}`
+    poolFailure = `worker threads failed, running in-process: ${firstLine((error as Error).message)}`
     return run(inlineExecutor(engine.backend ?? 'auto'))
   }
 }

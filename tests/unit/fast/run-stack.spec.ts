@@ -225,9 +225,10 @@ describe('fallback to the TypeScript kernels', () => {
       process.env.KERNEL_STUDIO_WASM = path
       try {
         const fresh = (await import('../../../src/runtime/run-stack')) as typeof import('../../../src/runtime/run-stack')
-        const status = fresh.engineStatus()
-        expect(status.backend).toBe('ts')
-        expect(status.reason).toMatch(/kernels\.wasm/)
+        const assets = (await import('../../../src/runtime/pool-assets')) as typeof import('../../../src/runtime/pool-assets')
+        const loaded = assets.kernelModule()
+        expect(loaded.module).toBeNull()
+        expect(loaded.reason).toMatch(/kernels\.wasm/)
         const image = randomIntImage(30, 120, 70, 3)
         const filters: FilterSpec[] = [{ preset: 'gaussian-blur', params: { size: 7, sigma: 2 } }, { preset: 'sharpen' }]
         const expected = referenceResult(image, filters)
