@@ -214,6 +214,35 @@ function toFilterSpec(filter: z.infer<typeof filterSchema>): FilterSpec {
 }
 
 /**
+ * Where JSON.parse gave up, without its own wording: that quotes the text around the problem, and the file may be
+ * anything (a password file named as a recipe).
+ */
+function jsonProblem(text: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : ''
+  const at = /at position (\d+)/.exec(message)
+  if (at) {
+    const before = text.slice(0, Number(at[1]))
+    const line = before.split('\n').length
+    return `at line ${line}, column ${before.length - before.lastIndexOf('\n')}`
+  }
+  return /end of JSON input/.test(message) ? 'it ends too early' : 'an unexpected character'
+}
+
+/**
+ * Throws unless `data` is an object whose `format` is a recipe's. Until the file says it is a recipe, errors quote
+ * nothing of it (values, keys): whatever file was named, its contents stay out of messages.
+ */
+function notARecipe(data: unknown, source: string): void {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    const kind = data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data === 'string' ? 'a string' : `a ${typeof data}`
+    throw new EngineError(`${source}: expected object, got ${kind}`, 'bad-recipe')
+  }
+  const format = (data as { format?: unknown }).format
+  if (format === undefined) throw new EngineError(`${source}: format: is missing (expected "${RECIPE_FORMAT}")`, 'bad-recipe')
+  if (format !== RECIPE_FORMAT) throw new EngineError(`${source}: format: expected "${RECIPE_FORMAT}" (this is not a Kernel Studio recipe)`, 'bad-recipe')
+}
+
+/**
  * Parses and validates a recipe file's text. `source` (usually the file name) starts every error
  * message, followed by the JSON path: `recipe.json: filters[1].kernel: row 2 has 2 values, expected 3`.
  */
@@ -222,12 +251,9 @@ export function parseRecipe(text: string, source: string): Recipe {
   try {
     data = JSON.parse(text)
   } catch (error) {
-    // The parser quotes the text around the problem raw: keep control characters from breaking the line.
-    const detail = (error instanceof Error ? error.message : String(error)).replace(/[\u0000-\u001f\u007f]/g, (c) =>
-      JSON.stringify(c).slice(1, -1)
-    )
-    throw new EngineError(`${source}: not valid JSON (${detail})`, 'bad-recipe')
+    throw new EngineError(`${source}: not valid JSON (${jsonProblem(text, error)})`, 'bad-recipe')
   }
+  notARecipe(data, source)
   const result = recipeSchema.safeParse(data, { reportInput: true })
   if (!result.success) throw schemaError(source, result.error)
   return { format: RECIPE_FORMAT, version: result.data.version, filters: result.data.filters.map(toFilterSpec) }

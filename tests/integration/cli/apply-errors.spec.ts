@@ -191,7 +191,7 @@ describe('apply names the recipe file and the JSON path for every kind of mistak
   const recipe = (body: Record<string, unknown>): string =>
     JSON.stringify({ format: 'kernel-studio/stack', version: 1, filters: [{ preset: 'box-blur' }], ...body })
   it.each([
-    ['format.json', recipe({ format: 'kernel-studio/stak' }), 'format.json: format: expected "kernel-studio/stack", got "kernel-studio/stak"'],
+    ['format.json', recipe({ format: 'kernel-studio/stak' }), 'format.json: format: expected "kernel-studio/stack" (this is not a Kernel Studio recipe)'],
     ['noformat.json', JSON.stringify({ version: 1, filters: [] }), 'noformat.json: format: is missing (expected "kernel-studio/stack")'],
     ['version.json', recipe({ version: 2 }), 'version.json: version: expected 1, got 2'],
     ['topkey.json', recipe({ author: 'me' }), 'topkey.json: unknown key "author"'],

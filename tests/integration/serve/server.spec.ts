@@ -311,6 +311,18 @@ describe('serve mode', () => {
     }
   })
 
+  it('never quotes a file in an error: recipe:open on a password file or a JSON file of secrets', async () => {
+    await writeFile(join(dir, 'passwd'), 'root:x:0:0:root:/root:/bin/bash\n')
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ format: 'hunter2-secret', apiKey: 'hunter2-secret' }))
+    for (const name of ['passwd', 'config.json']) {
+      const res = await get('/api/recipe:open', { 'Content-Type': 'application/json' }, 'POST', JSON.stringify({ path: join(dir, name) }))
+      const reply = JSON.parse(res.body.toString()) as { ok: boolean; error: { message: string } }
+      expect(reply.ok).toBe(false)
+      expect(reply.error.message).toMatch(new RegExp(`^${name.replace('.', '\\.')}: `))
+      expect(reply.error.message).not.toMatch(/root|hunter2|apiKey/)
+    }
+  })
+
   it('says clearly when the port is busy', async () => {
     const blocker = createServer()
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))

@@ -49,9 +49,10 @@ describe('parseRecipe', () => {
   })
 
   it('names the file, the JSON path and the problem', () => {
-    fails('{"format": ', 'recipe.json: not valid JSON (' + jsonError('{"format": ') + ')')
+    fails('{"format": ', 'recipe.json: not valid JSON (it ends too early)')
+    fails('{"format" "x"}', 'recipe.json: not valid JSON (at line 1, column 11)')
     fails('[]', 'recipe.json: expected object, got an array')
-    fails(JSON.stringify({ format: 'other', version: 1, filters: [] }), 'recipe.json: format: expected "kernel-studio/stack", got "other"')
+    fails(JSON.stringify({ format: 'other', version: 1, filters: [] }), 'recipe.json: format: expected "kernel-studio/stack" (this is not a Kernel Studio recipe)')
     fails(JSON.stringify({ format: RECIPE_FORMAT, version: 3, filters: [] }), 'recipe.json: version: expected one of 1, 2, got 3')
     fails(JSON.stringify({ format: RECIPE_FORMAT, version: 1 }), 'recipe.json: filters: is missing')
     fails(JSON.stringify({ version: 1, filters: [] }), 'recipe.json: format: is missing (expected "kernel-studio/stack")')
@@ -83,15 +84,6 @@ describe('parseRecipe', () => {
   })
 })
 
-function jsonError(text: string): string {
-  try {
-    JSON.parse(text)
-  } catch (error) {
-    return (error as Error).message
-  }
-  return ''
-}
-
 describe('recipe error codes', () => {
   const code = (text: string): unknown => {
     try {
@@ -109,6 +101,29 @@ describe('recipe error codes', () => {
     expect(code(recipeWith({ kernel: '1', divisor: 0 }))).toBe('bad-kernel')
     expect(code(recipeWith({ preset: 'box-blur', params: { size: 4 } }))).toBe('bad-options')
     expect(code(recipeWith({ preset: 'no-such-preset' }))).toBe('bad-options')
+  })
+})
+
+describe('parseRecipe on a file that is not a recipe', () => {
+  it('quotes nothing of it: not its text, its keys or its values', () => {
+    const secrets = [
+      'root:x:0:0:root:/root:/bin/bash',
+      '{"format": "hunter2-secret", "version": 1, "filters": []}',
+      '{"password": "hunter2-secret"}',
+      '"hunter2-secret"',
+      '{"format": {"hunter2-secret": 1}}',
+      '{"hunter2-secret": 1, "format": "x"'
+    ]
+    for (const text of secrets) {
+      let message = ''
+      try {
+        parseRecipe(text, 'secret.json')
+      } catch (e) {
+        message = (e as Error).message
+      }
+      expect(message).toMatch(/^secret\.json: /)
+      expect(message).not.toMatch(/hunter2|root|password/)
+    }
   })
 })
 
