@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defineConfig } from '@playwright/test'
 import { findChromium } from './tests/e2e/browser'
+import { loggedIn } from './tests/e2e/fixtures/serve'
 
 /** Port of the serve-mode server the tests start (override with KS_E2E_PORT to run beside another server). */
 const PORT = Number(process.env.KS_E2E_PORT ?? 5923)
@@ -32,6 +33,8 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${PORT}/`,
+    // Serve mode wants its token (KERNEL_STUDIO_TOKEN, set by fixtures/serve.ts): the cookie its URL would set.
+    storageState: loggedIn(PORT),
     viewport: { width: 1280, height: 800 },
     deviceScaleFactor: 1,
     colorScheme: 'dark',

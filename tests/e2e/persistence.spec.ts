@@ -30,7 +30,7 @@ async function startServer(dataDir: string): Promise<Server> {
     const timer = setTimeout(() => reject(new Error(`the server did not start: ${output}`)), 30_000)
     const onData = (chunk: Buffer): void => {
       output += chunk.toString()
-      const match = /serving on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output)
+      const match = /serving on (http:\/\/127\.0\.0\.1:\d+\/\S*)\n/.exec(output)
       if (match) {
         clearTimeout(timer)
         resolve(match[1])
