@@ -42,6 +42,16 @@ function startDesktop() {
   child.on('exit', (code) => process.exit(code ?? 0))
 }
 
+/** Opens `url` in the desktop's browser when there is a desktop; the printed URL is enough otherwise. */
+function openInBrowser(url) {
+  if (noDisplay()) return
+  const [command, args] =
+    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]]
+  const opener = spawn(command, args, { stdio: 'ignore', detached: true })
+  opener.on('error', () => console.log('Open the address above in a browser.'))
+  opener.unref()
+}
+
 function startServe(reason) {
   console.log(`${reason}; starting serve mode instead`)
   const missingNode = !existsSync(join(root, 'out', 'node', 'cli.js')) || !existsSync(join(root, 'out', 'node', 'host.js'))
@@ -49,8 +59,18 @@ function startServe(reason) {
   if (!existsSync(join(root, 'out', 'renderer', 'index.html'))) run('npx', ['electron-vite', 'build'])
   const args = [join(root, 'bin', 'kernel-studio.js'), 'serve', '--open', join(root, sample)]
   if (process.env.PORT) args.push('--port', process.env.PORT)
-  // The CLI prints "Kernel Studio is serving on http://127.0.0.1:PORT/".
-  const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' })
+  // The CLI prints "Kernel Studio is serving on http://127.0.0.1:PORT/?token=...": that whole URL is the way in
+  // (the token is new at each start). Passed through as printed; where a desktop can show a browser, opened too.
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['inherit', 'pipe', 'inherit'] })
+  let opened = false
+  child.stdout.on('data', (chunk) => {
+    process.stdout.write(chunk)
+    const url = /serving on (http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(chunk.toString())?.[1]
+    if (url && !opened) {
+      opened = true
+      openInBrowser(url)
+    }
+  })
   const forward = (signal) => child.kill(signal)
   process.on('SIGINT', forward)
   process.on('SIGTERM', forward)
