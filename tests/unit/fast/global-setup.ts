@@ -1,5 +1,6 @@
 // Vitest global setup (runs once in Node before the tests): builds kernels.wasm and a private bundle of the engine
-// worker from the current sources, so the WebAssembly and worker-thread paths are tested as they are now.
+// worker from the current sources, so the WebAssembly and worker-thread paths are tested as they are now; either
+// build failing fails the run.
 // The bundle goes to out/test-worker/<hash of the sources>/, never to out/node (other test runs use that).
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
@@ -66,18 +67,26 @@ async function buildWorker(): Promise<string> {
   return script
 }
 
-/** Builds what the fast-path tests need; failures leave the affected tests to skip with the reason. */
+/**
+ * Builds what the fast-path tests need. A build that fails fails the whole run, with the reason: the WebAssembly
+ * and worker-thread paths are never quietly left untested.
+ */
 export default async function setup(): Promise<void> {
   try {
     execFileSync(process.execPath, [join(root, 'scripts', 'build-wasm.mjs')], { stdio: 'pipe' })
   } catch (error) {
     const output = (error as { stderr?: Buffer }).stderr?.toString() ?? String(error)
-    process.env.KERNEL_STUDIO_SETUP_WASM_ERROR = output.trim().split('\n').slice(-3).join(' ')
+    throw new Error(`the kernels.wasm build failed (npm run build:wasm): ${output.trim().split('\n').slice(-3).join(' ')}`)
+  }
+  try {
+    new WebAssembly.Module(readFileSync(join(root, 'out', 'wasm', 'kernels.wasm')))
+  } catch (error) {
+    throw new Error(`out/wasm/kernels.wasm does not load here (no WebAssembly SIMD?): ${error instanceof Error ? error.message : String(error)}`)
   }
   try {
     mkdirSync(join(root, 'out', 'test-worker'), { recursive: true })
     process.env.KERNEL_STUDIO_WORKER = await buildWorker()
   } catch (error) {
-    process.env.KERNEL_STUDIO_SETUP_WORKER_ERROR = error instanceof Error ? error.message : String(error)
+    throw new Error(`the engine worker bundle did not build: ${error instanceof Error ? error.message : String(error)}`)
   }
 }
