@@ -177,6 +177,7 @@ async function runFrequency(input: string | undefined, options: InspectOptions, 
   if (input !== undefined) throw new CliError(`--frequency describes the kernel alone: drop the image ${input}`)
   if (options.at !== undefined) throw new CliError('--frequency describes the whole kernel, not one pixel: drop --at')
   if (options.recipe !== undefined) throw new CliError('--frequency describes one kernel, not a recipe: drop --recipe')
+  if (options.histogram) throw new CliError('--frequency and --histogram are two different views: give one of them')
   requireOneSource(sources)
   for (const [key, flag] of IMAGE_ONLY_FLAGS) {
     if (options[key] !== undefined) printNote(`${flag} does not change the frequency response (it acts on images, not on the kernel)`)

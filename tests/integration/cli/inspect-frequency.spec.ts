@@ -124,6 +124,7 @@ describe('inspect --frequency refuses bad input with one line', () => {
   it('an image or --at with --frequency', async () => {
     await refuse(['photo.png', '--preset', 'sharpen', '--frequency'], '--frequency describes the kernel alone: drop the image photo.png')
     await refuse(['--preset', 'sharpen', '--frequency', '--at', '0,0'], '--frequency describes the whole kernel, not one pixel: drop --at')
+    await refuse(['--preset', 'sharpen', '--frequency', '--histogram'], '--frequency and --histogram are two different views: give one of them')
   })
 
   it('no filter or two, a bad kernel', async () => {
