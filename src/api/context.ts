@@ -26,4 +26,6 @@ export interface HandlerContext {
   /** Folder for recent files and the personal gallery; null keeps them in memory only. */
   readonly dataDir: string | null
   readonly recent: RecentFiles
+  /** Serve mode's upload folder: `image:upload` may name a file in it instead of carrying bytes. */
+  readonly uploadDir: string | null
 }

@@ -1,6 +1,7 @@
 // Runs in Node (serve mode, tests) and Electron main: one plain async handler per contract channel, gathered from
 // one file per concern (images, export, recipes, gallery). Every input is validated there (./validate.ts); all
 // file reading and writing happens there or in the engine host, never in the UI.
+import { resolve } from 'node:path'
 import type { Api, ApiEvent, ApiEvents, ApiMap } from '../contract/api'
 import { CodedError } from '../contract/errors'
 import type { HostClient } from '../host/client'
@@ -31,6 +32,11 @@ export interface HandlerOptions {
   readonly dataDir?: string | null
   /** Called after an image is opened from a path (Electron adds it to the OS recent documents). */
   readonly onOpenedPath?: (path: string) => void
+  /**
+   * Serve mode's upload folder: `image:upload` may name a file in it (a body the server streamed to disk)
+   * instead of carrying the bytes. Without it, only bytes are accepted.
+   */
+  readonly uploadDir?: string
 }
 
 /**
@@ -48,7 +54,8 @@ export function createHandlers(options: HandlerOptions): Api {
     dialogs: options.dialogs,
     samplesDir: options.samplesDir ?? defaultSamplesDir(),
     dataDir,
-    recent
+    recent,
+    uploadDir: options.uploadDir === undefined ? null : resolve(options.uploadDir)
   }
   return { ...imageHandlers(ctx), ...exportHandlers(ctx), ...recipeHandlers(ctx), ...galleryHandlers(ctx) }
 }

@@ -1,6 +1,7 @@
 // Runs in Node (serve mode, tests) and Electron main: the image channels: open, upload, current, and what the
 // engine host computes from the open image (previews, thumbnails, explain, pixel values).
 import { existsSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import type { Api } from '../contract/api'
 import { CodedError } from '../contract/errors'
 import { packageVersion } from '../io/package-paths'
@@ -36,6 +37,12 @@ export function imageHandlers(ctx: HandlerContext): Pick<Api, 'app:info' | 'imag
 
     async 'image:upload'(raw) {
       const req = checkRequest('image:upload', raw)
+      if (req.file !== undefined) {
+        // Only a file serve mode itself received: anything else would be a path chosen by the page.
+        const file = resolve(req.file)
+        if (ctx.uploadDir === null || dirname(file) !== ctx.uploadDir) throw new CodedError('image:upload: file: is not an upload received by this server', 'bad-request')
+        return session.openUpload(req.name, file)
+      }
       if (req.bytes === undefined) throw new CodedError('image:upload needs the file\'s bytes here', 'bad-request')
       return session.openBytes(req.name, req.bytes)
     },

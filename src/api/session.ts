@@ -10,6 +10,15 @@ interface ImageSource {
   readonly name: string
   readonly path?: string
   readonly bytes?: Uint8Array
+  /** The file is an upload serve mode streamed to its temporary folder: its path is nobody's business. */
+  readonly upload?: boolean
+}
+
+/** The host's answer for `source`, without the temporary path of an upload. */
+function shown(info: ImageInfo, source: ImageSource | null): ImageInfo {
+  if (!source?.upload) return info
+  const { path: _temporary, ...rest } = info
+  return rest
 }
 
 /** The open image: opened through the host, re-opened in a new host after a crash. */
@@ -31,7 +40,7 @@ export class ImageSession {
   ) {
     host.onRestarted(() => {
       const source = this.source
-      const reopen = source ? host.request({ type: 'open', ...source }).then((info) => void (this.info = info)) : Promise.resolve()
+      const reopen = source ? host.request({ type: 'open', name: source.name, path: source.path, bytes: source.bytes }).then((info) => void (this.info = shown(info, source))) : Promise.resolve()
       reopen
         .catch(() => {
           this.info = null
@@ -42,8 +51,8 @@ export class ImageSession {
 
   /** Opens `source` in the host and makes it the current image. */
   private async open(source: ImageSource): Promise<ImageInfo> {
-    const info = await this.host.request({ type: 'open', ...source })
-    this.source = source.path !== undefined ? { name: info.name, path: source.path } : source
+    const info = shown(await this.host.request({ type: 'open', name: source.name, path: source.path, bytes: source.bytes }), source)
+    this.source = source.path !== undefined ? { name: info.name, path: source.path, upload: source.upload } : source
     this.info = info
     return info
   }
@@ -67,9 +76,15 @@ export class ImageSession {
     return this.open({ name: basename(name), bytes: new Uint8Array(bytes) })
   }
 
+  /** Opens a file serve mode received as an upload (kept until the next upload; its path is not shown). */
+  openUpload(name: string, file: string): Promise<ImageInfo> {
+    return this.open({ name: basename(name), path: file, upload: true })
+  }
+
   /** The open image as the host knows it (asked again: after a restart it may have none). */
   async current(): Promise<ImageInfo | null> {
-    this.info = await this.host.request({ type: 'current' })
+    const info = await this.host.request({ type: 'current' })
+    this.info = info && shown(info, this.source)
     return this.info
   }
 
