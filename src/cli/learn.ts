@@ -3,7 +3,7 @@
 import { realpath } from 'node:fs/promises'
 import { extname, resolve } from 'node:path'
 import { Command } from 'commander'
-import { colourChannelNames, defaultMaxWindows, LEARN_TILE, learnKernel, MAX_LEARN_SIZE, residualMap } from '../engine/learn'
+import { colourChannelNames, defaultMaxWindows, LEARN_TILE, learnKernel, MAX_LEARN_SIZE, residualMap, residualPicture } from '../engine/learn'
 import type { LearnImage, LearnResult, ResidualMap } from '../engine/learn'
 import type { IntImage, Kernel } from '../engine/types'
 import { decodeImage } from '../io/decode-image'
@@ -120,27 +120,6 @@ function levels(result: LearnResult): string {
   return `levels (of ${result.depth === 16 ? 65535 : 255})`
 }
 
-/** Share of the map's pixels shown below white: the worst 0.1 % saturate, so one outlier cannot make the rest black. */
-const WHITE_QUANTILE = 0.999
-
-/**
- * The residual map as an 8-bit grey image: |error| scaled so that white is the {@link WHITE_QUANTILE} quantile of the
- * errors (at least 1 level), read off a 4096-bin histogram; larger errors are white too.
- */
-function residualImage(map: ResidualMap): { image: IntImage; white: number } {
-  const bins = 4096
-  const histogram = new Float64Array(bins)
-  const top = map.max > 0 ? map.max : 1
-  for (const value of map.data) histogram[Math.min(bins - 1, Math.floor((value / top) * bins))]++
-  let seen = 0
-  let bin = 0
-  while (bin < bins - 1 && (seen += histogram[bin]) < WHITE_QUANTILE * map.data.length) bin++
-  const white = Math.max(1, ((bin + 1) / bins) * top)
-  const data = new Uint8Array(map.data.length)
-  for (let i = 0; i < data.length; i++) data[i] = Math.min(255, Math.round((map.data[i] * 255) / white))
-  return { image: { width: map.width, height: map.height, channels: 1, depth: 8, data }, white }
-}
-
 function fileHeader(before: string, after: string, result: LearnResult, channel: string, kernel: Kernel, rms: number): string {
   return [
     `# learnt by kernel-studio learn from ${before} (before) and ${after} (after): ${result.size}x${result.size}, ${channel}`,
@@ -195,9 +174,10 @@ async function runLearn(beforePath: string, afterPath: string, options: LearnOpt
   let white = 0
   if (options.residual !== undefined) {
     map = residualMap(beforeImage, afterImage, result)
-    const picture = residualImage(map)
+    const picture = residualPicture(map)
     white = picture.white
-    await encodeImage(picture.image, options.residual, { force: options.force, guard: true })
+    const image: IntImage = { width: picture.width, height: picture.height, channels: 1, depth: 8, data: picture.data }
+    await encodeImage(image, options.residual, { force: options.force, guard: true })
   }
 
   if (options.json) {

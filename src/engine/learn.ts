@@ -618,3 +618,45 @@ export function residualMap(before: LearnImage, after: LearnImage, result: Learn
   for (const value of data) if (value > max) max = value
   return { width, height, data, rms: Math.sqrt(squared / (width * height * result.colourChannels)), max }
 }
+
+/** Share of a residual map's pixels shown below white: the worst 0.1 % saturate, so one outlier cannot make the rest black. */
+export const RESIDUAL_WHITE_QUANTILE = 0.999
+
+/** A residual map as an 8-bit grey picture. */
+export interface ResidualPicture {
+  readonly width: number
+  readonly height: number
+  /** One byte per pixel: 0 = no error, 255 = `white` levels or more. */
+  readonly data: Uint8Array
+  /** The error shown as white, in levels of BEFORE's depth: the {@link RESIDUAL_WHITE_QUANTILE} quantile, at least 1. */
+  readonly white: number
+}
+
+/**
+ * The map as a grey picture whose white is the {@link RESIDUAL_WHITE_QUANTILE} quantile of the errors (read off a
+ * 4096-bin histogram). With `maxSide`, blocks of pixels shrink to their largest error, so that a picture that fits
+ * on screen still shows every spot where the fit fails.
+ */
+export function residualPicture(map: ResidualMap, maxSide = Infinity): ResidualPicture {
+  const bins = 4096
+  const histogram = new Float64Array(bins)
+  const top = map.max > 0 ? map.max : 1
+  for (const value of map.data) histogram[Math.min(bins - 1, Math.floor((value / top) * bins))]++
+  let seen = 0
+  let bin = 0
+  while (bin < bins - 1 && (seen += histogram[bin]) < RESIDUAL_WHITE_QUANTILE * map.data.length) bin++
+  const white = Math.max(1, ((bin + 1) / bins) * top)
+  const step = Math.max(1, Math.ceil(Math.max(map.width, map.height) / maxSide))
+  const width = Math.ceil(map.width / step)
+  const height = Math.ceil(map.height / step)
+  const data = new Uint8Array(width * height)
+  for (let y = 0; y < map.height; y++) {
+    const row = Math.floor(y / step) * width
+    for (let x = 0; x < map.width; x++) {
+      const level = Math.min(255, Math.round((map.data[y * map.width + x] * 255) / white))
+      const at = row + Math.floor(x / step)
+      if (level > data[at]) data[at] = level
+    }
+  }
+  return { width, height, data, white }
+}

@@ -11,7 +11,7 @@ import { convolve } from '../../../src/engine/convolve'
 import { EngineError } from '../../../src/engine/errors'
 import { toFloat, toInt } from '../../../src/engine/image'
 import { flipKernel, parseKernel } from '../../../src/engine/kernel'
-import { defaultMaxWindows, LEARN_TILE, learnKernel, residualMap, windowTiles } from '../../../src/engine/learn'
+import { defaultMaxWindows, LEARN_TILE, learnKernel, residualMap, residualPicture, windowTiles } from '../../../src/engine/learn'
 import type { LearnImage, LearnResult } from '../../../src/engine/learn'
 import type { IntImage, Kernel } from '../../../src/engine/types'
 
@@ -288,6 +288,35 @@ describe('learnKernel: gaussians made by other tools give back their sigma withi
       }
     }
   )
+})
+
+describe('residualPicture', () => {
+  // 100x60 errors of 0.5 levels, 2 % of them (a 10x12 block) at 40 levels and one pixel at 300.
+  const data = new Float32Array(100 * 60).fill(0.5)
+  for (let y = 10; y < 20; y++) for (let x = 30; x < 42; x++) data[y * 100 + x] = 40
+  data[55 * 100 + 97] = 300
+  const map = { width: 100, height: 60, data, rms: 0, max: 300 }
+
+  it('puts white at the 99.9th percentile: one outlier saturates instead of darkening the rest', () => {
+    const picture = residualPicture(map)
+    expect([picture.width, picture.height]).toEqual([100, 60])
+    expect(picture.white).toBeGreaterThanOrEqual(40)
+    expect(picture.white).toBeLessThan(41)
+    expect(picture.data[15 * 100 + 35]).toBeGreaterThan(245)
+    expect(picture.data[55 * 100 + 97]).toBe(255)
+    expect(picture.data[0]).toBe(Math.round((0.5 * 255) / picture.white))
+  })
+
+  it('shrinks to fit maxSide keeping the largest error of each block, so one bad pixel still shows', () => {
+    const picture = residualPicture(map, 25)
+    expect([picture.width, picture.height]).toEqual([25, 15])
+    expect(picture.data[13 * 25 + 24]).toBe(255)
+    expect(picture.data[0]).toBe(Math.round((0.5 * 255) / picture.white))
+  })
+
+  it('white is at least 1 level, so a near-perfect fit looks black', () => {
+    expect(residualPicture({ width: 2, height: 1, data: Float32Array.of(0.01, 0.02), rms: 0, max: 0.02 }).white).toBe(1)
+  })
 })
 
 describe('windowTiles', () => {
