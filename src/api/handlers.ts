@@ -10,6 +10,7 @@ import type { Dialogs, HandlerContext } from './context'
 import { exportHandlers } from './export'
 import { galleryHandlers } from './gallery'
 import { imageHandlers } from './images'
+import { learnHandlers } from './learn'
 import { recipeHandlers } from './recipes'
 import { RecentFiles } from './recent-files'
 import { ImageSession } from './session'
@@ -57,7 +58,7 @@ export function createHandlers(options: HandlerOptions): Api {
     recent,
     uploadDir: options.uploadDir === undefined ? null : resolve(options.uploadDir)
   }
-  return { ...imageHandlers(ctx), ...exportHandlers(ctx), ...recipeHandlers(ctx), ...galleryHandlers(ctx) }
+  return { ...imageHandlers(ctx), ...learnHandlers(ctx), ...exportHandlers(ctx), ...recipeHandlers(ctx), ...galleryHandlers(ctx) }
 }
 
 /** Calls the handler of `channel` (for transports that receive the channel name as data). */

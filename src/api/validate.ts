@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import type { ApiMap, Channel } from '../contract/api'
 import { CodedError } from '../contract/errors'
+import { MAX_LEARN_SIZE } from '../engine/learn'
 import { formatPath, parseFilter } from '../engine/recipe'
 import type { FilterSpec } from '../engine/types'
 
@@ -39,6 +40,12 @@ const schemas = {
   'image:thumbnails': z.object({ filters: z.array(z.unknown()).max(256), size: int(1, 1024) }),
   'image:inspect': z.object({ filters, index: int(0, MAX_FILTERS - 1), row: coord, col: coord }),
   'image:pixel': z.object({ row: coord, col: coord, filtered: filters.optional() }),
+  'image:learn': z.object({
+    name: z.string().min(1).max(255),
+    bytes: bytes.refine((b) => b.byteLength <= MAX_UPLOAD_BYTES, { message: 'is larger than 512 MB' }),
+    size: int(1, MAX_LEARN_SIZE).refine((k) => k % 2 === 1, { message: 'must be odd' }),
+    perChannel: z.boolean().optional()
+  }),
   'image:export': z.object({
     filters,
     format: z.enum(['png', 'jpeg', 'tiff', 'webp', 'avif']),

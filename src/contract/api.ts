@@ -51,6 +51,38 @@ export interface PreviewRegion {
   readonly height: number
 }
 
+/** A kernel learnt from an example by `image:learn`. */
+export interface LearnedExample {
+  /** AFTER's name. */
+  readonly name: string
+  /** Kernel side K. */
+  readonly size: number
+  /** One kernel shared by the colour channels ('all'), or one per channel ('red', 'green', 'blue' or 'grey'). */
+  readonly kernels: readonly {
+    readonly channel: string
+    readonly rows: readonly (readonly number[])[]
+    /** In levels of the open image's depth. */
+    readonly offset: number
+    readonly rms: number
+    /** The open image has too little detail in some direction: some weights rest on the ridge, not on the images. */
+    readonly poorlyDetermined: boolean
+  }[]
+  /** rms residual over the fitted samples, in levels of the open image's depth (`depth`). */
+  readonly rms: number
+  readonly depth: BitDepth
+  /** Window positions fitted, of `validWindows` (fewer when sampled). */
+  readonly windows: number
+  readonly validWindows: number
+  /** Samples left out because AFTER is clipped there (0 or its maximum). */
+  readonly clippedSamples: number
+  /** |AFTER - prediction| as a grey picture, shrunk to fit 512 px keeping each block's largest error. */
+  readonly residual: Raster
+  /** The error shown as white in `residual`, in levels. */
+  readonly residualWhite: number
+  /** rms over every valid window, clipped samples included. */
+  readonly residualRms: number
+}
+
 /** Result of a preview request. */
 export interface PreviewResult {
   /** Echo of the request id, so a late answer to an older request can be dropped. */
@@ -142,6 +174,11 @@ export interface ApiMap {
    * result of the stack `filtered` when given (valid/full modes: coordinates of that result).
    */
   'image:pixel': { req: { row: number; col: number; filtered?: readonly FilterSpec[] }; res: { values: readonly number[] } }
+  /**
+   * Learn the K x K kernel (and offset) that turns the open image (BEFORE) into `bytes`, an encoded image of the same
+   * size (AFTER, made in any tool): least squares over the valid windows, engine/learn.ts.
+   */
+  'image:learn': { req: { name: string; bytes: Uint8Array; size: number; perChannel?: boolean }; res: LearnedExample }
   'image:export': { req: ExportRequest; res: ExportResult | null }
   /** Save a recipe: to `path`, via a save dialog (Electron), or back as bytes for download (serve). */
   'recipe:save': { req: { recipe: Recipe; path?: string; force?: boolean }; res: { path?: string; fileName: string; bytes?: Uint8Array } | null }
@@ -193,6 +230,7 @@ export const CHANNELS = [
   'image:thumbnails',
   'image:inspect',
   'image:pixel',
+  'image:learn',
   'image:export',
   'recipe:save',
   'recipe:open',

@@ -7,6 +7,7 @@ import type { OpenDocument } from './document'
 import { yieldToEventLoop } from './event-loop'
 import { exportImage } from './handlers/export'
 import { inspect } from './handlers/inspect'
+import { learn } from './handlers/learn'
 import { openDocument } from './handlers/open'
 import { pixel } from './handlers/pixel'
 import { preview } from './handlers/preview'
@@ -69,6 +70,8 @@ export function createHost(post: (message: HostMessage) => void): EngineHost {
         return inspect(requireDoc(), req, signal)
       case 'pixel':
         return pixel(requireDoc(), req, signal)
+      case 'learn':
+        return learn(requireDoc(), req, signal)
       case 'export':
         return exportImage(requireDoc(), req, signal, (fraction) => post({ event: 'progress', id: req.id, job: 'export', fraction }))
       default:

@@ -1,7 +1,7 @@
 // The engine host's one message protocol, shared by the host (child process / utility process) and its clients.
 // Messages are structured-clone values: typed arrays travel as copies (transferring them through Electron's
 // MessagePortMain is broken: electron/electron#34905, #37565).
-import type { ExportFormat, ImageInfo, PreviewRegion, PreviewResult, Raster } from '../contract/api'
+import type { ExportFormat, ImageInfo, LearnedExample, PreviewRegion, PreviewResult, Raster } from '../contract/api'
 import type { WireError } from '../contract/errors'
 import type { InspectResult } from '../engine/inspect'
 import type { BitDepth, FilterSpec } from '../engine/types'
@@ -57,6 +57,16 @@ export interface PixelRequest {
   readonly filters?: readonly FilterSpec[]
 }
 
+/** Learn the kernel that turns the open image into `bytes` (an encoded image of the same size). */
+export interface LearnRequest {
+  readonly type: 'learn'
+  /** AFTER's name, for messages. */
+  readonly name: string
+  readonly bytes: Uint8Array
+  readonly size: number
+  readonly perChannel: boolean
+}
+
 /** Apply the stack at full resolution and encode the result; reports progress. */
 export interface EncodeRequest {
   readonly type: 'export'
@@ -80,6 +90,7 @@ export type HostRequestBody =
   | ThumbnailsRequest
   | InspectRequest
   | PixelRequest
+  | LearnRequest
   | EncodeRequest
   | CancelRequest
 
@@ -104,6 +115,7 @@ export interface HostResults {
   thumbnails: (Raster | null)[]
   inspect: InspectResult
   pixel: { values: number[] }
+  learn: LearnedExample
   export: EncodeResult
   cancel: { cancelled: boolean }
 }

@@ -1,6 +1,6 @@
 // Runs in the engine host: proxies (area-average downscales) and display-ready 8-bit RGBA rasters.
 import type { Raster } from '../contract/api'
-import type { IntImage } from '../engine/types'
+import type { FloatImage, IntImage } from '../engine/types'
 
 /** Size of `width` x `height` scaled down (never up) to fit `maxWidth` x `maxHeight`, at least 1x1. */
 export function fitSize(width: number, height: number, maxWidth: number, maxHeight: number): { width: number; height: number } {
@@ -39,6 +39,17 @@ export function downscale(image: IntImage, width: number, height: number): IntIm
     for (let c = 0; c < ch; c++, i++) out[i] = Math.round(sums[i] / n)
   }
   return { width, height, channels: image.channels, depth: image.depth, data: out }
+}
+
+/** The `box` part of a float image (which must contain it): what an explained pixel's window reads. */
+export function cropFloat(image: FloatImage, box: { x: number; y: number; width: number; height: number }): FloatImage {
+  const ch = image.channels
+  const data = new Float32Array(box.width * box.height * ch)
+  for (let r = 0; r < box.height; r++) {
+    const from = ((box.y + r) * image.width + box.x) * ch
+    data.set(image.data.subarray(from, from + box.width * ch), r * box.width * ch)
+  }
+  return { width: box.width, height: box.height, channels: image.channels, depth: image.depth, data }
 }
 
 /** Display-ready straight-alpha RGBA, 8 bits per sample (16-bit samples are rounded to 8). */

@@ -4,23 +4,11 @@ import { outputSize } from '../../engine/border'
 import { toFloat } from '../../engine/image'
 import { inspectPixel, type InspectResult } from '../../engine/inspect'
 import { applyResolved } from '../../engine/stack'
-import type { FloatImage } from '../../engine/types'
 import type { OpenDocument } from '../document'
 import type { InspectRequest } from '../protocol'
-import { cropImage } from '../raster'
-import { planRegion, type PixelBox } from '../region'
+import { cropFloat, cropImage } from '../raster'
+import { planRegion } from '../region'
 import { hostStack, resultSize, type HostStack } from '../stack'
-
-/** The `box` part of a float image (which must contain it). */
-function cropFloat(image: FloatImage, box: PixelBox): FloatImage {
-  const ch = image.channels
-  const data = new Float32Array(box.width * box.height * ch)
-  for (let r = 0; r < box.height; r++) {
-    const from = ((box.y + r) * image.width + box.x) * ch
-    data.set(image.data.subarray(from, from + box.width * ch), r * box.width * ch)
-  }
-  return { width: box.width, height: box.height, channels: image.channels, depth: image.depth, data }
-}
 
 /**
  * Explains output (row, col) of `filter` applied after `prefix` from just the part of its input the kernel window

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { applyStack, resolveStack } from '../../../src/engine/stack'
 import type { Border, Channels, FilterSpec, FloatImage, IntImage, OutputMode } from '../../../src/engine/types'
-import { cropImage } from '../../../src/host/raster'
+import { cropFloat, cropImage } from '../../../src/host/raster'
 import { planRegion as planResolved, type PixelBox, type RegionPlan } from '../../../src/host/region'
 import { stackOutputSize } from '../../../src/engine/geometry'
 import { gridIntImage } from '../../helpers/grid'
@@ -20,16 +20,6 @@ function floatImage(width: number, height: number, channels: Channels, rnd: () =
   // Some transparent pixels, so premultiplied alpha matters.
   if (channels === 4) for (let p = 0; p < width * height; p += 3) data[p * 4 + 3] = Math.floor(rnd() * 256)
   return { width, height, channels, depth: 8, data }
-}
-
-function cropFloat(image: FloatImage, box: PixelBox): FloatImage {
-  const ch = image.channels
-  const data = new Float32Array(box.width * box.height * ch)
-  for (let r = 0; r < box.height; r++) {
-    const from = ((box.y + r) * image.width + box.x) * ch
-    data.set(image.data.subarray(from, from + box.width * ch), r * box.width * ch)
-  }
-  return { ...image, width: box.width, height: box.height, data }
 }
 
 const BORDERS: readonly Border[] = ['extend', 'reflect', 'wrap', 'zero']
