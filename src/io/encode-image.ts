@@ -23,6 +23,12 @@ export interface EncodeOptions {
   readonly force?: boolean
   /** Guard the temp file against a kill -9 while writing (encodeImage only; see WriteOptions.guard). @default false */
   readonly guard?: boolean
+  /**
+   * JPEG only: Huffman tables computed for this image, which keeps every coefficient of the image in memory for
+   * a second pass (6 bytes a pixel at 4:4:4). About 4% smaller files with the same pixels, but 5 to 8 times the
+   * encode time; batch runs turn it off. @default true
+   */
+  readonly optimiseCoding?: boolean
   /** Name used in messages. @default "image" (encodeImageToBuffer) or the output path (encodeImage) */
   readonly name?: string
 }
@@ -65,12 +71,12 @@ const PNG_LEVEL = 6
 /** Formats that store single-band grey; the others get RGB from sharp. */
 const GREY_FORMATS: ReadonlySet<OutputFormatId> = new Set(['png', 'jpeg', 'tiff'])
 
-function applyFormat(pipeline: Sharp, format: OutputFormat, quality: number | undefined): Sharp {
-  const q = quality ?? format.defaultQuality
+function applyFormat(pipeline: Sharp, format: OutputFormat, options: EncodeOptions): Sharp {
+  const q = options.quality ?? format.defaultQuality
   switch (format.id) {
     case 'jpeg':
       // Full-resolution chroma at high quality: convolution results are often sharp colour edges.
-      return pipeline.jpeg({ quality: q, chromaSubsampling: (q ?? 0) >= 90 ? '4:4:4' : '4:2:0' })
+      return pipeline.jpeg({ quality: q, chromaSubsampling: (q ?? 0) >= 90 ? '4:4:4' : '4:2:0', optimiseCoding: options.optimiseCoding ?? true })
     case 'tiff':
       return pipeline.tiff({ compression: 'deflate', predictor: 'horizontal' })
     case 'webp':
@@ -130,7 +136,7 @@ export async function encodeImageToBuffer(
       pipeline = sharp(pixels.data, raw)
     }
     if (hasAlpha && !format.alpha) pipeline = pipeline.flatten({ background: '#ffffff' })
-    pipeline = applyFormat(pipeline.toColourspace(space), format, options.quality)
+    pipeline = applyFormat(pipeline.toColourspace(space), format, options)
     return { bytes: await pipeline.toBuffer(), format, depth, notes }
   } catch (err) {
     if (err instanceof IoError) throw err
