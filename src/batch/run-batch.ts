@@ -26,12 +26,12 @@ export interface RunBatchOptions {
 }
 
 /**
- * Photos in flight by default: one more than the cores, at most 8. JPEG and PNG codecs run one thread per photo
- * while the filters use every core, so each core needs a photo of its own in decode or encode, and one more
- * keeps the filter stage fed. Memory grows with this number, not with the number of files.
+ * Photos in flight by default: one per core, at least 2, at most 8. JPEG and PNG codecs run one thread per photo
+ * while the filters use every core, so each core gets a photo of its own to decode or encode; memory grows with
+ * this number (about 0.9 GB at 24 MP with 2), not with the number of files.
  */
 export function defaultJobs(): number {
-  return Math.max(2, Math.min(availableParallelism() + 1, 8))
+  return Math.max(2, Math.min(availableParallelism(), 8))
 }
 
 /** Runs one task at a time, in the order they arrive. */
@@ -111,7 +111,9 @@ export async function runBatch(plan: BatchPlan, options: RunBatchOptions): Promi
       signal?.throwIfAborted()
       const outDepth = checkExportSettings(format, { quality, depth }, image.depth)
       const result = await filterStage.run(() => runStack(image, filters, { signal, depth: outDepth, into: takeSpare(image) }))
-      const encoded = await encodeImageToBuffer(result, format, { quality, depth: outDepth, icc: meta.icc, name: job.output })
+      // JPEG with standard Huffman tables: the same pixels in files about 4% larger, for a fifth of the encode time
+      // and no copy of the whole image's coefficients in memory (150 MB at 24 MP), which is what a batch is short of.
+      const encoded = await encodeImageToBuffer(result, format, { quality, depth: outDepth, icc: meta.icc, name: job.output, optimiseCoding: false })
       if (result.data.buffer instanceof SharedArrayBuffer && spare.length < jobs) spare.push(result.data)
       signal?.throwIfAborted()
       await mkdir(dirname(job.output), { recursive: true })
