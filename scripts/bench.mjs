@@ -3,6 +3,7 @@
 // (git-ignored). Real processes throughout; expect 6 to 8 minutes on 2 cores.
 //   node scripts/bench.mjs [--quick]   (--quick: fewer repetitions, no 24 MP, no sharp 31x31; for a smoke test)
 //   node scripts/bench.mjs --only learn   (only the rows of kernel-studio learn, scripts/bench-learn.mjs)
+//   node scripts/bench.mjs --only batch   (only the batch row, scripts/bench-batch.mjs)
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
@@ -13,6 +14,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const dir = join(root, '.bench')
 const quick = process.argv.includes('--quick')
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
+if (only === 'batch') {
+  const { benchBatch } = await import('./bench-batch.mjs')
+  process.stdout.write(`\n${await benchBatch({ root, dir, quick, log: (text) => process.stderr.write(`bench: ${text}\n`) })}`)
+  process.exit(0)
+}
 if (only !== undefined && only !== 'learn') {
   process.stderr.write(`bench: --only takes "learn", got ${JSON.stringify(only)}\n`)
   process.exit(1)
@@ -308,4 +314,5 @@ const notes = [
 ].filter(Boolean)
 const learnTables = await benchLearn({ root, dir, png12, quick, log })
 process.stdout.write(`\n${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\n${learnTables}`)
+process.stdout.write(`\n${await (await import('./bench-batch.mjs')).benchBatch({ root, dir, quick, log })}`)
 process.exit(0)
