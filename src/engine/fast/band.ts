@@ -96,6 +96,8 @@ interface Prepared {
   readonly kre: number
   readonly kim: number
   readonly tw: number
+  /** FFT: samples per strip row (the padded row, then zeros up to the last tile's end). */
+  readonly stripSamples: number
   /** FFT: the window sums of one strip, one plane per channel, rows sumRowBytes apart. */
   readonly stripSums: number
   readonly sumRowBytes: number
@@ -175,6 +177,7 @@ export class BandRunner {
     let tmp = 0
     const terms: Prepared['terms'][number][] = []
     let tile = 0
+    let stripSamples = 0
     let stripPtrs = 0
     const stripRows: number[] = []
     let re = 0
@@ -267,7 +270,7 @@ export class BandRunner {
       tile = 1 << plan.logN
       const tv = tile - plan.kh + 1
       const tw1 = tile - plan.kw + 1
-      const stripSamples = ((Math.ceil(plan.outWidth / tw1) - 1) * tw1 + tile) * C
+      stripSamples = ((Math.ceil(plan.outWidth / tw1) - 1) * tw1 + tile) * C
       for (let i = 0; i < tile; i++) stripRows.push(a.alloc(stripSamples * 8))
       const fft = new Fft64(plan.logN)
       const spectrum = kernelSpectrum64(fft, plan.weights, plan.kh, plan.kw)
@@ -284,7 +287,7 @@ export class BandRunner {
       const tv = tile - plan.kh + 1
       const tw1 = tile - plan.kw + 1
       const tilesX = Math.ceil(plan.outWidth / tw1)
-      const stripSamples = ((tilesX - 1) * tw1 + tile) * C
+      stripSamples = ((tilesX - 1) * tw1 + tile) * C
       stripPtrs = a.alloc(tile * 4)
       for (let i = 0; i < tile; i++) stripRows.push(a.alloc(stripSamples * 4))
       sumRowBytes = alignUp(plan.outWidth * 4 + 256, 64)
@@ -350,6 +353,7 @@ export class BandRunner {
       tile,
       stripPtrs,
       stripRows,
+      stripSamples,
       re,
       im,
       tre,
@@ -386,6 +390,16 @@ export class BandRunner {
     this.heap.set(this.srcBytes.subarray(from, from + rowBytes), staged)
     if (wide) k.padRow64(dst, staged, plan.srcKind, p.segs, p.nSeg, plan.channels, premul ? 1 : 0, plan.max)
     else k.padRow(dst, staged, plan.srcKind, outU8 ? 1 : 0, p.segs, p.nSeg, plan.channels, premul ? 1 : 0, plan.max)
+  }
+
+  /**
+   * Pads strip row `row` for the FFT and zeroes the strip past it: the last tile of a strip reads beyond the padded
+   * row, and padRow's SIMD blocks leave whatever followed the staged source row there. Those values would change
+   * the transform's rounding with the rows padded before, which depend on the bands a thread happened to take.
+   */
+  private padStripRow(p: Prepared, io: BandIO, row: number, dst: number, bytes: 4 | 8): void {
+    this.pad(p, io, row, dst, false, p.plan.hasAlpha)
+    new Uint8Array(this.kernels.buffer(), dst + p.paddedSamples * bytes, (p.stripSamples - p.paddedSamples) * bytes).fill(0)
   }
 
   /** The finishing steps of output row r from window sums at `sums`; `centre` is the padded row r + cy. */
@@ -558,7 +572,7 @@ export class BandRunner {
       if (stop()) return true
       const rows = Math.min(tv, r1 - y0)
       const padded = Math.min(tile, tableRows - y0)
-      for (let i = 0; i < padded; i++) this.pad(p, io, y0 + i, p.stripRows[i], false, plan.hasAlpha)
+      for (let i = 0; i < padded; i++) this.padStripRow(p, io, y0 + i, p.stripRows[i], 4)
       const planeBytes = p.sumRowBytes * tv
       for (let j = 0; j < jobs.length; j += 2) {
         const [txA, chA] = jobs[j]
@@ -614,7 +628,7 @@ export class BandRunner {
       if (stop()) return true
       const rows = Math.min(tv, r1 - y0)
       const padded = Math.min(tile, plan.rows.length - y0)
-      for (let i = 0; i < padded; i++) this.pad(p, io, y0 + i, p.stripRows[i], false, plan.hasAlpha)
+      for (let i = 0; i < padded; i++) this.padStripRow(p, io, y0 + i, p.stripRows[i], 8)
       const heap = new Float64Array(this.kernels.buffer())
       for (let j = 0; j < jobs.length; j += 2) {
         gather(re, heap, padded, jobs[j][0], jobs[j][1])

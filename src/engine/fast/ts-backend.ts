@@ -51,7 +51,8 @@ class TsKernels implements Kernels {
     for (let t = 0; t < taps; t++) {
       const p = this.u32[(ptrs >> 2) + t] >> 2
       const w = f[(weights >> 2) + t]
-      for (let s = 0; s < n; s++) f[o + s] += w * f[p + s]
+      // As f32x4.mul then f32x4.add: the product is rounded to f32 before it is added.
+      for (let s = 0; s < n; s++) f[o + s] += Math.fround(w * f[p + s])
     }
   }
 
@@ -152,13 +153,17 @@ class TsKernels implements Kernels {
   ): void {
     const f = this.f32
     const a = channels - 1
-    const snap = maxv * 2e-6
+    // The parameters are f32 in the WebAssembly kernels.
+    divisor = Math.fround(divisor)
+    offset = Math.fround(offset)
+    maxv = Math.fround(maxv)
+    const snap = Math.fround(maxv * 2e-6)
     for (let i = 0; i < npix; i++) {
       const p = (sums >> 2) + i * channels
       let alpha: number
       if (alphaConvolved) {
         alpha = Math.fround(f[p + a] / divisor)
-        if (Math.abs(alpha - maxv) <= snap) alpha = maxv
+        if (Math.abs(Math.fround(alpha - maxv)) <= snap) alpha = maxv
         alpha = alpha > maxv ? maxv : alpha
       } else {
         alpha = f[(alphaPtr + i * alphaStride) >> 2]
@@ -193,6 +198,14 @@ class TsKernels implements Kernels {
     const f = this.f32
     const clear = (mode & 8) !== 0
     mode &= 7
+    // The parameters are f32 in the WebAssembly kernels.
+    divisor = Math.fround(divisor)
+    offset = Math.fround(offset)
+    p1 = Math.fround(p1)
+    p2 = Math.fround(p2)
+    maxv = Math.fround(maxv)
+    scale = Math.fround(scale)
+    opacity = Math.fround(opacity)
     const hasAlpha = channels === 2 || channels === 4
     const stretchOk = p2 > p1
     const range = stretchOk ? Math.fround(p2 - p1) : 1
@@ -228,7 +241,20 @@ class TsKernels implements Kernels {
   }
 
   finishU8(dst: number, sums: number, n: number, divisor: number, offset: number, mode: number, p1: number): void {
-    this.finish(dst, 0, sums, n, 1, divisor, offset, mode, p1, 0, 255, 1, 0, 1)
+    const f = this.f32
+    divisor = Math.fround(divisor)
+    offset = Math.fround(offset)
+    p1 = Math.fround(p1)
+    for (let s = 0; s < n; s++) {
+      let x = f[(sums >> 2) + s]
+      if (divisor !== 1) x = Math.fround(x / divisor)
+      x = Math.fround(x + offset)
+      if (mode === 1) x = Math.abs(x)
+      else if (mode === 2) x = Math.fround(x + p1)
+      x = x < 0 ? 0 : x > 255 ? 255 : x
+      // floor(x + 0.5) with the sum in f32, as the kernel rounds (0.49999997 goes up there).
+      this.u8[dst + s] = Math.floor(Math.fround(x + 0.5))
+    }
   }
 
   wsumU8Out(
@@ -392,27 +418,28 @@ class TsKernels implements Kernels {
     }
   }
 
-  // The spectrum fft2d leaves is in natural order here (the wasm one is bit-reversed); only this backend's own
-  // convolveTile reads it, so the two never mix.
+  // The FFT follows kernels.ts operation for operation (the same stages, twiddles and f32 roundings: each SIMD lane
+  // is one column here), so both backends give the same bytes.
   fft2d(re: number, im: number, tre: number, tim: number, logN: number, tw: number): void {
     const n = 1 << logN
-    this.fftColumns(re, im, logN, tw, false)
+    this.fftColumnsDif(re, im, logN, tw)
     this.transpose(tre, re, n)
     this.transpose(tim, im, n)
-    this.fftColumns(tre, tim, logN, tw, false)
+    this.fftColumnsDif(tre, tim, logN, tw)
   }
 
   convolveTile(re: number, im: number, tre: number, tim: number, kre: number, kim: number, logN: number, tw: number): void {
     const n = 1 << logN
     const f = this.f32
+    const fr = Math.fround
     this.fft2d(re, im, tre, tim, logN, tw)
     for (let i = 0; i < (n * tilePitch(n)) >> 2; i++) {
       const ar = f[(tre >> 2) + i]
       const ai = f[(tim >> 2) + i]
       const br = f[(kre >> 2) + i]
       const bi = f[(kim >> 2) + i]
-      f[(tre >> 2) + i] = ar * br - ai * bi
-      f[(tim >> 2) + i] = ar * bi + ai * br
+      f[(tre >> 2) + i] = fr(ar * br) - fr(ai * bi)
+      f[(tim >> 2) + i] = fr(ar * bi) + fr(ai * br)
     }
     this.fftColumns(tre, tim, logN, tw, true)
     this.transpose(re, tre, n)
@@ -514,49 +541,165 @@ class TsKernels implements Kernels {
     }
   }
 
-  /** In-place radix-2 FFT along the row index of every column (see kernels.ts fftColumns). */
+  /** kernels.ts fftColumns: decimation in time, bit-reversed rows in, two stages fused per pass. */
   private fftColumns(re: number, im: number, logN: number, tw: number, inverse: boolean): void {
     const f = this.f32
+    const fr = Math.fround
     const n = 1 << logN
     const p = tilePitch(n) >> 2
     const r0 = re >> 2
     const i0 = im >> 2
-    for (let i = 0; i < n; i++) {
-      let r = 0
-      for (let b = 0; b < logN; b++) r |= ((i >> b) & 1) << (logN - 1 - b)
-      if (r <= i) continue
-      for (let x = 0; x < n; x++) {
-        let t = f[r0 + i * p + x]
-        f[r0 + i * p + x] = f[r0 + r * p + x]
-        f[r0 + r * p + x] = t
-        t = f[i0 + i * p + x]
-        f[i0 + i * p + x] = f[i0 + r * p + x]
-        f[i0 + r * p + x] = t
+    let s = 1
+    if (logN & 1) {
+      for (let b = 0; b < n; b += 2) {
+        const pa = b * p
+        const pb = pa + p
+        for (let x = 0; x < n; x++) {
+          const ar = f[r0 + pa + x]
+          const ai = f[i0 + pa + x]
+          const br = f[r0 + pb + x]
+          const bi = f[i0 + pb + x]
+          f[r0 + pa + x] = ar + br
+          f[i0 + pa + x] = ai + bi
+          f[r0 + pb + x] = ar - br
+          f[i0 + pb + x] = ai - bi
+        }
       }
+      s = 2
     }
     const sign = inverse ? -1 : 1
-    for (let s = 1; s <= logN; s++) {
-      const m = 1 << s
-      const half = m >> 1
-      const stride = n >> s
-      for (let k = 0; k < half; k++) {
-        const c = s === 1 ? 1 : f[(tw >> 2) + 2 * k * stride]
-        const sn = s === 1 ? 0 : f[(tw >> 2) + 2 * k * stride + 1] * sign
-        for (let b = 0; b < n; b += m) {
+    for (; s < logN; s += 2) {
+      const h = 1 << (s - 1)
+      const block = h << 2
+      const span = h * p
+      const stride1 = n / (2 * h)
+      const stride2 = n / (4 * h)
+      for (let k = 0; k < h; k++) {
+        const c1 = f[(tw >> 2) + 2 * k * stride1]
+        const s1 = fr(f[(tw >> 2) + 2 * k * stride1 + 1] * sign)
+        const c2 = f[(tw >> 2) + 2 * k * stride2]
+        const s2 = fr(f[(tw >> 2) + 2 * k * stride2 + 1] * sign)
+        for (let b = 0; b < n; b += block) {
           const pa = (b + k) * p
-          const pb = pa + half * p
+          const pb = pa + span
+          const pc = pb + span
+          const pd = pc + span
           for (let x = 0; x < n; x++) {
             const br = f[r0 + pb + x]
             const bi = f[i0 + pb + x]
-            const tr = br * c - bi * sn
-            const ti = br * sn + bi * c
+            const dr = f[r0 + pd + x]
+            const di = f[i0 + pd + x]
+            const tbr = fr(fr(br * c1) - fr(bi * s1))
+            const tbi = fr(fr(br * s1) + fr(bi * c1))
+            const tdr = fr(fr(dr * c1) - fr(di * s1))
+            const tdi = fr(fr(dr * s1) + fr(di * c1))
             const ar = f[r0 + pa + x]
             const ai = f[i0 + pa + x]
-            f[r0 + pa + x] = ar + tr
-            f[i0 + pa + x] = ai + ti
-            f[r0 + pb + x] = ar - tr
-            f[i0 + pb + x] = ai - ti
+            const cr = f[r0 + pc + x]
+            const ci = f[i0 + pc + x]
+            const a1r = fr(ar + tbr)
+            const a1i = fr(ai + tbi)
+            const b1r = fr(ar - tbr)
+            const b1i = fr(ai - tbi)
+            const c1r = fr(cr + tdr)
+            const c1i = fr(ci + tdi)
+            const d1r = fr(cr - tdr)
+            const d1i = fr(ci - tdi)
+            const tcr = fr(fr(c1r * c2) - fr(c1i * s2))
+            const tci = fr(fr(c1r * s2) + fr(c1i * c2))
+            const ur = fr(fr(d1r * c2) - fr(d1i * s2))
+            const ui = fr(fr(d1r * s2) + fr(d1i * c2))
+            const vr = inverse ? -ui : ui
+            const vi = inverse ? ur : -ur
+            f[r0 + pa + x] = a1r + tcr
+            f[i0 + pa + x] = a1i + tci
+            f[r0 + pc + x] = a1r - tcr
+            f[i0 + pc + x] = a1i - tci
+            f[r0 + pb + x] = b1r + vr
+            f[i0 + pb + x] = b1i + vi
+            f[r0 + pd + x] = b1r - vr
+            f[i0 + pd + x] = b1i - vi
           }
+        }
+      }
+    }
+  }
+
+  /** kernels.ts fftColumnsDif: decimation in frequency, natural order in, bit-reversed rows out. */
+  private fftColumnsDif(re: number, im: number, logN: number, tw: number): void {
+    const f = this.f32
+    const fr = Math.fround
+    const n = 1 << logN
+    const p = tilePitch(n) >> 2
+    const r0 = re >> 2
+    const i0 = im >> 2
+    let s = logN
+    for (; s >= 2; s -= 2) {
+      const h = 1 << (s - 2)
+      const block = h << 2
+      const span = h * p
+      const stride1 = n / (2 * h)
+      const stride2 = n / (4 * h)
+      for (let k = 0; k < h; k++) {
+        const c1 = f[(tw >> 2) + 2 * k * stride1]
+        const s1 = f[(tw >> 2) + 2 * k * stride1 + 1]
+        const c2 = f[(tw >> 2) + 2 * k * stride2]
+        const s2 = f[(tw >> 2) + 2 * k * stride2 + 1]
+        for (let b = 0; b < n; b += block) {
+          const pa = (b + k) * p
+          const pb = pa + span
+          const pc = pb + span
+          const pd = pc + span
+          for (let x = 0; x < n; x++) {
+            const ar = f[r0 + pa + x]
+            const ai = f[i0 + pa + x]
+            const cr = f[r0 + pc + x]
+            const ci = f[i0 + pc + x]
+            const br = f[r0 + pb + x]
+            const bi = f[i0 + pb + x]
+            const dr = f[r0 + pd + x]
+            const di = f[i0 + pd + x]
+            const a1r = fr(ar + cr)
+            const a1i = fr(ai + ci)
+            const xr = fr(ar - cr)
+            const xi = fr(ai - ci)
+            const c1r = fr(fr(xr * c2) - fr(xi * s2))
+            const c1i = fr(fr(xr * s2) + fr(xi * c2))
+            const b1r = fr(br + dr)
+            const b1i = fr(bi + di)
+            const yr = fr(bi - di)
+            const yi = fr(dr - br)
+            const d1r = fr(fr(yr * c2) - fr(yi * s2))
+            const d1i = fr(fr(yr * s2) + fr(yi * c2))
+            f[r0 + pa + x] = a1r + b1r
+            f[i0 + pa + x] = a1i + b1i
+            const er = fr(a1r - b1r)
+            const ei = fr(a1i - b1i)
+            f[r0 + pb + x] = fr(er * c1) - fr(ei * s1)
+            f[i0 + pb + x] = fr(er * s1) + fr(ei * c1)
+            f[r0 + pc + x] = c1r + d1r
+            f[i0 + pc + x] = c1i + d1i
+            const gr = fr(c1r - d1r)
+            const gi = fr(c1i - d1i)
+            f[r0 + pd + x] = fr(gr * c1) - fr(gi * s1)
+            f[i0 + pd + x] = fr(gr * s1) + fr(gi * c1)
+          }
+        }
+      }
+    }
+    if (s === 1) {
+      for (let b = 0; b < n; b += 2) {
+        const pa = b * p
+        const pb = pa + p
+        for (let x = 0; x < n; x++) {
+          const ar = f[r0 + pa + x]
+          const ai = f[i0 + pa + x]
+          const br = f[r0 + pb + x]
+          const bi = f[i0 + pb + x]
+          f[r0 + pa + x] = ar + br
+          f[i0 + pa + x] = ai + bi
+          f[r0 + pb + x] = ar - br
+          f[i0 + pb + x] = ai - bi
         }
       }
     }
