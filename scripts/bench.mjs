@@ -4,6 +4,7 @@
 //   node scripts/bench.mjs [--quick]   (--quick: fewer repetitions, no 24 MP, no sharp 31x31; for a smoke test)
 //   node scripts/bench.mjs --only learn   (only the rows of kernel-studio learn, scripts/bench-learn.mjs)
 //   node scripts/bench.mjs --only batch   (only the batch row, scripts/bench-batch.mjs)
+//   node scripts/bench.mjs --only layers  (only the layer-effect rows, scripts/bench-layers.mjs)
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
@@ -19,11 +20,12 @@ if (only === 'batch') {
   process.stdout.write(`\n${await benchBatch({ root, dir, quick, log: (text) => process.stderr.write(`bench: ${text}\n`) })}`)
   process.exit(0)
 }
-if (only !== undefined && only !== 'learn') {
-  process.stderr.write(`bench: --only takes "learn", got ${JSON.stringify(only)}\n`)
+if (only !== undefined && only !== 'learn' && only !== 'layers') {
+  process.stderr.write(`bench: --only takes "learn" or "layers", got ${JSON.stringify(only)}\n`)
   process.exit(1)
 }
 const { benchLearn } = await import('./bench-learn.mjs')
+const { benchLayers } = await import('./bench-layers.mjs')
 mkdirSync(dir, { recursive: true })
 const log = (text) => process.stderr.write(`bench: ${text}\n`)
 
@@ -128,6 +130,11 @@ async function timed(fn, count, warm = 1) {
   return { ...stats(times), cpu: stats(cpu).median }
 }
 const ms = (v) => (v === undefined ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(1))
+if (only === 'layers') {
+  warmEngine()
+  process.stdout.write(`\n${await benchLayers({ image: image12, runStack, timed, ms, log, quick })}\n`)
+  process.exit(0)
+}
 
 const hasTime = existsSync('/usr/bin/time')
 /** Runs the CLI once; wall time in ms and peak RSS in MB (from /usr/bin/time -v, else from the child itself). */
@@ -313,6 +320,7 @@ const notes = [
   last?.cli24 ? `24 MP (6000x4000) CLI with the 31x31 kernel: ${ms(last.cli24.wall)} ms, peak RSS ${last.cli24.rss.toFixed(0)} MB.` : ''
 ].filter(Boolean)
 const learnTables = await benchLearn({ root, dir, png12, quick, log })
-process.stdout.write(`\n${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\n${learnTables}`)
+const layerTable = await benchLayers({ image: image12, runStack, timed, ms, log, quick })
+process.stdout.write(`\n${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\n${learnTables}\n\n${layerTable}\n`)
 process.stdout.write(`\n${await (await import('./bench-batch.mjs')).benchBatch({ root, dir, quick, log })}`)
 process.exit(0)
