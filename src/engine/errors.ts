@@ -2,7 +2,7 @@
 // those of src/contract/errors.ts (which imports this file's, so the engine stays the bottom layer).
 
 /** The codes an {@link EngineError} carries. */
-export type EngineErrorCode = 'bad-kernel' | 'bad-recipe' | 'bad-options'
+export type EngineErrorCode = 'bad-kernel' | 'bad-recipe' | 'bad-options' | 'too-large'
 
 /** A user-facing error: the message is one clear line, shown without a stack trace. */
 export class EngineError extends Error {

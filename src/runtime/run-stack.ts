@@ -7,6 +7,7 @@ import type { Kernels } from '../engine/fast/backend'
 import type { FastMethod, FilterPlan } from '../engine/fast/plan'
 import { InlineExecutor, runFastStack, type Executor } from '../engine/fast/run'
 import type { BitDepth, FilterSpec, IntImage } from '../engine/types'
+import { checkStackMemory } from './memory-budget'
 import { defaultThreads, EnginePool } from './pool'
 import { instantiateKernels, moduleFor, workerScriptPath, type BackendChoice } from './pool-assets'
 
@@ -121,6 +122,8 @@ export async function runStack(
   options: RunStackOptions = {}
 ): Promise<IntImage> {
   options.signal?.throwIfAborted()
+  // Refused before any allocation when it cannot fit (src/runtime/memory-budget.ts).
+  checkStackMemory(image, filters, options.depth)
   const engine = options.engine ?? {}
   const executor = executorFor(image.width * image.height * image.channels, engine)
   const run = (on: Executor): Promise<IntImage> =>
