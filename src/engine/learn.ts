@@ -593,16 +593,19 @@ export function residualMap(before: LearnImage, after: LearnImage, result: Learn
   const src = before.data
   const dst = after.data
   let squared = 0
+  // One channel at a time as a plane of its own: the tap loops below then read memory in order.
+  const plane = new Float32Array(before.width * before.height)
   for (let c = 0; c < result.colourChannels; c++) {
     const { weights, offset } = result.kernels[result.perChannel ? c : 0].kernel
+    for (let p = 0, at = c; p < plane.length; p++, at += stride) plane[p] = src[at]
     for (let y = 0; y < height; y++) {
       row.fill(offset)
       for (let i = 0; i < size; i++) {
         for (let j = 0; j < size; j++) {
           const w = weights[i * size + j]
           if (w === 0) continue
-          const base = ((y + i) * before.width + j) * stride + c
-          for (let x = 0; x < width; x++) row[x] += w * src[base + x * stride]
+          const base = (y + i) * before.width + j
+          for (let x = 0; x < width; x++) row[x] += w * plane[base + x]
         }
       }
       const base = ((y + half) * after.width + half) * afterStride + c
