@@ -3,7 +3,7 @@
 import { mkdir } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { basename, dirname } from 'node:path'
-import { errorCode, firstLine } from '../contract/errors'
+import { CodedError, errorCode, firstLine } from '../contract/errors'
 import { checkExportSettings } from '../contract/formats'
 import type { FilterSpec, IntImage } from '../engine/types'
 import { decodeImage } from '../io/decode-image'
@@ -116,7 +116,10 @@ export async function runBatch(plan: BatchPlan, options: RunBatchOptions): Promi
       const encoded = await encodeImageToBuffer(result, format, { quality, depth: outDepth, icc: meta.icc, name: job.output, optimiseCoding: false })
       if (result.data.buffer instanceof SharedArrayBuffer && spare.length < jobs) spare.push(result.data)
       signal?.throwIfAborted()
-      await mkdir(dirname(job.output), { recursive: true })
+      await mkdir(dirname(job.output), { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+        const why = err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.code === 'ENOTDIR' || err.code === 'EEXIST' ? 'a file is in the way' : firstLine(err.message)
+        throw new CodedError(`cannot create the folder ${dirname(job.output)}: ${why}`, 'unwritable')
+      })
       await writeFileAtomic(job.output, encoded.bytes, { force, sweep: false })
       return { status: 'done', width: result.width, height: result.height, notes: [...meta.notes, ...encoded.notes] }
     } catch (err) {

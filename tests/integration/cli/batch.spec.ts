@@ -98,6 +98,22 @@ describe('kernel-studio batch', () => {
     }
   })
 
+  it('reports an output folder it cannot create as unwritable and writes the other files', async () => {
+    const out = join(work, 'out-blocked')
+    await mkdir(out)
+    // A file where {dir} needs the folder 2024.
+    await writeFile(join(out, '2024'), 'in the way')
+    const result = await runCli(['batch', photos, '-d', out, ...LOOK, '--name', '{dir}/{name}.{ext}', '--progress', 'none'])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(/^done: 2 written, 0 skipped, 2 failed of 4 /)
+    const failed = result.stderr.split('\n').filter((line) => line.startsWith('failed: '))
+    expect(failed).toEqual([
+      `failed: ${join(photos, '2024', 'coffee.jpg')} [unwritable] cannot create the folder ${join(out, '2024')}: a file is in the way`,
+      `failed: ${join(photos, '2024', 'summer', 'astronaut.png')} [unwritable] cannot create the folder ${join(out, '2024', 'summer')}: a file is in the way`
+    ])
+    expect(await tree(out)).toEqual(['2024', 'a-cat.png', 'z-rocket.webp'])
+  })
+
   it('recreates folders with {dir}, numbers with {index:N} over all inputs, and converts with --format', async () => {
     const out = join(work, 'out-named')
     const result = await runCli(['batch', photos, '-d', out, ...LOOK, '--name', '{dir}/{index:3}-{name}-look.{ext}', '--format', 'jpg', '--quality', '80', '--progress', 'none'])
