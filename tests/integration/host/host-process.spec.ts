@@ -252,17 +252,19 @@ describe('engine host process', () => {
     const pid = host.pid
     expect(pid).toBeTypeOf('number')
 
-    for (const [path, pattern] of [
-      [text, /^cannot read notes\.png: /],
-      [truncated, /^cannot read truncated\.png: /],
-      [join(dir, 'missing.png'), /^cannot read missing\.png: no such file$/]
+    // The code crosses the process boundary with the message: callers branch on it.
+    for (const [path, pattern, code] of [
+      [text, /^cannot read notes\.png: /, 'unsupported-format'],
+      [truncated, /^cannot read truncated\.png: /, 'corrupt'],
+      [join(dir, 'missing.png'), /^cannot read missing\.png: no such file$/, 'unreadable']
     ] as const) {
       const err = await host.request({ type: 'open', name: path.split('/').pop() as string, path }).then(
         () => null,
-        (e: unknown) => e as Error
+        (e: unknown) => e as Error & { code?: string }
       )
       expect(err?.message).toMatch(pattern)
       expect(err?.message).not.toContain('\n')
+      expect(err?.code).toBe(code)
     }
     await expect(host.request({ type: 'open', name: 'upload.jpg', bytes: new Uint8Array([0xff, 0xd8, 0xff, 0x00]) })).rejects.toThrow(/^cannot read upload\.jpg: /)
     // Same process, still serving.
