@@ -70,7 +70,7 @@ class ProgressBar {
     const eta = event.etaMs === undefined ? '' : `  ${seconds(event.etaMs)} left`
     const failures = failed > 0 ? `  ${failed} failed` : ''
     const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${event.done}/${event.total} files  ${event.megapixelsPerSecond.toFixed(1)} MP/s${eta}${failures}`
-    this.stream.write(`\r\x1b[2K${line.slice(0, Math.max(20, (this.stream.columns ?? 100) - 1))}`)
+    this.stream.write(`\r\x1b[2K${line.slice(0, Math.max(20, (this.stream.columns || 100) - 1))}`)
     this.shown = true
   }
 

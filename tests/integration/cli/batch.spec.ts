@@ -1,13 +1,15 @@
 // @vitest-environment node
 // `kernel-studio batch` as a real process on real files: bad files in the middle, name templates, existing
 // outputs, JSON progress, the report, and the same pixels as `apply`.
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hugeHeaderPng } from '../../unit/io/images'
-import { SAMPLES, ensureCliBuilt, runCli } from './cli'
+import { BIN, SAMPLES, ensureCliBuilt, runCli } from './cli'
 
 let work: string
 let photos: string
@@ -180,6 +182,17 @@ describe('kernel-studio batch', () => {
     expect(events.at(-1)).toMatchObject({ type: 'end', total: 4, written: 4, skipped: 0, failed: 0, cancelled: false, failures: [] })
     // The summary for people goes to stderr, so stdout stays parseable.
     expect(result.stderr).toMatch(/^done: 4 written/)
+  })
+
+  // util-linux's `script` gives the CLI a terminal; without it (macOS's takes other flags) there is no way to get one.
+  it.skipIf(!existsSync('/usr/bin/script'))('draws a progress bar on a terminal: files done/total, MP/s, time left', () => {
+    const out = join(work, 'out-bar')
+    const command = [process.execPath, BIN, 'batch', photos, '-d', out, ...LOOK, '--name', '{dir}/{name}.{ext}'].map((a) => `'${a}'`).join(' ')
+    const result = spawnSync('/usr/bin/script', ['-qc', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, COLUMNS: '120' } })
+    expect(result.status).toBe(0)
+    const frames = result.stdout.split('\r').map((f) => f.replace('\x1b[2K', '')).filter((f) => f.startsWith('['))
+    expect(frames.map((f) => /^\[[#.]{24}\] (\d)\/4 files {2}[\d.]+ MP\/s {2}\d+:\d\d left/.exec(f)?.[1])).toEqual(['1', '2', '3', '4'])
+    expect(result.stdout).toMatch(/\r\x1b\[2Kdone: 4 written, 0 skipped, 0 failed of 4 in [\d.]+ s/)
   })
 
   it('takes glob patterns, leaves the output folder inside an input folder alone, and reads --shard auto from the runner', async () => {
