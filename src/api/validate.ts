@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import type { ApiMap, Channel } from '../contract/api'
 import { CodedError } from '../contract/errors'
+import { EXPORT_FORMATS, type ExportFormat } from '../contract/formats'
 import { MAX_LEARN_SIZE } from '../engine/learn'
 import { formatPath, parseFilter } from '../engine/recipe'
 import type { FilterSpec } from '../engine/types'
@@ -48,7 +49,7 @@ const schemas = {
   }),
   'image:export': z.object({
     filters,
-    format: z.enum(['png', 'jpeg', 'tiff', 'webp', 'avif']),
+    format: z.enum(EXPORT_FORMATS.map((f) => f.id) as [ExportFormat, ...ExportFormat[]]),
     quality: int(1, 100).optional(),
     depth: z.union([z.literal(8), z.literal(16)]).optional(),
     path: path.optional(),
