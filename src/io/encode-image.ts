@@ -71,9 +71,10 @@ const PNG_LEVEL = 6
 /** Formats that store single-band grey; the others get RGB from sharp. */
 const GREY_FORMATS: ReadonlySet<OutputFormatId> = new Set(['png', 'jpeg', 'tiff'])
 
-function applyFormat(pipeline: Sharp, format: OutputFormat, options: EncodeOptions): Sharp {
+/** sharp's encoder for every format but PNG (which encodeImageToBuffer writes with png-encode.ts). */
+function applyFormat(pipeline: Sharp, id: Exclude<OutputFormatId, 'png'>, format: OutputFormat, options: EncodeOptions): Sharp {
   const q = options.quality ?? format.defaultQuality
-  switch (format.id) {
+  switch (id) {
     case 'jpeg':
       // Full-resolution chroma at high quality: convolution results are often sharp colour edges.
       return pipeline.jpeg({ quality: q, chromaSubsampling: (q ?? 0) >= 90 ? '4:4:4' : '4:2:0', optimiseCoding: options.optimiseCoding ?? true })
@@ -85,9 +86,6 @@ function applyFormat(pipeline: Sharp, format: OutputFormat, options: EncodeOptio
       return pipeline.avif({ quality: q })
     case 'gif':
       return pipeline.gif()
-    case 'png':
-      // Not reached: encodeImageToBuffer writes PNGs with png-encode.ts (see PNG_LEVEL).
-      return pipeline.png({ compressionLevel: PNG_LEVEL })
   }
 }
 
@@ -136,7 +134,7 @@ export async function encodeImageToBuffer(
       pipeline = sharp(pixels.data, raw)
     }
     if (hasAlpha && !format.alpha) pipeline = pipeline.flatten({ background: '#ffffff' })
-    pipeline = applyFormat(pipeline.toColourspace(space), format, options)
+    pipeline = applyFormat(pipeline.toColourspace(space), format.id, format, options)
     return { bytes: await pipeline.toBuffer(), format, depth, notes }
   } catch (err) {
     if (err instanceof IoError) throw err
