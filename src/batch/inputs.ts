@@ -21,7 +21,10 @@ export interface BatchInput {
 
 /** Options for {@link expandInputs}. */
 export interface ExpandOptions {
-  /** Folders never walked into (the output folder, so a rerun does not read its own results). */
+  /**
+   * Folders not walked into when met inside an input folder (the output folder, so a rerun does not read its own
+   * results). A folder named as an input, or matched by a pattern, is walked all the same.
+   */
   readonly exclude?: readonly string[]
 }
 
@@ -179,11 +182,8 @@ async function expandGlob(pattern: string, exclude: ReadonlySet<string>): Promis
     await match(root, segments, paths)
     for (const path of paths) {
       const kind = await kindOf(path)
-      if (kind === 'folder') {
-        if (!exclude.has(resolve(path))) await walk(path, root, exclude, found)
-      } else if (kind === 'file' && IMAGE_EXTENSIONS.has(extensionOf(path))) {
-        found.push({ path, relative: toPosix(relative(root, path)) })
-      }
+      if (kind === 'folder') await walk(path, root, exclude, found)
+      else if (kind === 'file' && IMAGE_EXTENSIONS.has(extensionOf(path))) found.push({ path, relative: toPosix(relative(root, path)) })
     }
   }
   return found
@@ -206,7 +206,7 @@ export async function expandInputs(args: readonly string[], options: ExpandOptio
     if (kind === 'file') found = [{ path: arg, relative: basename(arg) }]
     else if (kind === 'folder') {
       found = []
-      if (!exclude.has(resolve(arg))) await walk(arg, arg, exclude, found)
+      await walk(arg, arg, exclude, found)
     } else if (hasGlobMagic(arg)) {
       found = await expandGlob(arg, exclude)
       if (found.length === 0) throw new CodedError(`no image matches ${arg}`, 'unreadable')

@@ -68,6 +68,10 @@ export interface HostClientOptions {
 
 interface Pending {
   readonly type: HostRequestBody['type']
+  /** The request as sent, to send it again to the next host after a crash. */
+  readonly message: HostRequest
+  /** What identifies the work (the body without ids and bytes): the same work that killed two hosts is refused. */
+  readonly key: string
   resolve(value: unknown): void
   reject(error: Error): void
   onProgress?: (fraction: number) => void
@@ -77,6 +81,16 @@ interface Pending {
 export interface RequestOptions {
   /** Progress of an export, 0..1. */
   readonly onProgress?: (fraction: number) => void
+}
+
+/** How many hosts may die with a request pending before it is reported instead of sent again. */
+const MAX_CRASHES_PER_REQUEST = 2
+
+/** The key of {@link Pending}: the body as JSON without its ids, with bytes reduced to their length. */
+function workKey(body: HostRequestBody): string {
+  return JSON.stringify(body, (key, value: unknown) =>
+    key === 'requestId' ? undefined : value instanceof Uint8Array ? `${value.byteLength} bytes` : value
+  )
 }
 
 /** Request types where a newer request makes the older one pointless. */
@@ -93,6 +107,8 @@ export class HostClient {
   private readonly latest = new Map<HostRequestBody['type'], number>()
   private readonly restartListeners = new Set<() => void>()
   private readonly crashTimes: number[] = []
+  /** Hosts that died while each piece of work was pending (by {@link workKey}); cleared when it succeeds. */
+  private readonly crashesByWork = new Map<string, number>()
   private nextId = 1
   private closed = false
   /** A crash happened and the 'restarted' listeners have not run for the host that replaces it yet. */
@@ -144,6 +160,7 @@ export class HostClient {
     if (!p) return
     this.pending.delete(message.id)
     if (this.latest.get(p.type) === message.id) this.latest.delete(p.type)
+    this.crashesByWork.delete(p.key)
     if (message.ok) p.resolve(message.result)
     else p.reject(fromWireError(message.error))
   }
@@ -151,22 +168,54 @@ export class HostClient {
   private exited(from: HostTransport, reason: string): void {
     if (from !== this.transport) return
     this.transport = null
-    const error = new CodedError(`the engine stopped unexpectedly (${reason}) and was restarted; try again`, 'host-crashed')
-    for (const p of this.pending.values()) p.reject(error)
+    const pending = [...this.pending.values()]
     this.pending.clear()
     this.latest.clear()
-    if (this.closed) return
+    if (this.closed) {
+      for (const p of pending) p.reject(new CodedError(`the engine stopped unexpectedly (${reason})`, 'host-crashed'))
+      return
+    }
     const now = Date.now()
     this.crashTimes.push(now)
     while (this.crashTimes.length > 0 && now - this.crashTimes[0] > this.crashWindowMs) this.crashTimes.shift()
     this.restartOwed = true
     // A host that dies at once every time must not spin: then the next request starts it.
-    if (this.crashTimes.length > this.maxQuickRestarts) return
-    try {
-      this.ensure()
-    } catch {
-      // Could not start it now (script gone?): the next request tries again and reports why.
+    let next: HostTransport | null = null
+    if (this.crashTimes.length <= this.maxQuickRestarts) {
+      try {
+        next = this.ensure()
+      } catch {
+        // Could not start it now (script gone?): the next request tries again and reports why.
+      }
     }
+    // Work that was pending goes to the new host, after the restart listeners have re-opened the image there (a
+    // request sent in the moment the old host died must not fail); work pending in two dead hosts is reported.
+    if (this.crashesByWork.size > 1000) this.crashesByWork.clear()
+    for (const p of pending) {
+      const crashes = (this.crashesByWork.get(p.key) ?? 0) + 1
+      this.crashesByWork.set(p.key, crashes)
+      if (crashes >= MAX_CRASHES_PER_REQUEST || !next) p.reject(this.crashError(crashes, reason))
+      else this.resend(next, p)
+    }
+  }
+
+  /** The error of work the host died on: once (and no host to retry on), or twice (then it is not tried again). */
+  private crashError(crashes: number, reason?: string): CodedError {
+    if (crashes < MAX_CRASHES_PER_REQUEST) return new CodedError(`the engine stopped unexpectedly (${reason}) and was restarted; try again`, 'host-crashed')
+    const times = crashes === 2 ? 'twice' : `${crashes} times`
+    const last = reason === undefined ? '' : ` (last: ${reason})`
+    return new CodedError(`the engine stopped ${times} on this work${last}, probably for lack of memory; it is not tried again`, 'host-crashed')
+  }
+
+  /**
+   * Sends pending work again to `transport` under a new id: newer than the re-open the restart listeners just
+   * sent, which would otherwise cancel it as work about the previous image.
+   */
+  private resend(transport: HostTransport, p: Pending): void {
+    const message = { ...p.message, id: this.nextId++ } as HostRequest
+    this.pending.set(message.id, { ...p, message })
+    if (LATEST_WINS.has(p.type)) this.latest.set(p.type, message.id)
+    transport.post(message)
   }
 
   /**
@@ -174,6 +223,10 @@ export class HostClient {
    * AbortError, EngineError, IoError...).
    */
   request<T extends HostRequestBody['type']>(body: Extract<HostRequestBody, { type: T }>, options: RequestOptions = {}): Promise<HostResults[T]> {
+    const key = workKey(body)
+    const crashes = this.crashesByWork.get(key) ?? 0
+    // The renderer sends its stack again after every restart: work that killed two hosts would loop for ever.
+    if (crashes >= MAX_CRASHES_PER_REQUEST) return Promise.reject(this.crashError(crashes))
     let transport: HostTransport
     try {
       transport = this.ensure()
@@ -187,9 +240,10 @@ export class HostClient {
       if (older !== undefined) this.abort(older, transport)
       this.latest.set(type, id)
     }
+    const message = { ...body, id } as HostRequest
     return new Promise<HostResults[T]>((resolve, reject) => {
-      this.pending.set(id, { type, resolve: resolve as (v: unknown) => void, reject, onProgress: options.onProgress })
-      transport.post({ ...body, id } as HostRequest)
+      this.pending.set(id, { type, message, key, resolve: resolve as (v: unknown) => void, reject, onProgress: options.onProgress })
+      transport.post(message)
     })
   }
 

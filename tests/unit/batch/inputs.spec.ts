@@ -28,8 +28,9 @@ describe('expandInputs', () => {
     expect(await rel(['.'])).toEqual(['a.jpg', 'b.PNG', 'other/f.jpeg', 'other/g.avif', 'out/done.jpg', 'sub/c.tif', 'sub/deeper/d.webp', 'sub/e.gif'])
   })
 
-  it('never walks into excluded folders (the output folder)', async () => {
+  it('never walks into excluded folders inside an input folder (the output folder), but walks one named as input', async () => {
     expect(await rel(['.'], ['out'])).not.toContain('out/done.jpg')
+    expect(await rel(['out'], ['out'])).toEqual(['done.jpg'])
   })
 
   it('takes a file named on the command line whatever its extension, relative to its own folder', async () => {
