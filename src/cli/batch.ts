@@ -142,6 +142,8 @@ async function runBatchCommand(inputs: string[], options: BatchOptions, sources:
       failed++
       if (options.progress !== 'json') say(`${PROGRAM}: failed: ${event.input} [${event.code}] ${event.message}`)
     }
+    // As apply prints them: what the user should know about a written file (flattened alpha, first GIF frame...).
+    if (options.progress !== 'json') for (const note of event.notes ?? []) say(`note: ${event.input}: ${note}`)
     bar?.draw(event, failed)
   }
 

@@ -78,7 +78,7 @@ describe('kernel-studio batch', () => {
     const failed = result.stderr.split('\n').filter((line) => line.startsWith('failed: '))
     expect(failed).toEqual([
       expect.stringMatching(/^failed: \S+2-corrupt\.jpg \[corrupt\] cannot read \S+2-corrupt\.jpg: the file is truncated or corrupt/),
-      expect.stringMatching(/^failed: \S+3-not-an-image\.png \[unsupported-format\] cannot read \S+: it is not an image sharp can read$/),
+      expect.stringMatching(/^failed: \S+3-not-an-image\.png \[unsupported-format\] cannot read \S+: it is not a PNG, JPEG, TIFF, WebP, AVIF or GIF image$/),
       expect.stringMatching(/^failed: \S+4-huge\.png \[too-large\] cannot read \S+: 30000x30000 is 900 MP, over the limit of 256 MP/)
     ])
     // Each failure also had its own line while the run went on; nothing else reached stderr (no stack trace).
@@ -123,6 +123,15 @@ describe('kernel-studio batch', () => {
     // Inputs in code-unit order of their relative paths: 2024/coffee.jpg, 2024/summer/astronaut.png, a-cat.png, z-rocket.webp.
     expect(await tree(out)).toEqual(['003-a-cat-look.jpg', '004-z-rocket-look.jpg', '2024/001-coffee-look.jpg', '2024/summer/002-astronaut-look.jpg'])
     for (const file of await tree(out)) expect((await sharp(join(out, file)).metadata()).format).toBe('jpeg')
+  })
+
+  it('says what a format changed, as apply does: alpha flattened for JPEG', async () => {
+    const input = join(work, 'alpha')
+    await mkdir(input)
+    await sharp(join(SAMPLES, 'chelsea.png')).resize(80).ensureAlpha(0.5).png().toFile(join(input, 'cut-out.png'))
+    const result = await runCli(['batch', input, '-d', join(work, 'out-alpha'), ...LOOK, '--format', 'jpg', '--progress', 'none'])
+    expect(result.code).toBe(0)
+    expect(result.stderr).toBe(`note: ${join(input, 'cut-out.png')}: JPEG has no alpha channel: transparency was flattened onto white\n`)
   })
 
   it('refuses two inputs with one output name before writing anything', async () => {
