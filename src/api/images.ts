@@ -60,7 +60,8 @@ export function imageHandlers(ctx: HandlerContext): Pick<Api, 'app:info' | 'imag
         filters: checkFilters(req.filters),
         maxWidth: req.maxWidth,
         maxHeight: req.maxHeight,
-        ...(req.region ? { region: req.region } : {})
+        ...(req.region ? { region: req.region } : {}),
+        ...(req.approximate ? { approximate: true } : {})
       })
     },
 

@@ -36,7 +36,8 @@ const schemas = {
     filters,
     maxWidth: edge,
     maxHeight: edge,
-    region: z.object({ x: coord, y: coord, width: int(1, 1_000_000), height: int(1, 1_000_000) }).optional()
+    region: z.object({ x: coord, y: coord, width: int(1, 1_000_000), height: int(1, 1_000_000) }).optional(),
+    approximate: z.boolean().optional()
   }),
   'image:thumbnails': z.object({ filters: z.array(z.unknown()).max(256), size: int(1, 1024) }),
   'image:inspect': z.object({ filters, index: int(0, MAX_FILTERS - 1), row: coord, col: coord }),

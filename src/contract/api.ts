@@ -94,6 +94,11 @@ export interface PreviewResult {
   readonly image: Raster
   /** Scale of the preview relative to the full-size result (1 = every pixel). */
   readonly scale: number
+  /**
+   * True: the full-resolution result area-averaged down (what the export looks like at this zoom). False: an
+   * approximate frame (the stack run on a downscaled source), asked for while a slider moves.
+   */
+  readonly exact: boolean
   /** The part of the result `image` shows, when the request asked for a region (clipped to the result). */
   readonly region?: PreviewRegion
   /** Full size of the result (valid/full modes change it). */
@@ -147,9 +152,10 @@ export interface ApiMap {
   'image:current': { req: Record<string, never>; res: ImageInfo | null }
   /**
    * Filtered preview; a newer request cancels older ones (those reject with an error named AbortError).
-   * Without `region`: the whole image on a proxy fitting maxWidth x maxHeight (computed on a downscaled source).
-   * With `region`: only that part of the full-resolution result, exact (the stack runs on the source pixels it
-   * depends on), scaled down to fit maxWidth x maxHeight when larger.
+   * `region` (default: the whole result) of the full-resolution result, exact (the stack runs on just the source
+   * pixels it depends on), area-averaged down to fit maxWidth x maxHeight when larger, as the source is for the
+   * unfiltered side. `approximate` (whole result only): quick frames while a slider moves, computed on a
+   * downscaled source (kernels then act too wide: the UI labels them).
    */
   'image:preview': {
     req: {
@@ -158,6 +164,7 @@ export interface ApiMap {
       maxWidth: number
       maxHeight: number
       region?: PreviewRegion
+      approximate?: boolean
     }
     res: PreviewResult
   }

@@ -27,6 +27,10 @@ const MAX_PROXY_RESULTS = 6
 const MAX_FULL_RESULTS = 2
 /** Regions kept: the visible one, and a few the user just panned or zoomed away from. */
 const MAX_REGIONS = 4
+/** Full-resolution regions kept at most this many times the source's bytes (at fit, a region is the whole result). */
+const REGION_BYTES_PER_SOURCE = 2
+/** Exact display rasters kept (screen-sized: undo and redo show one again at once). */
+const MAX_SHOWN = 8
 /** Pixel-readout blocks kept (each a few kilobytes). */
 const MAX_BLOCKS = 32
 
@@ -50,6 +54,8 @@ export class OpenDocument {
   private readonly regions = new Map<string, RegionResult>()
   /** Small blocks of full-resolution results read by the status bar's pixel readout. */
   private readonly blocks = new Map<string, RegionResult>()
+  /** Exact display rasters by "stack key|box|WxH", most recently used last. */
+  private readonly shownCache = new Map<string, IntImage>()
   /** The float input of the last explained filter. */
   private prefix?: { readonly key: string; readonly image: FloatImage }
   /** Set when another image replaced this one: work still finishing for it is not cached any more. */
@@ -69,6 +75,32 @@ export class OpenDocument {
   /** Stops caching: another image is open now. */
   close(): void {
     this.closed = true
+    this.dropCaches()
+  }
+
+  /** Bytes of the decoded source (kept as long as the document is open). */
+  get sourceBytes(): number {
+    return this.image.data.byteLength
+  }
+
+  /** Bytes held by caches, all of which can be computed again. */
+  cacheBytes(): number {
+    let total = this.prefix ? this.prefix.image.data.byteLength : 0
+    for (const image of this.proxies.values()) total += image.data.byteLength
+    for (const image of this.results.values()) total += image.data.byteLength
+    for (const image of this.shownCache.values()) total += image.data.byteLength
+    for (const cache of [this.regions, this.blocks]) for (const hit of cache.values()) total += hit.image.data.byteLength
+    return total
+  }
+
+  /** Drops every cache (memory is short): the next requests compute again what they need. */
+  dropCaches(): void {
+    this.proxies.clear()
+    this.results.clear()
+    this.regions.clear()
+    this.blocks.clear()
+    this.shownCache.clear()
+    this.prefix = undefined
   }
 
   /** The source downscaled to exactly `width` x `height` (cached). */
@@ -128,7 +160,36 @@ export class OpenDocument {
     if (!this.closed) {
       const cache = store === 'regions' ? this.regions : this.blocks
       lruSet(cache, `${stack.key}|${box.x},${box.y},${box.width},${box.height}`, { key: stack.key, box, image }, store === 'regions' ? MAX_REGIONS : MAX_BLOCKS)
+      if (store === 'regions') {
+        // At fit zoom a region is the whole result: keep a couple, not four 24 MP copies.
+        let bytes = 0
+        for (const hit of this.regions.values()) bytes += hit.image.data.byteLength
+        const cap = REGION_BYTES_PER_SOURCE * this.sourceBytes
+        while (bytes > cap && this.regions.size > 1) {
+          const oldest = this.regions.keys().next().value as string
+          bytes -= (this.regions.get(oldest) as RegionResult).image.data.byteLength
+          this.regions.delete(oldest)
+        }
+      }
     }
+    return image
+  }
+
+  /**
+   * `box` of the stack's full-resolution result, area-averaged down to `size` with the function the source's
+   * proxies use (so both sides of the viewer are resampled alike): the export as seen at that zoom. Cached.
+   */
+  async shown(stack: HostStack, box: PixelBox, size: { width: number; height: number }, signal: AbortSignal): Promise<IntImage> {
+    const whole = box.x === 0 && box.y === 0 && box.width === this.image.width && box.height === this.image.height
+    // No filter: the source itself, which is what the proxies are.
+    if (stack.active.length === 0 && whole) return this.proxy(size.width, size.height)
+    const key = `${stack.key}|${box.x},${box.y},${box.width},${box.height}|${size.width}x${size.height}`
+    const cached = lruGet(this.shownCache, key)
+    if (cached) return cached
+    const full = stack.active.length === 0 ? cropImage(this.image, box.x, box.y, box.width, box.height) : await this.region(stack, box, signal, 'regions')
+    signal.throwIfAborted()
+    const image = downscale(full, size.width, size.height)
+    if (!this.closed) lruSet(this.shownCache, key, image, MAX_SHOWN)
     return image
   }
 

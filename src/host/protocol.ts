@@ -21,8 +21,9 @@ export interface CurrentRequest {
 }
 
 /**
- * A filtered preview on the screen-sized proxy; with `region`, only that part of the full-resolution result
- * (result coordinates), scaled down to fit maxWidth x maxHeight when larger.
+ * A filtered preview: `region` (result coordinates; default the whole result) of the exact full-resolution result,
+ * area-averaged down to fit maxWidth x maxHeight when larger. `approximate` (whole result only): the stack run on
+ * a screen-sized proxy instead, quick but wrong in scale (kernels act too wide), for frames while a slider moves.
  */
 export interface PreviewRequest {
   readonly type: 'preview'
@@ -31,6 +32,7 @@ export interface PreviewRequest {
   readonly maxWidth: number
   readonly maxHeight: number
   readonly region?: PreviewRegion
+  readonly approximate?: boolean
 }
 
 /** One small preview per filter, each applied alone to a thumbnail-sized proxy. */

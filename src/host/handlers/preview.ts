@@ -1,10 +1,11 @@
-// Runs in the engine host: `preview`, the filtered image on a screen-sized proxy, or one region of the exact
-// full-resolution result scaled down to fit the screen.
+// Runs in the engine host: `preview`, the exact full-resolution result of a region (by default the whole result)
+// box-downscaled to fit the screen with the same function as the unfiltered side, or, asked for while a slider
+// moves, a quick approximate frame: the stack run on a screen-sized proxy of the source.
 import type { PreviewRegion, PreviewResult } from '../../contract/api'
 import { EngineError } from '../../engine/errors'
 import type { OpenDocument } from '../document'
 import type { PreviewRequest } from '../protocol'
-import { downscale, fitSize, toRaster } from '../raster'
+import { fitSize, toRaster } from '../raster'
 import type { PixelBox } from '../region'
 import { hostStack, resultSize } from '../stack'
 
@@ -26,17 +27,25 @@ export async function preview(doc: OpenDocument, req: PreviewRequest, signal: Ab
   const stack = hostStack(req.filters)
   const size = resultSize(stack, doc.image.width, doc.image.height)
   const common = { requestId: req.requestId, resultWidth: size.width, resultHeight: size.height }
-  if (req.region !== undefined) {
-    const box = clipRegion(req.region, size)
-    const exact = await doc.region(stack, box, signal, 'regions')
-    const fit = fitSize(box.width, box.height, req.maxWidth, req.maxHeight)
-    const shown = downscale(exact, fit.width, fit.height)
+  if (req.approximate && req.region === undefined) {
+    const fit = fitSize(doc.image.width, doc.image.height, req.maxWidth, req.maxHeight)
+    const proxy = doc.proxy(fit.width, fit.height)
+    const out = await doc.result(proxy, stack, signal)
     signal.throwIfAborted()
-    return { ...common, image: toRaster(shown), scale: shown.width / box.width, region: box, ms: Math.round(performance.now() - started) }
+    return { ...common, image: toRaster(out), scale: proxy.width / doc.image.width, exact: false, ms: Math.round(performance.now() - started) }
   }
-  const fit = fitSize(doc.image.width, doc.image.height, req.maxWidth, req.maxHeight)
-  const proxy = doc.proxy(fit.width, fit.height)
-  const out = await doc.result(proxy, stack, signal)
+  // Exact: the full-resolution pixels of the region (plus what the kernels reach), then the area average the
+  // "before" side gets too (downscale), so what is drawn is the export seen at this zoom.
+  const box = req.region !== undefined ? clipRegion(req.region, size) : { x: 0, y: 0, width: size.width, height: size.height }
+  const fit = fitSize(box.width, box.height, req.maxWidth, req.maxHeight)
+  const shown = await doc.shown(stack, box, fit, signal)
   signal.throwIfAborted()
-  return { ...common, image: toRaster(out), scale: proxy.width / doc.image.width, ms: Math.round(performance.now() - started) }
+  return {
+    ...common,
+    image: toRaster(shown),
+    scale: shown.width / box.width,
+    exact: true,
+    ...(req.region !== undefined ? { region: box } : {}),
+    ms: Math.round(performance.now() - started)
+  }
 }

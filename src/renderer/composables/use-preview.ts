@@ -1,6 +1,7 @@
 // Runs in the renderer. Keeps the document's display rasters in step with the stack, the gallery candidate and the
-// view: a window-sized proxy of the whole image first; then, once the user pauses with the view zoomed in beyond the
-// proxy's scale, only the visible region of the full-resolution result (never the whole image at full size).
+// view: the whole result at the zoom's scale, exact (the host computes it at full resolution and area-averages it
+// down as it does the source), or approximate frames while a slider moves, replaced by the exact one when it
+// stops; zoomed in beyond that scale, the visible region of the full-resolution result.
 import { computed, onScopeDispose, ref, watch, type ComputedRef, type Ref } from 'vue'
 import type { PreviewRegion } from '../../contract/api'
 import type { FilterSpec } from '../../engine/types'
@@ -20,6 +21,10 @@ export const DETAIL_IDLE_MS = 250
 export const VIEW_IDLE_MS = 120
 /** A proxy request older than this is replaced by a newer edit instead of being waited for. */
 const PROXY_PATIENCE_MS = 800
+/** Edits closer together than this are a drag (a slider, a scrubbed number): approximate frames keep up with it. */
+export const BURST_MS = 200
+/** Quiet time after the last edit of a drag before its exact frame is asked for. */
+export const SETTLE_MS = 120
 
 /** What the status bar and the viewer learn from the preview pipeline. */
 export interface PreviewHandle {
@@ -33,6 +38,8 @@ export interface PreviewHandle {
   readonly pending: Ref<boolean>
   /** The filters JSON of the raster shown (lets tests and the UI know what is on screen). */
   readonly shownKey: Ref<string | null>
+  /** False while the raster shown is an approximate frame (the stack run on a downscaled source). */
+  readonly shownExact: Ref<boolean>
   /** Progress of a long preview, 0..1, or null. */
   readonly progress: Ref<number | null>
 }
@@ -47,6 +54,8 @@ interface Job {
   readonly generation: number
   readonly scale: number
   readonly started: number
+  /** Whole-image filtered jobs: a quick frame on a downscaled source instead of the exact result. */
+  readonly approximate?: boolean
   /** Detail jobs: the part of the full-resolution result wanted (whole-image proxies have none). */
   readonly region?: PreviewRegion
 }
@@ -74,6 +83,7 @@ export function usePreview(): PreviewHandle {
   const engineMs = ref<number | null>(null)
   const pending = ref(false)
   const shownKey = ref<string | null>(null)
+  const shownExact = ref(true)
   const progress = ref<number | null>(null)
 
   // What the document's rasters currently show.
@@ -85,6 +95,10 @@ export function usePreview(): PreviewHandle {
   let failed: string | null = null
   let inflight: Job | null = null
   let lastChange = 0
+  /** How long nextJob's 'wait' asks to wait after the last change. */
+  let waitMs = DETAIL_IDLE_MS
+  /** The last edit came within BURST_MS of the one before it: the user is dragging. */
+  let burst = false
   /** How long to wait after the last change before asking for a sharp region (edits wait longer than pans). */
   let idleMs = DETAIL_IDLE_MS
   let timer: ReturnType<typeof setTimeout> | null = null
@@ -94,12 +108,16 @@ export function usePreview(): PreviewHandle {
     return typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1
   }
 
-  /** Scale of a window-sized preview of the whole image. */
+  /**
+   * Scale of the whole-image preview: the zoom's, up to fit (zoomed in further, the visible region comes on top),
+   * so at fit and below every raster pixel is one device pixel.
+   */
   function proxyScale(): number {
     const info = doc.info
     if (!info) return 1
     const vp = view.viewport.width > 0 ? view.viewport : { width: 1280, height: 800 }
-    return Math.min(1, fitZoom(info, vp) * dpr())
+    const fit = fitZoom(info, vp)
+    return Math.min(1, (view.viewport.width > 0 ? Math.min(fit, view.zoom) : fit) * dpr())
   }
 
   /** Raster pixels per image pixel the current zoom needs to look sharp (at most 1: every pixel). */
@@ -145,8 +163,19 @@ export function usePreview(): PreviewHandle {
       scale
     })
     const ok = (target: Target, k2: string, region = false) => failed !== failKey(target, k2, generation, region)
-    if ((shownKey.value !== k || shownGeneration !== generation) && ok('filtered', k)) return make('filtered', proxy)
-    if (originalGeneration !== generation && ok('original', '[]')) return make('original', proxy)
+    const rescale = (have: number) => Math.abs(have - proxy) > proxy * 0.02
+    if ((shownKey.value !== k || shownGeneration !== generation) && ok('filtered', k)) {
+      // Mid-drag, a quick approximate frame; a single edit goes straight to the exact one.
+      return burst && shownGeneration === generation ? { ...make('filtered', proxy), approximate: true } : make('filtered', proxy)
+    }
+    if ((!shownExact.value || rescale(shownScale)) && ok('filtered', k)) {
+      if (!shownExact.value && now - lastChange < SETTLE_MS) {
+        waitMs = SETTLE_MS
+        return 'wait'
+      }
+      return make('filtered', proxy)
+    }
+    if ((originalGeneration !== generation || rescale(originalScale)) && ok('original', '[]')) return make('original', proxy)
     // Zoomed in beyond the proxy: the visible region at the scale the zoom needs (full resolution from 100% on).
     const scale = detailScale(need())
     const wanted = (target: Target, k2: string, base: number, have: DetailRaster | null): PreviewRegion | null => {
@@ -158,7 +187,10 @@ export function usePreview(): PreviewHandle {
     const filteredRegion = wanted('filtered', k, shownScale, display.detail)
     const originalRegion = view.split !== null ? wanted('original', '[]', originalScale, display.originalDetail) : null
     if (!filteredRegion && !originalRegion) return null
-    if (now - lastChange < idleMs) return 'wait'
+    if (now - lastChange < idleMs) {
+      waitMs = idleMs
+      return 'wait'
+    }
     return filteredRegion
       ? { ...make('filtered', scale), region: filteredRegion }
       : { ...make('original', scale), region: originalRegion as PreviewRegion }
@@ -176,7 +208,9 @@ export function usePreview(): PreviewHandle {
     }
     if (job.target === 'original') return false
     if (job.key === key.value) return false
-    // Let a quick proxy for the previous edit finish so a slider drag shows intermediate results.
+    // An exact frame of an older edit is dropped (the drag goes on with approximate frames); a quick approximate
+    // one finishes, so a slider drag shows intermediate results.
+    if (!job.approximate) return true
     return job.scale > proxyScale() * 1.02 || now - job.started > PROXY_PATIENCE_MS
   }
 
@@ -194,7 +228,7 @@ export function usePreview(): PreviewHandle {
     const want = nextJob(now)
     if (want === 'wait') {
       pending.value = true
-      schedule(Math.max(10, idleMs - (now - lastChange)))
+      schedule(Math.max(10, waitMs - (now - lastChange)))
       return
     }
     if (!want) {
@@ -219,7 +253,7 @@ export function usePreview(): PreviewHandle {
     progress.value = null
     const req = job.region
       ? { requestId: job.id, filters: job.filters, maxWidth, maxHeight, region: job.region }
-      : { requestId: job.id, filters: job.filters, maxWidth, maxHeight }
+      : { requestId: job.id, filters: job.filters, maxWidth, maxHeight, ...(job.approximate ? { approximate: true } : {}) }
     api['image:preview'](req).then(
       (res) => {
         if (inflight?.id === job.id) inflight = null
@@ -232,9 +266,12 @@ export function usePreview(): PreviewHandle {
           }
         } else if (job.generation === doc.generation) {
           if (job.target === 'filtered') {
-            if (job.key === key.value || shownKey.value !== key.value || shownGeneration !== job.generation) {
-              display.setPreview(res.image, res.scale, { width: res.resultWidth, height: res.resultHeight }, job.key)
+            // An approximate frame never replaces the exact one of the same filters.
+            const downgrade = !res.exact && shownExact.value && shownKey.value === job.key && shownGeneration === job.generation
+            if (!downgrade && (job.key === key.value || shownKey.value !== key.value || shownGeneration !== job.generation)) {
+              display.setPreview(res.image, res.scale, { width: res.resultWidth, height: res.resultHeight }, job.key, res.exact)
               shownKey.value = job.key
+              shownExact.value = res.exact
               shownGeneration = job.generation
               shownScale = res.scale
               latency.value = Math.round(performance.now() - job.started)
@@ -269,7 +306,9 @@ export function usePreview(): PreviewHandle {
   }
 
   function changed(): void {
-    lastChange = performance.now()
+    const now = performance.now()
+    burst = now - lastChange < BURST_MS
+    lastChange = now
     idleMs = DETAIL_IDLE_MS
     failed = null
     pump()
@@ -299,5 +338,5 @@ export function usePreview(): PreviewHandle {
     if (timer !== null) clearTimeout(timer)
   })
 
-  return { filters, latency, engineMs, pending, shownKey, progress }
+  return { filters, latency, engineMs, pending, shownKey, shownExact, progress }
 }

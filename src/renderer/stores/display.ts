@@ -28,6 +28,8 @@ export const useDisplayStore = defineStore('display', () => {
   const resultSize = ref<{ width: number; height: number } | null>(null)
   /** JSON of the filters {@link preview} shows (the viewer keeps a proxy per key for zoomed-out drawing). */
   const previewKey = ref<string | null>(null)
+  /** False when {@link preview} is an approximate frame (computed on a downscaled source while a slider moves). */
+  const previewExact = ref(true)
   /** Display raster of the unfiltered image (before/after). */
   const original = shallowRef<Raster | null>(null)
   /** Scale of {@link original} relative to the source. */
@@ -42,12 +44,14 @@ export const useDisplayStore = defineStore('display', () => {
     raster: Raster | null,
     scale = 1,
     size: { width: number; height: number } | null = null,
-    key: string | null = null
+    key: string | null = null,
+    exact = true
   ): void {
     preview.value = raster
     previewScale.value = scale
     resultSize.value = size
     previewKey.value = key
+    previewExact.value = exact
   }
 
   /** Stores a new unfiltered raster. */
@@ -75,6 +79,7 @@ export const useDisplayStore = defineStore('display', () => {
     previewScale,
     resultSize,
     previewKey,
+    previewExact,
     original,
     originalScale,
     detail,

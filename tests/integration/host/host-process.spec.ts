@@ -12,6 +12,7 @@ import type { FilterSpec, IntImage } from '../../../src/engine/types'
 import type { HostMessage } from '../../../src/host/protocol'
 import { runStack } from '../../../src/runtime/run-stack'
 import { decodeImage } from '../../../src/io/decode-image'
+import { downscale } from '../../../src/host/raster'
 
 let dir: string
 let rgbPath: string
@@ -104,10 +105,26 @@ describe('engine host process', () => {
     expect(Buffer.from(res.image.rgba).equals(Buffer.from(rgbaOf(rgb)))).toBe(false)
   })
 
-  it('previews on a proxy that fits the requested box, and reports the full result size', async () => {
+  it('previews the whole result exactly, area-averaged down to fit the box, as the source is for the before side', async () => {
     const host = client()
     await host.request({ type: 'open', name: 'rgb.png', path: rgbPath })
-    const res = await host.request({ type: 'preview', requestId: 1, filters: [{ preset: 'box-blur', params: { size: 5 }, mode: 'valid' }], maxWidth: 20, maxHeight: 20 })
+    const filters: FilterSpec[] = [{ preset: 'box-blur', params: { size: 5 }, mode: 'valid' }]
+    const res = await host.request({ type: 'preview', requestId: 1, filters, maxWidth: 20, maxHeight: 20 })
+    expect(res.exact).toBe(true)
+    expect([res.resultWidth, res.resultHeight]).toEqual([40 - 4, 30 - 4])
+    // 36x26 fitted into 20x20: 20x14, the full-resolution result averaged over each pixel's area.
+    expect([res.image.width, res.image.height]).toEqual([20, 14])
+    expect(res.scale).toBeCloseTo(20 / 36)
+    expect(res.image.rgba).toEqual(rgbaOf(downscale(await runStack(rgb, filters), 20, 14)))
+    const before = await host.request({ type: 'preview', requestId: 2, filters: [], maxWidth: 20, maxHeight: 20 })
+    expect(before.image.rgba).toEqual(rgbaOf(downscale(rgb, 20, 15)))
+  })
+
+  it('gives a quick approximate frame on a proxy when asked, and says so', async () => {
+    const host = client()
+    await host.request({ type: 'open', name: 'rgb.png', path: rgbPath })
+    const res = await host.request({ type: 'preview', requestId: 1, filters: [{ preset: 'box-blur', params: { size: 5 }, mode: 'valid' }], maxWidth: 20, maxHeight: 20, approximate: true })
+    expect(res.exact).toBe(false)
     expect(res.scale).toBe(0.5)
     expect(res.image.width).toBe(20 - 4)
     expect(res.image.height).toBe(15 - 4)

@@ -24,11 +24,16 @@ function checkerPattern(ctx: CanvasRenderingContext2D, frame: ViewFrame): Canvas
 }
 
 function drawLayer(ctx: CanvasRenderingContext2D, frame: ViewFrame, layer: DrawLayer, source: RasterDrawable): void {
-  const r = layerRect(frame, layer)
-  const perRasterPixel = (frame.zoom * frame.dpr) / layer.scale
+  let r = layerRect(frame, layer)
+  // A raster made for this zoom (one raster pixel per device pixel, give or take the rounding of its size) is
+  // copied as it is: it is already the area average of the result the host computed, and resampling it again
+  // would blur it against the "before" side.
+  const native = Math.abs(r.width - source.width) <= 1 && Math.abs(r.height - source.height) <= 1
+  if (native) r = { x: Math.round(r.x), y: Math.round(r.y), width: source.width, height: source.height }
+  const perRasterPixel = native ? 1 : (frame.zoom * frame.dpr) / layer.scale
   // Exact pixels when every raster pixel covers at least one device pixel of a full-resolution raster;
   // smooth resampling for reductions and for enlarged proxies (which are a stand-in for more detail).
-  const smooth = perRasterPixel < 1 || layer.scale < 1
+  const smooth = !native && (perRasterPixel < 1 || layer.scale < 1)
   ctx.imageSmoothingEnabled = smooth
   // Enlarging a proxy (zoomed in, before its region arrives) looks the same bilinear and costs far less than
   // bicubic over the whole viewer on the main thread.
