@@ -7,6 +7,7 @@ import type { Metadata, OutputInfo, Sharp } from 'sharp'
 import type { BitDepth, Channels, IntImage } from '../engine/types'
 import { firstLine } from '../contract/errors'
 import { IoError } from './io-error'
+import { checkDocumentedFormat } from './sniff-format'
 
 /** Default decompression-bomb limit: 256 megapixels. */
 export const DEFAULT_MAX_PIXELS = 256_000_000
@@ -116,6 +117,7 @@ export async function decodeImage(source: string | Uint8Array, options: DecodeOp
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS
   if (typeof source === 'string') await checkInputFile(source, name)
   else if (source.length === 0) throw new IoError(`cannot read ${name}: the file is empty`)
+  await checkDocumentedFormat(source, name)
   const input = typeof source === 'string' ? source : Buffer.from(source.buffer, source.byteOffset, source.length)
 
   let header: Metadata

@@ -98,7 +98,7 @@ describe('apply refuses bad input images', () => {
     await expectRefusal(['apply', 'locked.png', '-o', 'out/r.png', '--preset', 'box-blur'], 'cannot read locked.png: permission denied', asUnprivileged)
   })
   it('a file that is not an image', async () => {
-    await expectRefusal(['apply', 'notes.png', '-o', 'out/r.png', '--preset', 'box-blur'], 'cannot read notes.png: it is not an image sharp can read')
+    await expectRefusal(['apply', 'notes.png', '-o', 'out/r.png', '--preset', 'box-blur'], 'cannot read notes.png: it is not a PNG, JPEG, TIFF, WebP, AVIF or GIF image')
   })
   it('an empty file', async () => {
     await expectRefusal(['apply', 'empty.png', '-o', 'out/r.png', '--preset', 'box-blur'], 'cannot read empty.png: the file is empty')

@@ -134,6 +134,17 @@ describe('kernel-studio batch', () => {
     expect(result.stderr).toBe(`note: ${join(input, 'cut-out.png')}: JPEG has no alpha channel: transparency was flattened onto white\n`)
   })
 
+  it.skipIf(!existsSync('/dev/full'))('stops with one line when the report cannot be written (a full disk)', async () => {
+    const out = join(work, 'out-full')
+    const result = await runCli(['batch', photos, '-d', out, ...LOOK, '--report', '/dev/full', '--jobs', '2', '--progress', 'none'])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/^kernel-studio: error: cannot write the report \/dev\/full: ENOSPC: no space left on device, write\n$/)
+    // It stopped after the first file: the files in flight were finished, none was started after the error.
+    const written = await tree(out)
+    expect(written.length).toBeGreaterThanOrEqual(1)
+    expect(written.length).toBeLessThanOrEqual(2)
+  })
+
   it('refuses two inputs with one output name before writing anything', async () => {
     const input = join(work, 'twins')
     await mkdir(join(input, 'x'), { recursive: true })

@@ -141,7 +141,7 @@ describe('decodeImage refuses bad files with one clear line', () => {
     await writeFile(join(dir, 'empty.png'), '')
     await refuse(join(dir, 'empty.png'), 'cannot read empty.png: the file is empty')
     await writeFile(join(dir, 'notes.png'), 'these are my notes, not a picture\n')
-    await refuse(join(dir, 'notes.png'), 'cannot read notes.png: it is not an image sharp can read')
+    await refuse(join(dir, 'notes.png'), 'cannot read notes.png: it is not a PNG, JPEG, TIFF, WebP, AVIF or GIF image')
     await refuse(new Uint8Array(0), 'cannot read image: the file is empty')
   })
 
