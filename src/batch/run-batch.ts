@@ -58,10 +58,27 @@ type Outcome =
  * most `jobs` photos are in memory at once, and one at a time is in the filter stage, which uses every core
  * through the engine's worker threads while other photos decode and encode on sharp's threads. A file that
  * fails (corrupt, unreadable, too large, unsupported, unwritable) is reported with its code and the run goes
- * on. Never throws for a file's sake; resolves with the summary, also sent as the last event.
+ * on. Never throws for a file's sake; resolves with the summary, also sent as the last event. An `onEvent` that
+ * throws stops the run like the signal, and runBatch then rejects with that error once no file is in flight.
  */
 export async function runBatch(plan: BatchPlan, options: RunBatchOptions): Promise<BatchSummary> {
-  const { filters, signal, onEvent } = options
+  const { filters, onEvent } = options
+  // The caller's signal, or a listener that failed (a report file that cannot be written): either stops the run.
+  const stop = new AbortController()
+  const abort = (): void => stop.abort()
+  options.signal?.addEventListener('abort', abort, { once: true })
+  if (options.signal?.aborted) stop.abort()
+  const signal = stop.signal
+  let listenerError: unknown
+  const emit = (event: BatchEvent): void => {
+    if (!onEvent || listenerError !== undefined) return
+    try {
+      onEvent(event)
+    } catch (err) {
+      listenerError = err
+      stop.abort()
+    }
+  }
   const jobs = Math.max(1, Math.floor(options.jobs ?? defaultJobs()))
   const { quality, depth } = plan.request
   const force = plan.request.existing === 'overwrite'
@@ -69,7 +86,7 @@ export async function runBatch(plan: BatchPlan, options: RunBatchOptions): Promi
   const start = performance.now()
   // Skipped files take no time: the estimate runs on the files actually processed.
   const toProcess = plan.jobs.filter((job) => !job.skip).length
-  onEvent?.({
+  emit({
     type: 'start',
     total,
     inputs: plan.inputs,
@@ -108,14 +125,14 @@ export async function runBatch(plan: BatchPlan, options: RunBatchOptions): Promi
     const format = job.format
     try {
       const { image, meta } = await decodeImage(job.input.path, { name: job.input.path })
-      signal?.throwIfAborted()
+      signal.throwIfAborted()
       const outDepth = checkExportSettings(format, { quality, depth }, image.depth)
       const result = await filterStage.run(() => runStack(image, filters, { signal, depth: outDepth, into: takeSpare(image) }))
       // JPEG with standard Huffman tables: the same pixels in files about 4% larger, for a fifth of the encode time
       // and no copy of the whole image's coefficients in memory (150 MB at 24 MP), which is what a batch is short of.
       const encoded = await encodeImageToBuffer(result, format, { quality, depth: outDepth, icc: meta.icc, name: job.output, optimiseCoding: false })
       if (result.data.buffer instanceof SharedArrayBuffer && spare.length < jobs) spare.push(result.data)
-      signal?.throwIfAborted()
+      signal.throwIfAborted()
       await mkdir(dirname(job.output), { recursive: true }).catch((err: NodeJS.ErrnoException) => {
         const why = err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.code === 'ENOTDIR' || err.code === 'EEXIST' ? 'a file is in the way' : firstLine(err.message)
         throw new CodedError(`cannot create the folder ${dirname(job.output)}: ${why}`, 'unwritable')
@@ -123,7 +140,7 @@ export async function runBatch(plan: BatchPlan, options: RunBatchOptions): Promi
       await writeFileAtomic(job.output, encoded.bytes, { force, sweep: false })
       return { status: 'done', width: result.width, height: result.height, notes: [...meta.notes, ...encoded.notes] }
     } catch (err) {
-      if (signal?.aborted) return { status: 'cancelled' }
+      if (signal.aborted) return { status: 'cancelled' }
       return failure(errorCode(err), firstLine(err instanceof Error ? err.message : String(err)))
     }
   }
@@ -167,12 +184,12 @@ export async function runBatch(plan: BatchPlan, options: RunBatchOptions): Promi
       megapixelsPerSecond: rate(elapsedMs),
       ...(processed > 0 ? { etaMs: (elapsedMs / processed) * (toProcess - processed) } : {})
     }
-    onEvent?.(event)
+    emit(event)
   }
 
   let next = 0
   const lane = async (): Promise<void> => {
-    while (next < plan.jobs.length && !signal?.aborted) {
+    while (next < plan.jobs.length && !signal.aborted) {
       const job = plan.jobs[next++]
       const t0 = performance.now()
       const outcome = await work(job)
@@ -194,6 +211,8 @@ export async function runBatch(plan: BatchPlan, options: RunBatchOptions): Promi
     megapixelsPerSecond: rate(elapsedMs),
     failures: failures.sort((a, b) => a.index - b.index).map((f) => f.failure)
   }
-  onEvent?.(summary)
+  options.signal?.removeEventListener('abort', abort)
+  if (listenerError !== undefined) throw listenerError
+  emit(summary)
   return summary
 }

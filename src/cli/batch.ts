@@ -137,7 +137,14 @@ async function runBatchCommand(inputs: string[], options: BatchOptions, sources:
   const onEvent = (event: BatchEvent): void => {
     if (options.progress === 'json') process.stdout.write(`${JSON.stringify(event)}\n`)
     if (event.type !== 'file') return
-    if (report !== undefined) writeSync(report, reportLine(event))
+    if (report !== undefined) {
+      try {
+        writeSync(report, reportLine(event))
+      } catch (err) {
+        // Thrown out of the event callback, this stops the run: a batch whose report is lost is not worth going on with.
+        throw new CliError(`cannot write the report ${options.report}: ${firstLine((err as Error).message)}`, 'unwritable')
+      }
+    }
     if (event.status === 'failed') {
       failed++
       if (options.progress !== 'json') say(`${PROGRAM}: failed: ${event.input} [${event.code}] ${event.message}`)
