@@ -9,7 +9,7 @@ import { builtinModules } from 'node:module'
 import { join, resolve } from 'node:path'
 import { build } from 'vite'
 
-const root = resolve(import.meta.dirname, '..', '..', '..')
+const repository = resolve(import.meta.dirname, '..', '..', '..')
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -19,7 +19,7 @@ function sourceFiles(dir: string): string[] {
   })
 }
 
-function sourceHash(): string {
+function sourceHash(root: string): string {
   const hash = createHash('sha1')
   for (const file of [...sourceFiles(join(root, 'src', 'engine')), ...sourceFiles(join(root, 'src', 'runtime'))].sort()) {
     hash.update(file)
@@ -28,9 +28,9 @@ function sourceHash(): string {
   return hash.digest('hex').slice(0, 16)
 }
 
-async function buildWorker(): Promise<string> {
+async function buildWorker(root: string): Promise<string> {
   const base = join(root, 'out', 'test-worker')
-  const dir = join(base, sourceHash())
+  const dir = join(base, sourceHash(root))
   const script = join(dir, 'engine-worker.js')
   if (existsSync(script)) return script
   const staging = join(base, `tmp-${process.pid}-${Date.now()}`)
@@ -68,10 +68,10 @@ async function buildWorker(): Promise<string> {
 }
 
 /**
- * Builds what the fast-path tests need. A build that fails fails the whole run, with the reason: the WebAssembly
- * and worker-thread paths are never quietly left untested.
+ * Builds what the fast-path tests need in the checkout at `root`. A build that fails fails the whole run, with the
+ * reason: the WebAssembly and worker-thread paths are never quietly left untested.
  */
-export default async function setup(): Promise<void> {
+export async function prepare(root: string): Promise<void> {
   try {
     execFileSync(process.execPath, [join(root, 'scripts', 'build-wasm.mjs')], { stdio: 'pipe' })
   } catch (error) {
@@ -85,8 +85,13 @@ export default async function setup(): Promise<void> {
   }
   try {
     mkdirSync(join(root, 'out', 'test-worker'), { recursive: true })
-    process.env.KERNEL_STUDIO_WORKER = await buildWorker()
+    process.env.KERNEL_STUDIO_WORKER = await buildWorker(root)
   } catch (error) {
     throw new Error(`the engine worker bundle did not build: ${error instanceof Error ? error.message : String(error)}`)
   }
+}
+
+/** Vitest's global setup: {@link prepare} for this checkout. */
+export default function setup(): Promise<void> {
+  return prepare(repository)
 }
