@@ -5,6 +5,7 @@
 //   node scripts/bench.mjs --only learn   (only the rows of kernel-studio learn, scripts/bench-learn.mjs)
 //   node scripts/bench.mjs --only batch   (only the batch row, scripts/bench-batch.mjs)
 //   node scripts/bench.mjs --only layers  (only the layer-effect rows, scripts/bench-layers.mjs)
+//   node scripts/bench.mjs --only preview (only the engine host's exact preview at fit, scripts/bench-preview.mjs)
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
@@ -20,8 +21,8 @@ if (only === 'batch') {
   process.stdout.write(`\n${await benchBatch({ root, dir, quick, log: (text) => process.stderr.write(`bench: ${text}\n`) })}`)
   process.exit(0)
 }
-if (only !== undefined && only !== 'learn' && only !== 'layers') {
-  process.stderr.write(`bench: --only takes "learn" or "layers", got ${JSON.stringify(only)}\n`)
+if (only !== undefined && only !== 'learn' && only !== 'layers' && only !== 'preview') {
+  process.stderr.write(`bench: --only takes "learn", "layers", "batch" or "preview", got ${JSON.stringify(only)}\n`)
   process.exit(1)
 }
 const { benchLearn } = await import('./bench-learn.mjs')
@@ -81,6 +82,11 @@ if (only === 'learn') {
   process.exit(0)
 }
 const png24 = quick ? null : await photo('photo-24mp.png', 6000, 4000)
+const { benchPreview } = await import('./bench-preview.mjs')
+if (only === 'preview') {
+  process.stdout.write(`\n${await benchPreview({ root, dir, png12, png24, quick, log })}`)
+  process.exit(0)
+}
 // Decoded once into shared memory, as the app's engine host keeps an open image: runs read it in place.
 async function decode(path) {
   const { data, info } = await sharp(path).raw().toBuffer({ resolveWithObject: true })
@@ -323,4 +329,5 @@ const learnTables = await benchLearn({ root, dir, png12, quick, log })
 const layerTable = await benchLayers({ image: image12, runStack, timed, ms, log, quick })
 process.stdout.write(`\n${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\n${learnTables}\n\n${layerTable}\n`)
 process.stdout.write(`\n${await (await import('./bench-batch.mjs')).benchBatch({ root, dir, quick, log })}`)
+process.stdout.write(`\n${await benchPreview({ root, dir, png12, png24, quick, log })}`)
 process.exit(0)

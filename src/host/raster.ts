@@ -70,9 +70,8 @@ export function downscale(image: IntImage, width: number, height: number): IntIm
   const rows = rowWeights(h, height)
   const { left, leftPart, start, end, rightPart } = columnSpans(w, width)
   const rowLength = width * ch
-  // One source row summed across (in units of 1/width of a column), then weighted into the target row it falls
+  // Each source row is summed across (in units of 1/width of a column) and weighted into the target row it falls
   // in and the next one (units of 1/height of a row).
-  const across = new Float64Array(rowLength)
   let current = new Float64Array(rowLength)
   let next = new Float64Array(rowLength)
   const out = image.depth === 16 ? new Uint16Array(width * height * ch) : new Uint8Array(width * height * ch)
@@ -91,6 +90,8 @@ export function downscale(image: IntImage, width: number, height: number): IntIm
       next.fill(0)
       target++
     }
+    const a = rows.first[y]
+    const b = rows.second[y]
     const row = y * w * ch
     for (let t = 0, o = 0; t < width; t++, o += ch) {
       const l = row + left[t] * ch
@@ -100,28 +101,33 @@ export function downscale(image: IntImage, width: number, height: number): IntIm
       if (ch === 3) {
         let r = 0
         let g = 0
-        let b = 0
+        let bl = 0
         for (let s = row + start[t] * 3; s < e; s += 3) {
           r += src[s]
           g += src[s + 1]
-          b += src[s + 2]
+          bl += src[s + 2]
         }
         r *= width
         g *= width
-        b *= width
+        bl *= width
         if (lp !== 0) {
           r += src[l] * lp
           g += src[l + 1] * lp
-          b += src[l + 2] * lp
+          bl += src[l + 2] * lp
         }
         if (rp !== 0) {
           r += src[e] * rp
           g += src[e + 1] * rp
-          b += src[e + 2] * rp
+          bl += src[e + 2] * rp
         }
-        across[o] = r
-        across[o + 1] = g
-        across[o + 2] = b
+        current[o] += r * a
+        current[o + 1] += g * a
+        current[o + 2] += bl * a
+        if (b !== 0) {
+          next[o] += r * b
+          next[o + 1] += g * b
+          next[o + 2] += bl * b
+        }
       } else {
         for (let c = 0; c < ch; c++) {
           let v = 0
@@ -129,14 +135,11 @@ export function downscale(image: IntImage, width: number, height: number): IntIm
           v *= width
           if (lp !== 0) v += src[l + c] * lp
           if (rp !== 0) v += src[e + c] * rp
-          across[o + c] = v
+          current[o + c] += v * a
+          if (b !== 0) next[o + c] += v * b
         }
       }
     }
-    const a = rows.first[y]
-    const b = rows.second[y]
-    for (let k = 0; k < rowLength; k++) current[k] += across[k] * a
-    if (b !== 0) for (let k = 0; k < rowLength; k++) next[k] += across[k] * b
   }
   finish()
   return { width, height, channels: image.channels, depth: image.depth, data: out }

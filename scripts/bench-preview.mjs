@@ -1,0 +1,99 @@
+// `node scripts/bench.mjs --only preview` (and part of `npm run bench`): the engine host's exact preview at fit
+// zoom, as the viewer asks for it: a real host process (out/node/host.js) with the photo open, the whole result at
+// full resolution area-averaged down to the fitted size, timed from request to the reply with its raster (the
+// raster's trip to the renderer included; drawing it is not). Budgets (issue 13): 12 MP, a kernel-cell edit of a
+// 5x5 -> exact frame within 150 ms; 24 MP, a 15x15 gaussian -> within 400 ms; approximate frames while a slider
+// moves at >= 10 fps (the proxy row).
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+
+/** The viewer's box at fit in a 1400x900 window (panels on both sides), device pixels. */
+const FIT = { maxWidth: 1100, maxHeight: 825 }
+
+/**
+ * Runs the preview rows and returns their table (markdown). `png12` / `png24` are the bench photos (`png24` may be
+ * null with --quick); the host client is bundled into `dir`.
+ */
+export async function benchPreview({ root, dir, png12, png24, quick, log }) {
+  const hostScript = join(root, 'out', 'node', 'host.js')
+  if (!existsSync(hostScript)) throw new Error(`${hostScript} is missing: run npm run build:node`)
+  const { build } = await import('vite')
+  const { builtinModules } = await import('node:module')
+  await build({
+    configFile: false,
+    root,
+    logLevel: 'warn',
+    publicDir: false,
+    build: {
+      ssr: true,
+      target: 'node20',
+      outDir: join(dir, 'host-client'),
+      emptyOutDir: true,
+      minify: false,
+      rolldownOptions: {
+        input: { client: join(root, 'src/host/client.ts') },
+        external: (id) => id.startsWith('node:') || builtinModules.includes(id),
+        output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name].js' }
+      }
+    }
+  })
+  const { HostClient, forkHost } = await import(join(dir, 'host-client', 'client.js'))
+
+  const reps = quick ? 5 : 11
+  const warm = quick ? 2 : 3
+  const stats = (times) => {
+    const sorted = [...times].sort((a, b) => a - b)
+    return { best: sorted[0], median: sorted[Math.floor((sorted.length - 1) / 2)], worst: sorted[sorted.length - 1] }
+  }
+  const ms = (v) => (v >= 100 ? v.toFixed(0) : v.toFixed(1))
+  // A kernel-cell edit: the same 5x5 with its centre weight changed each time, so no result is ever cached.
+  const cell = (v) => [
+    [1, 4, 6, 4, 1],
+    [4, 16, 24, 16, 4],
+    [6, 24, v, 24, 6],
+    [4, 16, 24, 16, 4],
+    [1, 4, 6, 4, 1]
+  ]
+  const gaussian = (sigma) => [{ preset: 'gaussian-blur', params: { size: 15, sigma } }]
+  const cases = [
+    { name: '12 MP, 5x5 kernel-cell edit, exact', file: png12, budget: 150, filters: (i) => [{ kernel: cell(36 + i) }] },
+    { name: '12 MP, 5x5 kernel-cell edit, approximate (slider frames)', file: png12, budget: 100, approximate: true, filters: (i) => [{ kernel: cell(36 + i) }] },
+    ...(png24
+      ? [
+          { name: '24 MP, 15x15 gaussian, exact', file: png24, budget: 400, filters: (i) => gaussian(3 + i / 100) },
+          { name: '24 MP, 15x15 gaussian, approximate (slider frames)', file: png24, budget: 100, approximate: true, filters: (i) => gaussian(3 + i / 100) }
+        ]
+      : [])
+  ]
+  const lines = [
+    '| preview at fit (into 1100x825), engine host process | raster | budget ms | best / median / worst ms | frames/s (median) |',
+    '| --- | --- | --- | --- | --- |'
+  ]
+  let opened = null
+  const host = new HostClient(() => forkHost(hostScript))
+  try {
+    for (const c of cases) {
+      if (opened !== c.file) {
+        log(`preview: opening ${c.file}`)
+        await host.request({ type: 'open', name: 'photo.png', path: c.file })
+        opened = c.file
+      }
+      log(`preview: ${c.name}`)
+      const times = []
+      let raster = ''
+      for (let i = 0; i < warm + reps; i++) {
+        const t0 = performance.now()
+        const res = await host.request({ type: 'preview', requestId: i, filters: c.filters(i), ...FIT, ...(c.approximate ? { approximate: true } : {}) })
+        const t = performance.now() - t0
+        if (res.exact === Boolean(c.approximate)) throw new Error(`${c.name}: the host answered exact=${res.exact}`)
+        raster = `${res.image.width}x${res.image.height}`
+        if (i >= warm) times.push(t)
+      }
+      const s = stats(times)
+      lines.push(`| ${c.name} | ${raster} | ${c.budget} | ${ms(s.best)} / ${ms(s.median)} / ${ms(s.worst)} | ${(1000 / s.median).toFixed(1)} |`)
+    }
+  } finally {
+    host.close()
+  }
+  return `${lines.join('\n')}\n\nPreview: ${reps} edits after ${warm} warm-ups per row, each a different kernel (no cache hits); times include the host's IPC reply with the raster.\n`
+}
