@@ -8,7 +8,8 @@ import { resolveFilter, type ResolvedFilter } from '../stack'
 import type { BitDepth, FilterSpec, FloatImage, IntImage } from '../types'
 import { SampleKind, type Kernels } from './backend'
 import { bandAlignment, BandRunner, rawBytes, type BandIO } from './band'
-import { FLOAT_MAX_ERROR, planFilter, type FastMethod, type FilterPlan, type SourceShape, type TargetShape } from './plan'
+import { FLOAT_MAX_ERROR } from './cost-model'
+import { planFilter, type FastMethod, type FilterPlan, type SourceShape, type TargetShape } from './plan'
 import { runLayer } from './layer-run'
 
 /** The part of an AbortSignal the fast paths poll. */
