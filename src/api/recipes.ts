@@ -10,9 +10,7 @@ import { IoError } from '../io/io-error'
 import { writeFileAtomic } from '../io/write-file-atomic'
 import type { HandlerContext } from './context'
 import { checkFilters, checkRequest } from './validate'
-
-/** Largest recipe file read. */
-const MAX_RECIPE_BYTES = 4 * 1024 * 1024
+import { MAX_RECIPE_BYTES } from '../contract/limits'
 
 /** The size of the recipe file at `absolute`; one-line errors for a missing file or a folder. */
 async function recipeSize(absolute: string, name: string): Promise<number> {

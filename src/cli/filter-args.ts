@@ -1,9 +1,10 @@
 // Runs in Node (CLI): the filter flags shared by `apply`, `batch` and `inspect`, kept in command-line order and turned
 // into recipe-shaped FilterSpecs.
-import { readFile } from 'node:fs/promises'
+import { open, stat } from 'node:fs/promises'
 import { extname } from 'node:path'
 import { Option } from 'commander'
 import type { Command } from 'commander'
+import { MAX_RECIPE_BYTES } from '../contract/limits'
 import { ACF_SIZE, parseAcf } from '../engine/acf'
 import { BLEND_MODES, type BlendMode } from '../engine/blend'
 import { EngineError } from '../engine/errors'
@@ -83,11 +84,34 @@ function errorCode(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined
 }
 
-/** Reads a file named on the command line; `what` ("kernel file", "recipe") names it in messages. */
+/**
+ * Reads a file named on the command line; `what` ("kernel file", "recipe") names it in messages. Regular files
+ * only, of at most MAX_RECIPE_BYTES: /dev/zero, a pipe or a huge file would otherwise be read until memory runs out.
+ */
 export async function readInputFile(path: string, what: string): Promise<Buffer> {
   try {
-    return await readFile(path)
+    const info = await stat(path)
+    if (info.isDirectory()) throw Object.assign(new Error('it is a folder'), { code: 'EISDIR' })
+    if (!info.isFile()) throw new CliError(`cannot read ${what} ${path}: not a regular file`)
+    const file = await open(path, 'r')
+    try {
+      // Up to one byte past the limit, whatever stat said: a file that grew since is caught too.
+      const buffer = Buffer.alloc(MAX_RECIPE_BYTES + 1)
+      let bytesRead = 0
+      for (;;) {
+        const { bytesRead: n } = await file.read(buffer, bytesRead, buffer.length - bytesRead, bytesRead)
+        bytesRead += n
+        if (n === 0 || bytesRead === buffer.length) break
+      }
+      if (bytesRead > MAX_RECIPE_BYTES) {
+        throw new CliError(`cannot read ${what} ${path}: larger than the ${MAX_RECIPE_BYTES / (1024 * 1024)} MB limit for a ${what}`, 'too-large')
+      }
+      return buffer.subarray(0, bytesRead)
+    } finally {
+      await file.close()
+    }
   } catch (err) {
+    if (err instanceof CliError) throw err
     const code = errorCode(err)
     const reason =
       code === 'ENOENT' || code === 'ENOTDIR'
