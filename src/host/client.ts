@@ -219,8 +219,8 @@ export class HostClient {
   }
 
   /**
-   * Sends one request and resolves with its result; rejects with the host's one-line error (name kept:
-   * AbortError, EngineError, IoError...).
+   * Sends one request and resolves with its result; rejects with the host's one-line error, its name (AbortError,
+   * EngineError, IoError...) and code kept.
    */
   request<T extends HostRequestBody['type']>(body: Extract<HostRequestBody, { type: T }>, options: RequestOptions = {}): Promise<HostResults[T]> {
     const key = workKey(body)

@@ -22,7 +22,7 @@ export async function decode(source: string | Uint8Array, name: string): Promise
 
 /**
  * The bit depth an export writes (the requested one, else the image's where the format stores it, else 8);
- * throws a one-line IoError for a quality or depth the format cannot take.
+ * throws a one-line `bad-options` error for a quality or depth the format cannot take.
  */
 export function exportDepth(format: ExportFormat, settings: { quality?: number; depth?: number }, inputDepth: BitDepth): BitDepth {
   return checkExportSettings(outputFormat(format), settings, inputDepth)

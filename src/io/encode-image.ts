@@ -90,7 +90,7 @@ function applyFormat(pipeline: Sharp, id: Exclude<OutputFormatId, 'png'>, format
 }
 
 /**
- * Encodes `image` as `format` in memory. Checks quality and depth (IoError for values the format cannot take),
+ * Encodes `image` as `format` in memory. Checks quality and depth (`bad-options` for values the format cannot take),
  * converts the bit depth if needed, flattens alpha onto white for JPEG, and attaches `icc` when the format stores
  * profiles and the profile fits the image's channels.
  */
@@ -145,7 +145,7 @@ export async function encodeImageToBuffer(
 /**
  * Encodes `image` in the format its extension names (.png .jpg/.jpeg .tif/.tiff .webp .avif .gif) and writes it
  * atomically to `path`: an existing file is replaced only with `force`, and nothing is left behind on failure.
- * Throws an IoError with one line (unknown extension, bad quality or depth, unwritable folder, existing file).
+ * Throws a one-line coded error (unknown extension, bad quality or depth, unwritable folder, existing file).
  */
 export async function encodeImage(image: IntImage, path: string, options: EncodeOptions = {}): Promise<EncodeResult> {
   const format = formatFromPath(path)
