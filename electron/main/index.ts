@@ -48,7 +48,7 @@ if (!app.requestSingleInstanceLock()) {
       }
     }
     setupWindowSecurity({ onFileDropped: (path) => void openAndTell(path) })
-    setupIpc(handlers)
+    setupIpc(handlers, () => recent.files.list())
     await refreshMenu()
     const win = createMainWindow()
     const initial = fileFromArgv(process.argv)

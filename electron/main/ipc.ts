@@ -3,6 +3,7 @@ import { ipcMain, type IpcMainInvokeEvent } from 'electron'
 import { CHANNELS, IPC_EVENT_CHANNEL, type Api, type ApiEvent, type ApiEvents, type IpcReply } from '../../src/contract/api'
 import { callHandler } from '../../src/api/handlers'
 import { toWireError } from '../../src/contract/errors'
+import { checkPageRequest } from './page-requests'
 import { appWindows, isAppUrl, isAppWindow } from './window'
 
 /** Only our own page in one of our windows may call: not a frame, not a navigated-away page, not a stray webContents. */
@@ -11,12 +12,16 @@ function trusted(event: IpcMainInvokeEvent): boolean {
   return frame !== null && frame.parent === null && isAppWindow(event.sender) && isAppUrl(frame.url)
 }
 
-/** Registers the handlers of every channel; arguments are validated inside the handlers themselves. */
-export function setupIpc(handlers: Api): void {
+/**
+ * Registers the handlers of every channel; arguments are validated inside the handlers themselves, after the
+ * page's own limits (./page-requests.ts: paths and `force` are main's). `opened` lists the files this app opened.
+ */
+export function setupIpc(handlers: Api, opened: () => Promise<readonly string[]>): void {
   for (const channel of CHANNELS) {
     ipcMain.handle(channel, async (event, req: unknown): Promise<IpcReply> => {
       if (!trusted(event)) return { ok: false, error: { name: 'Error', message: `${channel}: refused (not called from the app's window)`, code: 'bad-request' } }
       try {
+        checkPageRequest(channel, req, await opened())
         return { ok: true, res: await callHandler(handlers, channel, req) }
       } catch (err) {
         return { ok: false, error: toWireError(err) }
