@@ -38,6 +38,17 @@ export function resolveEffects(spec: FilterSpec): LayerEffects | null {
   return { channels, light, blend, mask: spec.mask ?? null }
 }
 
+/**
+ * The filter fields that need recipe version 2, the newest this build reads and writes. A stack that uses none of
+ * them is still written as version 1.
+ */
+export const VERSION_2_FIELDS = ['channels', 'light', 'blend', 'mask'] as const
+
+/** The recipe version a stack needs: 2 when a filter uses a version 2 field, else 1 (older builds read it). */
+export function recipeVersion(filters: readonly FilterSpec[]): 1 | 2 {
+  return filters.some((filter) => VERSION_2_FIELDS.some((field) => filter[field] !== undefined)) ? 2 : 1
+}
+
 /** Index of the colour channel a layer filters alone (`r`, `g`, `b`), or -1 (`rgb`, `luminance`). */
 export function singleChannel(channels: LayerChannels): number {
   return channels === 'r' ? 0 : channels === 'g' ? 1 : channels === 'b' ? 2 : -1

@@ -3,22 +3,13 @@ import { z } from 'zod'
 import { BLEND_MODES } from './blend'
 import { EngineError, type EngineErrorCode } from './errors'
 import { kernelFromRows, parseKernel } from './kernel'
-import { LAYER_CHANNELS } from './layer'
+import { LAYER_CHANNELS, recipeVersion, VERSION_2_FIELDS } from './layer'
 import { LIGHT_MODES } from './light'
 import { presetKernel } from './presets'
 import type { FilterSpec, Recipe } from './types'
 
 /** The `format` value every recipe file carries. */
 export const RECIPE_FORMAT = 'kernel-studio/stack'
-
-/**
- * The newest recipe version this build reads and writes. Version 2 adds the filter fields `channels`, `light`,
- * `blend` and `mask`; a stack that uses none of them is still written as version 1, which older builds read.
- */
-export const RECIPE_VERSION = 2
-
-/** The filter fields that need recipe version 2. */
-export const VERSION_2_FIELDS = ['channels', 'light', 'blend', 'mask'] as const
 
 type Issue = { message: string; path: PropertyKey[] }
 
@@ -147,10 +138,6 @@ export const recipeSchema = z
     })
   })
 
-/** True when `filter` uses a field of recipe version 2. */
-export function usesVersion2(filter: FilterSpec): boolean {
-  return VERSION_2_FIELDS.some((field) => filter[field] !== undefined)
-}
 
 /** `filters[1].kernel` from a zod path. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -279,7 +266,7 @@ const NUMBER_ARRAY = new RegExp(String.raw`\[\n\s*(${NUMBER}(?:,\n\s*${NUMBER})*
  * back. Version 2 only when a filter uses one of its fields, so other stacks stay readable by older builds.
  */
 export function serializeRecipe(filters: readonly FilterSpec[]): string {
-  const recipe: Recipe = { format: RECIPE_FORMAT, version: filters.some(usesVersion2) ? RECIPE_VERSION : 1, filters }
+  const recipe: Recipe = { format: RECIPE_FORMAT, version: recipeVersion(filters), filters }
   const text = JSON.stringify(recipe, null, 2).replace(NUMBER_ARRAY, (_match, items: string) =>
     `[${items.split(/,\s*/).join(', ')}]`
   )

@@ -2,6 +2,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { FilterSpec, Recipe } from '../../engine/types'
+import { recipeVersion } from '../../engine/layer'
 
 /** One layer of the stack: a stable id plus the recipe-shaped filter it renders. */
 export interface Layer {
@@ -225,7 +226,8 @@ export const useStackStore = defineStore('stack', () => {
 
   /** The stack as a recipe (same JSON the CLI's `apply --recipe` reads). */
   function toRecipe(): Recipe {
-    return { format: 'kernel-studio/stack', version: 1, filters: layers.value.map((l) => copySpec(l.spec)) }
+    const filters = layers.value.map((l) => copySpec(l.spec))
+    return { format: 'kernel-studio/stack', version: recipeVersion(filters), filters }
   }
 
   /** Replaces the stack with a recipe's filters (one undo step) and selects the first layer. */
