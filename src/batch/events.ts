@@ -45,7 +45,7 @@ export interface BatchFileEvent {
   readonly total: number
   /** Time since the start, ms. */
   readonly elapsedMs: number
-  /** Input megapixels written per second since the start. */
+  /** Megapixels written per second since the start. */
   readonly megapixelsPerSecond: number
   /** Estimated time left, ms, from the files processed so far; absent until one has been. */
   readonly etaMs?: number

@@ -86,7 +86,7 @@ async function mapLimited<T, R>(items: readonly T[], width: number, task: (item:
 }
 
 /**
- * Works out a batch: expands the inputs (the output folder is never read as input), names every output, checks
+ * Works out a batch: expands the inputs (not reading an output folder inside an input folder), names every output, checks
  * the format and export settings, refuses two inputs with the same output (or an output that is another
  * input), keeps this shard's files and looks for outputs that exist. Throws a coded error with one line for
  * anything that concerns the whole run; a problem of one file (an extension nothing writes, settings its format

@@ -161,8 +161,8 @@ async function runBatchCommand(inputs: string[], options: BatchOptions, sources:
   } finally {
     for (const [signal, listener] of listeners) process.off(signal, listener)
     if (report !== undefined) closeSync(report)
+    bar?.clear()
   }
-  bar?.clear()
   const [head, ...failures] = summaryLines(summary)
   // With --progress json, stdout carries only the events: the summary for people goes to stderr.
   ;(options.progress === 'json' ? process.stderr : process.stdout).write(`${head}\n`)
