@@ -59,14 +59,35 @@ function checkSize(height: number, width: number): void {
   }
 }
 
+/**
+ * Largest magnitude of a weight, divisor or offset (and 1 / the smallest divisor). The fast paths sum in 32-bit
+ * floats: within this, weight x sample x taps stays far inside their range, while a 1e38 centre over a 1e38
+ * divisor (an identity on paper) overflowed to white where the exact reference said otherwise.
+ */
+export const MAX_KERNEL_MAGNITUDE = 1e9
+
+/** Throws unless weight (`r`, `c`, from 0) is a finite number within {@link MAX_KERNEL_MAGNITUDE}. */
+function checkWeight(value: unknown, r: number, c: number): void {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw kernelError(`kernel row ${r + 1}, value ${c + 1}: ${String(value)} is not a finite number`)
+  }
+  if (Math.abs(value) > MAX_KERNEL_MAGNITUDE) {
+    throw kernelError(`kernel row ${r + 1}, value ${c + 1}: ${String(value)} is out of range (at most 1e9 either way)`)
+  }
+}
+
 function checkScale(divisor: number, offset: number): void {
   if (typeof divisor !== 'number' || !Number.isFinite(divisor)) {
     throw kernelError(`kernel divisor ${String(divisor)} is not a finite number`)
   }
   if (divisor === 0) throw kernelError('kernel divisor must not be 0')
+  if (Math.abs(divisor) > MAX_KERNEL_MAGNITUDE || Math.abs(divisor) < 1 / MAX_KERNEL_MAGNITUDE) {
+    throw kernelError(`kernel divisor ${String(divisor)} is out of range (its size must be from 1e-9 to 1e9)`)
+  }
   if (typeof offset !== 'number' || !Number.isFinite(offset)) {
     throw kernelError(`kernel offset ${String(offset)} is not a finite number`)
   }
+  if (Math.abs(offset) > MAX_KERNEL_MAGNITUDE) throw kernelError(`kernel offset ${String(offset)} is out of range (at most 1e9 either way)`)
 }
 
 /**
@@ -83,9 +104,7 @@ export function kernelFromRows(rows: readonly (readonly number[])[], scale: Kern
       throw kernelError(`kernel row ${r + 1} has ${row.length} values, expected ${width}`)
     }
     row.forEach((value, c) => {
-      if (typeof value !== 'number' || !Number.isFinite(value)) {
-        throw kernelError(`kernel row ${r + 1}, value ${c + 1}: ${String(value)} is not a finite number`)
-      }
+      checkWeight(value, r, c)
       weights.push(value)
     })
   })
@@ -150,13 +169,7 @@ export function validateKernel(kernel: Kernel): Kernel {
       `kernel ${width}x${height} needs ${width * height} weights, got ${Array.isArray(weights) ? weights.length : 'none'}`
     )
   }
-  for (let i = 0; i < weights.length; i++) {
-    const value = weights[i]
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
-      const r = Math.floor(i / width)
-      throw kernelError(`kernel row ${r + 1}, value ${i - r * width + 1}: ${String(value)} is not a finite number`)
-    }
-  }
+  for (let i = 0; i < weights.length; i++) checkWeight(weights[i], Math.floor(i / width), i % width)
   checkScale(kernel.divisor, kernel.offset)
   return kernel
 }
