@@ -100,6 +100,20 @@ describe('kernel-studio batch', () => {
     }
   })
 
+  // Tests run as root here, so a permission bit cannot make a file unreadable; a named pipe cannot be read as an image either.
+  it.skipIf(process.platform === 'win32')('reports an input that is not a regular file as unreadable', async () => {
+    const input = join(work, 'pipe')
+    await mkdir(input)
+    expect(spawnSync('mkfifo', [join(input, 'pipe.jpg')]).status).toBe(0)
+    const out = join(work, 'out-pipe')
+    const result = await runCli(['batch', join(input, 'pipe.jpg'), join(photos, 'a-cat.png'), '-d', out, ...LOOK, '--progress', 'none'])
+    expect(result.code).toBe(1)
+    expect(result.stderr.split('\n').filter((line) => line.startsWith('failed: '))).toEqual([
+      `failed: ${join(input, 'pipe.jpg')} [unreadable] cannot read ${join(input, 'pipe.jpg')}: not a regular file`
+    ])
+    expect(await tree(out)).toEqual(['a-cat.png'])
+  })
+
   it('reports an output folder it cannot create as unwritable and writes the other files', async () => {
     const out = join(work, 'out-blocked')
     await mkdir(out)
