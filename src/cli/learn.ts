@@ -3,7 +3,7 @@
 import { realpath } from 'node:fs/promises'
 import { extname, resolve } from 'node:path'
 import { Command } from 'commander'
-import { colourChannelNames, defaultMaxWindows, LEARN_TILE, learnKernel, MAX_LEARN_SIZE, residualMap, residualPicture } from '../engine/learn'
+import { colourChannelNames, defaultMaxWindows, LEARN_TILE, learnKernel, MAX_LEARN_SIZE, residualMap, residualPicture, roundLearnt } from '../engine/learn'
 import type { LearnImage, LearnResult, ResidualMap } from '../engine/learn'
 import type { IntImage, Kernel } from '../engine/types'
 import { decodeImage } from '../io/decode-image'
@@ -42,13 +42,9 @@ function parseMaxWindows(text: string | undefined, size: number): number {
   return value
 }
 
-/**
- * A weight as kernel text: 5 decimals at most, no -0. Rounding moves a 9x9 window's sum by about 0.01 of a level
- * (81 independent errors of at most 0.000005 times the samples); --json has the exact values.
- */
+/** A weight as kernel text, rounded as {@link roundLearnt} does (--json has the exact values). */
 export function formatWeight(value: number): string {
-  const rounded = Number(value.toFixed(5))
-  return rounded === 0 ? '0' : String(rounded)
+  return String(roundLearnt(value))
 }
 
 function kernelLines(kernel: Kernel): string[] {
