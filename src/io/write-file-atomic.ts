@@ -1,6 +1,6 @@
 // Runs in Node: atomic file writes (temp file in the target folder, then rename) that never clobber by accident.
 import { spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { constants, unlinkSync } from 'node:fs'
 import { access, link, open, readdir, rename, stat, unlink } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
@@ -36,9 +36,27 @@ export interface WriteOptions {
   readonly sweep?: boolean
 }
 
-// Temp file names: `.<target name>.<pid>.<12 hex digits>.tmp`, so a leftover says whose it was.
+/** Longest file name most file systems take, in bytes. */
+const NAME_MAX = 255
+/** Bytes a temp name adds to its stem: `.`, `.<pid up to 10 digits>`, `.<12 hex digits>`, `.tmp`. */
+const TEMP_EXTRA = 1 + 11 + 13 + 4
+
+/**
+ * The part of a temp file's name that stands for its target: the target's name itself, or, when that is too long
+ * to leave room for the rest (legal names of 230 to 255 bytes), as much of it as fits plus `~` and a hash of the
+ * whole name, so the target can still be told from the temp file.
+ */
+function tempStem(target: string): string {
+  if (Buffer.byteLength(target) + TEMP_EXTRA <= NAME_MAX) return target
+  const hash = createHash('sha1').update(target).digest('hex').slice(0, 12)
+  const chars = Array.from(target)
+  while (chars.length > 0 && Buffer.byteLength(chars.join('')) + 13 + TEMP_EXTRA > NAME_MAX) chars.pop()
+  return `${chars.join('')}~${hash}`
+}
+
+// Temp file names: `.<target stem>.<pid>.<12 hex digits>.tmp`, so a leftover says whose it was.
 function tempName(target: string): string {
-  return `.${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
+  return `.${tempStem(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
 }
 
 function isAlive(pid: number): boolean {
@@ -67,9 +85,10 @@ export async function sweepStaleTemps(folder: string, targets: ReadonlySet<strin
   } catch {
     return
   }
+  const stems = new Set([...targets].map(tempStem))
   for (const name of names) {
     const match = TEMP_PATTERN.exec(name)
-    if (!match || !targets.has(match[1])) continue
+    if (!match || !stems.has(match[1])) continue
     const pid = Number(match[2])
     if (pid === process.pid || isAlive(pid)) continue
     await unlink(join(folder, name)).catch(() => undefined)
@@ -187,9 +206,15 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, options: 
   const release = options.guard ? guardTemp(temp) : () => undefined
   try {
     pending.add(temp)
+    // A replaced file keeps its mode (a private 0600 file stays private) and, where allowed, its owner.
+    const previous = options.force ? await stat(path).catch(() => null) : null
     const handle = await open(temp, 'wx')
     tempExists = true
     try {
+      if (previous?.isFile()) {
+        await handle.chmod(previous.mode & 0o7777)
+        await handle.chown(previous.uid, previous.gid).catch(() => undefined)
+      }
       await handle.writeFile(bytes)
       await handle.sync()
     } finally {
