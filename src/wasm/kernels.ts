@@ -1058,6 +1058,100 @@ export function finish64(
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// f64 FFT tiles (filters whose f32 transform error would reach a level): N x N row-major f64 arrays, transformed
+// along columns two at a time. src/engine/fast/fft64.ts is the TypeScript backend's copy: the same operations in
+// the same order, so the two give the same bytes. `tables`: cos and sin of 2 pi k / N (k < N/2), then the bit
+// reversal of every row index, all f64.
+
+/** 1-D transforms along the row index of every column: bit-reversed rows, radix-2 DIT; `sign` -1 or 1. */
+function columns64(re: usize, im: usize, logN: i32, tables: usize, sign: f64): void {
+  const n = 1 << logN
+  const rowBytes = <usize>n << 3
+  const sinT = tables + (<usize>(n >> 1) << 3)
+  const revT = tables + (<usize>n << 3)
+  for (let i: i32 = 0; i < n; i++) {
+    const j = <i32>load<f64>(revT + (<usize>i << 3))
+    if (j <= i) continue
+    const pi = <usize>i * rowBytes
+    const pj = <usize>j * rowBytes
+    for (let x: usize = 0; x < rowBytes; x += 16) {
+      const r = v128.load(re + pi + x)
+      v128.store(re + pi + x, v128.load(re + pj + x))
+      v128.store(re + pj + x, r)
+      const t = v128.load(im + pi + x)
+      v128.store(im + pi + x, v128.load(im + pj + x))
+      v128.store(im + pj + x, t)
+    }
+  }
+  let step = n >> 1
+  for (let half: i32 = 1; half < n; half <<= 1) {
+    for (let k: i32 = 0; k < half; k++) {
+      const wr = f64x2.splat(load<f64>(tables + (<usize>(k * step) << 3)))
+      const wi = f64x2.splat(sign * load<f64>(sinT + (<usize>(k * step) << 3)))
+      for (let a: i32 = k; a < n; a += half << 1) {
+        const pa = <usize>a * rowBytes
+        const pb = <usize>(a + half) * rowBytes
+        for (let x: usize = 0; x < rowBytes; x += 16) {
+          const br = v128.load(re + pb + x)
+          const bi = v128.load(im + pb + x)
+          const tr = f64x2.sub(f64x2.mul(br, wr), f64x2.mul(bi, wi))
+          const ti = f64x2.add(f64x2.mul(br, wi), f64x2.mul(bi, wr))
+          const ar = v128.load(re + pa + x)
+          const ai = v128.load(im + pa + x)
+          v128.store(re + pb + x, f64x2.sub(ar, tr))
+          v128.store(im + pb + x, f64x2.sub(ai, ti))
+          v128.store(re + pa + x, f64x2.add(ar, tr))
+          v128.store(im + pa + x, f64x2.add(ai, ti))
+        }
+      }
+    }
+    step >>= 1
+  }
+}
+
+/** dst = transpose(src), N x N f64, in 8 x 8 blocks (a plain copy: any order gives the same bytes). */
+function transpose64(dst: usize, src: usize, n: i32): void {
+  const rowBytes = <usize>n << 3
+  for (let by: i32 = 0; by < n; by += 8) {
+    for (let bx: i32 = 0; bx < n; bx += 8) {
+      for (let y: i32 = by; y < by + 8 && y < n; y++) {
+        for (let x: i32 = bx; x < bx + 8 && x < n; x++) {
+          store<f64>(dst + <usize>x * rowBytes + (<usize>y << 3), load<f64>(src + <usize>y * rowBytes + (<usize>x << 3)))
+        }
+      }
+    }
+  }
+}
+
+/** Forward 2-D transform of (re, im) into (tre, tim), transposed (see fft64.ts fft2d64); clobbers (re, im). */
+export function fft2d64(re: usize, im: usize, tre: usize, tim: usize, logN: i32, tables: usize): void {
+  const n = 1 << logN
+  columns64(re, im, logN, tables, -1)
+  transpose64(tre, re, n)
+  transpose64(tim, im, n)
+  columns64(tre, tim, logN, tables, -1)
+}
+
+/** One f64 tile through the kernel spectrum (kre, kim) made by fft2d64, back into (re, im) (see fft64.ts). */
+export function convolveTile64(re: usize, im: usize, tre: usize, tim: usize, kre: usize, kim: usize, logN: i32, tables: usize): void {
+  const n = 1 << logN
+  fft2d64(re, im, tre, tim, logN, tables)
+  const bytes = (<usize>n * <usize>n) << 3
+  for (let x: usize = 0; x < bytes; x += 16) {
+    const ar = v128.load(tre + x)
+    const ai = v128.load(tim + x)
+    const br = v128.load(kre + x)
+    const bi = v128.load(kim + x)
+    v128.store(tre + x, f64x2.sub(f64x2.mul(ar, br), f64x2.mul(ai, bi)))
+    v128.store(tim + x, f64x2.add(f64x2.mul(ar, bi), f64x2.mul(ai, br)))
+  }
+  columns64(tre, tim, logN, tables, 1)
+  transpose64(re, tre, n)
+  transpose64(im, tim, n)
+  columns64(re, im, logN, tables, 1)
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Fixed-point separable passes for 8-bit images (rank-1 kernels the planner has proved accurate enough): the
 // vertical pass reads u8 rows and writes an i16 row, the horizontal pass reads that row and writes bytes. Taps go
 // in pairs: two rows (or two offsets) interleaved lane by lane meet a pair of i16 weights in one

@@ -124,6 +124,10 @@ export interface Kernels {
     base: number,
     opacity: number
   ): void
+  /** f64 tiles (see src/engine/fast/fft64.ts): forward transform, transposed, into (tre, tim). */
+  fft2d64(re: number, im: number, tre: number, tim: number, logN: number, tables: number): void
+  /** f64 tiles: one tile through a spectrum made by fft2d64, back into (re, im). */
+  convolveTile64(re: number, im: number, tre: number, tim: number, kre: number, kim: number, logN: number, tables: number): void
   fft2d(re: number, im: number, tre: number, tim: number, logN: number, tw: number): void
   convolveTile(re: number, im: number, tre: number, tim: number, kre: number, kim: number, logN: number, tw: number): void
   gatherTile(dst: number, ptrs: number, rows: number, x0: number, ch: number, channels: number, n: number): void

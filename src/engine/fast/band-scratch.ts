@@ -2,7 +2,7 @@
 // the buffers every row passes through, then one part per method (ring of padded rows, taps, separable terms,
 // fixed-point passes, FFT strips and tiles). Pure: no node:* imports.
 import { alignUp, type Arena, tilePitch, type Kernels } from './backend'
-import { Fft64, kernelSpectrum64 } from './fft64'
+import { fft64TableSize, fft64Tables } from './fft64'
 import type { FilterPlan } from './plan'
 
 const BYTES: readonly number[] = [1, 2, 4]
@@ -101,14 +101,16 @@ export interface FftBuffers {
   readonly sumRowBytes: number
 }
 
-/** f64 FFT (fft64.ts): the strip in kernel memory; transforms, tiles, spectrum and sum planes in JS arrays. */
+/** f64 FFT (fft64.ts): the strip, six f64 tiles, the transform tables and one plane of window sums per channel. */
 export interface Fft64Buffers {
   readonly strip: Strip
-  readonly fft: Fft64
-  readonly re: Float64Array
-  readonly im: Float64Array
-  readonly kre: Float64Array
-  readonly kim: Float64Array
+  readonly re: number
+  readonly im: number
+  readonly tre: number
+  readonly tim: number
+  readonly kre: number
+  readonly kim: number
+  readonly tables: number
   readonly planes: readonly Float64Array[]
 }
 
@@ -140,7 +142,7 @@ export function prepareScratch(kernels: Kernels, arena: Arena, plan: FilterPlan)
     separable: plan.method === 'separable' ? separable(kernels, arena, plan, writes) : null,
     fixed: plan.method === 'separable-i16' ? fixed(kernels, arena, plan, writes) : null,
     fft: plan.method === 'fft' && plan.precision === 'f32' ? fft(kernels, arena, plan, writes) : null,
-    fft64: plan.method === 'fft' && plan.precision === 'f64' ? fft64(arena, plan) : null
+    fft64: plan.method === 'fft' && plan.precision === 'f64' ? fft64(kernels, arena, plan, writes) : null
   }
   for (const write of writes) write()
   return scratch
@@ -315,18 +317,39 @@ function fft(kernels: Kernels, a: Arena, plan: FilterPlan, writes: Writes): FftB
   return { strip: rows, re, im, tre, tim, kre, kim, tw, sums, sumRowBytes }
 }
 
-function fft64(a: Arena, plan: FilterPlan): Fft64Buffers {
-  const rows = strip(null, a, plan, 8, [])
+function fft64(kernels: Kernels, a: Arena, plan: FilterPlan, writes: Writes): Fft64Buffers {
+  const rows = strip(null, a, plan, 8, writes)
   const tile = rows.tile
-  const transform = new Fft64(plan.logN)
-  const spectrum = kernelSpectrum64(transform, plan.weights, plan.kh, plan.kw)
+  const tileBytes = tile * tile * 8
+  // Staggered across 4 KiB like the f32 tiles.
+  const tiles: number[] = []
+  for (let i = 0; i < 6; i++) tiles.push(a.alloc(tileBytes + 4096) + ((i * 576) % 4096))
+  const [re, im, tre, tim, kre, kim] = tiles
+  const tables = a.alloc(fft64TableSize(plan.logN) * 8)
+  writes.push(() => {
+    fft64Tables(new Float64Array(kernels.buffer()), tables >> 3, plan.logN)
+    // The kernel spectrum, as for f32 tiles: K[-i][-j] scaled by 1 / N^2.
+    const g = new Float64Array(kernels.buffer(), kre, tile * tile)
+    g.fill(0)
+    new Float64Array(kernels.buffer(), kim, tile * tile).fill(0)
+    const scale = 1 / (tile * tile)
+    for (let i = 0; i < plan.kh; i++) {
+      for (let j = 0; j < plan.kw; j++) g[((tile - i) % tile) * tile + ((tile - j) % tile)] = plan.weights[i * plan.kw + j] * scale
+    }
+    kernels.fft2d64(kre, kim, tre, tim, plan.logN, tables)
+    const memory = new Uint8Array(kernels.buffer())
+    memory.copyWithin(kre, tre, tre + tileBytes)
+    memory.copyWithin(kim, tim, tim + tileBytes)
+  })
   return {
     strip: rows,
-    fft: transform,
-    re: new Float64Array(tile * tile),
-    im: new Float64Array(tile * tile),
-    kre: spectrum.re,
-    kim: spectrum.im,
+    re,
+    im,
+    tre,
+    tim,
+    kre,
+    kim,
+    tables,
     planes: Array.from({ length: plan.channels }, () => new Float64Array((tile - plan.kh + 1) * plan.outWidth))
   }
 }

@@ -312,11 +312,12 @@ export class BandRunner {
   }
 
   /**
-   * {@link runFft} in f64 (see fft64.ts): strips padded in f64, two channel tiles per complex transform in the
-   * same order, window sums finished by the f64 steps.
+   * {@link runFft} with f64 tiles (see fft64.ts): strips padded in f64, two channel tiles per complex transform
+   * in the same order, window sums finished by the f64 steps.
    */
   private runFft64(p: Scratch, f: Fft64Buffers, io: BandIO, r0: number, r1: number, stop: () => boolean): boolean {
     const plan = p.plan
+    const k = this.kernels
     const C = plan.channels
     const tile = f.strip.tile
     const tv = tile - plan.kh + 1
@@ -326,35 +327,35 @@ export class BandRunner {
     const jobChannels = (plan.hasAlpha && !plan.alphaConvolved) || plan.fillAlpha ? C - 1 : C
     const jobs: [number, number][] = []
     for (let tx = 0; tx < tilesX; tx++) for (let ch = 0; ch < jobChannels; ch++) jobs.push([tx, ch])
-    const { re, im } = f
-    const gather = (into: Float64Array, heap: Float64Array, rows: number, tx: number, ch: number): void => {
-      into.fill(0)
+    const gather = (heap: Float64Array, into: number, rows: number, tx: number, ch: number): void => {
+      const at = into >> 3
+      heap.fill(0, at, at + tile * tile)
       for (let y = 0; y < rows; y++) {
         const from = (f.strip.rows[y] >> 3) + tx * tw1 * C + ch
-        for (let x = 0; x < tile; x++) into[y * tile + x] = heap[from + x * C]
+        for (let x = 0; x < tile; x++) heap[at + y * tile + x] = heap[from + x * C]
       }
     }
-    const scatter = (from: Float64Array, rows: number, tx: number, ch: number): void => {
+    const scatter = (heap: Float64Array, from: number, rows: number, tx: number, ch: number): void => {
       const cols = Math.min(tw1, width - tx * tw1)
-      const plane = f.planes[ch]
-      for (let y = 0; y < rows; y++) plane.set(from.subarray(y * tile, y * tile + cols), y * width + tx * tw1)
+      const at = from >> 3
+      for (let y = 0; y < rows; y++) f.planes[ch].set(heap.subarray(at + y * tile, at + y * tile + cols), y * width + tx * tw1)
     }
     for (let y0 = r0; y0 < r1; y0 += tv) {
       if (stop()) return true
       const rows = Math.min(tv, r1 - y0)
       const padded = Math.min(tile, plan.rows.length - y0)
       for (let i = 0; i < padded; i++) this.padStripRow(p, io, y0 + i, f.strip.rows[i], f.strip, 8)
-      const heap = new Float64Array(this.kernels.buffer())
+      const heap = new Float64Array(k.buffer())
       for (let j = 0; j < jobs.length; j += 2) {
-        gather(re, heap, padded, jobs[j][0], jobs[j][1])
-        if (j + 1 < jobs.length) gather(im, heap, padded, jobs[j + 1][0], jobs[j + 1][1])
-        else im.fill(0)
-        f.fft.convolve(re, im, f.kre, f.kim)
-        scatter(re, rows, jobs[j][0], jobs[j][1])
-        if (j + 1 < jobs.length) scatter(im, rows, jobs[j + 1][0], jobs[j + 1][1])
+        gather(heap, f.re, padded, jobs[j][0], jobs[j][1])
+        if (j + 1 < jobs.length) gather(heap, f.im, padded, jobs[j + 1][0], jobs[j + 1][1])
+        else heap.fill(0, f.im >> 3, (f.im >> 3) + tile * tile)
+        k.convolveTile64(f.re, f.im, f.tre, f.tim, f.kre, f.kim, plan.logN, f.tables)
+        scatter(heap, f.re, rows, jobs[j][0], jobs[j][1])
+        if (j + 1 < jobs.length) scatter(heap, f.im, rows, jobs[j + 1][0], jobs[j + 1][1])
       }
       for (let y = 0; y < rows; y++) {
-        const sums = new Float64Array(this.kernels.buffer(), p.row.sums, width * C)
+        const sums = new Float64Array(k.buffer(), p.row.sums, width * C)
         for (let ch = 0; ch < jobChannels; ch++) {
           const plane = f.planes[ch]
           for (let x = 0; x < width; x++) sums[x * C + ch] = plane[y * width + x]

@@ -48,16 +48,15 @@ const NS_FFT_TILE: Readonly<Record<number, number>> = {
   512: 3000000,
   1024: 14000000
 }
-// The same for the f64 FFT (plain TypeScript, fft64.ts: 20-27x the f32 SIMD tiles), per tile pair through the
-// transform, plus a tenth for gathering and scattering.
+// The same for the f64 tiles (fft64, f64x2: 5 to 26 times the f32 tiles, measured against them in one run).
 const NS_FFT64_TILE: Readonly<Record<number, number>> = {
-  16: 35000,
-  32: 130000,
-  64: 570000,
-  128: 3800000,
-  256: 13700000,
-  512: 90000000,
-  1024: 410000000
+  16: 24000,
+  32: 146000,
+  64: 680000,
+  128: 3300000,
+  256: 6100000,
+  512: 24000000,
+  1024: 68000000
 }
 
 /** Unit roundoff of f32 and f64: the largest relative error of one rounding. */

@@ -1,123 +1,121 @@
-// FFT convolution of square N x N tiles in f64, in plain TypeScript: the FFT path for filters whose f32 transform
-// error would reach a level (16-bit images, high-gain kernels). Both kernel backends run this same code, so its
-// results are the same bytes everywhere. Pure: no node:* imports.
+// FFT convolution of square N x N tiles in f64: the FFT path for filters whose f32 transform error would reach a
+// level (16-bit images, high-gain kernels). This is the TypeScript backend's version; src/wasm/kernels.ts has the
+// same steps in f64x2 (fft2d64, convolveTile64), operation for operation, so both give the same bytes.
+// Tiles are row-major f64 arrays, N x N, in a backend's memory; offsets here are in f64 elements. Pure.
 
 /**
- * Complex 2-D transforms of N x N f64 tiles (row-major, split re/im). The forward transform leaves the spectrum
- * transposed (rows are column frequencies); {@link Fft64.convolve} multiplies in that layout and transforms back,
- * so no transpose back is needed (as the f32 kernels do).
+ * The tables the transforms read, laid out from `tables` (f64 elements): cos and sin of 2 pi k / N for
+ * k < N/2, then the bit reversal of every row index (as f64).
  */
-export class Fft64 {
-  readonly n: number
-  private readonly cos: Float64Array
-  private readonly sin: Float64Array
-  private readonly reverse: Uint32Array
-  private readonly tre: Float64Array
-  private readonly tim: Float64Array
-
-  constructor(readonly logN: number) {
-    const n = 1 << logN
-    this.n = n
-    this.cos = new Float64Array(n / 2)
-    this.sin = new Float64Array(n / 2)
-    for (let k = 0; k < n / 2; k++) {
-      this.cos[k] = Math.cos((2 * Math.PI * k) / n)
-      this.sin[k] = Math.sin((2 * Math.PI * k) / n)
-    }
-    this.reverse = new Uint32Array(n)
-    for (let i = 0; i < n; i++) {
-      let r = 0
-      for (let b = 0; b < logN; b++) if (i & (1 << b)) r |= 1 << (logN - 1 - b)
-      this.reverse[i] = r
-    }
-    this.tre = new Float64Array(n * n)
-    this.tim = new Float64Array(n * n)
+export function fft64Tables(memory: Float64Array, tables: number, logN: number): void {
+  const n = 1 << logN
+  for (let k = 0; k < n / 2; k++) {
+    memory[tables + k] = Math.cos((2 * Math.PI * k) / n)
+    memory[tables + n / 2 + k] = Math.sin((2 * Math.PI * k) / n)
   }
-
-  /** Forward 2-D transform of (re, im), in place, leaving the spectrum transposed. */
-  forward(re: Float64Array, im: Float64Array): void {
-    this.rows(re, im, -1)
-    this.transpose(re, im)
-    this.rows(re, im, -1)
+  for (let i = 0; i < n; i++) {
+    let r = 0
+    for (let b = 0; b < logN; b++) if (i & (1 << b)) r |= 1 << (logN - 1 - b)
+    memory[tables + n + i] = r
   }
+}
 
-  /**
-   * One tile through the kernel: forward transform of (re, im), product with `kre`/`kim` (a spectrum made by
-   * {@link Fft64.forward}, with the 1 / N^2 of the inverse folded in), inverse transform back into (re, im).
-   */
-  convolve(re: Float64Array, im: Float64Array, kre: Float64Array, kim: Float64Array): void {
-    this.forward(re, im)
-    for (let i = 0; i < re.length; i++) {
-      const ar = re[i]
-      const ai = im[i]
-      re[i] = ar * kre[i] - ai * kim[i]
-      im[i] = ar * kim[i] + ai * kre[i]
+/** f64 elements {@link fft64Tables} takes. */
+export function fft64TableSize(logN: number): number {
+  return 2 << logN
+}
+
+/**
+ * Forward 2-D transform of (re, im) into (tre, tim): along columns, transposed, along columns again, so the
+ * spectrum is transposed (rows are column frequencies); only {@link convolveTile64} reads it. Clobbers (re, im).
+ */
+export function fft2d64(m: Float64Array, re: number, im: number, tre: number, tim: number, logN: number, tables: number): void {
+  columns(m, re, im, logN, tables, -1)
+  transpose(m, tre, re, 1 << logN)
+  transpose(m, tim, im, 1 << logN)
+  columns(m, tre, tim, logN, tables, -1)
+}
+
+/**
+ * One tile through the kernel: forward transform of (re, im), product with the spectrum (kre, kim) made by
+ * {@link fft2d64} (the inverse's 1 / N^2 folded in), inverse transform back into (re, im); (tre, tim) is scratch.
+ */
+export function convolveTile64(
+  m: Float64Array,
+  re: number,
+  im: number,
+  tre: number,
+  tim: number,
+  kre: number,
+  kim: number,
+  logN: number,
+  tables: number
+): void {
+  const n = 1 << logN
+  fft2d64(m, re, im, tre, tim, logN, tables)
+  for (let i = 0; i < n * n; i++) {
+    const ar = m[tre + i]
+    const ai = m[tim + i]
+    const br = m[kre + i]
+    const bi = m[kim + i]
+    m[tre + i] = ar * br - ai * bi
+    m[tim + i] = ar * bi + ai * br
+  }
+  columns(m, tre, tim, logN, tables, 1)
+  transpose(m, re, tre, n)
+  transpose(m, im, tim, n)
+  columns(m, re, im, logN, tables, 1)
+}
+
+/**
+ * 1-D transforms along the row index of every column, in place: rows in bit-reversed order, then radix-2
+ * decimation in time; `sign` -1 forward, 1 inverse (unscaled).
+ */
+function columns(m: Float64Array, re: number, im: number, logN: number, tables: number, sign: number): void {
+  const n = 1 << logN
+  const sin = tables + n / 2
+  const reverse = tables + n
+  for (let i = 0; i < n; i++) {
+    const j = m[reverse + i]
+    if (j <= i) continue
+    for (let x = 0; x < n; x++) {
+      const r = m[re + i * n + x]
+      m[re + i * n + x] = m[re + j * n + x]
+      m[re + j * n + x] = r
+      const t = m[im + i * n + x]
+      m[im + i * n + x] = m[im + j * n + x]
+      m[im + j * n + x] = t
     }
-    this.rows(re, im, 1)
-    this.transpose(re, im)
-    this.rows(re, im, 1)
   }
-
-  /** 1-D transforms of every row: radix 2, decimation in time; `sign` -1 forward, 1 inverse (unscaled). */
-  private rows(re: Float64Array, im: Float64Array, sign: number): void {
-    const n = this.n
-    const { cos, sin, reverse } = this
-    for (let o = 0; o < n * n; o += n) {
-      for (let i = 0; i < n; i++) {
-        const j = reverse[i]
-        if (j <= i) continue
-        const r = re[o + i]
-        re[o + i] = re[o + j]
-        re[o + j] = r
-        const m = im[o + i]
-        im[o + i] = im[o + j]
-        im[o + j] = m
-      }
-      for (let half = 1, step = n >> 1; half < n; half <<= 1, step >>= 1) {
-        for (let k = 0; k < half; k++) {
-          const wr = cos[k * step]
-          const wi = sign * sin[k * step]
-          for (let a = o + k; a < o + n; a += half << 1) {
-            const b = a + half
-            const tr = re[b] * wr - im[b] * wi
-            const ti = re[b] * wi + im[b] * wr
-            re[b] = re[a] - tr
-            im[b] = im[a] - ti
-            re[a] += tr
-            im[a] += ti
-          }
+  for (let half = 1, step = n >> 1; half < n; half <<= 1, step >>= 1) {
+    for (let k = 0; k < half; k++) {
+      const wr = m[tables + k * step]
+      const wi = sign * m[sin + k * step]
+      for (let a = k; a < n; a += half << 1) {
+        const pa = a * n
+        const pb = (a + half) * n
+        for (let x = 0; x < n; x++) {
+          const br = m[re + pb + x]
+          const bi = m[im + pb + x]
+          const tr = br * wr - bi * wi
+          const ti = br * wi + bi * wr
+          const ar = m[re + pa + x]
+          const ai = m[im + pa + x]
+          m[re + pb + x] = ar - tr
+          m[im + pb + x] = ai - ti
+          m[re + pa + x] = ar + tr
+          m[im + pa + x] = ai + ti
         }
       }
     }
   }
-
-  private transpose(re: Float64Array, im: Float64Array): void {
-    const n = this.n
-    const { tre, tim } = this
-    for (let y = 0; y < n; y++) {
-      for (let x = 0; x < n; x++) {
-        tre[x * n + y] = re[y * n + x]
-        tim[x * n + y] = im[y * n + x]
-      }
-    }
-    re.set(tre)
-    im.set(tim)
-  }
 }
 
-/**
- * The spectrum of a kh x kw kernel (row-major `weights`, as applied) for correlation by N x N tiles: circular
- * convolution with K[-i][-j], scaled by 1 / N^2 (the inverse transform's scaling), in {@link Fft64.forward}'s
- * layout.
- */
-export function kernelSpectrum64(fft: Fft64, weights: ArrayLike<number>, kh: number, kw: number): { re: Float64Array; im: Float64Array } {
-  const n = fft.n
-  const re = new Float64Array(n * n)
-  const im = new Float64Array(n * n)
-  const scale = 1 / (n * n)
-  for (let i = 0; i < kh; i++) {
-    for (let j = 0; j < kw; j++) re[((n - i) % n) * n + ((n - j) % n)] = weights[i * kw + j] * scale
+/** dst = transpose(src), in 8 x 8 blocks (a plain copy: any order gives the same bytes). */
+function transpose(m: Float64Array, dst: number, src: number, n: number): void {
+  for (let by = 0; by < n; by += 8) {
+    for (let bx = 0; bx < n; bx += 8) {
+      for (let y = by; y < by + 8 && y < n; y++) for (let x = bx; x < bx + 8 && x < n; x++) m[dst + x * n + y] = m[src + y * n + x]
+    }
   }
-  fft.forward(re, im)
-  return { re, im }
 }

@@ -1,6 +1,7 @@
 // The plain TypeScript backend: the same functions as src/wasm/kernels.ts, one sample at a time. Used where
 // kernels.wasm is missing or WebAssembly SIMD is unsupported, and by the tests as a second implementation.
 import { tilePitch, type Kernels } from './backend'
+import { convolveTile64, fft2d64 } from './fft64'
 
 /** Where the TypeScript backend's memory starts (mirrors the wasm module's static data, never 0 = "no buffer"). */
 const HEAP_BASE = 1024
@@ -416,6 +417,14 @@ class TsKernels implements Kernels {
         this.f32.fill(0, (dst >> 2) + first, (dst >> 2) + first + a)
       }
     }
+  }
+
+  fft2d64(re: number, im: number, tre: number, tim: number, logN: number, tables: number): void {
+    fft2d64(this.f64, re >> 3, im >> 3, tre >> 3, tim >> 3, logN, tables >> 3)
+  }
+
+  convolveTile64(re: number, im: number, tre: number, tim: number, kre: number, kim: number, logN: number, tables: number): void {
+    convolveTile64(this.f64, re >> 3, im >> 3, tre >> 3, tim >> 3, kre >> 3, kim >> 3, logN, tables >> 3)
   }
 
   // The FFT follows kernels.ts operation for operation (the same stages, twiddles and f32 roundings: each SIMD lane
