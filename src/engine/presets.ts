@@ -1,6 +1,6 @@
 // Presets as data: named kernels with typed, validated parameters, and the `name:key=value,...` spec syntax.
 import { EngineError } from './errors'
-import { kernelFromRows } from './kernel'
+import { kernelFromRows, MAX_KERNEL_SIZE } from './kernel'
 import type { Kernel, ParamValue, SignedMode } from './types'
 
 /** One typed parameter of a preset. */
@@ -20,6 +20,11 @@ export interface PresetParam {
   readonly odd?: boolean
   /** One line for tooltips and `presets` listings. */
   readonly description: string
+  /**
+   * When a spec leaves this parameter out, its value comes from the others (a Gaussian's size from σ), and
+   * `default` is that value at the other defaults. A given value overrides it and is used exactly.
+   */
+  readonly derive?: (params: PresetParams) => number
 }
 
 /** Parameter values after defaults are filled in and types checked: numbers for int/number, strings for enum. */
@@ -36,6 +41,8 @@ export interface Preset {
   kernel(params: PresetParams): Kernel
   /** Signed mapping this preset is meant to be seen with. @default 'clamp' */
   readonly signed?: SignedMode
+  /** Why these (complete, valid) parameters do not give what they promise (a Gaussian cut short), or null. */
+  warning?(params: PresetParams): string | null
 }
 
 /** A parsed preset spec: the preset and its complete, validated parameters. */
@@ -52,10 +59,24 @@ const sizeParam = (fallback: number, description: string): PresetParam => ({
   type: 'int',
   default: fallback,
   min: 1,
-  max: 63,
+  max: MAX_KERNEL_SIZE,
   step: 2,
   odd: true,
   description
+})
+
+/**
+ * The odd kernel size that holds a Gaussian of `sigma` out to 3σ each side (about 6σ + 1, where the weights fall
+ * below 1.2 % of the peak), at most the largest kernel.
+ */
+export function gaussianSize(sigma: number): number {
+  return Math.min(MAX_KERNEL_SIZE, 2 * Math.ceil(3 * sigma - 1e-9) + 1)
+}
+
+/** A Gaussian's size parameter: derived from σ unless given. */
+const gaussianSizeParam = (what: string): PresetParam => ({
+  ...sizeParam(gaussianSize(1), `width and height of the ${what}, odd; about 6σ + 1 when not given`),
+  derive: (params) => gaussianSize(params.sigma as number)
 })
 
 const sigmaParam: PresetParam = {
@@ -66,6 +87,23 @@ const sigmaParam: PresetParam = {
   max: 64,
   step: 0.1,
   description: 'standard deviation of the Gaussian, in pixels'
+}
+
+/**
+ * Says when a Gaussian of `sigma` is cut short by `size`: within ±1.5σ its edge weights stay above a third of the
+ * peak, so the blur looks more like a box than a Gaussian.
+ */
+function gaussianWarning(params: PresetParams): string | null {
+  const size = params.size as number
+  const sigma = params.sigma as number
+  const reach = Number(((size - 1) / 2 / sigma).toFixed(2))
+  const needed = 2 * Math.ceil(3 * sigma - 1e-9) + 1
+  if (size < needed && needed > MAX_KERNEL_SIZE) {
+    return `σ ${sigma} needs size ${needed} to hold the Gaussian to 3σ, more than the largest kernel (${MAX_KERNEL_SIZE}): size ${size} holds it to ${reach}σ each side`
+  }
+  // Within 2σ the weights at the kernel's edge are above 13 % of the peak: a visible cut, not a rounding.
+  if ((size - 1) / 2 / sigma >= 2 - 1e-9) return null
+  return `size ${size} holds the Gaussian only to ${reach}σ each side, so it acts partly like a box blur: size ${needed} holds it to 3σ`
 }
 
 /** 1-D Gaussian of odd `size`, summing to 1. */
@@ -153,7 +191,6 @@ function motionLine(length: number, angle: number): number[][] {
   return rows.map((row) => row.map((v) => v / sum))
 }
 
-/** Every built-in preset, in gallery order. */
 /** 8 in the centre, -1 around: the seeds' edge-detection kernel, which is also the classic outline kernel. */
 const EDGE_ROWS = [
   [-1, -1, -1],
@@ -161,6 +198,7 @@ const EDGE_ROWS = [
   [-1, -1, -1]
 ]
 
+/** Every built-in preset, in gallery order. */
 export const PRESETS: readonly Preset[] = [
   {
     name: 'identity',
@@ -184,7 +222,8 @@ export const PRESETS: readonly Preset[] = [
     name: 'gaussian-blur',
     title: 'Gaussian blur',
     description: 'Smooth blur weighting near pixels more; the weights sum to 1.',
-    params: [sizeParam(5, 'width and height of the kernel, odd'), sigmaParam],
+    params: [gaussianSizeParam('kernel'), sigmaParam],
+    warning: gaussianWarning,
     kernel: (p) => kernelFromRows(gaussianRows(num(p, 'size'), num(p, 'sigma')))
   },
   {
@@ -214,14 +253,8 @@ export const PRESETS: readonly Preset[] = [
   {
     name: 'edge-detect',
     title: 'Edge detect',
-    description: '8 in the centre, -1 around: 0 on flat areas, bright where a pixel differs from its neighbours.',
-    params: [],
-    kernel: () => kernelFromRows(EDGE_ROWS)
-  },
-  {
-    name: 'outline',
-    title: 'Outline',
-    description: 'The classic outline kernel (8 in the centre, -1 around): light and dark sides on every border.',
+    description:
+      '8 in the centre, -1 around (the classic outline kernel, also named `outline`): 0 on flat areas, light and dark sides on every border.',
     params: [],
     kernel: () => kernelFromRows(EDGE_ROWS)
   },
@@ -283,7 +316,7 @@ export const PRESETS: readonly Preset[] = [
     title: 'Unsharp mask',
     description: 'Sharpens by subtracting a Gaussian blur: (1 + amount) x image - amount x blur.',
     params: [
-      sizeParam(5, 'width and height of the blur, odd'),
+      gaussianSizeParam('blur'),
       sigmaParam,
       {
         name: 'amount',
@@ -295,6 +328,7 @@ export const PRESETS: readonly Preset[] = [
         description: 'how much of the detail to add back'
       }
     ],
+    warning: gaussianWarning,
     kernel: (p) => {
       const size = num(p, 'size')
       const amount = num(p, 'amount')
@@ -354,8 +388,9 @@ export const PRESETS: readonly Preset[] = [
     name: 'high-pass',
     title: 'High pass',
     description: 'Keeps only fine detail (image minus a Gaussian blur), shown around mid-grey.',
-    params: [sizeParam(5, 'width and height of the blur, odd'), sigmaParam],
+    params: [gaussianSizeParam('blur'), sigmaParam],
     signed: 'shift',
+    warning: gaussianWarning,
     kernel: (p) => {
       const size = num(p, 'size')
       const half = (size - 1) / 2
@@ -366,9 +401,16 @@ export const PRESETS: readonly Preset[] = [
   }
 ]
 
-/** The preset called `name`, or undefined. */
+/**
+ * Other names presets are known by. `outline` was a second preset with the same kernel as `edge-detect`; its specs
+ * and recipes keep working, with the same results.
+ */
+export const PRESET_ALIASES: Readonly<Record<string, string>> = { outline: 'edge-detect' }
+
+/** The preset called `name` (or one of its {@link PRESET_ALIASES}), or undefined. */
 export function findPreset(name: string): Preset | undefined {
-  return PRESETS.find((preset) => preset.name === name)
+  const real = Object.prototype.hasOwnProperty.call(PRESET_ALIASES, name) ? PRESET_ALIASES[name] : name
+  return PRESETS.find((preset) => preset.name === real)
 }
 
 function requirePreset(name: string): Preset {
@@ -424,11 +466,21 @@ export function resolvePresetParams(preset: Preset, params: Readonly<Record<stri
       )
     }
   }
+  // Derived parameters come last: they read the others' resolved values.
+  const given = (param: PresetParam): boolean => Object.prototype.hasOwnProperty.call(params, param.name)
   for (const param of preset.params) {
-    const raw = Object.prototype.hasOwnProperty.call(params, param.name) ? params[param.name] : param.default
-    resolved[param.name] = checkParam(preset, param, raw)
+    if (param.derive && !given(param)) continue
+    resolved[param.name] = checkParam(preset, param, given(param) ? params[param.name] : param.default)
   }
-  return resolved
+  for (const param of preset.params) {
+    if (param.derive && !given(param)) resolved[param.name] = param.derive(resolved)
+  }
+  return Object.fromEntries(preset.params.map((param) => [param.name, resolved[param.name]]))
+}
+
+/** The problem with complete, validated `params` of `preset` (a Gaussian cut short by its size), or null. */
+export function presetWarning(preset: Preset, params: PresetParams): string | null {
+  return preset.warning?.(params) ?? null
 }
 
 /**
@@ -463,10 +515,22 @@ export function presetKernel(name: string, params: Readonly<Record<string, Param
   return preset.kernel(resolvePresetParams(preset, params))
 }
 
-/** The spec text for a preset and parameters, listing only values that differ from the defaults. */
+/**
+ * The spec text for a preset and parameters, listing only values that differ from what the spec would imply
+ * without them: the default, or for a derived parameter (a Gaussian's size) the value derived from the others.
+ */
 export function presetSpec(preset: Preset, params: Readonly<Record<string, ParamValue>> = {}): string {
+  const implied = (param: PresetParam): string => {
+    if (!param.derive) return String(param.default)
+    const { [param.name]: _own, ...others } = params
+    try {
+      return String(resolvePresetParams(preset, others)[param.name])
+    } catch {
+      return '' // other parameters are invalid: keep the given value
+    }
+  }
   const changed = preset.params
-    .filter((param) => params[param.name] !== undefined && String(params[param.name]) !== String(param.default))
+    .filter((param) => params[param.name] !== undefined && String(params[param.name]) !== implied(param))
     .map((param) => `${param.name}=${String(params[param.name])}`)
   return changed.length > 0 ? `${preset.name}:${changed.join(',')}` : preset.name
 }

@@ -54,7 +54,7 @@ describe('presets', () => {
       expect(line).toContain(preset.description)
       for (const param of preset.params) expect(result.stdout).toContain(`${param.name}=${String(param.default)} (`)
     }
-    expect(result.stdout).toMatch(/size=5 \(odd whole number 1\.\.63\)/)
+    expect(result.stdout).toMatch(/size=7 \(odd whole number 1\.\.255\)/)
   })
 })
 

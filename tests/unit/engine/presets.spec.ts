@@ -1,8 +1,19 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
 import { EngineError } from '../../../src/engine/errors'
-import { kernelRows, kernelSum, validateKernel } from '../../../src/engine/kernel'
-import { findPreset, parsePresetSpec, PRESETS, presetDefaults, presetKernel, type PresetParam } from '../../../src/engine/presets'
+import { kernelFromRows, kernelRows, kernelSum, validateKernel } from '../../../src/engine/kernel'
+import {
+  findPreset,
+  gaussian1d,
+  gaussianSize,
+  parsePresetSpec,
+  PRESETS,
+  presetDefaults,
+  presetKernel,
+  presetSpec,
+  presetWarning,
+  type PresetParam
+} from '../../../src/engine/presets'
 
 const fails = (fn: () => unknown, message: string): void => {
   expect(fn).toThrow(new EngineError(message))
@@ -23,8 +34,7 @@ describe('presets', () => {
       'emboss',
       'unsharp-mask',
       'motion-blur',
-      'laplacian',
-      'outline'
+      'laplacian'
     ]) {
       expect(names).toContain(name)
     }
@@ -89,15 +99,19 @@ describe('presets', () => {
     ])
   })
 
-  it('edge-detect and outline are 8 in the centre, -1 around, clamped by default', () => {
+  it('edge-detect is 8 in the centre, -1 around, clamped by default; outline is another name for it', () => {
     const expected = [
       [-1, -1, -1],
       [-1, 8, -1],
       [-1, -1, -1]
     ]
     expect(kernelRows(presetKernel('edge-detect'))).toEqual(expected)
-    expect(kernelRows(presetKernel('outline'))).toEqual(expected)
     expect(findPreset('edge-detect')?.signed ?? 'clamp').toBe('clamp')
+    expect(PRESETS.map((p) => p.name)).not.toContain('outline')
+    expect(findPreset('outline')).toBe(findPreset('edge-detect'))
+    expect(kernelRows(presetKernel('outline'))).toEqual(expected)
+    expect(parsePresetSpec('outline').preset.name).toBe('edge-detect')
+    expect(findPreset('toString')).toBeUndefined()
   })
 
   it('sobel puts the positive weights on the named side', () => {
@@ -194,7 +208,54 @@ describe('presets', () => {
   })
 
   it('presetDefaults lists every parameter', () => {
-    expect(presetDefaults(findPreset('gaussian-blur') ?? PRESETS[0])).toEqual({ size: 5, sigma: 1 })
+    expect(presetDefaults(findPreset('gaussian-blur') ?? PRESETS[0])).toEqual({ size: 7, sigma: 1 })
+  })
+})
+
+describe('gaussian sizes derived from sigma', () => {
+  it('gaussianSize is the odd 2 x ceil(3 sigma) + 1, at most the largest kernel', () => {
+    expect([0.1, 0.5, 1, 1.2, 3, 10, 42, 42.4, 64].map(gaussianSize)).toEqual([3, 5, 7, 9, 19, 61, 253, 255, 255])
+  })
+
+  it('a spec without size gets the size derived from sigma, for every Gaussian preset', () => {
+    for (const name of ['gaussian-blur', 'unsharp-mask', 'high-pass']) {
+      expect(parsePresetSpec(`${name}:sigma=3`).params.size, name).toBe(19)
+      expect(presetKernel(name, { sigma: 20 }).width, name).toBe(121)
+      expect(presetKernel(name).width, name).toBe(7)
+    }
+  })
+
+  it('an explicit size is used exactly as given, whatever sigma is', () => {
+    const k = presetKernel('gaussian-blur', { size: 5, sigma: 1 })
+    expect(k.width).toBe(5)
+    expect(k.weights).toEqual(kernelRows(kernelFromRows(gaussian1d(5, 1).map((a) => gaussian1d(5, 1).map((b) => a * b)))).flat())
+    expect(parsePresetSpec('unsharp-mask:size=3,sigma=10').params).toEqual({ size: 3, sigma: 10, amount: 1 })
+  })
+
+  it('warns when the size cuts the Gaussian short of 2 sigma, and not otherwise', () => {
+    const gauss = findPreset('gaussian-blur') ?? PRESETS[0]
+    const warn = (spec: string): string | null => {
+      const { preset, params } = parsePresetSpec(spec)
+      return presetWarning(preset, params)
+    }
+    expect(warn('gaussian-blur:sigma=12')).toBeNull()
+    expect(warn('gaussian-blur:size=5,sigma=1')).toBeNull()
+    expect(warn('gaussian-blur:size=63,sigma=20')).toBe(
+      'size 63 holds the Gaussian only to 1.55σ each side, so it acts partly like a box blur: size 121 holds it to 3σ'
+    )
+    expect(warn('high-pass:sigma=60')).toBe(
+      'σ 60 needs size 361 to hold the Gaussian to 3σ, more than the largest kernel (255): size 255 holds it to 2.12σ each side'
+    )
+    expect(warn('unsharp-mask:size=3,sigma=4')).toMatch(/^size 3 holds the Gaussian only to 0\.25σ each side/)
+    expect(presetWarning(findPreset('sharpen') ?? gauss, { amount: 1 })).toBeNull()
+  })
+
+  it('presetSpec leaves out a size equal to the derived one and keeps an overriding one', () => {
+    const gauss = findPreset('gaussian-blur') ?? PRESETS[0]
+    expect(presetSpec(gauss, { size: 19, sigma: 3 })).toBe('gaussian-blur:sigma=3')
+    expect(presetSpec(gauss, { size: 7, sigma: 3 })).toBe('gaussian-blur:size=7,sigma=3')
+    expect(parsePresetSpec(presetSpec(gauss, { size: 7, sigma: 3 })).params).toEqual({ size: 7, sigma: 3 })
+    expect(presetSpec(gauss, { size: 7, sigma: 1 })).toBe('gaussian-blur')
   })
 })
 
@@ -239,7 +300,7 @@ describe('preset parameter ranges', () => {
         const kernel = presetKernel(preset.name, params)
         expect(validateKernel(kernel)).toBe(kernel)
         if (preset.params.some((param) => param.name === 'size' || param.name === 'length')) {
-          expect(kernel.width, `${preset.name} at ${pick}`).toBe(pick === 'min' ? 1 : 63)
+          expect(kernel.width, `${preset.name} at ${pick}`).toBe(pick === 'min' ? 1 : 255)
         }
       }
     }
@@ -264,7 +325,7 @@ describe('preset specs', () => {
   it('read `name` and `name:key=value,key=value`, filling defaults', () => {
     const plain = parsePresetSpec('gaussian-blur')
     expect(plain.preset.name).toBe('gaussian-blur')
-    expect(plain.params).toEqual({ size: 5, sigma: 1 })
+    expect(plain.params).toEqual({ size: 7, sigma: 1 })
     expect(parsePresetSpec('gaussian-blur:size=7,sigma=2.5').params).toEqual({ size: 7, sigma: 2.5 })
     expect(parsePresetSpec(' sobel : direction = top ').params).toEqual({ direction: 'top' })
     expect(parsePresetSpec('sharpen:amount=.5').params).toEqual({ amount: 0.5 })
@@ -284,7 +345,7 @@ describe('preset specs', () => {
     fails(() => parsePresetSpec('gaussian-blur:size=NaN'), 'preset "gaussian-blur": size "NaN" is not a number')
     fails(() => parsePresetSpec('gaussian-blur:size=4'), 'preset "gaussian-blur": size 4 is even: it must be odd')
     fails(() => parsePresetSpec('gaussian-blur:size=2.5'), 'preset "gaussian-blur": size 2.5 is not a whole number')
-    fails(() => parsePresetSpec('gaussian-blur:size=65'), 'preset "gaussian-blur": size 65 is out of range: expected 1 to 63')
+    fails(() => parsePresetSpec('gaussian-blur:size=257'), 'preset "gaussian-blur": size 257 is out of range: expected 1 to 255')
     fails(() => parsePresetSpec('gaussian-blur:sigma=0'), 'preset "gaussian-blur": sigma 0 is out of range: expected 0.1 to 64')
     fails(() => parsePresetSpec('sobel:direction=up'), 'preset "sobel": direction "up" is not one of right, left, top, bottom')
     fails(() => presetKernel('box-blur', { size: Infinity }), 'preset "box-blur": size Infinity is not a finite number')
