@@ -111,9 +111,9 @@ export function sharedImage(image: IntImage): IntImage {
 /**
  * Applies `filters` to `image` and returns the rounded, clamped result: the same as the reference
  * `toInt(applyStack(toFloat(image), filters), depth)` within one level (exact for integer kernels on 8-bit
- * images and for 16-bit images outside FFT plans), computed on the fastest path available. Floats are kept
- * between filters. The result's data may be backed by a SharedArrayBuffer (the worker threads write it in
- * place): copy it before posting it to another process. An input in a SharedArrayBuffer (see sharedImage) is
+ * images and for f64 direct plans), computed on the fastest path available, the same bytes on any thread count.
+ * Floats are kept between filters. The result's data may be backed by a SharedArrayBuffer (the worker threads
+ * write it in place): copy it before posting it to another process. An input in a SharedArrayBuffer (see sharedImage) is
  * read in place; the caller must not change it until the promise settles.
  */
 export async function runStack(

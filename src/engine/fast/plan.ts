@@ -149,7 +149,7 @@ export interface FilterPlan {
   readonly weights: Float64Array
   /** Estimated ns per output sample of each applicable method (diagnostics, benchmarks). */
   readonly costs: Readonly<Partial<Record<FastMethod, number>>>
-  /** The methods that can run this filter exactly (forcing another one throws). */
+  /** The methods that can run this filter within FLOAT_MAX_ERROR of a level (forcing another one throws). */
   readonly applicable: readonly FastMethod[]
 }
 

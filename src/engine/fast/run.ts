@@ -118,8 +118,9 @@ export function splitBands(plan: FilterPlan, threads: number): [number, number][
 
 /**
  * Applies the enabled `filters` to `image` like applyStack + toInt, on the fast paths, via `executor`.
- * Results match the reference within one level after rounding; exactly for integer kernels on 8-bit images and
- * for 16-bit images outside FFT plans.
+ * Results match the reference within one level after rounding (the planner keeps every float path's estimated
+ * error under FLOAT_MAX_ERROR); exactly for integer kernels on 8-bit images and for f64 direct plans. The same
+ * bytes whatever the executor's thread count or kernel set.
  */
 export async function runFastStack(
   image: IntImage,
