@@ -10,6 +10,7 @@ import { lookUp, LUMA_B, LUMA_G, LUMA_R, transferTables } from '../light'
 import { maskRow, type MaskPlan } from '../mask'
 import type { BitDepth, Channels, LayerChannels } from '../types'
 import { SampleKind } from './backend'
+import { blendRgbRow } from './blend-rows'
 import { samplesView } from './layer-input'
 import type { KindCode } from './plan'
 
@@ -72,6 +73,7 @@ export function layerCompositeRows(job: LayerCompositeJob, io: LayerCompositeIO,
   const normal = blend === 'normal'
 
   const back = new Float32Array(width * C)
+  const rowSource = new Float64Array(width * C)
   const source = new Float64Array(4)
   const blended = new Float64Array(4)
   const rgb = new Float64Array(3)
@@ -104,7 +106,7 @@ export function layerCompositeRows(job: LayerCompositeJob, io: LayerCompositeIO,
     const rowStart = r * width
     if (C === 3 && !linear) {
       const out = dstF32 ?? (dstInt as Uint8Array | Uint16Array)
-      rgbRow(width, back, filtered, rowStart * fC, single, select === 'luminance', blend, separable, opacity, maskValues, out, rowStart * 3, max, dstF32 ? 0 : scale, outMax)
+      rgbRow(width, back, filtered, rowStart * fC, single, select === 'luminance', blend, rowSource, opacity, maskValues, out, rowStart * 3, max, dstF32 ? 0 : scale)
       continue
     }
     for (let x = 0, o = 0; x < width; x++, o += C) {
@@ -182,8 +184,9 @@ export function layerCompositeRows(job: LayerCompositeJob, io: LayerCompositeIO,
 }
 
 /**
- * One row of an RGB layer on stored values, with scalars instead of per-channel loops (the common case, several
- * times faster): the same arithmetic as the general loop above. `scale` 0 stores floats as they are.
+ * One row of an RGB layer on stored values in three tight loops (the common case, several times faster than the
+ * general loop above, with the same arithmetic): the filtered layer into `source`, the blend mode over the whole
+ * row, then the weighted mix stored. `scale` 0 stores floats as they are.
  */
 function rgbRow(
   width: number,
@@ -193,85 +196,54 @@ function rgbRow(
   single: number,
   luma: boolean,
   blend: BlendMode,
-  separable: ((cb: number, cs: number) => number) | null,
+  source: Float64Array,
   opacity: number,
   mask: Float32Array | null,
   out: Uint8Array | Uint16Array | Float32Array,
   d0: number,
   max: number,
-  scale: number,
-  outMax: number
+  scale: number
 ): void {
-  const inv = 1 / max
-  const rgb = scratchRgb
-  for (let x = 0, o = 0, f = f0, d = d0; x < width; x++, o += 3, d += 3) {
-    const k = mask ? opacity * mask[x] : opacity
-    const br = back[o]
-    const bg = back[o + 1]
-    const bb = back[o + 2]
-    let r = br
-    let g = bg
-    let b = bb
-    if (k !== 0) {
-      let sr: number
-      let sg: number
-      let sb: number
-      if (luma) {
-        const delta = filtered[f] - (LUMA_R * br + LUMA_G * bg + LUMA_B * bb)
-        sr = br + delta
-        sg = bg + delta
-        sb = bb + delta
-        sr = sr < 0 ? 0 : sr > max ? max : sr
-        sg = sg < 0 ? 0 : sg > max ? max : sg
-        sb = sb < 0 ? 0 : sb > max ? max : sb
-        f++
-      } else if (single >= 0) {
-        sr = single === 0 ? filtered[f] : br
-        sg = single === 1 ? filtered[f] : bg
-        sb = single === 2 ? filtered[f] : bb
-        f++
-      } else {
-        sr = filtered[f]
-        sg = filtered[f + 1]
-        sb = filtered[f + 2]
-        f += 3
-      }
-      if (separable) {
-        if (blend !== 'normal') {
-          sr += separable(br * inv, sr * inv) * max - sr
-          sg += separable(bg * inv, sg * inv) * max - sg
-          sb += separable(bb * inv, sb * inv) * max - sb
-        }
-      } else {
-        if (blend === 'luminosity') setLum(br * inv, bg * inv, bb * inv, lum(sr * inv, sg * inv, sb * inv), rgb)
-        else setLum(sr * inv, sg * inv, sb * inv, lum(br * inv, bg * inv, bb * inv), rgb)
-        sr = rgb[0] * max
-        sg = rgb[1] * max
-        sb = rgb[2] * max
-      }
-      const j = 1 - k
-      r = br * j + sr * k
-      g = bg * j + sg * k
-      b = bb * j + sb * k
-      r = r < 0 ? 0 : r > max ? max : r
-      g = g < 0 ? 0 : g > max ? max : g
-      b = b < 0 ? 0 : b > max ? max : b
-    } else {
-      f += single >= 0 || luma ? 1 : 3
+  const n = width * 3
+  if (luma) {
+    for (let o = 0, f = f0; o < n; o += 3, f++) {
+      const br = back[o]
+      const bg = back[o + 1]
+      const bb = back[o + 2]
+      const delta = filtered[f] - (LUMA_R * br + LUMA_G * bg + LUMA_B * bb)
+      const sr = br + delta
+      const sg = bg + delta
+      const sb = bb + delta
+      source[o] = sr < 0 ? 0 : sr > max ? max : sr
+      source[o + 1] = sg < 0 ? 0 : sg > max ? max : sg
+      source[o + 2] = sb < 0 ? 0 : sb > max ? max : sb
     }
+  } else if (single >= 0) {
+    for (let o = 0; o < n; o++) source[o] = back[o]
+    for (let o = single, f = f0; o < n; o += 3, f++) source[o] = filtered[f]
+  } else {
+    for (let o = 0, f = f0; o < n; o++, f++) source[o] = filtered[f]
+  }
+  blendRgbRow(blend, back, source, n, max)
+  for (let x = 0, o = 0, d = d0; x < width; x++, o += 3, d += 3) {
+    const k = mask ? opacity * mask[x] : opacity
+    const j = 1 - k
+    let r = back[o] * j + source[o] * k
+    let g = back[o + 1] * j + source[o + 1] * k
+    let b = back[o + 2] * j + source[o + 2] * k
+    r = r < 0 ? 0 : r > max ? max : r
+    g = g < 0 ? 0 : g > max ? max : g
+    b = b < 0 ? 0 : b > max ? max : b
     if (scale === 0) {
       out[d] = r
       out[d + 1] = g
       out[d + 2] = b
     } else {
-      r = Math.round(r * scale)
-      g = Math.round(g * scale)
-      b = Math.round(b * scale)
-      out[d] = r > outMax ? outMax : r
-      out[d + 1] = g > outMax ? outMax : g
-      out[d + 2] = b > outMax ? outMax : b
+      // r, g, b are in 0..max, so + 0.5 then the store's truncation rounds half up, as Math.round does, and
+      // stays within 0..outMax (measurably faster here than Math.round and a clamp).
+      out[d] = r * scale + 0.5
+      out[d + 1] = g * scale + 0.5
+      out[d + 2] = b * scale + 0.5
     }
   }
 }
-
-const scratchRgb = new Float64Array(3)
