@@ -102,7 +102,11 @@ export function resolveActive(filters: readonly FilterSpec[]): ResolvedFilter[] 
   return active
 }
 
-/** Splits a plan's output rows into about `threads * 6` bands on its alignment (FFT strips stay whole). */
+/**
+ * Splits a plan's output rows into about `threads * 6` bands on its alignment. FFT strips stay whole and start at
+ * multiples of the strip height whatever the split, and every other row is computed on its own, so the band
+ * boundaries (and which thread takes which band) never change a result.
+ */
 export function splitBands(plan: FilterPlan, threads: number): [number, number][] {
   const align = bandAlignment(plan)
   const units = Math.ceil(plan.outHeight / align)
