@@ -2,7 +2,7 @@
 // effect on brightness, whether it is separable, and why Normalise is unavailable.
 import { kernelSum, separableFactors } from '../../engine/kernel'
 import type { Kernel } from '../../engine/types'
-import { formatWeight } from './kernel-draft'
+import { formatForPeople, readableWeight as readable } from './number-format'
 
 /** Sums closer to 0 than this count as 0 (weights typed as fractions rarely cancel exactly). */
 const ZERO_SUM = 1e-9
@@ -24,12 +24,15 @@ export function sumNote(kernel: Kernel | null): string {
     return 'Weights sum to 0: flat areas become 0, only edges and detail remain (brightness removed). "Add mid-grey" or "Absolute value" shows negative responses.'
   }
   const gain = sum / kernel.divisor
+  // The offset is added after dividing: it shifts every value, whatever the gain.
+  const offset = kernel.offset === 0 ? '' : ` Then ${readable(kernel.offset)} is added to every value.`
   if (Math.abs(gain - 1) < 1e-9) {
     return kernel.divisor === 1
-      ? 'Weights sum to 1: overall brightness is kept.'
-      : `Weights sum to ${formatWeight(sum)}, divided by ${formatWeight(kernel.divisor)} gives 1: overall brightness is kept.`
+      ? `Weights sum to 1: overall brightness is kept.${offset}`
+      : `Weights sum to ${readable(sum)}, divided by ${readable(kernel.divisor)} gives 1: overall brightness is kept.${offset}`
   }
-  return `Weights sum to ${formatWeight(sum)}${kernel.divisor === 1 ? '' : ` (÷ ${formatWeight(kernel.divisor)} = ${formatWeight(gain)})`}: brightness is multiplied by ${Number(gain.toPrecision(4))}; Normalise would keep it unchanged.`
+  const scaled = kernel.divisor === 1 ? '' : ` (÷ ${readable(kernel.divisor)} = ${formatForPeople(gain)})`
+  return `Weights sum to ${readable(sum)}${scaled}: brightness is multiplied by ${formatForPeople(gain)}; Normalise would keep it unchanged.${offset}`
 }
 
 /** The column and row a 2-D kernel factors into, written out; '' for 1-D, non-separable or all-zero kernels. */
@@ -37,11 +40,6 @@ export function separableNote(kernel: Kernel | null): string {
   if (!kernel || kernel.width === 1 || kernel.height === 1) return ''
   const f = separableFactors(kernel)
   if (!f || f.row.every((v) => v === 0)) return ''
-  // Exact fractions read best (1/9); anything longer is rounded for the note.
-  const one = (x: number): string => {
-    const exact = formatWeight(x)
-    return exact.length <= 7 ? exact : String(Number(x.toPrecision(4)))
-  }
-  const fmt = (v: number[]): string => v.map(one).join(' ')
+  const fmt = (v: number[]): string => v.map(readable).join(' ')
   return `Separable: column [${fmt(f.column)}] × row [${fmt(f.row)}], so it runs as two fast 1-D passes.`
 }

@@ -16,6 +16,21 @@ describe('kernel notes', () => {
     expect(sumNote(null)).toBe('')
   })
 
+  it('writes numbers for people: exact sums, 4 decimals at most, no float noise, the offset said once', () => {
+    const ones = kernelFromRows(Array.from({ length: 255 }, () => new Array<number>(255).fill(1)))
+    expect(sumNote(ones)).toBe('Weights sum to 65025: brightness is multiplied by 65025; Normalise would keep it unchanged.')
+    const noisy = kernelFromRows([[24.907999999999877 - 1, 1, 0]])
+    expect(sumNote(noisy)).toBe('Weights sum to 24.908: brightness is multiplied by 24.908; Normalise would keep it unchanged.')
+    expect(sumNote({ ...box, divisor: 7 })).toBe(
+      'Weights sum to 9 (÷ 7 = 1.2857): brightness is multiplied by 1.2857; Normalise would keep it unchanged.'
+    )
+    expect(sumNote({ ...box, divisor: 9, offset: 128 })).toBe(
+      'Weights sum to 9, divided by 9 gives 1: overall brightness is kept. Then 128 is added to every value.'
+    )
+    const gauss = kernelFromRows([1, 2, 1].map((a) => [1, 2, 1].map((b) => (a * b) / 273)))
+    expect(separableNote(gauss)).toBe('Separable: column [0.007326 0.01465 0.007326] × row [1/2 1 1/2], so it runs as two fast 1-D passes.')
+  })
+
   it('offers Normalise only for a valid kernel with a non-zero sum that differs from the divisor', () => {
     expect(normaliseReason(null)).toBe('Fix the marked fields first.')
     expect(normaliseReason(sobel)).toMatch(/sum to 0/)
