@@ -83,6 +83,20 @@ test('a blank (identity) kernel keeps every frequency, sharpen boosts fine detai
   await page.locator('details.frequency').screenshot({ path: test.info().outputPath('box-frequency.png') })
 })
 
+test('preset layers show their response too: the gallery\'s Gaussian blur cuts steadily, its Box blur leaks', async () => {
+  for (const [title, shape] of [
+    ['Gaussian blur', /: it cuts fine detail, more the finer it is\.$/],
+    ['Box blur', /: it cuts fine detail but lets some back through past its first dip \(a sidelobe\)\.$/]
+  ] as const) {
+    await page.getByRole('tab', { name: /^Stack/ }).click()
+    await page.getByRole('option', { name: title, exact: true }).click()
+    await page.getByRole('button', { name: 'Add to stack' }).click()
+    await page.getByRole('tab', { name: /^Kernel/ }).click()
+    await expect(page.getByText(`The selected layer uses the preset ${title}`)).toBeVisible()
+    await expect(page.getByTestId('frequency-summary')).toHaveText(shape)
+  }
+})
+
 test('an "after" image of another size is refused with one line, and no layer is added', async () => {
   const before = (await previewFilters()).length
   await page.getByTestId('learn-file').setInputFiles(COFFEE)
