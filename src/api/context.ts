@@ -1,7 +1,7 @@
 // Runs in Node (serve mode, tests) and Electron main: what every group of API handlers is given.
 import type { ApiEvent, ApiEvents, ExportFormat } from '../contract/api'
 import type { RecentFiles } from './recent-files'
-import type { ImageSession } from './session'
+import type { DocumentSessions } from './documents'
 
 /** Native dialogs (Electron); each resolves to null when the user cancels. */
 export interface Dialogs {
@@ -15,8 +15,8 @@ export interface Dialogs {
 export interface HandlerContext {
   /** Where the UI runs. */
   readonly shell: 'electron' | 'serve'
-  /** The open image and the engine host it lives in. */
-  readonly session: ImageSession
+  /** Each document's open image (one per window or tab), and the engine host they live in. */
+  readonly documents: DocumentSessions
   /** Pushes an event to the renderer(s). */
   readonly emit: <E extends ApiEvent>(event: E, payload: ApiEvents[E]) => void
   /** Native dialogs; without them, calls lacking a path answer with bytes (serve mode downloads). */

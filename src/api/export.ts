@@ -17,11 +17,12 @@ function exportName(imageName: string | null, format: ExportFormat): string {
 
 /** The `image:export` handler. */
 export function exportHandlers(ctx: HandlerContext): Pick<Api, 'image:export'> {
-  const { session, dialogs } = ctx
+  const { documents, dialogs } = ctx
   return {
     async 'image:export'(raw) {
       const req = checkRequest('image:export', raw)
       const filters = checkFilters(req.filters)
+      const session = documents.get(req.doc)
       const info = await session.known()
       if (!info) throw new CodedError('no image is open', 'no-image')
       let target = req.path !== undefined ? resolve(req.path) : undefined
@@ -41,7 +42,7 @@ export function exportHandlers(ctx: HandlerContext): Pick<Api, 'image:export'> {
         // Fail before the long run, not after it.
         await checkOutputPath(target, { force })
       }
-      const done = await session.host.request(
+      const done = await session.request(
         { type: 'export', filters, format: req.format, quality: req.quality, depth: req.depth },
         { onProgress: (fraction) => ctx.emit('job:progress', { job: 'export', fraction }) }
       )

@@ -13,7 +13,8 @@ import { imageHandlers } from './images'
 import { learnHandlers } from './learn'
 import { recipeHandlers } from './recipes'
 import { RecentFiles } from './recent-files'
-import { ImageSession } from './session'
+import { DocumentSessions } from './documents'
+import { documentStoreHandlers } from './document-store'
 
 export type { Dialogs } from './context'
 
@@ -50,7 +51,7 @@ export function createHandlers(options: HandlerOptions): Api {
   const recent = new RecentFiles(dataDir)
   const ctx: HandlerContext = {
     shell: options.shell,
-    session: new ImageSession(options.host, options.emit, recent, options.onOpenedPath),
+    documents: new DocumentSessions(options.host, options.emit, recent, options.onOpenedPath),
     emit: options.emit,
     dialogs: options.dialogs,
     samplesDir: options.samplesDir ?? defaultSamplesDir(),
@@ -58,7 +59,7 @@ export function createHandlers(options: HandlerOptions): Api {
     recent,
     uploadDir: options.uploadDir === undefined ? null : resolve(options.uploadDir)
   }
-  return { ...imageHandlers(ctx), ...learnHandlers(ctx), ...exportHandlers(ctx), ...recipeHandlers(ctx), ...galleryHandlers(ctx) }
+  return { ...imageHandlers(ctx), ...learnHandlers(ctx), ...exportHandlers(ctx), ...recipeHandlers(ctx), ...galleryHandlers(ctx), ...documentStoreHandlers(ctx) }
 }
 
 /** Calls the handler of `channel` (for transports that receive the channel name as data). */

@@ -11,8 +11,7 @@ import { checkFilters, checkRequest } from './validate'
 
 /** The handlers of `app:info` and the `image:*` channels but export. */
 export function imageHandlers(ctx: HandlerContext): Pick<Api, 'app:info' | 'image:open' | 'image:upload' | 'image:current' | 'image:preview' | 'image:thumbnails' | 'image:inspect' | 'image:pixel'> {
-  const { session, dialogs } = ctx
-  const host = session.host
+  const { documents, dialogs } = ctx
   return {
     async 'app:info'(req) {
       checkRequest('app:info', req)
@@ -27,6 +26,7 @@ export function imageHandlers(ctx: HandlerContext): Pick<Api, 'app:info' | 'imag
 
     async 'image:open'(raw) {
       const req = checkRequest('image:open', raw)
+      const session = documents.get(req.doc)
       if (req.path !== undefined && req.sample !== undefined) throw new CodedError('image:open takes a path or a sample, not both', 'bad-request')
       if (req.sample !== undefined) return session.openSample(await samplePath(ctx.samplesDir, req.sample))
       if (req.path !== undefined) return session.openPath(req.path)
@@ -37,6 +37,7 @@ export function imageHandlers(ctx: HandlerContext): Pick<Api, 'app:info' | 'imag
 
     async 'image:upload'(raw) {
       const req = checkRequest('image:upload', raw)
+      const session = documents.get(req.doc)
       if (req.file !== undefined) {
         // Only a file serve mode itself received: anything else would be a path chosen by the page.
         const file = resolve(req.file)
@@ -48,13 +49,12 @@ export function imageHandlers(ctx: HandlerContext): Pick<Api, 'app:info' | 'imag
     },
 
     async 'image:current'(req) {
-      checkRequest('image:current', req)
-      return session.current()
+      return documents.get(checkRequest('image:current', req).doc).current()
     },
 
     async 'image:preview'(raw) {
       const req = checkRequest('image:preview', raw)
-      return host.request({
+      return documents.get(req.doc).request({
         type: 'preview',
         requestId: req.requestId,
         filters: checkFilters(req.filters),
@@ -67,7 +67,7 @@ export function imageHandlers(ctx: HandlerContext): Pick<Api, 'app:info' | 'imag
 
     async 'image:thumbnails'(raw) {
       const req = checkRequest('image:thumbnails', raw)
-      return host.request({ type: 'thumbnails', filters: checkFilters(req.filters), size: req.size })
+      return documents.get(req.doc).request({ type: 'thumbnails', filters: checkFilters(req.filters), size: req.size })
     },
 
     async 'image:inspect'(raw) {
@@ -76,12 +76,12 @@ export function imageHandlers(ctx: HandlerContext): Pick<Api, 'app:info' | 'imag
       if (req.index >= filters.length) {
         throw new CodedError(`image:inspect: index ${req.index} is out of range: the stack has ${filters.length} filters`, 'bad-request')
       }
-      return host.request({ type: 'inspect', filters, index: req.index, row: req.row, col: req.col })
+      return documents.get(req.doc).request({ type: 'inspect', filters, index: req.index, row: req.row, col: req.col })
     },
 
     async 'image:pixel'(raw) {
       const req = checkRequest('image:pixel', raw)
-      return host.request({ type: 'pixel', row: req.row, col: req.col, filters: req.filtered ? checkFilters(req.filtered) : undefined })
+      return documents.get(req.doc).request({ type: 'pixel', row: req.row, col: req.col, filters: req.filtered ? checkFilters(req.filtered) : undefined })
     }
   }
 }

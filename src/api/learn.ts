@@ -9,7 +9,7 @@ export function learnHandlers(ctx: HandlerContext): Pick<Api, 'image:learn'> {
   return {
     async 'image:learn'(raw) {
       const req = checkRequest('image:learn', raw)
-      return ctx.session.host.request({ type: 'learn', name: req.name, bytes: req.bytes, size: req.size, perChannel: req.perChannel ?? false })
+      return ctx.documents.get(req.doc).request({ type: 'learn', name: req.name, bytes: req.bytes, size: req.size, perChannel: req.perChannel ?? false })
     }
   }
 }

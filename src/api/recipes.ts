@@ -33,7 +33,7 @@ export function recipeHandlers(ctx: HandlerContext): Pick<Api, 'recipe:save' | '
       // The same rules and messages as reading a recipe file: what we save, the CLI can apply.
       const recipe = parseRecipe(JSON.stringify({ ...req.recipe, filters: checkFilters(req.recipe.filters) }), 'recipe')
       const bytes = new TextEncoder().encode(serializeRecipe(recipe.filters))
-      const name = ctx.session.name
+      const name = ctx.documents.get(req.doc).name
       const stem = name ? basename(name, extname(name)) : 'stack'
       const defaultName = `${stem || 'stack'}.recipe.json`
       let target = req.path !== undefined ? resolve(req.path) : undefined

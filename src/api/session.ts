@@ -1,8 +1,11 @@
-// Runs in Node (serve mode, tests) and Electron main: the image the UI has open, as the API handlers share it.
-// Remembers where it came from, so it is opened again after the engine host restarts.
+// Runs in Node (serve mode, tests) and Electron main: the image one document (window or browser tab) has open, as
+// the API handlers share it. Remembers where it came from, so it is opened again after the engine host restarts
+// or after the host dropped it to stay within its memory cap.
 import { basename, resolve } from 'node:path'
-import type { ApiEvent, ApiEvents, ImageInfo } from '../contract/api'
-import type { HostClient } from '../host/client'
+import type { ImageInfo } from '../contract/api'
+import { errorCode } from '../contract/errors'
+import type { HostClient, RequestOptions } from '../host/client'
+import type { HostRequestBody, HostResults } from '../host/protocol'
 import type { RecentFiles } from './recent-files'
 
 /** Where the open image came from: a file, or uploaded bytes. */
@@ -21,37 +24,58 @@ function shown(info: ImageInfo, source: ImageSource | null): ImageInfo {
   return rest
 }
 
-/** The open image: opened through the host, re-opened in a new host after a crash. */
+/** A host request about a document, without the document (the session adds its own). */
+type DocumentBody = Exclude<HostRequestBody, { type: 'cancel' }>
+
+/** One document's open image: opened through the host, opened there again when the host lost it. */
 export class ImageSession {
   private source: ImageSource | null = null
   private info: ImageInfo | null = null
 
   /**
    * @param host the engine host
-   * @param emit pushes `host:restarted` once the image is open again in the new host
+   * @param doc the document's id (every request to the host carries it)
    * @param recent the recent files list, which images opened from a path join
    * @param onOpenedPath called after an image is opened from a path (Electron adds it to the OS recent documents)
    */
   constructor(
     readonly host: HostClient,
-    emit: <E extends ApiEvent>(event: E, payload: ApiEvents[E]) => void,
+    readonly doc: string,
     private readonly recent: RecentFiles,
     private readonly onOpenedPath?: (path: string) => void
-  ) {
-    host.onRestarted(() => {
-      const source = this.source
-      const reopen = source ? host.request({ type: 'open', name: source.name, path: source.path, bytes: source.bytes }).then((info) => void (this.info = shown(info, source))) : Promise.resolve()
-      reopen
-        .catch(() => {
-          this.info = null
-        })
-        .finally(() => emit('host:restarted', {}))
-    })
+  ) {}
+
+  /** Opens the image again in the host (after a restart), if there is one; resolves either way. */
+  reopen(): Promise<void> {
+    const source = this.source
+    if (!source) return Promise.resolve()
+    return this.host
+      .request({ type: 'open', doc: this.doc, name: source.name, path: source.path, bytes: source.bytes })
+      .then((info) => void (this.info = shown(info, source)))
+      .catch(() => {
+        this.info = null
+      })
+  }
+
+  /**
+   * Sends `body` about this document. When the host has no image for it although one was opened (the host
+   * restarted, or dropped its pixels to stay within its memory cap), opens it again from its file or bytes and
+   * sends the request once more.
+   */
+  async request<T extends DocumentBody['type']>(body: Extract<DocumentBody, { type: T }>, options: RequestOptions = {}): Promise<HostResults[T]> {
+    const send = (): Promise<HostResults[T]> => this.host.request({ ...body, doc: this.doc } as Extract<HostRequestBody, { type: T }>, options)
+    try {
+      return await send()
+    } catch (err) {
+      if (errorCode(err) !== 'no-image' || !this.source) throw err
+      await this.open(this.source)
+      return send()
+    }
   }
 
   /** Opens `source` in the host and makes it the current image. */
   private async open(source: ImageSource): Promise<ImageInfo> {
-    const info = shown(await this.host.request({ type: 'open', name: source.name, path: source.path, bytes: source.bytes }), source)
+    const info = shown(await this.host.request({ type: 'open', doc: this.doc, name: source.name, path: source.path, bytes: source.bytes }), source)
     this.source = source.path !== undefined ? { name: info.name, path: source.path, upload: source.upload } : source
     this.info = info
     return info
@@ -83,7 +107,9 @@ export class ImageSession {
 
   /** The open image as the host knows it (asked again: after a restart it may have none). */
   async current(): Promise<ImageInfo | null> {
-    const info = await this.host.request({ type: 'current' })
+    let info = await this.host.request({ type: 'current', doc: this.doc })
+    // Dropped by the host (memory cap) but not by the user: open it again.
+    if (!info && this.source) info = await this.open(this.source)
     this.info = info && shown(info, this.source)
     return this.info
   }

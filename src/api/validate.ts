@@ -11,6 +11,9 @@ import type { FilterSpec } from '../engine/types'
 /** Largest upload accepted (bytes of an encoded image or recipe). */
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 
+/** Largest saved document session (JSON characters): a long undo history of large kernels. */
+const MAX_DOCUMENT_STATE = 16 * 1024 * 1024
+
 /** Longest stack accepted in one request. */
 export const MAX_FILTERS = 64
 
@@ -21,17 +24,21 @@ const path = z.string().min(1).max(4096)
 const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: 'expected bytes' })
 const filters = z.array(z.unknown()).max(MAX_FILTERS)
 const empty = z.object({}).loose()
+/** A document id (see DocumentScoped). */
+const doc = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'must be 1-64 letters, digits, _ or -' }).optional()
 
 const schemas = {
   'app:info': empty,
-  'image:open': z.object({ path: path.optional(), sample: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional() }),
+  'image:open': z.object({ doc, path: path.optional(), sample: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional() }),
   'image:upload': z.object({
+    doc,
     name: z.string().min(1).max(255),
     bytes: bytes.refine((b) => b.byteLength <= MAX_UPLOAD_BYTES, { message: 'is larger than 512 MB' }).optional(),
     file: path.optional()
   }),
-  'image:current': empty,
+  'image:current': z.object({ doc }).loose(),
   'image:preview': z.object({
+    doc,
     requestId: z.number(),
     filters,
     maxWidth: edge,
@@ -39,16 +46,18 @@ const schemas = {
     region: z.object({ x: coord, y: coord, width: int(1, 1_000_000), height: int(1, 1_000_000) }).optional(),
     approximate: z.boolean().optional()
   }),
-  'image:thumbnails': z.object({ filters: z.array(z.unknown()).max(256), size: int(1, 1024) }),
-  'image:inspect': z.object({ filters, index: int(0, MAX_FILTERS - 1), row: coord, col: coord }),
-  'image:pixel': z.object({ row: coord, col: coord, filtered: filters.optional() }),
+  'image:thumbnails': z.object({ doc, filters: z.array(z.unknown()).max(256), size: int(1, 1024) }),
+  'image:inspect': z.object({ doc, filters, index: int(0, MAX_FILTERS - 1), row: coord, col: coord }),
+  'image:pixel': z.object({ doc, row: coord, col: coord, filtered: filters.optional() }),
   'image:learn': z.object({
+    doc,
     name: z.string().min(1).max(255),
     bytes: bytes.refine((b) => b.byteLength <= MAX_UPLOAD_BYTES, { message: 'is larger than 512 MB' }),
     size: int(1, MAX_LEARN_SIZE).refine((k) => k % 2 === 1, { message: 'must be odd' }),
     perChannel: z.boolean().optional()
   }),
   'image:export': z.object({
+    doc,
     filters,
     format: z.enum(EXPORT_FORMATS.map((f) => f.id) as [ExportFormat, ...ExportFormat[]]),
     quality: int(1, 100).optional(),
@@ -56,10 +65,18 @@ const schemas = {
     path: path.optional(),
     force: z.boolean().optional()
   }),
-  'recipe:save': z.object({ recipe: z.object({ filters }).loose(), path: path.optional(), force: z.boolean().optional() }),
+  'recipe:save': z.object({ doc, recipe: z.object({ filters }).loose(), path: path.optional(), force: z.boolean().optional() }),
   'recipe:open': z.object({ path: path.optional(), name: z.string().min(1).max(255).optional(), bytes: bytes.optional() }),
   'gallery:load': empty,
-  'gallery:save': z.object({ items: z.array(z.unknown()).max(1000) })
+  'gallery:save': z.object({ items: z.array(z.unknown()).max(1000) }),
+  'document:save': z.object({
+    doc,
+    state: z
+      .object({ version: z.literal(1), layers: z.array(z.unknown()).max(MAX_FILTERS), past: z.array(z.array(z.unknown())), future: z.array(z.array(z.unknown())) })
+      .loose()
+      .refine((state) => JSON.stringify(state).length <= MAX_DOCUMENT_STATE, { message: 'is larger than 16 MB' })
+  }),
+  'document:load': z.object({ doc }).loose()
 } satisfies Record<Channel, z.ZodType>
 
 /**

@@ -132,6 +132,45 @@ export interface ExportResult {
   readonly notes?: readonly string[]
 }
 
+/** A layer of a saved document: the renderer's stable id and its recipe-shaped filter. */
+export interface DocumentLayer {
+  readonly id: string
+  readonly spec: FilterSpec
+}
+
+/**
+ * One document's session as the renderer saves it while it changes (`document:save`) and restores it after a
+ * reload, a restart or a crash (`document:load`): which image, the stack, its undo history and the view.
+ */
+export interface DocumentState {
+  readonly version: 1
+  /** Where the image came from (an upload can be re-opened only while serve mode still has it). */
+  readonly source:
+    | { readonly kind: 'sample'; readonly id: string }
+    | { readonly kind: 'path'; readonly path: string }
+    | { readonly kind: 'upload'; readonly name: string }
+    | null
+  /** The image's file name, for titles before it is open again. */
+  readonly name: string | null
+  readonly layers: readonly DocumentLayer[]
+  readonly selectedId: string | null
+  /** Undo steps (oldest first) and redo steps. */
+  readonly past: readonly (readonly DocumentLayer[])[]
+  readonly future: readonly (readonly DocumentLayer[])[]
+  readonly view: { readonly zoom: number; readonly pan: { readonly x: number; readonly y: number }; readonly fit: boolean; readonly split: number | null }
+  /** Changes since the image was opened, exported or its recipe saved. */
+  readonly modified: boolean
+}
+
+/**
+ * What a call about one document carries: each browser tab (serve mode) and each Electron window has its own
+ * document (image, stack, history, view) and names it in every such call; absent, the default document.
+ */
+export interface DocumentScoped {
+  /** The document's id: 1-64 letters, digits, `_` or `-`, made by the window or tab. */
+  readonly doc?: string
+}
+
 /**
  * Every call the renderer can make: channel -> request/response.
  * Electron registers each with ipcMain.handle; serve mode maps them to HTTP/WebSocket; preload exposes them as
@@ -141,15 +180,15 @@ export interface ApiMap {
   /** Product version, where the UI runs, the bundled samples, recent files. */
   'app:info': { req: Record<string, never>; res: { version: string; shell: 'electron' | 'serve'; samples: readonly SampleInfo[]; recent: readonly string[] } }
   /** Open from a path (Electron dialog when path and sample are absent; null when cancelled). */
-  'image:open': { req: { path?: string; sample?: string }; res: ImageInfo | null }
+  'image:open': { req: DocumentScoped & { path?: string; sample?: string }; res: ImageInfo | null }
   /**
    * Open from bytes (browser file picker, drag-and-drop in serve mode). Serve mode's client streams the bytes as
    * the body of `POST /api/image:upload?name=`; the server writes them to its upload folder and names that `file`
    * instead. A `file` outside that folder (and any `file` under Electron) is refused.
    */
-  'image:upload': { req: { name: string; bytes?: Uint8Array; file?: string }; res: ImageInfo }
+  'image:upload': { req: DocumentScoped & { name: string; bytes?: Uint8Array; file?: string }; res: ImageInfo }
   /** The current image, if any (after a reload or a host restart). */
-  'image:current': { req: Record<string, never>; res: ImageInfo | null }
+  'image:current': { req: DocumentScoped; res: ImageInfo | null }
   /**
    * Filtered preview; a newer request cancels older ones (those reject with an error named AbortError).
    * `region` (default: the whole result) of the full-resolution result, exact (the stack runs on just the source
@@ -158,7 +197,7 @@ export interface ApiMap {
    * downscaled source (kernels then act too wide: the UI labels them).
    */
   'image:preview': {
-    req: {
+    req: DocumentScoped & {
       requestId: number
       filters: readonly FilterSpec[]
       maxWidth: number
@@ -173,24 +212,28 @@ export interface ApiMap {
    * A filter that fails (bad parameters) gives `null` in its slot instead of failing the whole call.
    * A newer call cancels an older one (it rejects with an AbortError).
    */
-  'image:thumbnails': { req: { filters: readonly FilterSpec[]; size: number }; res: readonly (Raster | null)[] }
+  'image:thumbnails': { req: DocumentScoped & { filters: readonly FilterSpec[]; size: number }; res: readonly (Raster | null)[] }
   /** "Explain this pixel": the window, products and sum at one output pixel of filter `index` of the stack. */
-  'image:inspect': { req: { filters: readonly FilterSpec[]; index: number; row: number; col: number }; res: InspectResult }
+  'image:inspect': { req: DocumentScoped & { filters: readonly FilterSpec[]; index: number; row: number; col: number }; res: InspectResult }
   /**
    * Sample values at (row, col) in the image's own depth (status bar): of the source, or of the full-resolution
    * result of the stack `filtered` when given (valid/full modes: coordinates of that result).
    */
-  'image:pixel': { req: { row: number; col: number; filtered?: readonly FilterSpec[] }; res: { values: readonly number[] } }
+  'image:pixel': { req: DocumentScoped & { row: number; col: number; filtered?: readonly FilterSpec[] }; res: { values: readonly number[] } }
   /**
    * Learn the K x K kernel (and offset) that turns the open image (BEFORE) into `bytes`, an encoded image of the same
    * size (AFTER, made in any tool): least squares over the valid windows, engine/learn.ts.
    */
-  'image:learn': { req: { name: string; bytes: Uint8Array; size: number; perChannel?: boolean }; res: LearnedExample }
-  'image:export': { req: ExportRequest; res: ExportResult | null }
+  'image:learn': { req: DocumentScoped & { name: string; bytes: Uint8Array; size: number; perChannel?: boolean }; res: LearnedExample }
+  'image:export': { req: DocumentScoped & ExportRequest; res: ExportResult | null }
   /** Save a recipe: to `path`, via a save dialog (Electron), or back as bytes for download (serve). */
-  'recipe:save': { req: { recipe: Recipe; path?: string; force?: boolean }; res: { path?: string; fileName: string; bytes?: Uint8Array } | null }
+  'recipe:save': { req: DocumentScoped & { recipe: Recipe; path?: string; force?: boolean }; res: { path?: string; fileName: string; bytes?: Uint8Array } | null }
   /** Load a recipe from a path, dialog, or uploaded bytes; validated with the engine's schema. */
   'recipe:open': { req: { path?: string; name?: string; bytes?: Uint8Array }; res: Recipe | null }
+  /** Keeps this document's session (DocumentState) in the data folder, replacing the one saved before. */
+  'document:save': { req: DocumentScoped & { state: DocumentState }; res: { saved: boolean } }
+  /** This document's saved session, or null. */
+  'document:load': { req: DocumentScoped; res: DocumentState | null }
   /** The personal kernel gallery (custom kernels saved by the user), persisted between launches. */
   'gallery:load': { req: Record<string, never>; res: readonly FilterSpec[] }
   /** Replace the personal kernel gallery; each entry is validated like a recipe filter. */
@@ -242,7 +285,25 @@ export const CHANNELS = [
   'recipe:save',
   'recipe:open',
   'gallery:load',
-  'gallery:save'
+  'gallery:save',
+  'document:save',
+  'document:load'
+] as const satisfies readonly Channel[]
+
+/** The channels about one document: the renderer's client adds its document's id to each (DocumentScoped). */
+export const DOCUMENT_CHANNELS = [
+  'image:open',
+  'image:upload',
+  'image:current',
+  'image:preview',
+  'image:thumbnails',
+  'image:inspect',
+  'image:pixel',
+  'image:learn',
+  'image:export',
+  'recipe:save',
+  'document:save',
+  'document:load'
 ] as const satisfies readonly Channel[]
 
 type AssertNever<T extends never> = T

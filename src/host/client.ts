@@ -96,6 +96,11 @@ function workKey(body: HostRequestBody): string {
 /** Request types where a newer request makes the older one pointless. */
 const LATEST_WINS = new Set<HostRequestBody['type']>(['preview', 'thumbnails'])
 
+/** What a newer request replaces: the same type for the same document (tabs never cancel each other's work). */
+function latestKey(body: HostRequestBody): string {
+  return `${body.type}|${'doc' in body ? (body.doc ?? '') : ''}`
+}
+
 /**
  * Talks to one engine host at a time. A newer preview (or thumbnails) request rejects the older one at once with
  * an AbortError and tells the host to stop it. When the host dies, pending requests reject with a one-line error,
@@ -104,7 +109,7 @@ const LATEST_WINS = new Set<HostRequestBody['type']>(['preview', 'thumbnails'])
 export class HostClient {
   private transport: HostTransport | null = null
   private readonly pending = new Map<number, Pending>()
-  private readonly latest = new Map<HostRequestBody['type'], number>()
+  private readonly latest = new Map<string, number>()
   private readonly restartListeners = new Set<() => void>()
   private readonly crashTimes: number[] = []
   /** Hosts that died while each piece of work was pending (by {@link workKey}); cleared when it succeeds. */
@@ -159,7 +164,7 @@ export class HostClient {
     const p = this.pending.get(message.id)
     if (!p) return
     this.pending.delete(message.id)
-    if (this.latest.get(p.type) === message.id) this.latest.delete(p.type)
+    if (this.latest.get(latestKey(p.message)) === message.id) this.latest.delete(latestKey(p.message))
     this.crashesByWork.delete(p.key)
     if (message.ok) p.resolve(message.result)
     else p.reject(fromWireError(message.error))
@@ -214,7 +219,7 @@ export class HostClient {
   private resend(transport: HostTransport, p: Pending): void {
     const message = { ...p.message, id: this.nextId++ } as HostRequest
     this.pending.set(message.id, { ...p, message })
-    if (LATEST_WINS.has(p.type)) this.latest.set(p.type, message.id)
+    if (LATEST_WINS.has(p.type)) this.latest.set(latestKey(p.message), message.id)
     transport.post(message)
   }
 
@@ -236,9 +241,9 @@ export class HostClient {
     const id = this.nextId++
     const type = body.type
     if (LATEST_WINS.has(type)) {
-      const older = this.latest.get(type)
+      const older = this.latest.get(latestKey(body))
       if (older !== undefined) this.abort(older, transport)
-      this.latest.set(type, id)
+      this.latest.set(latestKey(body), id)
     }
     const message = { ...body, id } as HostRequest
     return new Promise<HostResults[T]>((resolve, reject) => {

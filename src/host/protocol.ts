@@ -6,9 +6,14 @@ import type { WireError } from '../contract/errors'
 import type { InspectResult } from '../engine/inspect'
 import type { BitDepth, FilterSpec } from '../engine/types'
 
+/** The document of requests that name none (the CLI's and tests' single document). */
+export const DEFAULT_DOCUMENT = 'default'
+
 /** Open an image from a path (read by the host) or from bytes (uploads). */
 export interface OpenRequest {
   readonly type: 'open'
+  /** The document (window or tab) it is about; absent: the default document. */
+  readonly doc?: string
   /** Display name of the image. */
   readonly name: string
   readonly path?: string
@@ -18,6 +23,8 @@ export interface OpenRequest {
 /** The open image's info, or null. */
 export interface CurrentRequest {
   readonly type: 'current'
+  /** The document (window or tab) it is about; absent: the default document. */
+  readonly doc?: string
 }
 
 /**
@@ -27,6 +34,8 @@ export interface CurrentRequest {
  */
 export interface PreviewRequest {
   readonly type: 'preview'
+  /** The document (window or tab) it is about; absent: the default document. */
+  readonly doc?: string
   readonly requestId: number
   readonly filters: readonly FilterSpec[]
   readonly maxWidth: number
@@ -38,6 +47,8 @@ export interface PreviewRequest {
 /** One small preview per filter, each applied alone to a thumbnail-sized proxy. */
 export interface ThumbnailsRequest {
   readonly type: 'thumbnails'
+  /** The document (window or tab) it is about; absent: the default document. */
+  readonly doc?: string
   readonly filters: readonly FilterSpec[]
   readonly size: number
 }
@@ -45,6 +56,8 @@ export interface ThumbnailsRequest {
 /** Explain one output pixel of filter `index` (its input is the stack's result before it). */
 export interface InspectRequest {
   readonly type: 'inspect'
+  /** The document (window or tab) it is about; absent: the default document. */
+  readonly doc?: string
   readonly filters: readonly FilterSpec[]
   readonly index: number
   readonly row: number
@@ -54,6 +67,8 @@ export interface InspectRequest {
 /** Sample values at (row, col) of the source, or of the full-resolution result of `filters`. */
 export interface PixelRequest {
   readonly type: 'pixel'
+  /** The document (window or tab) it is about; absent: the default document. */
+  readonly doc?: string
   readonly row: number
   readonly col: number
   readonly filters?: readonly FilterSpec[]
@@ -62,6 +77,8 @@ export interface PixelRequest {
 /** Learn the kernel that turns the open image into `bytes` (an encoded image of the same size). */
 export interface LearnRequest {
   readonly type: 'learn'
+  /** The document (window or tab) it is about; absent: the default document. */
+  readonly doc?: string
   /** AFTER's name, for messages. */
   readonly name: string
   readonly bytes: Uint8Array
@@ -72,6 +89,8 @@ export interface LearnRequest {
 /** Apply the stack at full resolution and encode the result; reports progress. */
 export interface EncodeRequest {
   readonly type: 'export'
+  /** The document (window or tab) it is about; absent: the default document. */
+  readonly doc?: string
   readonly filters: readonly FilterSpec[]
   readonly format: ExportFormat
   readonly quality?: number

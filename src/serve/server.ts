@@ -176,8 +176,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   if (!(requestTimeoutMs > 0)) throw new Error(`the request timeout must be a positive number of milliseconds, got ${String(requestTimeoutMs)}`)
   const script = options.hostScript ?? hostScriptPath()
   const uploads: UploadArea = await createUploadArea()
-  /** The file of the last image uploaded and opened: a host restart re-opens from it. */
-  let currentUpload: string | null = null
+  /** Per document (browser tab), the file of the last image uploaded and opened: the host re-opens from it. */
+  const currentUploads = new Map<string, string>()
   const host = new HostClient(() => forkHost(script))
   host.start()
 
@@ -228,11 +228,13 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
 
   /**
    * `POST /api/image:upload?name=NAME` with the file as an `application/octet-stream` body: streamed into the
-   * upload folder, then opened by the engine host from there. The previous upload's file goes once the new one is
-   * open (until then, a host restart re-opens from it).
+   * upload folder, then opened by the engine host from there for document `?doc=` (a browser tab). That tab's
+   * previous upload goes once the new one is open (until then, a host restart re-opens from it).
    */
   async function serveUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const name = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('name') ?? ''
+    const query = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams
+    const name = query.get('name') ?? ''
+    const doc = query.get('doc') ?? undefined
     if (name === '' || name.length > 255) {
       refuse(req, res, 400, 'image:upload: name: give the file name as ?name= (1 to 255 characters)')
       return
@@ -246,9 +248,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     }
     let reply: { ok: true; res: unknown } | { ok: false; error: WireError }
     try {
-      reply = { ok: true, res: await callHandler(api, 'image:upload', { name, file }) }
-      const previous = currentUpload
-      currentUpload = file
+      reply = { ok: true, res: await callHandler(api, 'image:upload', { name, file, doc }) }
+      const previous = currentUploads.get(doc ?? '')
+      currentUploads.set(doc ?? '', file)
       if (previous) await uploads.remove(previous)
     } catch (err) {
       await uploads.remove(file)

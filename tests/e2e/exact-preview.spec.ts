@@ -24,7 +24,8 @@ let stackPanel: Locator
 async function canvasRegion(x: number, y: number, w: number, h: number): Promise<Uint8Array> {
   const b64 = await page.getByTestId('viewer-canvas').evaluate(
     (el, [x, y, w, h]) => {
-      const data = (el as HTMLCanvasElement).getContext('2d')?.getImageData(x, y, w, h).data
+      const canvas = el as unknown as { getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null }
+      const data = canvas.getContext('2d')?.getImageData(x, y, w, h).data
       if (!data) throw new Error('no 2d context')
       let bin = ''
       for (let i = 0; i < data.length; i += 0x8000) bin += String.fromCharCode(...data.subarray(i, i + 0x8000))

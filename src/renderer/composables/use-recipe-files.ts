@@ -1,6 +1,7 @@
 // Runs in the renderer. Saving the stack as a recipe file and loading one into it, through the API.
 import { api } from '../services/client'
 import { download } from '../services/download'
+import { useSessionStore } from '../stores/session'
 import { useStackStore } from '../stores/stack'
 import { useStatusStore } from '../stores/status'
 
@@ -24,6 +25,7 @@ export function useRecipeFiles(): RecipeFiles {
     try {
       const res = await api['recipe:save']({ recipe: stack.toRecipe() })
       if (res?.bytes) download(res.bytes, res.fileName, 'application/json')
+      if (res !== null) useSessionStore().markKept()
       return res !== null
     } catch (err) {
       status.reportError(err)

@@ -1,6 +1,7 @@
 // Runs in the renderer: the app's only door to the outside (Electron's window.api, or serve mode's server).
-import { ABORT_ERROR, CHANNELS, type ApiClient, type ApiEvent, type ApiEvents, type Channel } from '../../contract/api'
+import { ABORT_ERROR, CHANNELS, DOCUMENT_CHANNELS, type ApiClient, type ApiEvent, type ApiEvents, type Channel } from '../../contract/api'
 import { fromWireError } from '../../contract/errors'
+import { documentId } from './document-id'
 import { createServeClient } from './serve-client'
 
 let impl: ApiClient | null = null
@@ -30,10 +31,13 @@ function resolveImpl(): ApiClient {
 
 function build(): ApiClient {
   const client = {} as Record<string, unknown>
+  const scoped = new Set<string>(DOCUMENT_CHANNELS)
   for (const channel of CHANNELS) {
     client[channel] = async (req: unknown) => {
       try {
-        return await (resolveImpl()[channel as Channel] as (r: unknown) => Promise<unknown>)(req ?? {})
+        // Calls about the document carry this window's or tab's document id.
+        const body = scoped.has(channel) ? { ...(req ?? {}), doc: documentId() } : (req ?? {})
+        return await (resolveImpl()[channel as Channel] as (r: unknown) => Promise<unknown>)(body)
       } catch (err) {
         throw toError(err)
       }

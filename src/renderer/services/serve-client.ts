@@ -108,8 +108,9 @@ export function createServeClient(base: { host: string; protocol: string } = loc
   }
 
   /** An image upload: the bytes as the request body, which the server streams to disk instead of holding them. */
-  async function upload(req: { name: string; bytes: Uint8Array<ArrayBuffer> }): Promise<unknown> {
-    const res = await fetch(`${httpBase}/api/image:upload?name=${encodeURIComponent(req.name)}`, {
+  async function upload(req: { name: string; bytes: Uint8Array<ArrayBuffer>; doc?: string }): Promise<unknown> {
+    const doc = req.doc === undefined ? '' : `&doc=${encodeURIComponent(req.doc)}`
+    const res = await fetch(`${httpBase}/api/image:upload?name=${encodeURIComponent(req.name)}${doc}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/octet-stream' },
       body: req.bytes
@@ -124,7 +125,7 @@ export function createServeClient(base: { host: string; protocol: string } = loc
   }
 
   async function call(channel: Channel, req: unknown): Promise<unknown> {
-    if (channel === 'image:upload') return upload(req as { name: string; bytes: Uint8Array<ArrayBuffer> })
+    if (channel === 'image:upload') return upload(req as { name: string; bytes: Uint8Array<ArrayBuffer>; doc?: string })
     const ws = await connect()
     if (!ws) return callHttp(channel, req)
     const id = nextId++

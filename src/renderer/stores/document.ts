@@ -2,7 +2,7 @@
 // (sample, file, path, dialog), re-open it after an engine host restart, and show something at startup.
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { ImageInfo } from '../../contract/api'
+import type { DocumentState, ImageInfo } from '../../contract/api'
 import { firstLaunchSample, sampleIdOfPath } from '../model/samples'
 import { api } from '../services/client'
 import { useAppInfoStore } from './app-info'
@@ -117,11 +117,19 @@ export const useDocumentStore = defineStore('document', () => {
     else await openFile(from.file)
   }
 
+  /** Opens a saved document's image again from where it came; false when that is not possible (an upload). */
+  async function reopen(saved: NonNullable<DocumentState['source']>): Promise<boolean> {
+    if (saved.kind === 'sample') return openSample(saved.id)
+    if (saved.kind === 'path') return openPath(saved.path)
+    return false
+  }
+
   /**
    * Starts the document side of the app: asks where it runs, subscribes to host events, and shows the current
-   * image or the first-launch sample so the window is never empty.
+   * image, else the saved document's image (`saved`, after an app restart), else the first-launch sample, so the
+   * window is never empty.
    */
-  async function init(): Promise<void> {
+  async function init(saved: DocumentState['source'] = null): Promise<void> {
     for (const off of unsubscribe) off()
     unsubscribe = [
       api.on('host:restarted', () => void restore()),
@@ -132,9 +140,10 @@ export const useDocumentStore = defineStore('document', () => {
       app.set(about)
       const current = await api['image:current']({})
       if (current) {
-        adopt(current, current.path ? { kind: 'path', path: current.path } : null)
+        adopt(current, current.path ? { kind: 'path', path: current.path } : saved?.kind === 'sample' ? saved : null)
         return
       }
+      if (saved && (await reopen(saved))) return
       const first = firstLaunchSample(about.samples)
       if (first) await openSample(first.id)
     } catch (err) {

@@ -4,6 +4,7 @@ import { ref } from 'vue'
 import type { ExportRequest, ExportResult } from '../../contract/api'
 import { api } from '../services/client'
 import { download } from '../services/download'
+import { useSessionStore } from './session'
 import { useStatusStore } from './status'
 
 /** The export store: one export at a time, with its progress. */
@@ -27,6 +28,8 @@ export const useExportStore = defineStore('export', () => {
       return await status.whileBusy(`Exporting ${req.format.toUpperCase()}…`, async () => {
         const res = await api['image:export'](req)
         if (res?.bytes) download(res.bytes, res.fileName)
+        // The work is kept in a file now: leaving no longer needs asking.
+        if (res) useSessionStore().markKept()
         return res
       })
     } finally {

@@ -238,6 +238,23 @@ export const useStackStore = defineStore('stack', () => {
     selectedId.value = next[0]?.id ?? null
   }
 
+  /** The layers, selection and undo history, as a saved document keeps them. */
+  function snapshot(): { layers: Layer[]; selectedId: string | null; past: Layer[][]; future: Layer[][] } {
+    return { layers: layers.value, selectedId: selectedId.value, past: past.value, future: future.value }
+  }
+
+  /** Puts back what {@link snapshot} gave (a restored document): not an undo step, history included. */
+  function restore(saved: { layers: readonly Layer[]; selectedId: string | null; past: readonly (readonly Layer[])[]; future: readonly (readonly Layer[])[] }): void {
+    const copy = (list: readonly Layer[]): Layer[] => list.map((l) => ({ id: l.id, spec: copySpec(l.spec) }))
+    layers.value = copy(saved.layers)
+    past.value = saved.past.slice(-HISTORY_LIMIT).map(copy)
+    future.value = saved.future.slice(-HISTORY_LIMIT).map(copy)
+    selectedId.value = saved.selectedId
+    soloId.value = null
+    lastKey = undefined
+    fixPointers()
+  }
+
   /** Removes every layer (one undo step). */
   function clear(): void {
     if (layers.value.length === 0) return
@@ -270,6 +287,8 @@ export const useStackStore = defineStore('stack', () => {
     checkpoint,
     toRecipe,
     loadRecipe,
+    snapshot,
+    restore,
     clear
   }
 })

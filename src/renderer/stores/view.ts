@@ -210,6 +210,18 @@ export const useViewStore = defineStore('view', () => {
     systemDark.value = dark
   }
 
+  /** Puts back a saved document's view (zoom and pan, or fitted; the before/after split). */
+  function restoreView(saved: { zoom: number; pan: Point; fit: boolean; split: number | null }): void {
+    split.value = saved.split === null ? null : Math.min(1, Math.max(0, saved.split))
+    if (saved.fit || !hasImage()) {
+      fitToWindow()
+      return
+    }
+    fit.value = false
+    zoom.value = clampZoom(saved.zoom)
+    pan.value = clampPan(saved.pan, imageSize.value, viewport.value, zoom.value)
+  }
+
   return {
     zoom,
     fit,
@@ -242,6 +254,7 @@ export const useViewStore = defineStore('view', () => {
     setPanel,
     setTheme,
     cycleTheme,
-    setSystemDark
+    setSystemDark,
+    restoreView
   }
 })
