@@ -64,6 +64,17 @@ export interface HostClientOptions {
   readonly maxQuickRestarts?: number
   /** @default 10000 */
   readonly crashWindowMs?: number
+  /**
+   * A request with no answer and no progress for this long means a hung host (stopped, stuck): it is killed and
+   * replaced, and the request goes to the new host once. @default KERNEL_STUDIO_HOST_TIMEOUT seconds, else 120 s
+   */
+  readonly requestTimeoutMs?: number
+}
+
+/** The default of {@link HostClientOptions.requestTimeoutMs}. */
+function defaultRequestTimeout(): number {
+  const seconds = Number(process.env.KERNEL_STUDIO_HOST_TIMEOUT)
+  return seconds > 0 ? seconds * 1000 : 120_000
 }
 
 interface Pending {
@@ -75,6 +86,8 @@ interface Pending {
   resolve(value: unknown): void
   reject(error: Error): void
   onProgress?: (fraction: number) => void
+  /** Fires when the host has been silent on this request for too long. */
+  timer?: ReturnType<typeof setTimeout>
 }
 
 /** What a request may carry besides its body. */
@@ -120,6 +133,9 @@ export class HostClient {
   private restartOwed = false
   private readonly maxQuickRestarts: number
   private readonly crashWindowMs: number
+  private readonly requestTimeoutMs: number
+  /** Why this client killed the host itself (a hung host), for the messages of its pending requests. */
+  private killedBecause: string | null = null
 
   /** @param spawn starts a host process (Node fork or Electron utility process). */
   constructor(
@@ -128,6 +144,7 @@ export class HostClient {
   ) {
     this.maxQuickRestarts = options.maxQuickRestarts ?? 3
     this.crashWindowMs = options.crashWindowMs ?? 10_000
+    this.requestTimeoutMs = options.requestTimeoutMs ?? defaultRequestTimeout()
   }
 
   /** OS process id of the current host, if one is running. */
@@ -158,11 +175,17 @@ export class HostClient {
   private receive(from: HostTransport, message: HostMessage): void {
     if (from !== this.transport || !message || typeof message !== 'object') return
     if ('event' in message) {
-      if (message.event === 'progress') this.pending.get(message.id)?.onProgress?.(message.fraction)
+      const p = message.event === 'progress' ? this.pending.get(message.id) : undefined
+      if (message.event === 'progress' && p) {
+        // A sign of life: the silence timer starts again.
+        this.watch(message.id, p)
+        p.onProgress?.(message.fraction)
+      }
       return
     }
     const p = this.pending.get(message.id)
     if (!p) return
+    clearTimeout(p.timer)
     this.pending.delete(message.id)
     if (this.latest.get(latestKey(p.message)) === message.id) this.latest.delete(latestKey(p.message))
     this.crashesByWork.delete(p.key)
@@ -173,11 +196,14 @@ export class HostClient {
   private exited(from: HostTransport, reason: string): void {
     if (from !== this.transport) return
     this.transport = null
+    const why = this.killedBecause ?? reason
+    this.killedBecause = null
     const pending = [...this.pending.values()]
+    for (const p of pending) clearTimeout(p.timer)
     this.pending.clear()
     this.latest.clear()
     if (this.closed) {
-      for (const p of pending) p.reject(new CodedError(`the engine stopped unexpectedly (${reason})`, 'host-crashed'))
+      for (const p of pending) p.reject(new CodedError(`the engine stopped unexpectedly (${why})`, 'host-crashed'))
       return
     }
     const now = Date.now()
@@ -199,7 +225,7 @@ export class HostClient {
     for (const p of pending) {
       const crashes = (this.crashesByWork.get(p.key) ?? 0) + 1
       this.crashesByWork.set(p.key, crashes)
-      if (crashes >= MAX_CRASHES_PER_REQUEST || !next) p.reject(this.crashError(crashes, reason))
+      if (crashes >= MAX_CRASHES_PER_REQUEST || !next) p.reject(this.crashError(crashes, why))
       else this.resend(next, p)
     }
   }
@@ -213,12 +239,30 @@ export class HostClient {
   }
 
   /**
+   * (Re)starts the silence timer of pending request `id`: when it fires, the host is taken as hung (SIGSTOP, an
+   * endless loop) and killed with SIGKILL, which even a stopped process cannot ignore; the exit then restarts it.
+   */
+  private watch(id: number, p: Pending): void {
+    clearTimeout(p.timer)
+    p.timer = setTimeout(() => {
+      const transport = this.transport
+      if (!transport || this.pending.get(id) !== p) return
+      this.killedBecause = `it did not answer for ${Math.round(this.requestTimeoutMs / 1000)} s`
+      if (transport.pid !== undefined) process.kill(transport.pid, 'SIGKILL')
+      else transport.kill()
+    }, this.requestTimeoutMs)
+    p.timer.unref?.()
+  }
+
+  /**
    * Sends pending work again to `transport` under a new id: newer than the re-open the restart listeners just
    * sent, which would otherwise cancel it as work about the previous image.
    */
   private resend(transport: HostTransport, p: Pending): void {
     const message = { ...p.message, id: this.nextId++ } as HostRequest
-    this.pending.set(message.id, { ...p, message })
+    const again: Pending = { ...p, message, timer: undefined }
+    this.pending.set(message.id, again)
+    this.watch(message.id, again)
     if (LATEST_WINS.has(p.type)) this.latest.set(latestKey(p.message), message.id)
     transport.post(message)
   }
@@ -247,7 +291,9 @@ export class HostClient {
     }
     const message = { ...body, id } as HostRequest
     return new Promise<HostResults[T]>((resolve, reject) => {
-      this.pending.set(id, { type, message, key, resolve: resolve as (v: unknown) => void, reject, onProgress: options.onProgress })
+      const p: Pending = { type, message, key, resolve: resolve as (v: unknown) => void, reject, onProgress: options.onProgress }
+      this.pending.set(id, p)
+      this.watch(id, p)
       transport.post(message)
     })
   }
@@ -256,6 +302,7 @@ export class HostClient {
   private abort(id: number, transport: HostTransport): void {
     const p = this.pending.get(id)
     if (!p) return
+    clearTimeout(p.timer)
     this.pending.delete(id)
     p.reject(new AbortError('cancelled by a newer request'))
     const cancelId = this.nextId++
@@ -273,7 +320,10 @@ export class HostClient {
     this.closed = true
     const transport = this.transport
     this.transport = null
-    for (const p of this.pending.values()) p.reject(new Error('the engine host has been shut down'))
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer)
+      p.reject(new Error('the engine host has been shut down'))
+    }
     this.pending.clear()
     transport?.kill()
   }
