@@ -8,7 +8,10 @@ import { setupEngine } from './engine'
 import { broadcast, setupIpc } from './ipc'
 import { setupMenu } from './menu'
 import { setupRecent } from './recent'
-import { createMainWindow, registerAppScheme, setupWindowSecurity } from './window'
+import { createMainWindow, documentOf, focusedWindow, openDocuments, registerAppScheme, setupWindowSecurity } from './window'
+import { readWindowList, writeWindowList } from './window-list'
+import { IPC_EVENT_CHANNEL } from '../../src/contract/api'
+import type { BrowserWindow } from 'electron'
 
 /** An image named on the command line (`kernel-studio-app photo.jpg`, or the OS opening a file with us). */
 function fileFromArgv(argv: readonly string[]): string | undefined {
@@ -24,24 +27,37 @@ if (!app.requestSingleInstanceLock()) {
   app.whenReady().then(async () => {
     const engine = setupEngine()
     const recent = setupRecent()
+    const dataDir = app.getPath('userData')
+    let quitting = false
+    app.on('before-quit', () => (quitting = true))
+    // The windows open now, for the next start; closing windows while quitting keeps the list as it was.
+    const windowsChanged = (): void => {
+      if (!quitting) void writeWindowList(dataDir, openDocuments())
+    }
+    const newWindow = (doc?: string): BrowserWindow => createMainWindow(doc, windowsChanged)
     const refreshMenu = async (): Promise<void> =>
-      setupMenu(await recent.files.list(), { openRecent: (path) => void openAndTell(path), clearRecent: () => void recent.files.clear().then(refreshMenu) })
+      setupMenu(await recent.files.list(), {
+        openRecent: (path) => void openAndTell(path),
+        clearRecent: () => void recent.files.clear().then(refreshMenu),
+        newWindow: () => void newWindow()
+      })
     const handlers = createHandlers({
       shell: 'electron',
       host: engine,
       emit: broadcast,
       dialogs: createDialogs(),
-      dataDir: app.getPath('userData'),
+      dataDir,
       onOpenedPath: (path) => {
         recent.remember(path)
         void refreshMenu()
       }
     })
-    /** Opens a file main learnt about (drop, recent menu, second instance) and tells the renderer. */
-    const openAndTell = async (path: string): Promise<void> => {
+    /** Opens a file main learnt about (drop, recent menu, second instance) in `win`'s document and tells it. */
+    const openAndTell = async (path: string, win: BrowserWindow | undefined = focusedWindow()): Promise<void> => {
+      if (!win) return
       try {
-        const info = await handlers['image:open']({ path })
-        if (info) broadcast('image:opened', info)
+        const info = await handlers['image:open']({ path, doc: documentOf(win.webContents) })
+        if (info) win.webContents.send(IPC_EVENT_CHANNEL, 'image:opened', info)
       } catch (err) {
         // The renderer shows errors of its own calls; this one it did not make, so say it in the log at least.
         console.error(`Kernel Studio: ${err instanceof Error ? err.message : String(err)}`)
@@ -50,14 +66,18 @@ if (!app.requestSingleInstanceLock()) {
     setupWindowSecurity({ onFileDropped: (path) => void openAndTell(path) })
     setupIpc(handlers, () => recent.files.list())
     await refreshMenu()
-    const win = createMainWindow()
+    // The windows open when the app last quit come back with their documents; else one new window.
+    const saved = await readWindowList(dataDir)
+    const wins = saved.length > 0 ? saved.map((doc) => newWindow(doc)) : [newWindow()]
+    const win = wins[wins.length - 1]
     const initial = fileFromArgv(process.argv)
-    if (initial) win.webContents.once('did-finish-load', () => void openAndTell(initial))
+    if (initial) win.webContents.once('did-finish-load', () => void openAndTell(initial, win))
     app.on('second-instance', (_event, argv) => {
-      if (win.isMinimized()) win.restore()
-      win.focus()
+      const target = focusedWindow() ?? newWindow()
+      if (target.isMinimized()) target.restore()
+      target.focus()
       const file = fileFromArgv(argv)
-      if (file) void openAndTell(file)
+      if (file) void openAndTell(file, target)
     })
     app.on('window-all-closed', () => {
       engine.close()

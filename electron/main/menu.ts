@@ -10,6 +10,8 @@ export interface MenuActions {
   openRecent(path: string): void
   /** Forgets the recent files. */
   clearRecent(): void
+  /** Opens another window with a document of its own. */
+  newWindow(): void
 }
 
 function send(command: MenuCommand): void {
@@ -23,7 +25,7 @@ const item = (label: string, accelerator: string | undefined, command: MenuComma
 })
 
 /**
- * Builds and installs the menu: File (Open Ctrl/Cmd+O, Open Recent, Open/Save Recipe, Export Ctrl/Cmd+Shift+E),
+ * Builds and installs the menu: File (New Window Ctrl/Cmd+Shift+N, Open Ctrl/Cmd+O, Open Recent, Open/Save Recipe, Export Ctrl/Cmd+Shift+E),
  * Edit (Undo/Redo as app commands: the renderer applies them to the stack, or to the focused text field),
  * View (zoom in/out/fit/100%). Call again to refresh the recent files.
  */
@@ -42,6 +44,8 @@ export function setupMenu(recent: readonly string[], actions: MenuActions): void
     {
       label: '&File',
       submenu: [
+        { label: '&New Window', accelerator: 'CmdOrCtrl+Shift+N', click: () => actions.newWindow() },
+        { type: 'separator' },
         item('&Open Image…', 'CmdOrCtrl+O', 'open'),
         { label: 'Open &Recent', submenu: recentItems },
         { type: 'separator' },

@@ -1,9 +1,11 @@
-// Runs in Electron's main process: the app window and the guards every web contents gets.
+// Runs in Electron's main process: the app windows (one document each) and the guards every web contents gets.
+import { randomBytes } from 'node:crypto'
 import { extname, join, normalize, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { BrowserWindow, app, net, protocol, session, type WebContents } from 'electron'
+import { BrowserWindow, app, dialog, net, protocol, session, type WebContents } from 'electron'
 
-const windows = new Set<BrowserWindow>()
+/** Every app window and the id of its document (image, stack, history, view). */
+const windows = new Map<BrowserWindow, string>()
 
 /** The built renderer is served from app://kernel-studio/ (a real origin with real headers, unlike file://). */
 const APP_SCHEME = 'app'
@@ -72,9 +74,20 @@ export function isAppWindow(contents: WebContents): boolean {
   return win !== null && windows.has(win)
 }
 
+/** The document of the window `contents` belongs to (main sets it on every call: a page names no other). */
+export function documentOf(contents: WebContents): string | undefined {
+  const win = BrowserWindow.fromWebContents(contents)
+  return win === null ? undefined : windows.get(win)
+}
+
+/** The documents of the open windows, oldest window first. */
+export function openDocuments(): string[] {
+  return [...windows].filter(([w]) => !w.isDestroyed()).map(([, doc]) => doc)
+}
+
 /** Every open app window. */
 export function appWindows(): BrowserWindow[] {
-  return [...windows].filter((w) => !w.isDestroyed())
+  return [...windows.keys()].filter((w) => !w.isDestroyed())
 }
 
 /** The window menu commands and dialogs belong to. */
@@ -130,8 +143,13 @@ export function setupWindowSecurity(options: { onFileDropped: (path: string) => 
   })
 }
 
-/** Opens the main window: isolated, sandboxed, no Node in the page, the preload as the only bridge. */
-export function createMainWindow(): BrowserWindow {
+/**
+ * Opens an app window for document `doc` (a new one by default; a saved one when the app restores its windows):
+ * isolated, sandboxed, no Node in the page, the preload as the only bridge. The page learns its document from
+ * its address; closing it with changes not exported or saved as a recipe asks first. `onChange` runs when the
+ * set of windows changes (main keeps the list for the next start).
+ */
+export function createMainWindow(doc: string = randomBytes(12).toString('hex'), onChange?: () => void): BrowserWindow {
   const win = new BrowserWindow({ // eng-disable REMOTE_MODULE_JS_CHECK: Electron removed the remote module in 14 (this is 45)
     width: 1400,
     height: 900,
@@ -153,9 +171,27 @@ export function createMainWindow(): BrowserWindow {
       spellcheck: false
     }
   })
-  windows.add(win)
-  win.on('closed', () => windows.delete(win))
+  windows.set(win, doc)
+  win.on('closed', () => {
+    windows.delete(win)
+    onChange?.()
+  })
+  // The page's beforeunload said its work is not kept anywhere yet: Electron shows no question of its own.
+  win.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(win, {
+      type: 'question',
+      buttons: ['Close without exporting', 'Cancel'],
+      defaultId: 1,
+      cancelId: 1,
+      message: 'Close this window?',
+      detail: 'Its changes have not been exported or saved as a recipe; closing the window forgets them.'
+    })
+    if (choice === 0) event.preventDefault()
+  })
   win.once('ready-to-show', () => win.show())
-  void win.loadURL(rendererUrl())
+  const url = new URL(rendererUrl())
+  url.searchParams.set('doc', doc)
+  void win.loadURL(url.toString())
+  onChange?.()
   return win
 }
