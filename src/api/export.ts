@@ -1,6 +1,6 @@
 // Runs in Node (serve mode, tests) and Electron main: `image:export`, the open image through the stack into a
 // file (atomically, never replacing one without `force`) or back as bytes for a browser download.
-import { basename, extname, resolve } from 'node:path'
+import { basename, extname, isAbsolute, resolve } from 'node:path'
 import type { Api, ExportFormat } from '../contract/api'
 import { CodedError } from '../contract/errors'
 import { outputFormat } from '../contract/formats'
@@ -15,6 +15,19 @@ function exportName(imageName: string | null, format: ExportFormat): string {
   return `${stem || 'image'}-edited${outputFormat(format).extensions[0]}`
 }
 
+/**
+ * Where a typed save path points: an absolute path as it is; a relative one inside `folder` (the folder of the
+ * image the user opened), never the server's working folder. Without such a folder (a sample, an upload) only a
+ * full path will do.
+ */
+export function savePath(path: string, folder: string | null): string {
+  if (isAbsolute(path)) return resolve(path)
+  if (folder === null) {
+    throw new CodedError(`${path} is a relative path, and this image has no folder of its own (a sample or an upload): type a full path`, 'bad-request')
+  }
+  return resolve(folder, path)
+}
+
 /** The `image:export` handler. */
 export function exportHandlers(ctx: HandlerContext): Pick<Api, 'image:export'> {
   const { documents, dialogs } = ctx
@@ -25,7 +38,7 @@ export function exportHandlers(ctx: HandlerContext): Pick<Api, 'image:export'> {
       const session = documents.get(req.doc)
       const info = await session.known()
       if (!info) throw new CodedError('no image is open', 'no-image')
-      let target = req.path !== undefined ? resolve(req.path) : undefined
+      let target = req.path !== undefined ? savePath(req.path, session.folder) : undefined
       let force = req.force ?? false
       if (target === undefined && dialogs) {
         const chosen = await dialogs.saveImage(exportName(info.name, req.format), req.format)

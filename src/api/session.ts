@@ -1,7 +1,7 @@
 // Runs in Node (serve mode, tests) and Electron main: the image one document (window or browser tab) has open, as
 // the API handlers share it. Remembers where it came from, so it is opened again after the engine host restarts
 // or after the host dropped it to stay within its memory cap.
-import { basename, resolve } from 'node:path'
+import { basename, dirname, resolve } from 'node:path'
 import type { ImageInfo } from '../contract/api'
 import { errorCode } from '../contract/errors'
 import type { HostClient, RequestOptions } from '../host/client'
@@ -31,6 +31,8 @@ type DocumentBody = Exclude<HostRequestBody, { type: 'cancel' }>
 export class ImageSession {
   private source: ImageSource | null = null
   private info: ImageInfo | null = null
+  /** The folder of the user's file the image came from (null for samples and uploads): relative paths go there. */
+  private imageFolder: string | null = null
 
   /**
    * @param host the engine host
@@ -82,27 +84,39 @@ export class ImageSession {
   }
 
   /** Opens a bundled sample (not a recent file). */
-  openSample(path: string): Promise<ImageInfo> {
-    return this.open({ name: basename(path), path })
+  async openSample(path: string): Promise<ImageInfo> {
+    const info = await this.open({ name: basename(path), path })
+    this.imageFolder = null
+    return info
   }
 
   /** Opens a file the user chose; it joins the recent files. */
   async openPath(path: string): Promise<ImageInfo> {
     const absolute = resolve(path)
     const info = await this.open({ name: basename(absolute), path: absolute })
+    this.imageFolder = dirname(absolute)
     await this.recent.add(absolute)
     this.onOpenedPath?.(absolute)
     return info
   }
 
   /** Opens uploaded bytes (a private copy is kept: the transport's buffer may be reused, and a restart re-opens it). */
-  openBytes(name: string, bytes: Uint8Array): Promise<ImageInfo> {
-    return this.open({ name: basename(name), bytes: new Uint8Array(bytes) })
+  async openBytes(name: string, bytes: Uint8Array): Promise<ImageInfo> {
+    const info = await this.open({ name: basename(name), bytes: new Uint8Array(bytes) })
+    this.imageFolder = null
+    return info
   }
 
   /** Opens a file serve mode received as an upload (kept until the next upload; its path is not shown). */
-  openUpload(name: string, file: string): Promise<ImageInfo> {
-    return this.open({ name: basename(name), path: file, upload: true })
+  async openUpload(name: string, file: string): Promise<ImageInfo> {
+    const info = await this.open({ name: basename(name), path: file, upload: true })
+    this.imageFolder = null
+    return info
+  }
+
+  /** The folder of the file the user opened (where relative save paths go), or null (a sample, an upload). */
+  get folder(): string | null {
+    return this.imageFolder
   }
 
   /** The open image as the host knows it (asked again: after a restart it may have none). */

@@ -95,6 +95,19 @@ describe('documents', () => {
     expect(JSON.parse(await readFile(join(dir, 'data', 'documents', 'tab-a.json'), 'utf8'))).toMatchObject({ format: 'kernel-studio/document', version: 1, state })
   })
 
+  it('a relative save path goes in the opened image\'s folder, never the server\'s working folder', async () => {
+    await api['image:open']({ doc: 'tab-save', path: wide })
+    const res = await api['image:export']({ doc: 'tab-save', filters: [], format: 'png', path: 'saved-next-to-it.png' })
+    expect(res?.path).toBe(join(dir, 'saved-next-to-it.png'))
+    expect(existsSync(join(dir, 'saved-next-to-it.png'))).toBe(true)
+    expect(existsSync(join(process.cwd(), 'saved-next-to-it.png'))).toBe(false)
+    // An upload has no folder of its own: only a full path will do.
+    await api['image:upload']({ doc: 'tab-upload', name: 'up.png', bytes: new Uint8Array(await readFile(tall)) })
+    await expect(api['image:export']({ doc: 'tab-upload', filters: [], format: 'png', path: 'nowhere.png' })).rejects.toThrow(/^nowhere\.png is a relative path, and this image has no folder of its own/)
+    const full = join(dir, 'upload-full.png')
+    expect((await api['image:export']({ doc: 'tab-upload', filters: [], format: 'png', path: full }))?.path).toBe(full)
+  })
+
   it('refuses a bad document id with one line', async () => {
     await expect(api['image:current']({ doc: '../etc' })).rejects.toThrow(/^image:current: doc: must be 1-64 letters/)
     await expect(api['document:load']({ doc: 'a/b' })).rejects.toMatchObject({ code: 'bad-request' })
