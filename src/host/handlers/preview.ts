@@ -5,7 +5,7 @@ import type { PreviewRegion, PreviewResult } from '../../contract/api'
 import { EngineError } from '../../engine/errors'
 import type { OpenDocument } from '../document'
 import type { PreviewRequest } from '../protocol'
-import { fitSize, toRaster } from '../raster'
+import { downscale, fitSize, toRaster } from '../raster'
 import type { PixelBox } from '../region'
 import { hostStack, resultSize } from '../stack'
 
@@ -32,7 +32,11 @@ export async function preview(doc: OpenDocument, req: PreviewRequest, signal: Ab
     const proxy = doc.proxy(fit.width, fit.height)
     const out = await doc.result(proxy, stack, signal)
     signal.throwIfAborted()
-    return { ...common, image: toRaster(out), scale: proxy.width / doc.image.width, exact: false, ms: Math.round(performance.now() - started) }
+    // `full` mode grows the result by each kernel's size: the frame is still fitted to the size asked.
+    const frame = fitSize(out.width, out.height, req.maxWidth, req.maxHeight)
+    const shown = downscale(out, frame.width, frame.height)
+    const scale = (proxy.width / doc.image.width) * (shown.width / out.width)
+    return { ...common, image: toRaster(shown), scale, exact: false, ms: Math.round(performance.now() - started) }
   }
   // Exact: the full-resolution pixels of the region (plus what the kernels reach), then the area average the
   // "before" side gets too (downscale), so what is drawn is the export seen at this zoom.
