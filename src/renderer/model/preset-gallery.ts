@@ -1,10 +1,47 @@
 // Runs in the renderer (pure, unit-tested in Node): the preset gallery's search, texts and the layer a preset becomes.
-import type { Preset, PresetParams } from '../../engine/presets'
-import type { FilterSpec } from '../../engine/types'
+import { kernelSum } from '../../engine/kernel'
+import { presetDefaults, presetKernel, type Preset, type PresetParams } from '../../engine/presets'
+import type { FilterSpec, ParamValue, SignedMode } from '../../engine/types'
 
-/** The stack entry a preset with `params` becomes: the same shape a recipe file stores. */
-export function candidateSpec(preset: Preset, params: PresetParams): FilterSpec {
-  return { name: preset.title, preset: preset.name, params: { ...params } }
+/** The convolution options a preset card sets before its layer is added (the same fields as a stack layer's). */
+export type CandidateOptions = Pick<FilterSpec, 'border' | 'mode' | 'signed' | 'flip' | 'keepAlpha'>
+
+/** The stack entry a preset with `params` and `options` becomes: the same shape a recipe file stores. */
+export function candidateSpec(preset: Preset, params: PresetParams, options: CandidateOptions = {}): FilterSpec {
+  const set = Object.entries(options).filter(([, value]) => value !== undefined)
+  return { name: preset.title, preset: preset.name, params: { ...params }, ...Object.fromEntries(set) }
+}
+
+/**
+ * How the app shows a preset's negative values until the user picks: the preset's own mapping, else `abs` when its
+ * default kernel sums to 0 (edge detect, Sobel, Prewitt, Laplacian). A clamp would keep only the positive half of
+ * each edge and turn a photo almost black, where photo editors' edge filters show every edge; the lessons show the
+ * same magnitudes. The engine and CLI keep clamp as the default (a public contract): the app writes the mapping
+ * into the layer, so its recipes give the same result on the command line.
+ */
+export function appSigned(preset: Preset): SignedMode {
+  if (preset.signed) return preset.signed
+  return Math.abs(kernelSum(presetKernel(preset.name))) < 1e-9 ? 'abs' : 'clamp'
+}
+
+/**
+ * The parameters a card's layer stores: the resolved ones, except derived ones (a Gaussian's size) the user did not
+ * set, so the layer keeps following σ.
+ */
+export function storedParams(preset: Preset, resolved: PresetParams, given: Readonly<Record<string, ParamValue>>): PresetParams {
+  return Object.fromEntries(
+    preset.params
+      .filter((param) => !param.derive || Object.prototype.hasOwnProperty.call(given, param.name))
+      .map((param) => [param.name, resolved[param.name]])
+  )
+}
+
+/** True when `given` sets a parameter to something other than its default, or sets an option. */
+export function isEdited(preset: Preset, given: Readonly<Record<string, ParamValue>>, options: CandidateOptions = {}): boolean {
+  const defaults = presetDefaults(preset)
+  // A derived parameter the user set is an override even at its default value: it no longer follows the others.
+  const param = preset.params.some((p) => p.name in given && (p.derive !== undefined || String(given[p.name]) !== String(defaults[p.name])))
+  return param || Object.values(options).some((value) => value !== undefined)
 }
 
 /** Engine descriptions mark parameter names with backticks (for terminals); the gallery shows plain words. */

@@ -1,24 +1,26 @@
-// Runs in the renderer. The preset gallery: the engine's presets, the selected one with its edited parameters
-// (the "candidate", previewed on top of the stack), gallery search and thumbnails.
+// Runs in the renderer. The preset gallery: the engine's presets, the selected one (the "candidate", previewed on
+// top of the stack), each preset's edits (kept until reset, across switching cards), search and thumbnails.
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import { PRESETS, findPreset, presetDefaults, resolvePresetParams, type Preset } from '../../engine/presets'
+import { PRESETS, findPreset, presetWarning, resolvePresetParams, type Preset, type PresetParams } from '../../engine/presets'
 import type { FilterSpec, ParamValue } from '../../engine/types'
 import type { Raster } from '../../contract/api'
 import { firstLine } from '../../contract/errors'
-import { candidateSpec, searchPresets } from '../model/preset-gallery'
+import { appSigned, candidateSpec, isEdited, searchPresets, storedParams, type CandidateOptions } from '../model/preset-gallery'
 import { useStackStore } from './stack'
 
-/** The presets store: the gallery's selection, its candidate layer, search and thumbnails. */
+type Values = Readonly<Record<string, ParamValue>>
+
+/** The presets store: the gallery's selection, its candidate layer, per-preset edits, search and thumbnails. */
 export const usePresetsStore = defineStore('presets', () => {
   /** Every engine preset, in gallery order. */
   const presets: readonly Preset[] = PRESETS
   /** Name of the selected preset, or null. */
   const selectedName = ref<string | null>(null)
-  /** Parameter values as the user entered them (may be invalid while typing). */
-  const draft = ref<Record<string, ParamValue>>({})
-  /** Why the draft cannot be applied (one line, names the parameter), or null. */
-  const paramError = ref<string | null>(null)
+  /** Per preset name: the parameters the user set, as typed (may be invalid while typing). Kept until reset. */
+  const edits = ref<Readonly<Record<string, Values>>>({})
+  /** Per preset name: border, output size and negative values the user chose for its layer. Kept until reset. */
+  const optionEdits = ref<Readonly<Record<string, CandidateOptions>>>({})
   /** The selected preset with its last valid parameters, previewed on top of the stack; null when none. */
   const candidate = ref<FilterSpec | null>(null)
   /** Gallery search text. */
@@ -32,62 +34,97 @@ export const usePresetsStore = defineStore('presets', () => {
   const selected = computed<Preset | null>(() => (selectedName.value ? (findPreset(selectedName.value) ?? null) : null))
   /** Presets matching the search. */
   const visible = computed(() => searchPresets(presets, query.value))
-  /** True when the candidate's parameters differ from the preset's defaults. */
-  const modified = computed(() => {
+  /** What the user set on the selected preset. */
+  const given = computed<Values>(() => (selectedName.value ? (edits.value[selectedName.value] ?? {}) : {}))
+  /** The selected preset's options as the user set them. */
+  const options = computed<CandidateOptions>(() => (selectedName.value ? (optionEdits.value[selectedName.value] ?? {}) : {}))
+
+  /** The selected preset's parameters resolved (defaults and derived values filled in), or an error. */
+  const resolved = computed<{ params: PresetParams | null; error: string | null }>(() => {
     const preset = selected.value
-    if (!preset) return false
-    const defaults = presetDefaults(preset)
-    return preset.params.some((p) => String(draft.value[p.name]) !== String(defaults[p.name]))
+    if (!preset) return { params: null, error: null }
+    try {
+      return { params: resolvePresetParams(preset, given.value), error: null }
+    } catch (err) {
+      return { params: null, error: firstLine(err instanceof Error ? err.message : String(err)) }
+    }
   })
+  /** Why the selected preset's parameters cannot be applied (one line, names the parameter), or null. */
+  const paramError = computed(() => resolved.value.error)
+  /** What the parameter fields show: the typed text where the user set one, else the resolved (or default) value. */
+  const draft = computed<Values>(() => {
+    const preset = selected.value
+    if (!preset) return {}
+    const params = resolved.value.params ?? candidate.value?.params ?? {}
+    return Object.fromEntries(preset.params.map((p) => [p.name, given.value[p.name] ?? params[p.name] ?? p.default]))
+  })
+  /** Parameters the engine derives from the others (not set by the user), e.g. a Gaussian's size. */
+  const derived = computed<readonly string[]>(() =>
+    (selected.value?.params ?? []).filter((p) => p.derive && !(p.name in given.value)).map((p) => p.name)
+  )
+  /** Why the selected preset's valid parameters do not do what they promise (a Gaussian cut short), or null. */
+  const warning = computed(() => (selected.value && resolved.value.params ? presetWarning(selected.value, resolved.value.params) : null))
+  /** True when the selected preset's parameters or options differ from its defaults. */
+  const modified = computed(() => (selected.value ? isEdited(selected.value, given.value, options.value) : false))
+
+  /** True when preset `name` has edits kept (its card's "edited" badge). */
+  function isModified(name: string): boolean {
+    const preset = findPreset(name)
+    return preset ? isEdited(preset, edits.value[name] ?? {}, optionEdits.value[name] ?? {}) : false
+  }
 
   function rebuild(): void {
     const preset = selected.value
-    if (!preset) return
-    try {
-      const params = resolvePresetParams(preset, draft.value)
-      candidate.value = candidateSpec(preset, params)
-      paramError.value = null
-    } catch (err) {
-      // Keep previewing the last valid parameters while the user fixes the field.
-      paramError.value = firstLine(err instanceof Error ? err.message : String(err))
-    }
+    const params = resolved.value.params
+    // An invalid field keeps the last valid preview while the user fixes it.
+    if (!preset || !params) return
+    const signed = options.value.signed ?? appSigned(preset)
+    candidate.value = candidateSpec(preset, storedParams(preset, params, given.value), {
+      ...options.value,
+      signed: signed === (preset.signed ?? 'clamp') ? undefined : signed
+    })
   }
 
-  /**
-   * Selects a preset: it becomes the candidate at once, with its default parameters
-   * (or `params`, e.g. when re-selecting a stack layer's preset).
-   */
-  function select(name: string, params: Readonly<Record<string, ParamValue>> = {}): void {
+  /** Selects a preset: it becomes the candidate at once, with the edits kept for it (or its defaults). */
+  function select(name: string): void {
     const preset = findPreset(name)
-    if (!preset) {
-      paramError.value = `unknown preset "${name}"`
-      return
-    }
-    if (selectedName.value !== name) candidateThumbnail.value = null
-    selectedName.value = name
-    draft.value = { ...presetDefaults(preset), ...params }
-    paramError.value = null
+    if (!preset) return
+    if (selectedName.value !== preset.name) candidateThumbnail.value = null
+    selectedName.value = preset.name
     candidate.value = null
     rebuild()
   }
 
   /** Changes one parameter of the candidate (invalid values set {@link paramError} and keep the last valid preview). */
   function setParam(name: string, value: ParamValue): void {
-    if (!selected.value) return
-    draft.value = { ...draft.value, [name]: value }
+    const preset = selectedName.value
+    if (!preset) return
+    edits.value = { ...edits.value, [preset]: { ...given.value, [name]: value } }
     rebuild()
   }
 
-  /** Puts every parameter back to the preset's default. */
-  function resetParams(): void {
-    if (selectedName.value) select(selectedName.value)
+  /** Sets the border, output size or negative values of the candidate's layer. */
+  function setOptions(patch: CandidateOptions): void {
+    const preset = selectedName.value
+    if (!preset) return
+    optionEdits.value = { ...optionEdits.value, [preset]: { ...options.value, ...patch } }
+    rebuild()
   }
 
-  /** Drops the candidate (nothing previewed on top of the stack). */
+  /** Puts the selected preset's parameters and options back to its defaults. */
+  function resetParams(): void {
+    const preset = selectedName.value
+    if (!preset) return
+    const { [preset]: _params, ...otherEdits } = edits.value
+    const { [preset]: _options, ...otherOptions } = optionEdits.value
+    edits.value = otherEdits
+    optionEdits.value = otherOptions
+    rebuild()
+  }
+
+  /** Drops the candidate (nothing previewed on top of the stack); each preset's edits are kept. */
   function clear(): void {
     selectedName.value = null
-    draft.value = {}
-    paramError.value = null
     candidate.value = null
     candidateThumbnail.value = null
   }
@@ -122,17 +159,25 @@ export const usePresetsStore = defineStore('presets', () => {
   return {
     presets,
     selectedName,
-    draft,
-    paramError,
+    edits,
+    optionEdits,
     candidate,
     query,
     thumbnails,
     candidateThumbnail,
     selected,
     visible,
+    given,
+    options,
+    paramError,
+    draft,
+    derived,
+    warning,
     modified,
+    isModified,
     select,
     setParam,
+    setOptions,
     resetParams,
     clear,
     addCandidateToStack,

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { PRESETS, presetDefaults, presetKernel } from '../../../../src/engine/presets'
 import { resolveFilter } from '../../../../src/engine/stack'
-import { candidateSpec, plainText, searchPresets } from '../../../../src/renderer/model/preset-gallery'
+import { appSigned, candidateSpec, isEdited, plainText, searchPresets, storedParams } from '../../../../src/renderer/model/preset-gallery'
 
 describe('candidateSpec', () => {
   it('is a recipe-shaped filter the engine resolves to the preset kernel', () => {
@@ -12,6 +12,37 @@ describe('candidateSpec', () => {
       expect(spec.name).toBe(preset.title)
       expect(resolveFilter(spec).kernel).toEqual(presetKernel(preset.name, presetDefaults(preset)))
     }
+  })
+})
+
+describe('appSigned', () => {
+  it('shows the magnitude of presets whose kernel sums to 0, keeps a preset\'s own mapping, clamps the rest', () => {
+    const signed = Object.fromEntries(PRESETS.map((p) => [p.name, appSigned(p)]))
+    expect(signed).toMatchObject({ 'edge-detect': 'abs', sobel: 'abs', prewitt: 'abs', laplacian: 'abs', 'high-pass': 'shift' })
+    expect(signed).toMatchObject({ identity: 'clamp', 'gaussian-blur': 'clamp', sharpen: 'clamp', emboss: 'clamp' })
+  })
+})
+
+describe('storedParams and isEdited', () => {
+  const gauss = PRESETS.find((p) => p.name === 'gaussian-blur')!
+  it('leave a derived size out until the user sets it, which counts as an edit even at the default', () => {
+    expect(storedParams(gauss, { size: 19, sigma: 3 }, { sigma: 3 })).toEqual({ sigma: 3 })
+    expect(storedParams(gauss, { size: 7, sigma: 3 }, { size: 7, sigma: 3 })).toEqual({ size: 7, sigma: 3 })
+    expect(isEdited(gauss, {})).toBe(false)
+    expect(isEdited(gauss, { sigma: 1 })).toBe(false)
+    expect(isEdited(gauss, { sigma: '1' })).toBe(false)
+    expect(isEdited(gauss, { size: 7 })).toBe(true)
+    expect(isEdited(gauss, {}, { border: 'wrap' })).toBe(true)
+    expect(isEdited(gauss, {}, { flip: undefined })).toBe(false)
+  })
+
+  it('candidateSpec carries the options that are set', () => {
+    expect(candidateSpec(gauss, { sigma: 2 }, { border: 'zero', signed: undefined })).toEqual({
+      name: 'Gaussian blur',
+      preset: 'gaussian-blur',
+      params: { sigma: 2 },
+      border: 'zero'
+    })
   })
 })
 
