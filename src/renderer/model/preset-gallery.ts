@@ -1,7 +1,7 @@
 // Runs in the renderer (pure, unit-tested in Node): the preset gallery's search, texts and the layer a preset becomes.
 import { kernelSum } from '../../engine/kernel'
 import { presetDefaults, presetKernel, type Preset, type PresetParams } from '../../engine/presets'
-import type { FilterSpec, ParamValue, SignedMode } from '../../engine/types'
+import type { FilterSpec, Kernel, ParamValue, SignedMode } from '../../engine/types'
 
 /** The convolution options a preset card sets before its layer is added (the same fields as a stack layer's). */
 export type CandidateOptions = Pick<FilterSpec, 'border' | 'mode' | 'signed' | 'flip' | 'keepAlpha'>
@@ -13,15 +13,21 @@ export function candidateSpec(preset: Preset, params: PresetParams, options: Can
 }
 
 /**
- * How the app shows a preset's negative values until the user picks: the preset's own mapping, else `abs` when its
- * default kernel sums to 0 (edge detect, Sobel, Prewitt, Laplacian). A clamp would keep only the positive half of
- * each edge and turn a photo almost black, where photo editors' edge filters show every edge; the lessons show the
- * same magnitudes. The engine and CLI keep clamp as the default (a public contract): the app writes the mapping
- * into the layer, so its recipes give the same result on the command line.
+ * How the app shows a kernel's negative values until the user picks: `abs` when its weights sum to 0 (edge detect,
+ * Sobel, Prewitt, Laplacian), else `clamp`. A clamp keeps only the positive half of each edge and turns a photo
+ * almost black, where photo editors' edge filters show every edge. The walkthrough's lessons use the same rule.
+ */
+export function defaultSigned(kernel: Kernel): SignedMode {
+  return Math.abs(kernelSum(kernel)) < 1e-9 ? 'abs' : 'clamp'
+}
+
+/**
+ * How the app shows a preset's negative values: the preset's own mapping (high pass: mid-grey), else
+ * {@link defaultSigned} of its default kernel. The engine and CLI keep clamp as the default (a public contract):
+ * the app writes the mapping into the layer, so its recipes give the same result on the command line.
  */
 export function appSigned(preset: Preset): SignedMode {
-  if (preset.signed) return preset.signed
-  return Math.abs(kernelSum(presetKernel(preset.name))) < 1e-9 ? 'abs' : 'clamp'
+  return preset.signed ?? defaultSigned(presetKernel(preset.name))
 }
 
 /**

@@ -4,7 +4,8 @@ import { convolve } from '../../engine/convolve'
 import { inspectPixel, type InspectResult } from '../../engine/inspect'
 import { kernelFromRows } from '../../engine/kernel'
 import { presetKernel } from '../../engine/presets'
-import type { FloatImage, Kernel } from '../../engine/types'
+import type { FloatImage, Kernel, SignedMode } from '../../engine/types'
+import { defaultSigned } from './preset-gallery'
 
 /** A small example image as rows of sample values (0..255, one grey channel). */
 export interface WalkthroughExample {
@@ -72,8 +73,10 @@ export interface WalkthroughFrames {
   readonly outWidth: number
   /** Per output position (row-major): the engine's inspection (patch, products, sum). */
   readonly steps: readonly InspectResult[]
-  /** The output as an image would store it (magnitude of negative values, clamped), from the engine's convolve. */
+  /** The output as an image would store it, from the engine's convolve with {@link WalkthroughFrames.signed}. */
   readonly stored: FloatImage
+  /** How negative sums become pixels: as the app's presets show this kernel (magnitude for edge kernels). */
+  readonly signed: SignedMode
 }
 
 /**
@@ -81,11 +84,12 @@ export interface WalkthroughFrames {
  * do, and records every window position.
  */
 export function walkthroughFrames(image: FloatImage, kernel: Kernel): WalkthroughFrames {
-  const options = { mode: 'valid', border: 'zero', signed: 'abs' } as const
+  const signed = defaultSigned(kernel)
+  const options = { mode: 'valid', border: 'zero', signed } as const
   const stored = convolve(image, kernel, options)
   const steps: InspectResult[] = []
   for (let row = 0; row < stored.height; row++) {
     for (let col = 0; col < stored.width; col++) steps.push(inspectPixel(image, kernel, { row, col }, options))
   }
-  return { outHeight: stored.height, outWidth: stored.width, steps, stored }
+  return { outHeight: stored.height, outWidth: stored.width, steps, stored, signed }
 }

@@ -1,5 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
+import { findPreset } from '../../../../src/engine/presets'
+import { appSigned } from '../../../../src/renderer/model/preset-gallery'
 import { WALKTHROUGH_EXAMPLES, WALKTHROUGH_KERNELS, exampleImage, walkthroughFrames } from '../../../../src/renderer/model/walkthrough-examples'
 
 const lesson = WALKTHROUGH_EXAMPLES.find((e) => e.id === 'lesson5')!
@@ -22,8 +24,22 @@ describe('walkthrough frames', () => {
       expect(s.channels[0].products.flat().reduce((a, b) => a + b, 0)).toBeCloseTo(s.channels[0].sum, 9)
       expect([s.windowTop, s.windowLeft]).toEqual([Math.floor(i / 5), i % 5])
     })
-    // Stored pixels come from convolve with the magnitude mapping, clamped.
+    // Stored pixels come from convolve with the magnitude mapping, clamped, as the app's Sobel preset shows them.
+    expect(frames.signed).toBe('abs')
     expect(frames.stored.data[1]).toBe(Math.min(255, Math.abs(sums[1])))
+  })
+
+  it('maps negative sums as the app\'s presets do: Sobel-left\'s -720 as white, sharpen clamped', () => {
+    const left = walkthroughFrames(exampleImage(edge), WALKTHROUGH_KERNELS.find((k) => k.id === 'sobel-left')!.kernel())
+    const i = left.steps.findIndex((s) => s.channels[0].sum < 0)
+    expect(left.steps[i].channels[0].sum).toBeLessThan(-255)
+    expect(left.stored.data[i]).toBe(255)
+    expect(left.signed).toBe(appSigned(findPreset('sobel')!))
+    const sharpen = walkthroughFrames(exampleImage(edge), WALKTHROUGH_KERNELS.find((k) => k.id === 'sharpen')!.kernel())
+    expect(sharpen.signed).toBe(appSigned(findPreset('sharpen')!))
+    const j = sharpen.steps.findIndex((s) => s.channels[0].sum < 0)
+    expect(j).toBeGreaterThanOrEqual(0)
+    expect(sharpen.stored.data[j]).toBe(0)
   })
 
   it('gives the lesson grid a 3x3 output starting with 12', () => {
