@@ -3,7 +3,7 @@
 import { realpath } from 'node:fs/promises'
 import { extname, resolve } from 'node:path'
 import { Command } from 'commander'
-import { colourChannelNames, defaultMaxWindows, LEARN_TILE, learnKernel, MAX_LEARN_SIZE, residualMap, residualPicture, roundLearnt } from '../engine/learn'
+import { colourChannelNames, defaultMaxWindows, learnKernel, MAX_LEARN_SIZE, residualMap, residualPicture, roundLearnt } from '../engine/learn'
 import type { LearnImage, LearnResult, ResidualMap } from '../engine/learn'
 import type { IntImage, Kernel } from '../engine/types'
 import { decodeImage } from '../io/decode-image'
@@ -103,9 +103,9 @@ function channelLabel(result: LearnResult): string {
 }
 
 function samplingLine(result: LearnResult): string {
-  const sampled = result.windows < result.validWindows
-  const windows = sampled
-    ? `${result.windows} of the ${result.validWindows} valid windows (${result.windows / (LEARN_TILE * LEARN_TILE)} tiles of ${LEARN_TILE}x${LEARN_TILE} spread over the image)`
+  const { sample } = result
+  const windows = sample
+    ? `${result.windows} of the ${result.validWindows} valid windows (${sample.tiles} tiles of ${sample.width}x${sample.height} spread over the image)`
     : `every valid window (${result.windows})`
   const channels = result.colourChannels === 1 ? '' : ` x ${result.colourChannels} channels`
   const clipped = result.clippedSamples > 0 ? `; ${result.clippedSamples} samples where AFTER is clipped left out` : ''

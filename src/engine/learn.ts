@@ -81,6 +81,8 @@ export interface LearnResult {
   readonly windows: number
   /** Every valid window position, (H - K + 1) x (W - K + 1): equal to `windows` unless sampled. */
   readonly validWindows: number
+  /** When sampled: how many tiles of windows were fitted, and their size; null when every window was. */
+  readonly sample: { readonly tiles: number; readonly height: number; readonly width: number } | null
   /** Samples (window x colour channel) left out because AFTER is clipped there (see {@link LearnOptions.skipClipped}). */
   readonly clippedSamples: number
   /** Colour channels fitted per window. */
@@ -565,6 +567,7 @@ export function learnKernel(before: LearnImage, after: LearnImage, options: Lear
     rms: Math.sqrt(squaredError / count),
     windows,
     validWindows: validHeight * validWidth,
+    sample: windows < validHeight * validWidth ? { tiles: tiles.length, height: tiles[0].height, width: tiles[0].width } : null,
     clippedSamples: moments.reduce((total, m) => total + m.clipped, 0),
     colourChannels: colours,
     depth: before.depth

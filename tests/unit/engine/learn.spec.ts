@@ -119,6 +119,7 @@ describe('learnKernel: a known kernel applied by the engine and rounded to 8 bit
   it('fits every valid window of a 512x512 image (no sampling) and counts them', () => {
     expect(result.windows).toBe(508 * 508)
     expect(result.validWindows).toBe(508 * 508)
+    expect(result.sample).toBeNull()
     expect(result.colourChannels).toBe(3)
     // Blacks and whites of the photo stay 0 and 255: left out as clipped, a few per thousand.
     expect(result.clippedSamples).toBeLessThan(0.01 * 3 * 508 * 508)
@@ -162,6 +163,7 @@ describe('learnKernel: a known kernel applied by the engine and rounded to 8 bit
     const sampled = learnKernel(before, after, { size: 5, maxWindows: 80_000 })
     expect(sampled.windows).toBeLessThanOrEqual(80_000)
     expect(sampled.windows).toBe(18 * LEARN_TILE * LEARN_TILE)
+    expect(sampled.sample).toEqual({ tiles: 18, height: LEARN_TILE, width: LEARN_TILE })
     expect(sampled.validWindows).toBe(508 * 508)
     expect(weightError(sampled.kernels[0].kernel, TRUTH.weights)).toBeLessThan(0.004)
   })
