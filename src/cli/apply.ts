@@ -12,6 +12,7 @@ import { CliError, printNote } from './errors'
 import { parseDepth, parseQuality } from './export-args'
 import { addConvolveOptions, addFilterSourceOptions, readFilterStack } from './filter-args'
 import type { FilterFlags, FilterSource } from './filter-args'
+import { stopOnSignals } from './signals'
 
 /** Options of `apply` after commander parsed them. */
 interface ApplyOptions extends FilterFlags {
@@ -56,10 +57,7 @@ async function runApply(input: string, options: ApplyOptions, sources: readonly 
     throw new CliError(`${output} is the input file (use --force to overwrite it)`)
   }
   await checkOutputPath(output, { force: options.force })
-  // Ctrl-C must go through process.exit so the atomic writer's exit hook removes its temp file.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143))
-  }
+  stopOnSignals()
 
   // Worker threads and the WebAssembly kernels start while sharp decodes.
   warmEngine()
