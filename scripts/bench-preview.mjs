@@ -4,8 +4,23 @@
 // raster's trip to the renderer included; drawing it is not). Budgets (issue 13): 12 MP, a kernel-cell edit of a
 // 5x5 -> exact frame within 150 ms; 24 MP, a 15x15 gaussian -> within 400 ms; approximate frames while a slider
 // moves at >= 10 fps (the proxy row).
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { join } from 'node:path'
+
+/**
+ * CPU milliseconds the process `pid` has used so far, all its threads (Linux /proc; null elsewhere). Steadier than
+ * wall time when other work shares the cores.
+ */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    // utime and stime, fields 14 and 15 of stat (11 and 12 after the command), in clock ticks (100 a second).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
+  } catch {
+    return null
+  }
+}
 
 /** The viewer's box at fit in a 1400x900 window (panels on both sides), device pixels. */
 const FIT = { maxWidth: 1100, maxHeight: 825 }
@@ -66,8 +81,8 @@ export async function benchPreview({ root, dir, png12, png24, quick, log }) {
       : [])
   ]
   const lines = [
-    '| preview at fit (into 1100x825), engine host process | raster | budget ms | best / median / worst ms | frames/s (median) |',
-    '| --- | --- | --- | --- | --- |'
+    '| preview at fit (into 1100x825), engine host process | raster | budget ms | best / median / worst ms | frames/s (median) | host CPU ms, all threads (median) |',
+    '| --- | --- | --- | --- | --- | --- |'
   ]
   let opened = null
   const host = new HostClient(() => forkHost(hostScript))
@@ -80,20 +95,26 @@ export async function benchPreview({ root, dir, png12, png24, quick, log }) {
       }
       log(`preview: ${c.name}`)
       const times = []
+      const cpu = []
       let raster = ''
       for (let i = 0; i < warm + reps; i++) {
+        const c0 = cpuMs(host.pid)
         const t0 = performance.now()
         const res = await host.request({ type: 'preview', requestId: i, filters: c.filters(i), ...FIT, ...(c.approximate ? { approximate: true } : {}) })
         const t = performance.now() - t0
+        const c1 = cpuMs(host.pid)
+        if (i >= warm && c0 !== null && c1 !== null) cpu.push(c1 - c0)
         if (res.exact === Boolean(c.approximate)) throw new Error(`${c.name}: the host answered exact=${res.exact}`)
         raster = `${res.image.width}x${res.image.height}`
         if (i >= warm) times.push(t)
       }
       const s = stats(times)
-      lines.push(`| ${c.name} | ${raster} | ${c.budget} | ${ms(s.best)} / ${ms(s.median)} / ${ms(s.worst)} | ${(1000 / s.median).toFixed(1)} |`)
+      const cpuText = cpu.length > 0 ? ms(stats(cpu).median) : '-'
+      lines.push(`| ${c.name} | ${raster} | ${c.budget} | ${ms(s.best)} / ${ms(s.median)} / ${ms(s.worst)} | ${(1000 / s.median).toFixed(1)} | ${cpuText} |`)
     }
   } finally {
     host.close()
   }
-  return `${lines.join('\n')}\n\nPreview: ${reps} edits after ${warm} warm-ups per row, each a different kernel (no cache hits); times include the host's IPC reply with the raster.\n`
+  const load = loadavg().map((l) => l.toFixed(2)).join(' ')
+  return `${lines.join('\n')}\n\nPreview: ${reps} edits after ${warm} warm-ups per row, each a different kernel (no cache hits); times include the host's IPC reply with the raster; host CPU from /proc (10 ms ticks). Load average at the end: ${load}.\n`
 }
