@@ -294,13 +294,13 @@ test('explains output pixel (0, 0) of the lessons\u2019 5x5 example: sum 12', as
   )
   await expect(explain).toContainText('3×3 “valid” output')
   // Output (0, 0) of a valid 3x3 reads input rows 0-2, columns 0-2, and is shown over the centre of that window.
-  await expect(explain.getByTestId('explain-coords')).toContainText('Window: input rows 0–2, columns 0–2 of the layer’s 5×5 input')
+  await expect(explain.getByTestId('explain-coords')).toContainText('Window: input rows 0 to 2, columns 0 to 2 of the layer’s 5×5 input')
   await expect(explain.getByTestId('explain-coords')).toContainText('shown at image row 1, column 1')
   await expect(explain.getByText('Pinned output pixel (row 0, column 0)')).toBeVisible()
   // An output position outside the 3x3 result is refused with the valid range.
   await explain.getByLabel('Output row').fill('3')
   await explain.getByRole('button', { name: 'Pin', exact: true }).click()
-  await expect(explain.getByRole('alert')).toHaveText('This layer’s output has rows 0–2 and columns 0–2.')
+  await expect(explain.getByRole('alert')).toHaveText('This layer’s output has rows 0 to 2 and columns 0 to 2.')
   // Another pixel: output (1, 2) reads the window at rows 1-3, columns 2-4.
   await explain.getByLabel('Output row').fill('1')
   await explain.getByLabel('Output column').fill('2')
@@ -308,7 +308,7 @@ test('explains output pixel (0, 0) of the lessons\u2019 5x5 example: sum 12', as
   await expect(explain.getByRole('table', { name: 'Input samples under the kernel' }).getByRole('cell')).toHaveText(
     ['1', '3', '1', '2', '2', '3', '0', '2', '2']
   )
-  await expect(explain.getByTestId('explain-coords')).toContainText('Window: input rows 1–3, columns 2–4')
+  await expect(explain.getByTestId('explain-coords')).toContainText('Window: input rows 1 to 3, columns 2 to 4')
 
   // Clicking the image: pixel (1, 1) shows output (0, 0) again; the image's edge pixel (0, 0) is outside the
   // valid output, and the panel says so instead of explaining the wrong pixel.

@@ -6,7 +6,7 @@ import type { Raster } from '../../contract/api'
 import { api, isAbortError } from '../services/client'
 import { useDisplayStore } from '../stores/display'
 import { useDocumentStore } from '../stores/document'
-import { candidateSpec } from '../model/preset-gallery'
+import { cardSpec } from '../model/preset-gallery'
 import { usePresetsStore } from '../stores/presets'
 import { useStatusStore } from '../stores/status'
 
@@ -36,7 +36,7 @@ export function useThumbnails(): void {
     const list = presets.presets
     try {
       const rasters = await api['image:thumbnails']({
-        filters: list.map((p) => candidateSpec(p, presetDefaults(p))),
+        filters: list.map((p) => cardSpec(p, presetDefaults(p))),
         size: size()
       })
       if (generation !== doc.generation) return

@@ -77,7 +77,12 @@ export function inputRectToImage<R extends { top: number; left: number }>(rect: 
   return { ...rect, top: rect.top + frame.input.row, left: rect.left + frame.input.col }
 }
 
-/** "rows 0–2" or "row 4" for a span of `count` from `start`. */
+/** A coordinate as people read it: a true minus sign (−1), so it is not mistaken for a dash. */
+function coordText(value: number): string {
+  return value < 0 ? `−${-value}` : String(value)
+}
+
+/** "rows 0 to 2", "rows −1 to 1" or "row 4" for a span of `count` from `start`. */
 export function spanText(axis: 'row' | 'column', start: number, count: number): string {
-  return count <= 1 ? `${axis} ${start}` : `${axis}s ${start}–${start + count - 1}`
+  return count <= 1 ? `${axis} ${coordText(start)}` : `${axis}s ${coordText(start)} to ${coordText(start + count - 1)}`
 }

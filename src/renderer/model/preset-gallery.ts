@@ -13,6 +13,15 @@ export function candidateSpec(preset: Preset, params: PresetParams, options: Can
 }
 
 /**
+ * What a gallery card previews and adds: {@link candidateSpec} with the app's mapping of negative values
+ * ({@link appSigned}) written in when the user chose none and it differs from the engine's default for the preset.
+ */
+export function cardSpec(preset: Preset, params: PresetParams, options: CandidateOptions = {}): FilterSpec {
+  const signed = options.signed ?? appSigned(preset)
+  return candidateSpec(preset, params, { ...options, signed: signed === (preset.signed ?? 'clamp') ? undefined : signed })
+}
+
+/**
  * How the app shows a kernel's negative values until the user picks: `abs` when its weights sum to 0 (edge detect,
  * Sobel, Prewitt, Laplacian), else `clamp`. A clamp keeps only the positive half of each edge and turns a photo
  * almost black, where photo editors' edge filters show every edge. The walkthrough's lessons use the same rule.

@@ -6,7 +6,7 @@ import { PRESETS, findPreset, presetWarning, resolvePresetParams, type Preset, t
 import type { FilterSpec, ParamValue } from '../../engine/types'
 import type { Raster } from '../../contract/api'
 import { firstLine } from '../../contract/errors'
-import { appSigned, candidateSpec, isEdited, searchPresets, storedParams, type CandidateOptions } from '../model/preset-gallery'
+import { cardSpec, isEdited, searchPresets, storedParams, type CandidateOptions } from '../model/preset-gallery'
 import { useStackStore } from './stack'
 
 type Values = Readonly<Record<string, ParamValue>>
@@ -78,11 +78,7 @@ export const usePresetsStore = defineStore('presets', () => {
     const params = resolved.value.params
     // An invalid field keeps the last valid preview while the user fixes it.
     if (!preset || !params) return
-    const signed = options.value.signed ?? appSigned(preset)
-    candidate.value = candidateSpec(preset, storedParams(preset, params, given.value), {
-      ...options.value,
-      signed: signed === (preset.signed ?? 'clamp') ? undefined : signed
-    })
+    candidate.value = cardSpec(preset, storedParams(preset, params, given.value), options.value)
   }
 
   /** Selects a preset: it becomes the candidate at once, with the edits kept for it (or its defaults). */

@@ -28,7 +28,10 @@ describe('explain coordinates: viewer image <-> layer input and output', () => {
       height: 3,
       width: 3
     })
-    expect(`${spanText('row', result.windowTop, 3)}, ${spanText('column', result.windowLeft, 3)}`).toBe('rows 0–2, columns 0–2')
+    expect(`${spanText('row', result.windowTop, 3)}, ${spanText('column', result.windowLeft, 3)}`).toBe('rows 0 to 2, columns 0 to 2')
+    expect(spanText('row', -1, 3)).toBe('rows −1 to 1')
+    expect(spanText('column', -4, 3)).toBe('columns −4 to −2')
+    expect(spanText('row', -2, 1)).toBe('row −2')
     // The image's edge pixels are not part of the valid output.
     expect(insideOutput(imageToOutput({ row: 0, col: 2 }, frame), frame)).toBe(false)
     expect(insideOutput(imageToOutput({ row: 3, col: 3 }, frame), frame)).toBe(true)

@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
 import {
+  panToReveal,
   FIT_MARGIN,
   MAX_ZOOM,
   MIN_ZOOM,
@@ -83,5 +84,16 @@ describe('zoom helpers', () => {
     expect(formatZoom(1 / 3)).toBe('33%')
     expect(formatZoom(1 / 16)).toBe('6.3%')
     expect(formatZoom(64)).toBe('6400%')
+  })
+})
+
+describe('panToReveal', () => {
+  const viewport = { width: 400, height: 300 }
+  it('leaves a visible pixel alone and centres one that is off screen or at the very edge', () => {
+    expect(panToReveal({ row: 10, col: 10 }, { x: 0, y: 0 }, 4, viewport)).toEqual({ x: 0, y: 0 })
+    // Pixel (500, 900) at 4x is at (3602, 2002): move it to the centre (200, 150).
+    expect(panToReveal({ row: 500, col: 900 }, { x: 0, y: 0 }, 4, viewport)).toEqual({ x: -3402, y: -1852 })
+    expect(panToReveal({ row: 0, col: 0 }, { x: -100, y: 0 }, 4, viewport)).toEqual({ x: 298, y: 148 })
+    expect(panToReveal({ row: 37, col: 1 }, { x: 0, y: 0 }, 8, viewport)).toEqual({ x: 188, y: -150 })
   })
 })
