@@ -4,7 +4,7 @@ import { convolve } from '../../engine/convolve'
 import { inspectPixel, type InspectResult } from '../../engine/inspect'
 import { kernelFromRows } from '../../engine/kernel'
 import { presetKernel } from '../../engine/presets'
-import type { FloatImage, Kernel, SignedMode } from '../../engine/types'
+import type { Border, FloatImage, Kernel, OutputMode, SignedMode } from '../../engine/types'
 import { defaultSigned } from './preset-gallery'
 
 /** A small example image as rows of sample values (0..255, one grey channel). */
@@ -79,13 +79,20 @@ export interface WalkthroughFrames {
   readonly signed: SignedMode
 }
 
+/** How the walkthrough slides: the output mode and border (`valid`, zero by default) and whether it flips. */
+export interface WalkthroughOptions {
+  readonly mode?: OutputMode
+  readonly border?: Border
+  readonly flip?: boolean
+}
+
 /**
- * Slides `kernel` over `image` in `valid` mode (the window stays inside the image, output N−K+1), as the lessons
- * do, and records every window position.
+ * Slides `kernel` over `image` and records every window position: by default in `valid` mode (the window stays
+ * inside the image, output N−K+1), as the lessons start; `same` and `full` read the border rule's samples.
  */
-export function walkthroughFrames(image: FloatImage, kernel: Kernel): WalkthroughFrames {
+export function walkthroughFrames(image: FloatImage, kernel: Kernel, how: WalkthroughOptions = {}): WalkthroughFrames {
   const signed = defaultSigned(kernel)
-  const options = { mode: 'valid', border: 'zero', signed } as const
+  const options = { mode: how.mode ?? 'valid', border: how.border ?? 'zero', flip: how.flip ?? false, signed } as const
   const stored = convolve(image, kernel, options)
   const steps: InspectResult[] = []
   for (let row = 0; row < stored.height; row++) {
