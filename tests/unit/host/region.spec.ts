@@ -94,6 +94,12 @@ describe('planRegion', () => {
     expect(planRegion([{ preset: 'sobel', signed: 'stretch', enabled: false }], 50, 50, { x: 0, y: 0, width: 5, height: 5 })).not.toBeNull()
   })
 
+  it('refuses masked layers (a mask is placed in fractions of the whole image) but not other layer effects', () => {
+    const mask = { shapes: [{ type: 'rect' as const, x: 0.5, y: 0, width: 0.5, height: 1 }] }
+    expect(planRegion([{ preset: 'sharpen', mask }], 50, 50, { x: 0, y: 0, width: 5, height: 5 })).toBeNull()
+    expect(planRegion([{ preset: 'sharpen', blend: 'overlay', channels: 'luminance', light: 'linear' }], 50, 50, { x: 0, y: 0, width: 5, height: 5 })).not.toBeNull()
+  })
+
   it('gives exactly the whole result\'s pixels for random stacks, regions, borders and modes', () => {
     const rnd = rng(20261123)
     let checked = 0
