@@ -193,7 +193,7 @@ describe('apply names the recipe file and the JSON path for every kind of mistak
   it.each([
     ['format.json', recipe({ format: 'kernel-studio/stak' }), 'format.json: format: expected "kernel-studio/stack" (this is not a Kernel Studio recipe)'],
     ['noformat.json', JSON.stringify({ version: 1, filters: [] }), 'noformat.json: format: is missing (expected "kernel-studio/stack")'],
-    ['version.json', recipe({ version: 2 }), 'version.json: version: expected 1, got 2'],
+    ['version.json', recipe({ version: 3 }), 'version.json: version: expected one of 1, 2, got 3'],
     ['topkey.json', recipe({ author: 'me' }), 'topkey.json: unknown key "author"'],
     ['key.json', recipe({ filters: [{ preset: 'box-blur' }, { preset: 'sharpen', strength: 2 }] }), 'key.json: filters[1]: unknown key "strength"'],
     ['both.json', recipe({ filters: [{ preset: 'box-blur', kernel: '1' }] }), 'both.json: filters[0]: give either "preset" or "kernel", not both'],
