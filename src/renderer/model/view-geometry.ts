@@ -106,14 +106,13 @@ export function pixelAt(point: Point, pan: Point, zoom: number, image: Size): Pi
 }
 
 /**
- * How far to move the image (CSS pixels) so pixel `pos` is in view: nothing when its centre is already at least
- * `margin` inside the viewport, else enough to put it in the viewport's centre (whole pixels).
+ * How far to move the image (CSS pixels) so pixel `pos` is in view: nothing when its centre is already inside the
+ * viewport, else enough to put it in the viewport's centre (whole pixels).
  */
-export function panToReveal(pos: PixelPos, pan: Point, zoom: number, viewport: Size, margin = 24): Point {
+export function panToReveal(pos: PixelPos, pan: Point, zoom: number, viewport: Size): Point {
   const x = pan.x + (pos.col + 0.5) * zoom
   const y = pan.y + (pos.row + 0.5) * zoom
-  const inside = (v: number, size: number): boolean => v >= Math.min(margin, size / 2) && v <= size - Math.min(margin, size / 2)
-  if (inside(x, viewport.width) && inside(y, viewport.height)) return { x: 0, y: 0 }
+  if (x >= 0 && x <= viewport.width && y >= 0 && y <= viewport.height) return { x: 0, y: 0 }
   return { x: Math.round(viewport.width / 2 - x), y: Math.round(viewport.height / 2 - y) }
 }
 

@@ -89,11 +89,12 @@ describe('zoom helpers', () => {
 
 describe('panToReveal', () => {
   const viewport = { width: 400, height: 300 }
-  it('leaves a visible pixel alone and centres one that is off screen or at the very edge', () => {
+  it('leaves a visible pixel alone (even at the edge of a fitted image) and centres one that is off screen', () => {
     expect(panToReveal({ row: 10, col: 10 }, { x: 0, y: 0 }, 4, viewport)).toEqual({ x: 0, y: 0 })
+    expect(panToReveal({ row: 0, col: 0 }, { x: 16, y: 16 }, 0.5, viewport)).toEqual({ x: 0, y: 0 })
     // Pixel (500, 900) at 4x is at (3602, 2002): move it to the centre (200, 150).
     expect(panToReveal({ row: 500, col: 900 }, { x: 0, y: 0 }, 4, viewport)).toEqual({ x: -3402, y: -1852 })
     expect(panToReveal({ row: 0, col: 0 }, { x: -100, y: 0 }, 4, viewport)).toEqual({ x: 298, y: 148 })
-    expect(panToReveal({ row: 37, col: 1 }, { x: 0, y: 0 }, 8, viewport)).toEqual({ x: 188, y: -150 })
+    expect(panToReveal({ row: 40, col: 1 }, { x: 0, y: 0 }, 8, viewport)).toEqual({ x: 188, y: -174 })
   })
 })
