@@ -15,12 +15,14 @@ export class DocumentSessions {
    * @param emit pushes `host:restarted` once the documents' images are open again in a new host
    * @param recent the recent files list
    * @param onOpenedPath called after an image is opened from a path (Electron adds it to the OS recent documents)
+   * @param initialImage the image every new document starts with (`serve --open`), instead of none
    */
   constructor(
     readonly host: HostClient,
     emit: <E extends ApiEvent>(event: E, payload: ApiEvents[E]) => void,
     private readonly recent: RecentFiles,
-    private readonly onOpenedPath?: (path: string) => void
+    private readonly onOpenedPath?: (path: string) => void,
+    private readonly initialImage?: string
   ) {
     host.onRestarted(() => {
       // Every open is sent before the work that was pending when the host died is sent again (HostClient).
@@ -33,7 +35,7 @@ export class DocumentSessions {
     const id = doc ?? DEFAULT_DOCUMENT
     let session = this.sessions.get(id)
     if (!session) {
-      session = new ImageSession(this.host, id, this.recent, this.onOpenedPath)
+      session = new ImageSession(this.host, id, this.recent, this.onOpenedPath, this.initialImage)
       this.sessions.set(id, session)
     }
     return session

@@ -57,7 +57,7 @@ export function exportHandlers(ctx: HandlerContext): Pick<Api, 'image:export'> {
       }
       const done = await session.request(
         { type: 'export', filters, format: req.format, quality: req.quality, depth: req.depth },
-        { onProgress: (fraction) => ctx.emit('job:progress', { job: 'export', fraction }) }
+        { onProgress: (fraction) => ctx.emit('job:progress', { job: 'export', fraction, doc: session.doc }) }
       )
       const common = { width: done.width, height: done.height, notes: done.notes }
       if (target === undefined) return { fileName: exportName(info.name, req.format), bytes: done.bytes, ...common }

@@ -34,6 +34,8 @@ export interface HandlerOptions {
   readonly dataDir?: string | null
   /** Called after an image is opened from a path (Electron adds it to the OS recent documents). */
   readonly onOpenedPath?: (path: string) => void
+  /** The image every new document (window, browser tab) starts with: `serve --open`. */
+  readonly initialImage?: string
   /**
    * Serve mode's upload folder: `image:upload` may name a file in it (a body the server streamed to disk)
    * instead of carrying the bytes. Without it, only bytes are accepted.
@@ -51,7 +53,7 @@ export function createHandlers(options: HandlerOptions): Api {
   const recent = new RecentFiles(dataDir)
   const ctx: HandlerContext = {
     shell: options.shell,
-    documents: new DocumentSessions(options.host, options.emit, recent, options.onOpenedPath),
+    documents: new DocumentSessions(options.host, options.emit, recent, options.onOpenedPath, options.initialImage),
     emit: options.emit,
     dialogs: options.dialogs,
     samplesDir: options.samplesDir ?? defaultSamplesDir(),

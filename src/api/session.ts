@@ -39,12 +39,14 @@ export class ImageSession {
    * @param doc the document's id (every request to the host carries it)
    * @param recent the recent files list, which images opened from a path join
    * @param onOpenedPath called after an image is opened from a path (Electron adds it to the OS recent documents)
+   * @param initialImage the image the document starts with (`serve --open`), opened when it is first asked for
    */
   constructor(
     readonly host: HostClient,
     readonly doc: string,
     private readonly recent: RecentFiles,
-    private readonly onOpenedPath?: (path: string) => void
+    private readonly onOpenedPath?: (path: string) => void,
+    private initialImage?: string
   ) {}
 
   /** Opens the image again in the host (after a restart), if there is one; resolves either way. */
@@ -121,6 +123,9 @@ export class ImageSession {
 
   /** The open image as the host knows it (asked again: after a restart it may have none). */
   async current(): Promise<ImageInfo | null> {
+    const initial = this.initialImage
+    this.initialImage = undefined
+    if (initial !== undefined && !this.source) return this.openPath(initial)
     let info = await this.host.request({ type: 'current', doc: this.doc })
     // Dropped by the host (memory cap) but not by the user: open it again.
     if (!info && this.source) info = await this.open(this.source)

@@ -251,7 +251,7 @@ export interface ApiEvents {
   /** A menu item or accelerator: open, export, save-recipe, open-recipe, undo, redo, zoom-in, zoom-out, zoom-fit, zoom-100. */
   'menu:command': { command: MenuCommand }
   /** Progress of an export, 0..1. */
-  'job:progress': { job: 'export'; fraction: number }
+  'job:progress': { job: 'export'; fraction: number; /** The document exporting (other windows and tabs ignore it). */ doc?: string }
   /**
    * The engine host crashed and was restarted. The image was opened again in the new host before this event
    * (image:current tells), so the renderer only re-sends its stack (a new preview).

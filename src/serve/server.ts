@@ -192,10 +192,12 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     emit,
     samplesDir: options.samplesDir,
     dataDir: options.dataDir === undefined ? defaultDataDir() : options.dataDir,
-    uploadDir: uploads.dir
+    uploadDir: uploads.dir,
+    initialImage: options.open
   })
 
   try {
+    // Every tab starts with it; opened once now so that a bad file stops the server with its one-line error.
     if (options.open !== undefined) await api['image:open']({ path: options.open })
   } catch (err) {
     host.close()

@@ -3,6 +3,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { ExportRequest, ExportResult } from '../../contract/api'
 import { api } from '../services/client'
+import { documentId } from '../services/document-id'
 import { download } from '../services/download'
 import { useSessionStore } from './session'
 import { useStatusStore } from './status'
@@ -22,7 +23,8 @@ export const useExportStore = defineStore('export', () => {
     status.dismissError()
     progress.value = 0
     const off = api.on('job:progress', (p) => {
-      if (p.job === 'export' && progress.value !== null) progress.value = p.fraction
+      // Serve mode tells every tab: only this tab's own export moves its bar.
+      if (p.job === 'export' && progress.value !== null && (p.doc === undefined || p.doc === documentId())) progress.value = p.fraction
     })
     try {
       return await status.whileBusy(`Exporting ${req.format.toUpperCase()}…`, async () => {

@@ -108,6 +108,14 @@ describe('documents', () => {
     expect((await api['image:export']({ doc: 'tab-upload', filters: [], format: 'png', path: full }))?.path).toBe(full)
   })
 
+  it('with an image to start with (serve --open), every new document starts with it', async () => {
+    const started = createHandlers({ shell: 'serve', host, emit: () => undefined, dataDir: null, initialImage: tall })
+    expect((await started['image:current']({ doc: 'fresh-1' }))?.name).toBe('tall.png')
+    expect((await started['image:current']({ doc: 'fresh-2' }))?.name).toBe('tall.png')
+    await started['image:open']({ doc: 'fresh-1', path: wide })
+    expect((await started['image:current']({ doc: 'fresh-1' }))?.name).toBe('wide.png')
+  })
+
   it('refuses a bad document id with one line', async () => {
     await expect(api['image:current']({ doc: '../etc' })).rejects.toThrow(/^image:current: doc: must be 1-64 letters/)
     await expect(api['document:load']({ doc: 'a/b' })).rejects.toMatchObject({ code: 'bad-request' })

@@ -167,7 +167,7 @@ describe('API handlers', () => {
     const decoded = await decodeImage(res?.bytes as Uint8Array)
     expect(decoded.meta.format).toBe('jpeg')
     expect(res?.notes?.join(' ')).toMatch(/alpha|transparen/i)
-    expect(events.filter((e) => e.event === 'job:progress').at(-1)?.payload).toEqual({ job: 'export', fraction: 1 })
+    expect(events.filter((e) => e.event === 'job:progress').at(-1)?.payload).toEqual({ job: 'export', fraction: 1, doc: 'default' })
   })
 
   it('saves a recipe the CLI can read, and opens recipes from paths and bytes', async () => {
