@@ -144,7 +144,7 @@ describe('resolveFilter', () => {
     expect(r.kernel).toEqual({ ...presetKernel('box-blur'), divisor: 3, offset: 5 })
     expect(r.options).toEqual({ border: 'extend', mode: 'same', flip: false, signed: 'clamp', keepAlpha: false })
     expect([r.opacity, r.enabled, r.label]).toEqual([1, true, 'box-blur'])
-    expect(resolveFilter({ preset: 'gaussian-blur', params: { size: 7 } }).label).toBe('gaussian-blur:size=7')
+    expect(resolveFilter({ preset: 'gaussian-blur', params: { size: 9 } }).label).toBe('gaussian-blur:size=9')
     expect(resolveFilter({ kernel: [[1, 2, 1]], name: 'my blur' }).label).toBe('my blur')
     expect(resolveFilter({ kernel: '1 2 1' }).label).toBe('kernel 3x1')
     expect(resolveFilter({ kernel: [[1, 2, 1]], divisor: 4 }).kernel).toEqual(kernelFromRows([[1, 2, 1]], { divisor: 4 }))
