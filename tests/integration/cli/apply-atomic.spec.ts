@@ -93,7 +93,7 @@ describe('apply killed while writing', () => {
   it.each([
     ['SIGTERM', 143],
     ['SIGINT', 130]
-  ] as const)('%s ends the CLI by that signal (a shell shows %i) and removes the temp file itself', async (signal) => {
+  ] as const)('%s ends the CLI by that signal (a shell shows %i) and removes the temp file itself', async (signal, _shellStatus) => {
     const dir = join(work, signal)
     await mkdir(dir)
     const result = await killWhileWriting(dir, 'big.tif', signal)
