@@ -11,11 +11,12 @@ const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
 }
 const packages = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})]
 
-/** The three programs: the CLI, the engine host process, and the worker threads both run the engine on. */
+/** The programs: the CLI, the engine host process, the worker threads both run the engine on, and the app's batch process. */
 const entries: Record<string, string> = {
   cli: 'src/cli/index.ts',
   host: 'src/host/process.ts',
-  'engine-worker': 'src/runtime/engine-worker.ts'
+  'engine-worker': 'src/runtime/engine-worker.ts',
+  batch: 'src/batch/process.ts'
 }
 const input = Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, resolve(root, file)]))
 

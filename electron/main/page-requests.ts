@@ -11,7 +11,8 @@ const MAIN_ONLY: Readonly<Record<string, readonly string[]>> = {
   'image:upload': ['file'],
   'image:export': ['path', 'force'],
   'recipe:save': ['path', 'force'],
-  'recipe:open': ['path']
+  'recipe:open': ['path'],
+  'batch:start': ['inputs', 'outDir']
 }
 
 /**

@@ -15,6 +15,8 @@ import { recipeHandlers } from './recipes'
 import { RecentFiles } from './recent-files'
 import { DocumentSessions } from './documents'
 import { documentStoreHandlers } from './document-store'
+import { batchHandlers } from './batch'
+import { BatchRuns, forkBatchProcess } from './batch-runs'
 
 export type { Dialogs } from './context'
 
@@ -41,6 +43,8 @@ export interface HandlerOptions {
    * instead of carrying the bytes. Without it, only bytes are accepted.
    */
   readonly uploadDir?: string
+  /** Runs the batch exports; the caller ends them on close. @default Node batch processes (out/node/batch.js) */
+  readonly batches?: BatchRuns
 }
 
 /**
@@ -61,7 +65,8 @@ export function createHandlers(options: HandlerOptions): Api {
     recent,
     uploadDir: options.uploadDir === undefined ? null : resolve(options.uploadDir)
   }
-  return { ...imageHandlers(ctx), ...learnHandlers(ctx), ...exportHandlers(ctx), ...recipeHandlers(ctx), ...galleryHandlers(ctx), ...documentStoreHandlers(ctx) }
+  const batches = options.batches ?? new BatchRuns(() => forkBatchProcess(), (progress) => options.emit('batch:progress', progress))
+  return { ...imageHandlers(ctx), ...learnHandlers(ctx), ...exportHandlers(ctx), ...recipeHandlers(ctx), ...galleryHandlers(ctx), ...documentStoreHandlers(ctx), ...batchHandlers(ctx, batches) }
 }
 
 /** Calls the handler of `channel` (for transports that receive the channel name as data). */

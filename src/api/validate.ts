@@ -76,7 +76,20 @@ const schemas = {
       .loose()
       .refine((state) => JSON.stringify(state).length <= MAX_DOCUMENT_STATE, { message: 'is larger than 16 MB' })
   }),
-  'document:load': z.object({ doc }).loose()
+  'document:load': z.object({ doc }).loose(),
+  'batch:choose': z.object({ doc, what: z.enum(['files', 'folder', 'output']) }),
+  'batch:start': z.object({
+    doc,
+    filters,
+    inputs: z.array(path).min(1).max(10_000).optional(),
+    outDir: path.optional(),
+    name: z.string().min(1).max(1024).optional(),
+    format: z.enum(EXPORT_FORMATS.map((f) => f.id) as [ExportFormat, ...ExportFormat[]]).optional(),
+    quality: int(1, 100).optional(),
+    depth: z.union([z.literal(8), z.literal(16)]).optional(),
+    existing: z.enum(['refuse', 'skip', 'overwrite']).optional()
+  }),
+  'batch:cancel': z.object({ run: z.string().min(1).max(64) })
 } satisfies Record<Channel, z.ZodType>
 
 /**

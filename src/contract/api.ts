@@ -2,7 +2,7 @@
 // Plain types only: imported by electron/, src/api, src/host, src/serve and the renderer alike.
 import type { BitDepth, Channels, FilterSpec, Recipe } from '../engine/types'
 import type { InspectResult } from '../engine/inspect'
-import type { WireError } from './errors'
+import type { ErrorCode, WireError } from './errors'
 import type { ExportFormat } from './formats'
 
 export type { ExportFormat } from './formats'
@@ -171,6 +171,50 @@ export interface DocumentScoped {
   readonly doc?: string
 }
 
+/** Settings of a batch export ("Batch export..."): the same meaning as `kernel-studio batch`'s flags. */
+export interface BatchSettings {
+  /** Output name template: `{name}`, `{ext}`, `{dir}`, `{index}`, `{index:N}`. @default '{name}.{ext}' */
+  readonly name?: string
+  /** Output format. @default each input's own */
+  readonly format?: ExportFormat
+  /** 1..100, lossy formats only. */
+  readonly quality?: number
+  /** 16 only for png and tiff. */
+  readonly depth?: BitDepth
+  /** Outputs that exist: stop before writing anything, skip them (resume), or overwrite them. @default 'refuse' */
+  readonly existing?: 'refuse' | 'skip' | 'overwrite'
+}
+
+/** One file of a batch that failed, with its error code and a one-line message. */
+export interface BatchFailureInfo {
+  readonly input: string
+  readonly output: string
+  readonly code: ErrorCode
+  readonly message: string
+}
+
+/** Progress of a batch export (`batch:progress`), sent at its start, after each file and at its end. */
+export interface BatchProgress {
+  /** The run (`batch:start`'s answer). */
+  readonly run: string
+  /** The document that started it (other windows and tabs ignore it). */
+  readonly doc?: string
+  /** Files finished (written, skipped or failed) of `total`. */
+  readonly done: number
+  readonly total: number
+  readonly written: number
+  readonly skipped: number
+  readonly failed: number
+  readonly elapsedMs: number
+  readonly megapixelsPerSecond: number
+  /** Estimated time left, ms, once a file has been processed. */
+  readonly etaMs?: number
+  /** The file that just finished. */
+  readonly file?: { readonly input: string; readonly output: string; readonly status: 'done' | 'skipped' | 'failed'; readonly message?: string }
+  /** The run is over: every file finished, it was cancelled, or it stopped on an error (`error`). */
+  readonly end?: { readonly cancelled: boolean; readonly failures: readonly BatchFailureInfo[]; readonly error?: string }
+}
+
 /**
  * Every call the renderer can make: channel -> request/response.
  * Electron registers each with ipcMain.handle; serve mode maps them to HTTP/WebSocket; preload exposes them as
@@ -234,6 +278,23 @@ export interface ApiMap {
   'document:save': { req: DocumentScoped & { state: DocumentState }; res: { saved: boolean } }
   /** This document's saved session, or null. */
   'document:load': { req: DocumentScoped; res: DocumentState | null }
+  /**
+   * Batch export, Electron: shows the system picker for the inputs (`files` or a `folder`) or the `output` folder;
+   * main keeps the choice for this document's next `batch:start` and answers the paths to show (null: cancelled).
+   */
+  'batch:choose': { req: DocumentScoped & { what: 'files' | 'folder' | 'output' }; res: { paths: readonly string[] } | null }
+  /**
+   * Batch export: the stack applied to every image of `inputs` (files and folders, walked recursively) into
+   * `outDir`, in a process of its own; serve mode names full paths on the serving computer, Electron uses the
+   * pickers' choice (`batch:choose`). Answers once the batch is planned (a bad template or existing outputs
+   * fail here, before anything is written); `batch:progress` events follow until its end.
+   */
+  'batch:start': {
+    req: DocumentScoped & BatchSettings & { filters: readonly FilterSpec[]; inputs?: readonly string[]; outDir?: string }
+    res: { run: string; total: number; existing: number }
+  }
+  /** Stops a batch: no new file starts, a file being written is finished or dropped; its end event follows. */
+  'batch:cancel': { req: { run: string }; res: { cancelled: boolean } }
   /** The personal kernel gallery (custom kernels saved by the user), persisted between launches. */
   'gallery:load': { req: Record<string, never>; res: readonly FilterSpec[] }
   /** Replace the personal kernel gallery; each entry is validated like a recipe filter. */
@@ -248,7 +309,7 @@ export type Api = { [C in Channel]: (req: ApiMap[C]['req']) => Promise<ApiMap[C]
 
 /** Events pushed to the renderer (menu commands, export progress, host restart). */
 export interface ApiEvents {
-  /** A menu item or accelerator: open, export, save-recipe, open-recipe, undo, redo, zoom-in, zoom-out, zoom-fit, zoom-100. */
+  /** A menu item or accelerator: open, export, batch-export, save-recipe, open-recipe, undo, redo, zoom-in, zoom-out, zoom-fit, zoom-100. */
   'menu:command': { command: MenuCommand }
   /** Progress of an export, 0..1. */
   'job:progress': { job: 'export'; fraction: number; /** The document exporting (other windows and tabs ignore it). */ doc?: string }
@@ -259,6 +320,8 @@ export interface ApiEvents {
   'host:restarted': Record<string, never>
   /** A file was dropped on the window or opened from the OS (Electron). */
   'image:opened': ImageInfo
+  /** Progress of a batch export, file by file, then its end with the failures. */
+  'batch:progress': BatchProgress
 }
 
 /** An event name of {@link ApiEvents}. */
@@ -287,7 +350,10 @@ export const CHANNELS = [
   'gallery:load',
   'gallery:save',
   'document:save',
-  'document:load'
+  'document:load',
+  'batch:choose',
+  'batch:start',
+  'batch:cancel'
 ] as const satisfies readonly Channel[]
 
 /** The channels about one document: the renderer's client adds its document's id to each (DocumentScoped). */
@@ -303,7 +369,9 @@ export const DOCUMENT_CHANNELS = [
   'image:export',
   'recipe:save',
   'document:save',
-  'document:load'
+  'document:load',
+  'batch:choose',
+  'batch:start'
 ] as const satisfies readonly Channel[]
 
 type AssertNever<T extends never> = T
@@ -311,12 +379,13 @@ type AssertNever<T extends never> = T
 export type ChannelsComplete = AssertNever<Exclude<Channel, (typeof CHANNELS)[number]>>
 
 /** Every event name. */
-export const EVENTS = ['menu:command', 'job:progress', 'host:restarted', 'image:opened'] as const satisfies readonly ApiEvent[]
+export const EVENTS = ['menu:command', 'job:progress', 'host:restarted', 'image:opened', 'batch:progress'] as const satisfies readonly ApiEvent[]
 
 /** Menu commands sent as `menu:command` (Electron menu and accelerators). */
 export type MenuCommand =
   | 'open'
   | 'export'
+  | 'batch-export'
   | 'save-recipe'
   | 'open-recipe'
   | 'undo'

@@ -10,6 +10,7 @@ import { callHandler, createHandlers } from '../api/handlers'
 import { HostClient, forkHost } from '../host/client'
 import { defaultDataDir, hostScriptPath, rendererDir as defaultRendererDir } from '../io/package-paths'
 import { MAX_UPLOAD_BYTES } from '../api/validate'
+import { BatchRuns, forkBatchProcess } from '../api/batch-runs'
 import { WIRE_MIME, WS_PATH, decodeMessage, encodeMessage, type WireCall, type WireError } from '../contract/wire'
 import { rejectReason, securityHeaders } from './security'
 import { authCookie, authenticate, createToken } from './auth'
@@ -186,10 +187,12 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const frame = encodeMessage({ t: 'event', event, payload })
     for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(frame)
   }
+  const batches = new BatchRuns(() => forkBatchProcess(), (progress) => emit('batch:progress', progress))
   const api = createHandlers({
     shell: 'serve',
     host,
     emit,
+    batches,
     samplesDir: options.samplesDir,
     dataDir: options.dataDir === undefined ? defaultDataDir() : options.dataDir,
     uploadDir: uploads.dir,
@@ -445,6 +448,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         server.close(() => done())
         server.closeAllConnections()
         host.close()
+        batches.close()
         uploads.dispose()
       })
       return closing
