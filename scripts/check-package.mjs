@@ -22,6 +22,7 @@ const REQUIRED = [
   'package/out/node/cli.js',
   'package/out/node/host.js',
   'package/out/node/engine-worker.js',
+  'package/out/node/batch.js',
   'package/out/wasm/kernels.wasm',
   'package/out/renderer/index.html',
   'package/resources/samples/astronaut.png'

@@ -1,5 +1,5 @@
-// Runs in Electron's main process: native open/save dialogs for images and recipes.
-import { dialog, type FileFilter } from 'electron'
+// Runs in Electron's main process: native open/save dialogs for images and recipes, and batch export's pickers.
+import { dialog, type FileFilter, type OpenDialogOptions } from 'electron'
 import type { ExportFormat } from '../../src/contract/api'
 import type { Dialogs } from '../../src/api/handlers'
 import { OUTPUT_FORMATS } from '../../src/contract/formats'
@@ -36,6 +36,15 @@ export function createDialogs(): Dialogs {
       return saveFile('Export image', defaultName, [{ name: spec?.label ?? format, extensions }])
     },
     openRecipe: () => pickFile('Open recipe', [RECIPE_FILTER]),
+    async chooseBatch(what) {
+      const win = focusedWindow()
+      const options: OpenDialogOptions =
+        what === 'files'
+          ? { title: 'Photos to export', properties: ['openFile', 'multiSelections'], filters: [IMAGE_FILTER] }
+          : { title: what === 'folder' ? 'Folder of photos to export' : 'Output folder', properties: ['openDirectory', 'createDirectory'] }
+      const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
+      return result.canceled || result.filePaths.length === 0 ? null : result.filePaths
+    },
     saveRecipe: (defaultName: string) => saveFile('Save recipe', defaultName, [RECIPE_FILTER])
   }
 }

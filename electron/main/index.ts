@@ -5,6 +5,7 @@ import { app } from 'electron'
 import { createHandlers } from '../../src/api/handlers'
 import { createDialogs } from './dialogs'
 import { setupEngine } from './engine'
+import { setupBatches } from './batch'
 import { broadcast, setupIpc } from './ipc'
 import { setupMenu } from './menu'
 import { setupRecent } from './recent'
@@ -41,10 +42,12 @@ if (!app.requestSingleInstanceLock()) {
         clearRecent: () => void recent.files.clear().then(refreshMenu),
         newWindow: () => void newWindow()
       })
+    const batches = setupBatches((progress) => broadcast('batch:progress', progress))
     const handlers = createHandlers({
       shell: 'electron',
       host: engine,
       emit: broadcast,
+      batches,
       dialogs: createDialogs(),
       dataDir,
       onOpenedPath: (path) => {
@@ -81,6 +84,7 @@ if (!app.requestSingleInstanceLock()) {
     })
     app.on('window-all-closed', () => {
       engine.close()
+      batches.close()
       app.quit()
     })
   })

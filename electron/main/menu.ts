@@ -25,7 +25,7 @@ const item = (label: string, accelerator: string | undefined, command: MenuComma
 })
 
 /**
- * Builds and installs the menu: File (New Window Ctrl/Cmd+Shift+N, Open Ctrl/Cmd+O, Open Recent, Open/Save Recipe, Export Ctrl/Cmd+Shift+E),
+ * Builds and installs the menu: File (New Window Ctrl/Cmd+Shift+N, Open Ctrl/Cmd+O, Open Recent, Open/Save Recipe, Export Ctrl/Cmd+Shift+E, Batch Export Ctrl/Cmd+Shift+B),
  * Edit (Undo/Redo as app commands: the renderer applies them to the stack, or to the focused text field),
  * View (zoom in/out/fit/100%). Call again to refresh the recent files.
  */
@@ -53,6 +53,7 @@ export function setupMenu(recent: readonly string[], actions: MenuActions): void
         item('&Save Recipe…', 'CmdOrCtrl+S', 'save-recipe'),
         { type: 'separator' },
         item('&Export…', 'CmdOrCtrl+Shift+E', 'export'),
+        item('&Batch Export…', 'CmdOrCtrl+Shift+B', 'batch-export'),
         { type: 'separator' },
         mac ? { role: 'close' } : { role: 'quit' }
       ]
