@@ -1,0 +1,125 @@
+// Runs in Node (Playwright): the mask editor in Debian's Chromium against serve mode. A mask painted and drawn on
+// the canvas (brush, rectangle, eraser) is one undo step per stroke, travels in the saved recipe, and the app's
+// export equals `kernel-studio apply --recipe` on that recipe pixel for pixel, with blend luminosity on the
+// luminance; outside the mask the photo is untouched.
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { expect, test, type Page } from '@playwright/test'
+import { parseRecipe } from '../../src/engine/recipe'
+import { readPixels } from './fixtures/pixels'
+import { CLI, ROOT } from './fixtures/serve'
+import { waitForPreview } from './fixtures/viewer'
+
+const run = promisify(execFile)
+const CHELSEA = join(ROOT, 'resources', 'samples', 'chelsea.png')
+
+/** Page coordinates of the image point at fractions (fx, fy), from the rect the viewer says it drew the image in. */
+async function imagePoint(page: Page, fx: number, fy: number): Promise<{ x: number; y: number }> {
+  const canvas = page.getByTestId('viewer-canvas')
+  const box = await canvas.boundingBox()
+  const rect = (await canvas.getAttribute('data-image-rect'))?.split(',').map(Number)
+  if (!box || !rect || rect.length !== 4) throw new Error('the viewer shows no image')
+  // deviceScaleFactor is 1 in playwright.config.ts: device pixels are CSS pixels.
+  return { x: box.x + rect[0] + fx * rect[2], y: box.y + rect[1] + fy * rect[3] }
+}
+
+async function drag(page: Page, points: [number, number][]): Promise<void> {
+  const first = await imagePoint(page, ...points[0])
+  await page.mouse.move(first.x, first.y)
+  await page.mouse.down()
+  for (const p of points.slice(1)) {
+    const at = await imagePoint(page, ...p)
+    await page.mouse.move(at.x, at.y, { steps: 4 })
+  }
+  await page.mouse.up()
+}
+
+test('a mask painted on the canvas: one undo step per stroke, and the export equals the CLI on the saved recipe', async ({ page }) => {
+  const dir = await mkdtemp(join(tmpdir(), 'ks-masks-'))
+  try {
+    await page.goto('/')
+    await page.getByTestId('image-file-input').setInputFiles(CHELSEA)
+    await expect(page.getByTestId('image-size')).toHaveText(/^451 × 300/)
+    await page.getByRole('tab', { name: /^Stack/ }).click()
+    await page.getByRole('option', { name: 'Sharpen', exact: true }).click()
+    await page.getByRole('button', { name: 'Add to stack' }).click()
+    const stackPanel = page.getByRole('region', { name: 'Filter stack' })
+    await stackPanel.getByRole('button', { name: /^Sharpen, layer/ }).click()
+    const settings = stackPanel.getByRole('region', { name: /^Settings of Sharpen/ })
+    await settings.getByLabel('Blend').selectOption('luminosity')
+    await settings.getByLabel('Channels').selectOption('luminance')
+
+    const overlay = page.getByTestId('mask-overlay')
+    const tools = settings.getByRole('group', { name: 'Mask tools' })
+    await tools.getByRole('button', { name: 'Brush' }).click()
+    await expect(overlay).toHaveAttribute('data-mask-tool', 'brush')
+    await drag(page, [[0.55, 0.3], [0.7, 0.45], [0.85, 0.7]])
+    await expect(overlay).toHaveAttribute('data-mask-shapes', '1')
+    await tools.getByRole('button', { name: 'Rectangle' }).click()
+    await drag(page, [[0.5, 0.6], [0.9, 0.95]])
+    await expect(overlay).toHaveAttribute('data-mask-shapes', '2')
+    await tools.getByRole('button', { name: 'Eraser' }).click()
+    await drag(page, [[0.6, 0.75], [0.8, 0.8]])
+    await expect(overlay).toHaveAttribute('data-mask-shapes', '3')
+    await expect(settings.getByRole('list', { name: 'Mask shapes' }).getByRole('listitem')).toHaveText([
+      /^Brush stroke, \d+ points$/,
+      /^Rectangle \d+% × \d+%$/,
+      /^Eraser stroke, \d+ points$/
+    ])
+
+    // Each stroke is its own undo step.
+    await page.getByTestId('viewer-canvas').focus()
+    await page.keyboard.press('Control+z')
+    await expect(overlay).toHaveAttribute('data-mask-shapes', '2')
+    await page.keyboard.press('Control+Shift+z')
+    await expect(overlay).toHaveAttribute('data-mask-shapes', '3')
+    await tools.getByRole('button', { name: 'Eraser' }).click()
+    await expect(overlay).toHaveAttribute('data-mask-tool', '')
+
+    await waitForPreview(page, /"blend":"luminosity".*"mask":\{"shapes":\[\{"type":"brush".*"erase":true/)
+
+    const [recipeDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save recipe' }).click()])
+    const recipeFile = join(dir, 'masked.json')
+    await recipeDownload.saveAs(recipeFile)
+    const recipe = parseRecipe(await readFile(recipeFile, 'utf8'), recipeFile)
+    expect(recipe.version).toBe(2)
+    expect(recipe.filters[0]).toMatchObject({ preset: 'sharpen', blend: 'luminosity', channels: 'luminance' })
+    expect(recipe.filters[0].mask?.shapes.map((s) => (s.type === 'brush' && s.erase ? 'erase' : s.type))).toEqual(['brush', 'rect', 'erase'])
+
+    await page.getByRole('button', { name: 'Export', exact: true }).click()
+    const dialog = page.getByRole('dialog', { name: 'Export image' })
+    const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Export', exact: true }).click()])
+    const exportedFile = join(dir, 'exported.png')
+    await download.saveAs(exportedFile)
+
+    const cliFile = join(dir, 'cli.png')
+    await run(process.execPath, [CLI, 'apply', CHELSEA, '--recipe', recipeFile, '-o', cliFile], { cwd: ROOT })
+    const exported = await readPixels(exportedFile)
+    const cli = await readPixels(cliFile)
+    expect(Buffer.compare(Buffer.from(exported.data), Buffer.from(cli.data))).toBe(0)
+
+    // The mask limits the layer: the top-left quarter (no shape reaches it) is the photo bit for bit, while the
+    // painted part changed.
+    const original = await readPixels(CHELSEA)
+    const { width, channels } = original
+    const differs = (x0: number, y0: number, x1: number, y1: number): number => {
+      let n = 0
+      for (let y = y0; y < y1; y++) {
+        for (let x = x0; x < x1; x++) {
+          for (let c = 0; c < channels; c++) {
+            const p = (y * width + x) * channels + c
+            if (exported.data[p] !== original.data[p]) n++
+          }
+        }
+      }
+      return n
+    }
+    expect(differs(0, 0, 200, 80)).toBe(0)
+    expect(differs(240, 190, 400, 280)).toBeGreaterThan(100)
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+})
