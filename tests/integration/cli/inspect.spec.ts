@@ -130,7 +130,7 @@ describe('inspect refuses bad input with one line', () => {
   })
 
   it('no filter, or more than one', async () => {
-    await refuse(['grid.png', '--at', '0,0'], 'inspect needs a filter: give one --kernel, --kernel-file or --preset')
+    await refuse(['grid.png', '--at', '0,0'], 'inspect needs a filter: give one --kernel, --kernel-file or --preset, or a --recipe')
     await refuse(['grid.png', '--kernel', KERNEL_TEXT, '--preset', 'box-blur', '--at', '0,0'], 'inspect takes exactly one --kernel, --kernel-file or --preset, got 2')
   })
 
