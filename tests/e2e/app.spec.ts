@@ -211,7 +211,7 @@ test('export to a path that exists says so and offers to replace it', async () =
   await writeFile(target, 'placeholder')
   await page.getByRole('button', { name: 'Export', exact: true }).click()
   const dialog = page.getByRole('dialog', { name: 'Export image' })
-  await dialog.getByLabel('Save to a path (optional)').fill(target)
+  await dialog.getByLabel(/save to a path on the computer running the server/i).fill(target)
   await dialog.getByRole('button', { name: 'Export', exact: true }).click()
   await expect(dialog.getByTestId('export-error')).toContainText(/exists/)
   await dialog.getByRole('button', { name: 'Replace file' }).click()
