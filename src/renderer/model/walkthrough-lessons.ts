@@ -126,3 +126,24 @@ export function cropImage(channel: Pick<InspectChannel, 'patch'>, depth: FloatIm
   const rows = channel.patch
   return { width: rows[0].length, height: rows.length, channels: 1, depth, data: Float32Array.from(rows.flat()) }
 }
+
+/**
+ * What to say when the window reaches the first or last output position along an axis (null in between): how far
+ * it hangs into the ring there, and the output size that follows, with the numbers in.
+ */
+export function edgeNote(mode: OutputMode, n: number, k: number, index: number, axis: 'row' | 'column'): string | null {
+  const formula = modeFormula(mode, n, k)
+  const anchor = kernelAnchor({ width: k, height: k }, mode).x
+  const first = index === 0
+  const last = index === formula.result - 1
+  if (!first && !last) return null
+  const over = first ? anchor : index - anchor + k - n
+  const side = first ? (axis === 'row' ? 'top' : 'left') : axis === 'row' ? 'bottom' : 'right'
+  const where =
+    over > 0
+      ? `the window reaches ${over} ${axis}${over > 1 ? 's' : ''} past the ${side} edge, into the ring`
+      : `the window is flush with the ${side} edge`
+  const plural = axis === 'row' ? 'rows' : 'columns'
+  const worked = formula.numbers === String(formula.result) ? '' : ` = ${formula.numbers}`
+  return `${first ? 'First' : 'Last'} ${axis}: ${where}. Output ${plural} = ${formula.letters}${worked} = ${formula.result}`
+}

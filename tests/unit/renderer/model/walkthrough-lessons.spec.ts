@@ -3,12 +3,13 @@ import { describe, expect, it } from 'vitest'
 import { kernelFromRows } from '../../../../src/engine/kernel'
 import { inspectPixel } from '../../../../src/engine/inspect'
 import type { Border, FloatImage } from '../../../../src/engine/types'
-import { walkthroughFrames } from '../../../../src/renderer/model/walkthrough-examples'
+import { WALKTHROUGH_EXAMPLES, WALKTHROUGH_KERNELS, walkthroughFrames } from '../../../../src/renderer/model/walkthrough-examples'
 import {
   CROP_SIZE,
   FLIP_KERNEL,
   FLIP_SIGNAL,
   cropCentre,
+  edgeNote,
   cropFilter,
   cropImage,
   modeFormula,
@@ -16,10 +17,11 @@ import {
   signalImage,
   signalKernel
 } from '../../../../src/renderer/model/walkthrough-lessons'
-import { LESSON_IMAGE, LESSON_KERNEL } from '../../../helpers/lesson'
 
+// The renderer's copy of the lessons' 5x5 example (tests/helpers/lesson.ts is outside this side's project).
+const LESSON_IMAGE = WALKTHROUGH_EXAMPLES.find((e) => e.id === 'lesson5')!.rows
 const image: FloatImage = { width: 5, height: 5, channels: 1, depth: 8, data: Float32Array.from(LESSON_IMAGE.flat()) }
-const kernel = kernelFromRows(LESSON_KERNEL)
+const kernel = WALKTHROUGH_KERNELS.find((k) => k.id === 'lesson')!.kernel()
 
 describe('padding ring on the 5x5 lesson grid', () => {
   const ring = (border: Border, mode: 'same' | 'full' = 'same') => paddedGrid(image, kernel, mode, border)
@@ -117,5 +119,19 @@ describe('photo crop', () => {
     for (const [r, c] of [[0, 0], [4, 4], [8, 8], [2, 7]]) {
       expect(green.data[r * CROP_SIZE + c]).toBe(rgb[((3 + r) * width + 6 + c) * 3 + 1])
     }
+  })
+})
+
+describe('edge notes', () => {
+  it('say how far the window hangs over each edge and the size that follows', () => {
+    expect(edgeNote('full', 5, 3, 0, 'column')).toBe(
+      'First column: the window reaches 2 columns past the left edge, into the ring. Output columns = N + K − 1 = 5 + 3 − 1 = 7'
+    )
+    expect(edgeNote('full', 5, 3, 6, 'row')).toBe(
+      'Last row: the window reaches 2 rows past the bottom edge, into the ring. Output rows = N + K − 1 = 5 + 3 − 1 = 7'
+    )
+    expect(edgeNote('same', 5, 3, 4, 'column')).toMatch(/^Last column: the window reaches 1 column past the right edge.* = N = 5$/)
+    expect(edgeNote('valid', 5, 3, 2, 'column')).toBe('Last column: the window is flush with the right edge. Output columns = N − K + 1 = 5 − 3 + 1 = 3')
+    expect(edgeNote('same', 5, 3, 2, 'column')).toBeNull()
   })
 })
