@@ -17,6 +17,7 @@ export interface KeyInput {
 export const MENU_COMMANDS: readonly AppCommand[] = [
   'open',
   'export',
+  'batch-export',
   'save-recipe',
   'open-recipe',
   'undo',
@@ -42,6 +43,8 @@ export function commandForKey(e: KeyInput, typing: boolean): AppCommand | null {
         return e.shiftKey ? 'open-recipe' : 'open'
       case 'e':
         return e.shiftKey ? 'export' : null
+      case 'b':
+        return e.shiftKey ? 'batch-export' : null
       case 's':
         return 'save-recipe'
       case 'z':

@@ -24,6 +24,10 @@ describe('checkPageRequest', () => {
     expect(refusal('recipe:save', { recipe: { filters: [] }, path: '/home/me/.bashrc', force: true })).toMatch(/^recipe:save: path: /)
     expect(refusal('recipe:open', { path: '/etc/shadow' })).toMatch(/^recipe:open: path: /)
     expect(refusal('image:upload', { name: 'x.png', file: '/etc/shadow' })).toMatch(/^image:upload: file: /)
+    // Batch export: the pickers choose what is read and where it is written.
+    expect(refusal('batch:start', { filters: [], inputs: ['/home/me'] })).toMatch(/^batch:start: inputs: /)
+    expect(refusal('batch:start', { filters: [], outDir: '/home/me/.ssh' })).toMatch(/^batch:start: outDir: /)
+    expect(refusal('batch:start', { filters: [], format: 'jpeg', existing: 'skip' })).toBe('')
   })
 
   it('opens by path only a file the app has opened (recent files, dialog results)', () => {

@@ -17,6 +17,8 @@ describe('commandForKey', () => {
     expect(commandForKey(key('O', { metaKey: true, shiftKey: true }), false)).toBe('open-recipe')
     expect(commandForKey(key('E', { ctrlKey: true, shiftKey: true }), false)).toBe('export')
     expect(commandForKey(key('e', { ctrlKey: true }), false)).toBeNull()
+    expect(commandForKey(key('B', { ctrlKey: true, shiftKey: true }), false)).toBe('batch-export')
+    expect(commandForKey(key('b', { ctrlKey: true }), false)).toBeNull()
     expect(commandForKey(key('z', { ctrlKey: true }), false)).toBe('undo')
     expect(commandForKey(key('Z', { metaKey: true, shiftKey: true }), false)).toBe('redo')
     expect(commandForKey(key('y', { ctrlKey: true }), false)).toBe('redo')
