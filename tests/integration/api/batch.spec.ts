@@ -2,7 +2,7 @@
 // The app's "Batch export" through the real API handlers: the batch runs in a real batch process (out/node/batch.js)
 // on real files, its progress arrives as `batch:progress` events, a corrupt file in the middle fails alone and is
 // listed in the summary, the files are those `kernel-studio batch` writes with the same recipe, and a cancelled
-// batch stops early leaving only complete files.
+// batch stops early leaving only complete files; previews are answered while a batch runs.
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -108,7 +108,7 @@ describe('batch export through the API', () => {
     expect([end.written, end.skipped, end.failed]).toEqual([0, 2, 1])
   }, 60_000)
 
-  it('cancel stops the batch early and leaves only complete files', async () => {
+  it('previews are answered while a batch runs; cancel stops it early and leaves only complete files', async () => {
     const many = join(work, 'many')
     await mkdir(many)
     const base = await sharp(join(SAMPLES, 'chelsea.png')).resize(1200, 900, { fit: 'fill' }).png().toBuffer()
@@ -117,6 +117,11 @@ describe('batch export through the API', () => {
     const heavy: FilterSpec[] = [{ preset: 'gaussian-blur', params: { size: 31, sigma: 8 } }, { preset: 'sharpen' }]
     const started = await api['batch:start']({ filters: heavy, inputs: [many], outDir: out, format: 'png' })
     expect(started.total).toBe(12)
+    // The batch has a process of its own: the open document's previews are answered while it runs.
+    await api['image:open']({ path: join(photos, 'a-cat.png') })
+    const preview = await api['image:preview']({ requestId: 1, filters: LOOK, maxWidth: 200, maxHeight: 200 })
+    expect(preview.resultWidth).toBe(320)
+    expect(events.some((e) => e.run === started.run && e.end)).toBe(false)
     // Cancel as soon as the first file is done.
     await new Promise<void>((resolve) => {
       const poll = (): void => (events.some((e) => e.run === started.run && e.done >= 1) ? resolve() : void setTimeout(poll, 10))
