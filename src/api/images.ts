@@ -10,7 +10,7 @@ import { listSamples, samplePath } from './samples'
 import { checkFilters, checkRequest } from './validate'
 
 /** The handlers of `app:info` and the `image:*` channels but export. */
-export function imageHandlers(ctx: HandlerContext): Pick<Api, 'app:info' | 'image:open' | 'image:upload' | 'image:current' | 'image:preview' | 'image:thumbnails' | 'image:inspect' | 'image:pixel'> {
+export function imageHandlers(ctx: HandlerContext): Pick<Api, 'app:info' | 'image:open' | 'image:upload' | 'image:current' | 'image:preview' | 'image:thumbnails' | 'image:inspect' | 'image:pixel' | 'image:histogram'> {
   const { documents, dialogs } = ctx
   return {
     async 'app:info'(req) {
@@ -82,6 +82,11 @@ export function imageHandlers(ctx: HandlerContext): Pick<Api, 'app:info' | 'imag
     async 'image:pixel'(raw) {
       const req = checkRequest('image:pixel', raw)
       return documents.get(req.doc).request({ type: 'pixel', row: req.row, col: req.col, filters: req.filtered ? checkFilters(req.filtered) : undefined })
+    },
+
+    async 'image:histogram'(raw) {
+      const req = checkRequest('image:histogram', raw)
+      return documents.get(req.doc).request({ type: 'histogram', filters: checkFilters(req.filters) })
     }
   }
 }

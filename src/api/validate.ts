@@ -49,6 +49,7 @@ const schemas = {
   'image:thumbnails': z.object({ doc, filters: z.array(z.unknown()).max(256), size: int(1, 1024) }),
   'image:inspect': z.object({ doc, filters, index: int(0, MAX_FILTERS - 1), row: coord, col: coord }),
   'image:pixel': z.object({ doc, row: coord, col: coord, filtered: filters.optional() }),
+  'image:histogram': z.object({ doc, filters }),
   'image:learn': z.object({
     doc,
     name: z.string().min(1).max(255),

@@ -1,6 +1,7 @@
 // The one typed contract between the renderer and the outside world (Electron main via preload, or serve mode).
 // Plain types only: imported by electron/, src/api, src/host, src/serve and the renderer alike.
 import type { BitDepth, Channels, FilterSpec, Recipe } from '../engine/types'
+import type { Histogram } from '../engine/histogram'
 import type { InspectResult } from '../engine/inspect'
 import type { ErrorCode, WireError } from './errors'
 import type { ExportFormat } from './formats'
@@ -264,6 +265,8 @@ export interface ApiMap {
    * result of the stack `filtered` when given (valid/full modes: coordinates of that result).
    */
   'image:pixel': { req: DocumentScoped & { row: number; col: number; filtered?: readonly FilterSpec[] }; res: { values: readonly number[] } }
+  /** Histograms of the source (before) and of the full-resolution result of `filters` (after), 256 bins each. */
+  'image:histogram': { req: DocumentScoped & { filters: readonly FilterSpec[] }; res: { before: Histogram; after: Histogram } }
   /**
    * Learn the K x K kernel (and offset) that turns the open image (BEFORE) into `bytes`, an encoded image of the same
    * size (AFTER, made in any tool): least squares over the valid windows, engine/learn.ts.
@@ -343,6 +346,7 @@ export const CHANNELS = [
   'image:thumbnails',
   'image:inspect',
   'image:pixel',
+  'image:histogram',
   'image:learn',
   'image:export',
   'recipe:save',
@@ -365,6 +369,7 @@ export const DOCUMENT_CHANNELS = [
   'image:thumbnails',
   'image:inspect',
   'image:pixel',
+  'image:histogram',
   'image:learn',
   'image:export',
   'recipe:save',

@@ -12,6 +12,7 @@ import { inspect } from './handlers/inspect'
 import { learn } from './handlers/learn'
 import { openDocument } from './handlers/open'
 import { pixel } from './handlers/pixel'
+import { histogram } from './handlers/histogram'
 import { preview } from './handlers/preview'
 import { thumbnails } from './handlers/thumbnails'
 
@@ -72,6 +73,8 @@ export function createHost(post: (message: HostMessage) => void, memoryCap: numb
         return inspect(requireDoc(), req, signal)
       case 'pixel':
         return pixel(requireDoc(), req, signal)
+      case 'histogram':
+        return histogram(requireDoc(), req, signal)
       case 'learn':
         return learn(requireDoc(), req, signal)
       case 'export':

@@ -3,6 +3,7 @@
 // MessagePortMain is broken: electron/electron#34905, #37565).
 import type { ExportFormat, ImageInfo, LearnedExample, PreviewRegion, PreviewResult, Raster } from '../contract/api'
 import type { WireError } from '../contract/errors'
+import type { Histogram } from '../engine/histogram'
 import type { InspectResult } from '../engine/inspect'
 import type { BitDepth, FilterSpec } from '../engine/types'
 
@@ -74,6 +75,14 @@ export interface PixelRequest {
   readonly filters?: readonly FilterSpec[]
 }
 
+/** Histograms of the source and of the full-resolution result of `filters`. */
+export interface HistogramRequest {
+  readonly type: 'histogram'
+  /** The document (window or tab) it is about; absent: the default document. */
+  readonly doc?: string
+  readonly filters: readonly FilterSpec[]
+}
+
 /** Learn the kernel that turns the open image into `bytes` (an encoded image of the same size). */
 export interface LearnRequest {
   readonly type: 'learn'
@@ -111,6 +120,7 @@ export type HostRequestBody =
   | ThumbnailsRequest
   | InspectRequest
   | PixelRequest
+  | HistogramRequest
   | LearnRequest
   | EncodeRequest
   | CancelRequest
@@ -136,6 +146,7 @@ export interface HostResults {
   thumbnails: (Raster | null)[]
   inspect: InspectResult
   pixel: { values: number[] }
+  histogram: { before: Histogram; after: Histogram }
   learn: LearnedExample
   export: EncodeResult
   cancel: { cancelled: boolean }

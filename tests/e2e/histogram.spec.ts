@@ -1,0 +1,52 @@
+// Runs in Node (Playwright): the histogram panel in Debian's Chromium against serve mode shows, before and after
+// the stack, the same numbers as `kernel-studio inspect --histogram --json` on the recipe the app saves.
+import { execFile } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { expect, test } from '@playwright/test'
+import type { Histogram } from '../../src/engine/histogram'
+import { CLI, ROOT } from './fixtures/serve'
+import { waitForPreview } from './fixtures/viewer'
+
+const run = promisify(execFile)
+const CHELSEA = join(ROOT, 'resources', 'samples', 'chelsea.png')
+
+test('the histogram panel shows the numbers of kernel-studio inspect --histogram, before and after', async ({ page }) => {
+  const dir = await mkdtemp(join(tmpdir(), 'ks-histogram-'))
+  try {
+    await page.goto('/')
+    await page.getByTestId('image-file-input').setInputFiles(CHELSEA)
+    await expect(page.getByTestId('image-size')).toHaveText(/^451 × 300/)
+    await page.getByRole('tab', { name: /^Stack/ }).click()
+    await page.getByRole('option', { name: 'Sharpen', exact: true }).click()
+    await page.getByRole('button', { name: 'Add to stack' }).click()
+    await waitForPreview(page, /"preset":"sharpen"/)
+
+    const [recipeDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save recipe' }).click()])
+    const recipeFile = join(dir, 'look.json')
+    await recipeDownload.saveAs(recipeFile)
+    const { stdout } = await run(process.execPath, [CLI, 'inspect', CHELSEA, '--histogram', '--json', '--recipe', recipeFile], { cwd: ROOT })
+    const cli = JSON.parse(stdout) as { before: Histogram; after: Histogram }
+    // Sharpening pushes samples to the ends: the after side has more clipped pixels than the photo.
+    expect(cli.after.clippedHighlights + cli.after.clippedShadows).toBeGreaterThan(cli.before.clippedHighlights + cli.before.clippedShadows)
+
+    const panel = page.getByTestId('histogram-panel')
+    await panel.getByText('Histogram', { exact: true }).click()
+    for (const side of ['after', 'before'] as const) {
+      await panel.getByRole('radio', { name: side === 'after' ? 'After' : 'Before' }).check()
+      const h = cli[side]
+      await expect(panel.getByTestId('histogram-summary')).toHaveAttribute('data-side', side)
+      await expect(panel.getByTestId('histogram-pixels')).toHaveText(String(h.pixels))
+      await expect(panel.getByTestId('histogram-shadows')).toHaveText(String(h.clippedShadows))
+      await expect(panel.getByTestId('histogram-highlights')).toHaveText(String(h.clippedHighlights))
+      for (const c of h.channels) {
+        await expect(panel.locator(`tr[data-channel="${c.name}"] td`)).toHaveText([c.mean.toFixed(2), String(c.shadows), String(c.highlights)])
+      }
+    }
+    expect(cli.before.channels.map((c) => c.name)).toEqual(['red', 'green', 'blue', 'luminance'])
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+})

@@ -1,0 +1,18 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest'
+import { computeHistogram } from '../../../../src/engine/histogram'
+import { areaPath, share, tallest } from '../../../../src/renderer/model/histogram-plot'
+
+describe('histogram plot', () => {
+  it('draws each bin as a flat step, heights as square roots of the counts over the tallest', () => {
+    expect(areaPath([4, 0, 16, 1], 16, 8, 10)).toBe('M0 10 L0 5 L2 5 L2 10 L4 10 L4 0 L6 0 L6 7.5 L8 7.5 L8 10Z')
+  })
+  it('shares one scale over the channels, and states clipping as a share of the pixels', () => {
+    const image = { width: 4, height: 1, channels: 3 as const, depth: 8 as const, data: new Uint8Array([0, 0, 0, 255, 255, 255, 10, 20, 30, 255, 0, 9]) }
+    const h = computeHistogram(image)
+    expect(tallest(h.channels)).toBe(2)
+    expect(share(h, h.clippedShadows)).toBe('50 %')
+    expect(share(h, 0)).toBe('0 %')
+    expect(share(h, 1)).toBe('25 %')
+  })
+})
