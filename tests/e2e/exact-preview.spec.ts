@@ -2,7 +2,7 @@
 // (fit well under 50 %) gets a blur, a sharpen and an edge kernel in turn; each time the canvas must equal the
 // exported file area-averaged down to the drawn size (the resampling the "before" side gets), within 2 levels.
 // Before this, the preview ran the stack on a downscaled copy, so kernels acted several times too wide.
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Locator, type Page } from '@playwright/test'
@@ -130,3 +130,28 @@ for (const [title, preset] of [
     await expect(stackPanel.getByRole('listitem')).toHaveCount(0)
   })
 }
+
+test('a kernel-cell edit of a 5x5 at fit shows its exact frame within a generous limit', async () => {
+  test.setTimeout(120_000)
+  const recipe = join(dir, 'blur5.recipe.json')
+  const kernel = [[1, 4, 6, 4, 1], [4, 16, 24, 16, 4], [6, 24, 36, 24, 6], [4, 16, 24, 16, 4], [1, 4, 6, 4, 1]]
+  await writeFile(recipe, JSON.stringify({ format: 'kernel-studio/stack', version: 1, filters: [{ name: 'Blur 5x5', kernel, divisor: 256 }] }))
+  await page.getByTestId('recipe-file-input').setInputFiles(recipe)
+  await expect(stackPanel.getByRole('listitem')).toHaveCount(1)
+  await waitForExact(/"divisor":256/)
+  await stackPanel.getByRole('button', { name: /^Blur 5x5, layer/ }).click()
+  const editor = page.getByRole('region', { name: 'Kernel editor' })
+  const centre = editor.getByRole('textbox', { name: 'Weight row 3, column 3', exact: true })
+  await centre.click()
+  await page.keyboard.type('40')
+  const started = Date.now()
+  await page.keyboard.press('Enter')
+  await waitForExact(/\[6,24,40,24,6\]/)
+  const ms = Date.now() - started
+  test.info().annotations.push({ type: 'exact frame after a cell edit', description: `${ms} ms (12 MP, fit)` })
+  // The budget is 150 ms on a quiet 2-core machine (npm run bench measures it); this only catches a preview that
+  // stalls or waits for something it should not (a drag's settle time, a whole-image proxy first).
+  expect(ms).toBeLessThan(5000)
+  // A single edit goes straight to the exact frame: no approximate one came first.
+  await expect(page.locator('[data-preview-key]')).toHaveAttribute('data-preview-exact', 'exact')
+})
