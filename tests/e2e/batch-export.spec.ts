@@ -1,7 +1,8 @@
 // Runs in Node (Playwright): Batch export in serve mode, in Debian's Chromium. A photo open with a preset in the
 // stack; the dialog gets an input folder of three generated images (one corrupt, in the middle) and an output
 // folder typed as paths on the server's computer; the run shows its progress and a summary with the one failure;
-// the files written equal those of `kernel-studio batch` with the recipe saved in the app.
+// the files written equal those of `kernel-studio batch` with the recipe saved in the app. Cancel stops a longer
+// run, leaving only complete files.
 import { execFile } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -75,6 +76,42 @@ test('batch export: a folder with a corrupt file, progress, a summary with 1 fai
     await expect(dialog).toBeHidden()
     await page.getByRole('button', { name: 'Batch export' }).click()
     await expect(page.getByRole('dialog', { name: 'Batch export' }).getByTestId('batch-summary')).toContainText('1 failed')
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+})
+
+test('batch export: Cancel stops the run and leaves only complete files', async ({ page }) => {
+  const dir = await mkdtemp(join(tmpdir(), 'ks-batch-cancel-e2e-'))
+  try {
+    const photos = join(dir, 'photos')
+    await mkdir(photos)
+    const big = await sharp(CHELSEA).resize(2400, 1600, { fit: 'fill' }).png().toBuffer()
+    for (let i = 0; i < 10; i++) await writeFile(join(photos, `p${i}.png`), big)
+    const out = join(dir, 'out')
+
+    await page.goto('/')
+    await page.getByTestId('image-file-input').setInputFiles(CHELSEA)
+    await expect(page.getByTestId('image-size')).toHaveText(/^451 × 300/)
+    await page.getByRole('button', { name: 'Batch export' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Batch export' })
+    await dialog.getByLabel('Photos and folders on the computer running the server').fill(photos)
+    await dialog.getByLabel('Output folder (on the same computer)').fill(out)
+    await dialog.getByTestId('batch-start').click()
+    await expect(dialog.getByTestId('batch-start')).toHaveText('Cancel batch')
+    await dialog.getByTestId('batch-start').click()
+    const summary = dialog.getByTestId('batch-summary')
+    await expect(summary).toContainText(/^Cancelled: \d+ written, 0 skipped, 0 failed of 10/, { timeout: 60_000 })
+    const written = Number(/Cancelled: (\d+) written/.exec((await summary.textContent()) ?? '')?.[1])
+    expect(written).toBeLessThan(10)
+    // Only whole files, no temp file: each one decodes to the full size.
+    const left = (await readdir(out).catch(() => [] as string[])).sort()
+    expect(left).toHaveLength(written)
+    for (const name of left) {
+      expect(name).toMatch(/^p\d\.png$/)
+      const meta = await sharp(join(out, name), { failOn: 'truncated' }).raw().toBuffer({ resolveWithObject: true })
+      expect([meta.info.width, meta.info.height]).toEqual([2400, 1600])
+    }
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
