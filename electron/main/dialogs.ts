@@ -10,6 +10,7 @@ const IMAGE_FILTER: FileFilter = {
   extensions: ['png', 'jpg', 'jpeg', 'tif', 'tiff', 'webp', 'avif', 'gif', 'heic', 'heif']
 }
 const RECIPE_FILTER: FileFilter = { name: 'Kernel Studio recipes', extensions: ['json'] }
+const ACF_FILTER: FileFilter = { name: 'Photoshop Custom filters', extensions: ['acf'] }
 
 async function pickFile(title: string, filters: FileFilter[]): Promise<string | null> {
   const win = focusedWindow()
@@ -45,6 +46,8 @@ export function createDialogs(): Dialogs {
       const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
       return result.canceled || result.filePaths.length === 0 ? null : result.filePaths
     },
-    saveRecipe: (defaultName: string) => saveFile('Save recipe', defaultName, [RECIPE_FILTER])
+    saveRecipe: (defaultName: string) => saveFile('Save recipe', defaultName, [RECIPE_FILTER]),
+    openAcf: () => pickFile('Open Photoshop Custom filter', [ACF_FILTER]),
+    saveAcf: (defaultName: string) => saveFile('Save as Photoshop Custom filter', defaultName, [ACF_FILTER])
   }
 }

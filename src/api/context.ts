@@ -9,6 +9,9 @@ export interface Dialogs {
   saveImage(defaultName: string, format: ExportFormat): Promise<string | null>
   openRecipe(): Promise<string | null>
   saveRecipe(defaultName: string): Promise<string | null>
+  /** Photoshop Custom filter files (.acf) for the kernel editor. */
+  openAcf?(): Promise<string | null>
+  saveAcf?(defaultName: string): Promise<string | null>
   /** Batch export's pickers: image files, a folder of them, or the output folder. */
   chooseBatch?(what: 'files' | 'folder' | 'output'): Promise<string[] | null>
 }

@@ -12,6 +12,7 @@ import { galleryHandlers } from './gallery'
 import { imageHandlers } from './images'
 import { learnHandlers } from './learn'
 import { recipeHandlers } from './recipes'
+import { acfHandlers } from './acf-files'
 import { RecentFiles } from './recent-files'
 import { DocumentSessions } from './documents'
 import { documentStoreHandlers } from './document-store'
@@ -66,7 +67,7 @@ export function createHandlers(options: HandlerOptions): Api {
     uploadDir: options.uploadDir === undefined ? null : resolve(options.uploadDir)
   }
   const batches = options.batches ?? new BatchRuns(() => forkBatchProcess(), (progress) => options.emit('batch:progress', progress))
-  return { ...imageHandlers(ctx), ...learnHandlers(ctx), ...exportHandlers(ctx), ...recipeHandlers(ctx), ...galleryHandlers(ctx), ...documentStoreHandlers(ctx), ...batchHandlers(ctx, batches) }
+  return { ...imageHandlers(ctx), ...learnHandlers(ctx), ...exportHandlers(ctx), ...recipeHandlers(ctx), ...acfHandlers(ctx), ...galleryHandlers(ctx), ...documentStoreHandlers(ctx), ...batchHandlers(ctx, batches) }
 }
 
 /** Calls the handler of `channel` (for transports that receive the channel name as data). */

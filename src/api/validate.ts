@@ -68,6 +68,15 @@ const schemas = {
   }),
   'recipe:save': z.object({ doc, recipe: z.object({ filters }).loose(), path: path.optional(), force: z.boolean().optional() }),
   'recipe:open': z.object({ path: path.optional(), name: z.string().min(1).max(255).optional(), bytes: bytes.optional() }),
+  'kernel:open-acf': z.object({ path: path.optional(), name: z.string().min(1).max(255).optional(), bytes: bytes.refine((b) => b.byteLength <= 65536, { message: 'is larger than 64 KB' }).optional() }),
+  'kernel:save-acf': z.object({
+    rows: z.array(z.array(z.number()).min(1).max(5)).min(1).max(5),
+    divisor: z.number(),
+    offset: z.number(),
+    name: z.string().max(255).optional(),
+    path: path.optional(),
+    force: z.boolean().optional()
+  }),
   'gallery:load': empty,
   'gallery:save': z.object({ items: z.array(z.unknown()).max(1000) }),
   'document:save': z.object({

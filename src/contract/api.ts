@@ -25,6 +25,14 @@ export interface ImageInfo {
   readonly notes: readonly string[]
 }
 
+/** A kernel read from a Photoshop Custom filter file: its name (the file's, without extension), weights, scale, offset. */
+export interface AcfKernel {
+  readonly name: string
+  readonly rows: readonly (readonly number[])[]
+  readonly divisor: number
+  readonly offset: number
+}
+
 /** A display-ready 8-bit RGBA raster (preview, thumbnail). */
 export interface Raster {
   readonly width: number
@@ -298,6 +306,13 @@ export interface ApiMap {
   }
   /** Stops a batch: no new file starts, a file being written is finished or dropped; its end event follows. */
   'batch:cancel': { req: { run: string }; res: { cancelled: boolean } }
+  /** Open a Photoshop Custom filter (.acf): from a path, the open dialog (Electron) or uploaded bytes. */
+  'kernel:open-acf': { req: { path?: string; name?: string; bytes?: Uint8Array }; res: AcfKernel | null }
+  /** Save a kernel (at most 5x5, whole numbers) as .acf: to `path`, via a save dialog (Electron), or as bytes (serve). */
+  'kernel:save-acf': {
+    req: { rows: readonly (readonly number[])[]; divisor: number; offset: number; name?: string; path?: string; force?: boolean }
+    res: { path?: string; fileName: string; bytes?: Uint8Array } | null
+  }
   /** The personal kernel gallery (custom kernels saved by the user), persisted between launches. */
   'gallery:load': { req: Record<string, never>; res: readonly FilterSpec[] }
   /** Replace the personal kernel gallery; each entry is validated like a recipe filter. */
@@ -351,6 +366,8 @@ export const CHANNELS = [
   'image:export',
   'recipe:save',
   'recipe:open',
+  'kernel:open-acf',
+  'kernel:save-acf',
   'gallery:load',
   'gallery:save',
   'document:save',
