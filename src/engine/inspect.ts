@@ -87,13 +87,16 @@ function finalValue(mapped: number, max: number): number {
 
 /**
  * Works out output pixel (row, col) of `convolve(image, kernel, options)` step by step, per channel.
+ * `stretchRange` is the range a `stretch` mapping uses when `image` is only the part of the input the window reads
+ * (the whole image's, measured elsewhere); by default it is measured on `image`.
  * Throws an EngineError naming the valid range when the position is outside the output.
  */
 export function inspectPixel(
   image: FloatImage,
   kernel: Kernel,
   position: PixelPosition,
-  options: ConvolveOptions = {}
+  options: ConvolveOptions = {},
+  stretchRange?: { readonly low: number; readonly high: number }
 ): InspectResult {
   const plan = planConvolution(image, kernel, options)
   const { row, col } = position
@@ -109,7 +112,7 @@ export function inspectPixel(
   const { width: kw, height: kh, divisor, offset, weights } = applied
   const { width, channels, data } = image
   const src = sourceSamples(image)
-  const range = signed === 'stretch' ? signedRange(image, plan) : undefined
+  const range = signed === 'stretch' ? (stretchRange ?? signedRange(image, plan)) : undefined
   const anchor = kernelAnchor(applied, plan.mode)
   const sourceRows = Array.from(rows.subarray(row, row + kh), (v) => (v < 0 ? null : v))
   const sourceCols = Array.from(cols.subarray(col, col + kw), (v) => (v < 0 ? null : v))

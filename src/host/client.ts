@@ -107,7 +107,7 @@ function workKey(body: HostRequestBody): string {
 }
 
 /** Request types where a newer request makes the older one pointless. */
-const LATEST_WINS = new Set<HostRequestBody['type']>(['preview', 'thumbnails'])
+const LATEST_WINS = new Set<HostRequestBody['type']>(['preview', 'thumbnails', 'inspect'])
 
 /** What a newer request replaces: the same type for the same document (tabs never cancel each other's work). */
 function latestKey(body: HostRequestBody): string {

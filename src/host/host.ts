@@ -25,7 +25,7 @@ export interface EngineHost {
 }
 
 /** Request types where a newer request makes the one before it pointless. */
-const LATEST_WINS = ['preview', 'thumbnails'] as const
+const LATEST_WINS = ['preview', 'thumbnails', 'inspect'] as const
 
 /** The document a request is about (requests without one share the default document: the CLI, tests). */
 function docOf(req: HostRequest): string {

@@ -5,7 +5,7 @@ import { firstLine } from '../contract/errors'
 import { AbortError, EngineError } from '../engine/errors'
 import type { Kernels } from '../engine/fast/backend'
 import type { FastMethod, FilterPlan } from '../engine/fast/plan'
-import { InlineExecutor, runFastStack, type Executor } from '../engine/fast/run'
+import { InlineExecutor, runFastStack, type Executor, type FastStackOptions } from '../engine/fast/run'
 import type { BitDepth, FilterSpec, IntImage } from '../engine/types'
 import { checkStackMemory } from './memory-budget'
 import { defaultThreads, EnginePool } from './pool'
@@ -27,6 +27,8 @@ export interface RunStackOptions {
    * do) and does not overlap the input; otherwise ignored. The result's data is then a view of it.
    */
   readonly into?: IntImage['data']
+  /** Receives each `stretch` filter's whole-image range before its mapping (see FastStackOptions.onStretchRange). */
+  readonly onStretchRange?: FastStackOptions['onStretchRange']
   /** Overrides the automatic choices; for tests and benchmarks only. @default automatic */
   readonly engine?: EngineOptions
 }
@@ -132,6 +134,7 @@ export async function runStack(
       onProgress: options.onProgress,
       depth: options.depth,
       into: options.into,
+      onStretchRange: options.onStretchRange,
       method: engine.method,
       tileLog2: engine.tileLog2,
       onPlan: engine.onPlan

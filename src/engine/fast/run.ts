@@ -59,6 +59,11 @@ export interface FastStackOptions {
   readonly onPlan?: (plan: FilterPlan) => void
   /** Storage for the result, used when it fits (see {@link usableInto}); else the result gets new memory. */
   readonly into?: IntImage['data']
+  /**
+   * Receives, for each `stretch` filter without layer effects, the whole output's range of values before the
+   * mapping, exactly as its mapping used it; `index` counts the enabled filters. Explain maps one pixel with it.
+   */
+  readonly onStretchRange?: (index: number, range: { readonly low: number; readonly high: number }) => void
 }
 
 /** A run of bytes in a buffer. */
@@ -244,6 +249,7 @@ export async function runFastStack(
             range = await runPlan(rawPlan, io({ buffer: raw, offset: 0 }))
           }
         }
+        options.onStretchRange?.(i, range)
         plan = planFilter(shape, filter, target, {
           stage: 'map',
           low: range.low,

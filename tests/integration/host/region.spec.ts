@@ -178,7 +178,10 @@ describe('region previews', () => {
     const stacks: FilterSpec[][] = [
       [{ preset: 'box-blur', params: { size: 5 } }, { preset: 'sharpen', border: 'reflect' }],
       [{ preset: 'gaussian-blur', params: { size: 7, sigma: 2 }, mode: 'valid' }, { kernel: odd15, divisor: 40, border: 'wrap', flip: true }],
-      [{ preset: 'emboss', mode: 'full', border: 'zero' }, { preset: 'box-blur', params: { size: 3 }, mode: 'full', border: 'reflect', opacity: 0.5 }]
+      [{ preset: 'emboss', mode: 'full', border: 'zero' }, { preset: 'box-blur', params: { size: 3 }, mode: 'full', border: 'reflect', opacity: 0.5 }],
+      // Stretch: the whole image's range from the fast run (exact here: integer kernel, 8-bit source), the pixel
+      // from its window.
+      [{ preset: 'sobel', border: 'reflect', signed: 'stretch' }]
     ]
     for (const filters of stacks) {
       const index = filters.length - 1
@@ -196,6 +199,31 @@ describe('region previews', () => {
       }
     }
     await expect(host.request({ type: 'inspect', filters: stacks[0], index: 1, row: HEIGHT, col: 0 })).rejects.toThrow(/^row 220 is out of range/)
+  })
+
+  it('explain a pixel after a float prefix and a stretch filter as exported: the range the export maps by', async () => {
+    const filters: FilterSpec[] = [
+      { preset: 'box-blur', params: { size: 3 }, mode: 'valid' },
+      { kernel: odd15, divisor: 40, border: 'wrap', signed: 'stretch' }
+    ]
+    const whole = await wholeResult(filters)
+    const source = toFloat((await decodeImage(photo)).image)
+    const input = applyStack(source, filters.slice(0, 1))
+    const { kernel, options } = resolveFilter(filters[1])
+    const reference = inspectPixel(input, kernel, { row: 0, col: 0 }, options).range
+    for (const [row, col] of [
+      [0, 0],
+      [whole.height - 1, whole.width - 1],
+      [120, 77],
+      [57, 203]
+    ]) {
+      const got = await host.request({ type: 'inspect', filters, index: 1, row, col })
+      const at = (row * whole.width + col) * 4
+      expect(got.channels.map((c) => c.value), `pixel ${row},${col}`).toEqual(Array.from(whole.rgba.subarray(at, at + 3)))
+      // The blur's f32 intermediate moves the range by float rounding only.
+      expect(got.range?.low).toBeCloseTo(reference?.low ?? NaN, 3)
+      expect(got.range?.high).toBeCloseTo(reference?.high ?? NaN, 3)
+    }
   })
 
   it('refuses a region outside the result with one line', async () => {

@@ -107,6 +107,18 @@ describe('inspectPixel', () => {
     expect(result.channels[0].value).toBe(128)
   })
 
+  it('maps by a given whole-image range when it sees only the window (explain on a crop)', () => {
+    const whole = gridImage('0 10 30 10 0 5')
+    const options = { mode: 'valid', signed: 'stretch' } as const
+    const want = inspectPixel(whole, parseKernel('-1 0 1'), { row: 0, col: 3 }, options)
+    const crop = gridImage('10 0 5')
+    // Measured on the crop alone the range is -10..5, which maps the pixel elsewhere.
+    expect(inspectPixel(crop, parseKernel('-1 0 1'), { row: 0, col: 0 }, options).channels[0].value).not.toBe(want.channels[0].value)
+    const got = inspectPixel(crop, parseKernel('-1 0 1'), { row: 0, col: 0 }, options, { low: -30, high: 30 })
+    expect(got.range).toEqual({ low: -30, high: 30 })
+    expect(got.channels).toEqual(want.channels)
+  })
+
   it('rejects positions outside the output, naming the valid range', () => {
     const kernel = presetKernel('identity')
     expect(() => inspectPixel(SEED_IMAGE, kernel, { row: 3, col: 0 }, { mode: 'valid' })).toThrow(
