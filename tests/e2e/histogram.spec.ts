@@ -46,6 +46,11 @@ test('the histogram panel shows the numbers of kernel-studio inspect --histogram
       }
     }
     expect(cli.before.channels.map((c) => c.name)).toEqual(['red', 'green', 'blue', 'luminance'])
+
+    // Clipping on the image: the overlay is off until asked for.
+    await expect(page.getByTestId('clipping-overlay')).toHaveAttribute('data-shown', 'off')
+    await panel.getByLabel(/Show clipping on the image/).check()
+    await expect(page.getByTestId('clipping-overlay')).toHaveAttribute('data-shown', 'on')
   } finally {
     await rm(dir, { recursive: true, force: true })
   }

@@ -16,6 +16,8 @@ export const useHistogramStore = defineStore('histogram', () => {
   /** The preview key (filters JSON) the histograms belong to. */
   const key = ref<string | null>(null)
   const loading = ref(false)
+  /** Mark the preview's clipped pixels on the image. */
+  const showClipping = ref(false)
   const error = ref<string | null>(null)
   let asked = 0
 
@@ -50,5 +52,5 @@ export const useHistogramStore = defineStore('histogram', () => {
   )
   watch([open, () => display.previewKey, () => display.previewExact], () => void refresh())
 
-  return { open, before, after, key, loading, error, refresh }
+  return { open, before, after, key, loading, error, showClipping, refresh }
 })

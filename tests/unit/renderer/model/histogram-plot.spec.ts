@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
 import { computeHistogram } from '../../../../src/engine/histogram'
+import { clippingOverlay } from '../../../../src/renderer/model/clipping-map'
 import { areaPath, share, tallest } from '../../../../src/renderer/model/histogram-plot'
 
 describe('histogram plot', () => {
@@ -14,5 +15,12 @@ describe('histogram plot', () => {
     expect(share(h, h.clippedShadows)).toBe('50 %')
     expect(share(h, 0)).toBe('0 %')
     expect(share(h, 1)).toBe('25 %')
+  })
+})
+
+describe('clipping overlay', () => {
+  it('marks pixels with a colour channel at 0 (blue) or 255 (red, winning when both), skipping transparent ones', () => {
+    const rgba = new Uint8Array([0, 10, 10, 255, 255, 10, 10, 255, 255, 0, 10, 255, 10, 10, 10, 255, 0, 0, 0, 0])
+    expect(Array.from(clippingOverlay(rgba))).toEqual([40, 110, 255, 200, 255, 40, 40, 200, 255, 40, 40, 200, 0, 0, 0, 0, 0, 0, 0, 0])
   })
 })
