@@ -1,12 +1,13 @@
 // Runs in Node (serve mode, tests) and Electron main: `image:export`, the open image through the stack into a
 // file (atomically, never replacing one without `force`) or back as bytes for a browser download.
-import { basename, extname, isAbsolute, resolve } from 'node:path'
+import { basename, dirname, extname, isAbsolute, resolve } from 'node:path'
 import type { Api, ExportFormat } from '../contract/api'
 import { CodedError } from '../contract/errors'
 import { outputFormat } from '../contract/formats'
 import { formatFromPath } from '../io/formats'
 import { checkOutputPath, writeFileAtomic } from '../io/write-file-atomic'
 import type { HandlerContext } from './context'
+import { recordExportTarget } from './export-folders'
 import { checkFilters, checkRequest } from './validate'
 
 /** The file name an export gets by default: `photo-edited.png`. */
@@ -61,7 +62,9 @@ export function exportHandlers(ctx: HandlerContext): Pick<Api, 'image:export'> {
       )
       const common = { width: done.width, height: done.height, notes: done.notes }
       if (target === undefined) return { fileName: exportName(info.name, req.format), bytes: done.bytes, ...common }
-      // guard: a watchdog removes the temp file if serve mode is killed outright mid-write, as the CLI's is.
+      // guard: a watchdog removes the temp file if serve mode is killed outright mid-write, as the CLI's is; the
+      // folder is noted first, for the sweep at the next start should the watchdog die too.
+      await recordExportTarget(ctx.dataDir, dirname(target), basename(target))
       await writeFileAtomic(target, done.bytes, { force, guard: true })
       return { path: target, fileName: basename(target), ...common }
     }

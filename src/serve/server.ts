@@ -11,6 +11,7 @@ import { HostClient, forkHost } from '../host/client'
 import { defaultDataDir, hostScriptPath, rendererDir as defaultRendererDir } from '../io/package-paths'
 import { MAX_UPLOAD_BYTES } from '../api/validate'
 import { BatchRuns, forkBatchProcess } from '../api/batch-runs'
+import { sweepExportFolders } from '../api/export-folders'
 import { WIRE_MIME, WS_PATH, decodeMessage, encodeMessage, type WireCall, type WireError } from '../contract/wire'
 import { rejectReason, securityHeaders } from './security'
 import { authCookie, authenticate, createToken } from './auth'
@@ -188,13 +189,16 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(frame)
   }
   const batches = new BatchRuns(() => forkBatchProcess(), (progress) => emit('batch:progress', progress))
+  const dataDir = options.dataDir === undefined ? defaultDataDir() : options.dataDir
+  // Temp files of exports whose writer and watchdog were both killed: gone before anything new is written there.
+  void sweepExportFolders(dataDir)
   const api = createHandlers({
     shell: 'serve',
     host,
     emit,
     batches,
     samplesDir: options.samplesDir,
-    dataDir: options.dataDir === undefined ? defaultDataDir() : options.dataDir,
+    dataDir,
     uploadDir: uploads.dir,
     initialImage: options.open
   })
