@@ -142,5 +142,11 @@ test('any image: the window steps over a crop of the open photo, one channel, wi
   await expect(dialog.getByText(/Window 3 of 49/)).toBeVisible()
   await dialog.getByLabel('Channel', { exact: true }).selectOption({ label: 'red' })
   await expect(cell(0, 0)).toHaveText(String(photo.data[(146 * photo.width + 222) * photo.channels]))
+  // Another pixel: the crop moves there (kept inside the image near an edge: row 1 crops rows 0..8).
+  await dialog.getByLabel('Around row').fill('1')
+  await dialog.getByLabel('column', { exact: true }).fill('20')
+  await expect(dialog.getByText(/rows 0–8, columns 16–24/)).toBeVisible()
+  await expect(cell(0, 0)).toHaveText(String(photo.data[16 * photo.channels]))
+  await expect(cell(8, 8)).toHaveText(String(photo.data[(8 * photo.width + 24) * photo.channels]))
   await page.screenshot({ path: test.info().outputPath('walkthrough-photo.png') })
 })
