@@ -49,7 +49,8 @@ export function describeParam(param: PresetParam): string {
   const kind = param.type === 'int' ? (param.odd ? 'odd whole number' : 'whole number') : 'number'
   const low = param.min === undefined ? '' : formatNumber(param.min)
   const high = param.max === undefined ? '' : formatNumber(param.max)
-  return `${head}${low === '' && high === '' ? kind : `${kind} ${low}..${high}`})`
+  const derived = param.derive ? ',\n    derived from the others when not given' : ''
+  return `${head}${low === '' && high === '' ? kind : `${kind} ${low}..${high}`}${derived})`
 }
 
 /** The preset table: name, parameters with defaults and ranges, description. */

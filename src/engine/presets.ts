@@ -76,7 +76,7 @@ export function gaussianSize(sigma: number): number {
 /** A Gaussian's size parameter: derived from σ unless given. */
 const gaussianSizeParam = (what: string): PresetParam => ({
   ...sizeParam(gaussianSize(1), `width and height of the ${what}, odd; about 6σ + 1 when not given`),
-  derive: (params) => gaussianSize(params.sigma as number)
+  derive: (params) => gaussianSize(widestSigma(params))
 })
 
 const sigmaParam: PresetParam = {
@@ -90,20 +90,24 @@ const sigmaParam: PresetParam = {
 }
 
 /**
- * Says when a Gaussian of `sigma` is cut short by `size`: within ±1.5σ its edge weights stay above a third of the
- * peak, so the blur looks more like a box than a Gaussian.
+ * Says when a Gaussian of `sigma` is cut short by `size` (for a difference of Gaussians, the wider one's σ).
  */
 function gaussianWarning(params: PresetParams): string | null {
   const size = params.size as number
-  const sigma = params.sigma as number
+  const sigma = widestSigma(params)
   const reach = Number(((size - 1) / 2 / sigma).toFixed(2))
   const needed = 2 * Math.ceil(3 * sigma - 1e-9) + 1
   if (size < needed && needed > MAX_KERNEL_SIZE) {
-    return `σ ${sigma} needs size ${needed} to hold the Gaussian to 3σ, more than the largest kernel (${MAX_KERNEL_SIZE}): size ${size} holds it to ${reach}σ each side`
+    return `σ ${Number(sigma.toFixed(4))} needs size ${needed} to hold the Gaussian to 3σ, more than the largest kernel (${MAX_KERNEL_SIZE}): size ${size} holds it to ${reach}σ each side`
   }
   // Within 2σ the weights at the kernel's edge are above 13 % of the peak: a visible cut, not a rounding.
   if ((size - 1) / 2 / sigma >= 2 - 1e-9) return null
   return `size ${size} holds the Gaussian only to ${reach}σ each side, so it acts partly like a box blur: size ${needed} holds it to 3σ`
+}
+
+/** The σ of the widest Gaussian a preset's parameters describe (a difference of Gaussians has two). */
+function widestSigma(params: PresetParams): number {
+  return (params.sigma as number) * (typeof params.ratio === 'number' ? params.ratio : 1)
 }
 
 /** 1-D Gaussian of odd `size`, summing to 1. */
@@ -397,6 +401,32 @@ export const PRESETS: readonly Preset[] = [
       const rows = gaussianRows(size, num(p, 'sigma')).map((row) => row.map((g) => -g || 0))
       rows[half][half] += 1
       return kernelFromRows(rows)
+    }
+  },
+  {
+    name: 'difference-of-gaussians',
+    title: 'Difference of Gaussians',
+    description: 'Band-pass edges: a Gaussian blur minus a wider one (σ x `ratio`); 0 on flat areas and on fine noise.',
+    params: [
+      gaussianSizeParam('kernel (the wider Gaussian sets it)'),
+      sigmaParam,
+      {
+        name: 'ratio',
+        type: 'number',
+        default: 1.6,
+        min: 1.1,
+        max: 10,
+        step: 0.1,
+        description: 'σ of the wider Gaussian over σ of the narrower one (1.6 approximates a Laplacian of Gaussian)'
+      }
+    ],
+    warning: gaussianWarning,
+    kernel: (p) => {
+      const size = num(p, 'size')
+      const sigma = num(p, 'sigma')
+      const narrow = gaussianRows(size, sigma)
+      const wide = gaussianRows(size, sigma * num(p, 'ratio'))
+      return kernelFromRows(narrow.map((row, r) => row.map((g, c) => g - wide[r][c] || 0)))
     }
   }
 ]

@@ -97,7 +97,7 @@ test('toggles a layer, drags opacity as one undo step, and undoes/redoes', async
   await expect.poll(async () => (await previewFilters(page))[0]?.enabled).toBe(true)
 
   await stackPanel.getByRole('button', { name: /^Sharpen, layer/ }).click()
-  const opacity = stackPanel.getByLabel('Opacity')
+  const opacity = stackPanel.getByLabel('Opacity', { exact: true })
   await opacity.focus()
   for (let i = 0; i < 40; i++) await opacity.press('ArrowLeft')
   await expect(stackPanel.getByRole('button', { name: /^Sharpen, layer/ })).toContainText('60%')

@@ -54,7 +54,8 @@ describe('presets', () => {
       expect(line).toContain(preset.description)
       for (const param of preset.params) expect(result.stdout).toContain(`${param.name}=${String(param.default)} (`)
     }
-    expect(result.stdout).toMatch(/size=7 \(odd whole number 1\.\.255\)/)
+    expect(result.stdout).toMatch(/box-blur +size=3 \(odd whole number 1\.\.255\)/)
+    expect(result.stdout).toMatch(/gaussian-blur +size=7 \(odd whole number 1\.\.255,.*\n +derived from the others when not given\)/)
   })
 })
 

@@ -217,6 +217,16 @@ describe('gaussian sizes derived from sigma', () => {
     expect([0.1, 0.5, 1, 1.2, 3, 10, 42, 42.4, 64].map(gaussianSize)).toEqual([3, 5, 7, 9, 19, 61, 253, 255, 255])
   })
 
+  it('difference-of-gaussians is the narrow Gaussian minus the wider one, sized by the wider one', () => {
+    const k = presetKernel('difference-of-gaussians', { sigma: 2 })
+    expect(k.width).toBe(21) // sigma 2 x ratio 1.6 = 3.2: 2 x ceil(9.6) + 1
+    expect(kernelSum(k)).toBeCloseTo(0, 12)
+    const narrow = presetKernel('gaussian-blur', { size: 21, sigma: 2 })
+    const wide = presetKernel('gaussian-blur', { size: 21, sigma: 3.2 })
+    k.weights.forEach((w, i) => expect(w).toBeCloseTo(narrow.weights[i] - wide.weights[i], 15))
+    expect(presetKernel('difference-of-gaussians', { size: 5, sigma: 2, ratio: 3 }).width).toBe(5)
+  })
+
   it('a spec without size gets the size derived from sigma, for every Gaussian preset', () => {
     for (const name of ['gaussian-blur', 'unsharp-mask', 'high-pass']) {
       expect(parsePresetSpec(`${name}:sigma=3`).params.size, name).toBe(19)
@@ -247,6 +257,8 @@ describe('gaussian sizes derived from sigma', () => {
       'σ 60 needs size 361 to hold the Gaussian to 3σ, more than the largest kernel (255): size 255 holds it to 2.12σ each side'
     )
     expect(warn('unsharp-mask:size=3,sigma=4')).toMatch(/^size 3 holds the Gaussian only to 0\.25σ each side/)
+    expect(warn('difference-of-gaussians:sigma=30')).toMatch(/^σ 48 needs size 289 to hold the Gaussian to 3σ/)
+    expect(warn('difference-of-gaussians:sigma=3')).toBeNull()
     expect(presetWarning(findPreset('sharpen') ?? gauss, { amount: 1 })).toBeNull()
   })
 
