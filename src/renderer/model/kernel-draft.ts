@@ -1,6 +1,6 @@
 // Runs in the renderer (pure helpers, unit-tested in Node): the kernel editor's text cells <-> kernels.
 import { EngineError } from '../../engine/errors'
-import { kernelFromRows, kernelToText, parseNumber } from '../../engine/kernel'
+import { kernelFromRows, kernelToText, MAX_KERNEL_MAGNITUDE, parseNumber } from '../../engine/kernel'
 import type { Kernel } from '../../engine/types'
 
 /** Largest height or width the cell grid shows; bigger kernels are edited as text (the engine allows more). */
@@ -43,6 +43,13 @@ function message(error: unknown): string {
   return error instanceof EngineError ? error.message : String(error)
 }
 
+/** One weight or offset: a number within the engine's range, so the message sits under the field that is wrong. */
+function parseField(text: string): number {
+  const value = parseNumber(text)
+  if (Math.abs(value) > MAX_KERNEL_MAGNITUDE) throw new EngineError(`${text.trim()} is out of range: at most 1e9 either way`)
+  return value
+}
+
 /** Parses every field; a bad field gets its own one-line message instead of stopping at the first. */
 export function checkDraft(draft: KernelDraft): CheckedDraft {
   let errorCount = 0
@@ -51,7 +58,7 @@ export function checkDraft(draft: KernelDraft): CheckedDraft {
     values.push([])
     return row.map((text) => {
       try {
-        values[r].push(parseNumber(text))
+        values[r].push(parseField(text))
         return null
       } catch (error) {
         errorCount++
@@ -71,7 +78,7 @@ export function checkDraft(draft: KernelDraft): CheckedDraft {
   let offset = 0
   let offsetError: string | null = null
   try {
-    offset = parseNumber(draft.offset)
+    offset = parseField(draft.offset)
   } catch (error) {
     offsetError = draft.offset.trim() === '' ? 'empty: type a number such as 0 or 128' : message(error)
   }
@@ -82,7 +89,7 @@ export function checkDraft(draft: KernelDraft): CheckedDraft {
     try {
       kernel = kernelFromRows(values, { divisor, offset })
     } catch (error) {
-      // Sizes are kept odd by the editor, so this only guards against impossible states.
+      // Sizes are kept odd and cells checked above, so what is left is the divisor's range (1e-9 to 1e9).
       divisorError = message(error)
       errorCount++
     }

@@ -22,6 +22,18 @@ describe('kernel draft helpers', () => {
     expect(checked.errorCount).toBe(5)
   })
 
+  it('refuses weights and offsets beyond the engine\'s range under the field itself, never as Infinity', () => {
+    const checked = checkDraft({ cells: [['1e308', '1e308', '1e9']], divisor: '2', offset: '-2e9' })
+    expect(checked.kernel).toBeNull()
+    expect(checked.cellErrors[0]).toEqual(['1e308 is out of range: at most 1e9 either way', '1e308 is out of range: at most 1e9 either way', null])
+    expect(checked.offsetError).toBe('-2e9 is out of range: at most 1e9 either way')
+    expect(checked.divisorError).toBeNull()
+    expect(checked.errorCount).toBe(3)
+    const tiny = checkDraft({ cells: [['1']], divisor: '1e-12', offset: '0' })
+    expect(tiny.kernel).toBeNull()
+    expect(tiny.divisorError).toMatch(/divisor 1e-12 is out of range/)
+  })
+
   it('resizes symmetrically in pairs, keeping the centre', () => {
     const grown = resizeCells([['5']], 1, 2)
     expect(grown).toEqual([
