@@ -265,15 +265,22 @@ export function signedRange(image: FloatImage, plan: ConvolutionPlan): { low: nu
  * Colour is premultiplied by alpha while convolving; alpha is convolved when the kernel's weights sum to 1
  * after the divisor (and not `keepAlpha`), otherwise taken from the input pixel under the kernel centre.
  * A pixel whose output alpha rounds to 0 gets colour 0 (no offset, no signed mapping).
+ * `stretchRange` is the range `stretch` maps by when `image` is only a part of the input (the whole input's,
+ * measured elsewhere); by default it is measured on `image`.
  * Never mutates its input.
  */
-export function convolve(image: FloatImage, kernel: Kernel, options: ConvolveOptions = {}): FloatImage {
+export function convolve(
+  image: FloatImage,
+  kernel: Kernel,
+  options: ConvolveOptions = {},
+  stretchRange?: { readonly low: number; readonly high: number }
+): FloatImage {
   const plan = planConvolution(image, kernel, options)
   const src = sourceSamples(image)
   const result = createFloatImage(plan.outWidth, plan.outHeight, image.channels, image.depth)
   let low = 0
   let high = 0
-  if (plan.signed === 'stretch') ({ low, high } = convolutionPass(image, plan, src, null, 0, 0))
+  if (plan.signed === 'stretch') ({ low, high } = stretchRange ?? convolutionPass(image, plan, src, null, 0, 0))
   convolutionPass(image, plan, src, result.data, low, high)
   return result
 }

@@ -27,6 +27,11 @@ export interface ApplyStackOptions {
   readonly onProgress?: (fraction: number) => void
   /** Checked before each filter; when aborted the run throws an error named 'AbortError'. */
   readonly signal?: { readonly aborted: boolean }
+  /**
+   * The whole image's ranges of `stretch` filters (without layer effects), by index among the enabled filters,
+   * for a run on a part of the image (explain); the others are measured on the image given.
+   */
+  readonly stretchRanges?: ReadonlyMap<number, { readonly low: number; readonly high: number }>
 }
 
 /**
@@ -103,12 +108,12 @@ export function alignedInput(image: FloatImage, kernel: Kernel, options: Convolv
 
 /**
  * Applies one resolved filter (ignoring `enabled`): convolution, then `opacity` blends the result
- * with the aligned input: input x (1 - opacity) + result x opacity.
+ * with the aligned input: input x (1 - opacity) + result x opacity. `stretchRange`: see convolve.
  */
-export function applyFilter(image: FloatImage, filter: ResolvedFilter): FloatImage {
+export function applyFilter(image: FloatImage, filter: ResolvedFilter, stretchRange?: { readonly low: number; readonly high: number }): FloatImage {
   const { kernel, options, opacity } = filter
   if (opacity === 0) return clearTransparent(alignedInput(image, kernel, options))
-  const result = convolve(image, kernel, options)
+  const result = convolve(image, kernel, options, stretchRange)
   if (opacity === 1) return result
   const base = alignedInput(image, kernel, options)
   const max = maxValue(image.depth)
@@ -155,7 +160,7 @@ export function applyResolved(image: FloatImage, active: readonly ResolvedFilter
   for (let i = 0; i < active.length; i++) {
     if (options.signal?.aborted) throw new AbortError()
     const filter = active[i]
-    current = filter.effects ? applyLayer(current, filter, filter.effects) : applyFilter(current, filter)
+    current = filter.effects ? applyLayer(current, filter, filter.effects) : applyFilter(current, filter, options.stretchRanges?.get(i))
     options.onProgress?.((i + 1) / active.length)
   }
   if (current === image) {

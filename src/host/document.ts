@@ -58,8 +58,8 @@ export class OpenDocument {
   private readonly shownCache = new Map<string, IntImage>()
   /** The float input of the last explained filter. */
   private prefix?: { readonly key: string; readonly image: FloatImage }
-  /** The whole-image range of the last explained stretch filter. */
-  private stretch?: { readonly key: string; readonly range: { low: number; high: number } }
+  /** The whole-image ranges of the stretch filters of the last explained stack. */
+  private stretch?: { readonly key: string; readonly ranges: ReadonlyMap<number, { low: number; high: number }> }
   /** Set when another image replaced this one: work still finishing for it is not cached any more. */
   private closed = false
 
@@ -208,22 +208,15 @@ export class OpenDocument {
   }
 
   /**
-   * The range of values before the mapping over the whole image that the stretch filter `index` (among the
-   * enabled ones) of `stack` maps by, from the run an export makes of the stack (worker threads, cancelled by
-   * `signal`). Cached for the last one (explain follows the cursor).
+   * The ranges of values before the mapping over the whole image that the `stretch` filters of `stack` (those
+   * without layer effects) map by, by index among its enabled filters, from the run an export makes of the stack
+   * (worker threads, cancelled by `signal`). Cached for the last stack (explain follows the cursor).
    */
-  async stretchRange(stack: HostStack, index: number, signal: AbortSignal): Promise<{ low: number; high: number }> {
-    const key = `${index}|${stack.key}`
-    if (this.stretch?.key === key) return this.stretch.range
-    let range: { low: number; high: number } | undefined
-    await runStack(this.image, stack.filters, {
-      signal,
-      onStretchRange: (at, r) => {
-        if (at === index) range = { low: r.low, high: r.high }
-      }
-    })
-    if (!range) throw new Error(`filter ${index + 1} of the stack is not a stretch filter`)
-    if (!this.closed) this.stretch = { key, range }
-    return range
+  async stretchRanges(stack: HostStack, signal: AbortSignal): Promise<ReadonlyMap<number, { low: number; high: number }>> {
+    if (this.stretch?.key === stack.key) return this.stretch.ranges
+    const ranges = new Map<number, { low: number; high: number }>()
+    await runStack(this.image, stack.filters, { signal, onStretchRange: (index, r) => ranges.set(index, { low: r.low, high: r.high }) })
+    if (!this.closed) this.stretch = { key: stack.key, ranges }
+    return ranges
   }
 }

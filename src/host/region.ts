@@ -75,14 +75,21 @@ function sourceSpan(stages: readonly AxisStage[], result: Span): Span {
  * Plans the render of `region` (in the coordinates of the stack's result: valid/full output modes make it smaller
  * or larger than the source) of the stack `active` (its enabled filters, as resolveStack gives them) on a
  * `width` x `height` source. Returns null when the stack is not local (a `stretch` filter maps by the whole image's
- * range; a mask is placed in fractions of the whole image): then only the whole-image result is exact.
+ * range, unless `stretchKnown` says the caller has those ranges; a mask is placed in fractions of the whole image):
+ * then only the whole-image result is exact.
  */
-export function planRegion(active: readonly ResolvedFilter[], width: number, height: number, region: PixelBox): RegionPlan | null {
+export function planRegion(
+  active: readonly ResolvedFilter[],
+  width: number,
+  height: number,
+  region: PixelBox,
+  stretchKnown = false
+): RegionPlan | null {
   const rows: AxisStage[] = []
   const cols: AxisStage[] = []
   let size = { width, height }
   for (const { kernel, options, effects } of active) {
-    if (options.signed === 'stretch' || effects?.mask) return null
+    if ((options.signed === 'stretch' && !stretchKnown) || effects?.mask) return null
     // Flipping turns the kernel around but keeps its size, so the geometry is the same.
     const anchor = kernelAnchor(kernel, options.mode)
     rows.push({ length: kernel.height, anchor: anchor.y, border: options.border, input: size.height })

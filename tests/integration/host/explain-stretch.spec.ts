@@ -83,4 +83,16 @@ describe('explain after a stretch filter', () => {
     expect(next.range).toEqual(explained.range)
     expect(next.channels.map((c) => c.value)).toEqual(edge.values)
   }, 120_000)
+
+  it('explains a filter after the stretch filter the same way, off the host thread', async () => {
+    const filters: FilterSpec[] = [...STACK, { preset: 'sharpen', border: 'wrap' }]
+    const explained = host.request({ type: 'inspect', filters, index: 2, row: 333, col: 1500 })
+    let done = false
+    const timed = explained.finally(() => (done = true))
+    await host.request({ type: 'current' })
+    expect(done, 'the host answered a small request before finishing the explain').toBe(false)
+    const got = await timed
+    const { values } = await host.request({ type: 'pixel', filters, row: 333, col: 1500 })
+    expect(got.channels.map((c) => c.value)).toEqual(values)
+  }, 120_000)
 })

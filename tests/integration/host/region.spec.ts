@@ -181,7 +181,9 @@ describe('region previews', () => {
       [{ preset: 'emboss', mode: 'full', border: 'zero' }, { preset: 'box-blur', params: { size: 3 }, mode: 'full', border: 'reflect', opacity: 0.5 }],
       // Stretch: the whole image's range from the fast run (exact here: integer kernel, 8-bit source), the pixel
       // from its window.
-      [{ preset: 'sobel', border: 'reflect', signed: 'stretch' }]
+      [{ preset: 'sobel', border: 'reflect', signed: 'stretch' }],
+      // A filter after a stretch filter: its input from a part of the image, mapped by the whole image's range.
+      [{ preset: 'sobel', border: 'reflect', signed: 'stretch' }, { preset: 'box-blur', params: { size: 5 }, border: 'wrap' }]
     ]
     for (const filters of stacks) {
       const index = filters.length - 1
@@ -206,6 +208,17 @@ describe('region previews', () => {
       { preset: 'box-blur', params: { size: 3 }, mode: 'valid' },
       { kernel: odd15, divisor: 40, border: 'wrap', signed: 'stretch' }
     ]
+    const after: FilterSpec[] = [...filters, { preset: 'sharpen', border: 'reflect' }]
+    const wholeAfter = await wholeResult(after)
+    for (const [row, col] of [
+      [0, 0],
+      [wholeAfter.height - 1, 5],
+      [99, 150]
+    ]) {
+      const got = await host.request({ type: 'inspect', filters: after, index: 2, row, col })
+      const at = (row * wholeAfter.width + col) * 4
+      expect(got.channels.map((c) => c.value), `after the stretch, pixel ${row},${col}`).toEqual(Array.from(wholeAfter.rgba.subarray(at, at + 3)))
+    }
     const whole = await wholeResult(filters)
     const source = toFloat((await decodeImage(photo)).image)
     const input = applyStack(source, filters.slice(0, 1))
