@@ -1,26 +1,19 @@
 // Runs in Node (serve mode, tests) and Electron main: the app's batch exports, each in a process of its own
 // (src/batch/process.ts, or Electron's utility process) so that a long batch never slows the engine host, the
 // window or the previews. Turns the process's events into `batch:progress` events and cancels on request.
-import { fork } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import type { BatchProgress } from '../contract/api'
-import { CodedError, firstLine, fromWireError } from '../contract/errors'
+import { CodedError, fromWireError } from '../contract/errors'
 import type { FilterSpec } from '../engine/types'
 import type { BatchEvent } from '../batch/events'
 import type { BatchRequest } from '../batch/plan'
 import type { BatchCommand, BatchReply } from '../batch/protocol'
 import { packageRoot } from '../io/package-paths'
+import { forkNodeChild, type ChildTransport } from '../host/node-child'
 
 /** One running batch process, whatever starts it (child_process.fork, Electron's utilityProcess). */
-export interface BatchTransport {
-  post(command: BatchCommand): void
-  onMessage(cb: (reply: BatchReply) => void): void
-  /** Called once when the process is gone, with a one-line reason. */
-  onExit(cb: (reason: string) => void): void
-  kill(): void
-}
+export type BatchTransport = ChildTransport<BatchCommand, BatchReply>
 
 /** Starts a new batch process. */
 export type BatchSpawner = () => BatchTransport
@@ -32,30 +25,7 @@ export function batchScriptPath(): string {
 
 /** Forks the built Node batch process with structured-clone IPC; a one-line error when it is not built. */
 export function forkBatchProcess(script: string = batchScriptPath()): BatchTransport {
-  if (!existsSync(script)) throw new CodedError(`the batch process is not built (${script} is missing): run npm run build:node`, 'internal')
-  // execArgv: [] so test runners' loaders and inspector flags are not inherited.
-  const child = fork(script, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] })
-  return {
-    post(command) {
-      if (child.connected) child.send(command)
-    },
-    onMessage(cb) {
-      child.on('message', (m) => cb(m as BatchReply))
-    },
-    onExit(cb) {
-      let done = false
-      const report = (reason: string): void => {
-        if (done) return
-        done = true
-        cb(reason)
-      }
-      child.on('exit', (code, signal) => report(signal ? `killed by ${signal}` : `exited with code ${String(code)}`))
-      child.on('error', (err) => report(firstLine(err.message)))
-    },
-    kill() {
-      child.kill()
-    }
-  }
+  return forkNodeChild<BatchCommand, BatchReply>(script, 'the batch process')
 }
 
 /** What starting a batch answers. */

@@ -1,61 +1,20 @@
 // Runs in Node (serve mode, tests) and Electron main: the client side of the engine host protocol.
 // Starts the host, matches replies to requests, restarts the host when it dies and rejects what was pending.
-import { fork } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { CodedError, firstLine, fromWireError } from '../contract/errors'
+import { CodedError, fromWireError } from '../contract/errors'
 import { AbortError } from '../engine/errors'
 import type { HostMessage, HostRequest, HostRequestBody, HostResults } from './protocol'
 import { hostScriptPath } from '../io/package-paths'
+import { forkNodeChild, type ChildTransport } from './node-child'
 
 /** One running host process, whatever starts it (child_process.fork, Electron's utilityProcess). */
-export interface HostTransport {
-  /** Sends a request (a structured-clone copy). */
-  post(message: HostRequest): void
-  /** Every message the host sends. */
-  onMessage(cb: (message: HostMessage) => void): void
-  /** Called once when the process is gone, with a one-line reason. */
-  onExit(cb: (reason: string) => void): void
-  /** Ends the process. */
-  kill(): void
-  /** OS process id, when known (tests kill it to simulate a crash). */
-  readonly pid?: number
-}
+export type HostTransport = ChildTransport<HostRequest, HostMessage>
 
 /** Starts a new host process. */
 export type HostSpawner = () => HostTransport
 
-/**
- * Forks the built Node host (`out/node/host.js` unless `script` says otherwise) with structured-clone IPC.
- * Throws a one-line error when the script has not been built.
- */
+/** Forks the built Node host (`out/node/host.js` unless `script` says otherwise); a one-line error when it is not built. */
 export function forkHost(script: string = hostScriptPath()): HostTransport {
-  if (!existsSync(script)) {
-    throw new Error(`the engine host is not built (${script} is missing): run npm run build:node`)
-  }
-  // execArgv: [] so test runners' loaders and inspector flags are not inherited by the host.
-  const child = fork(script, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] })
-  return {
-    pid: child.pid,
-    post(message) {
-      if (child.connected) child.send(message)
-    },
-    onMessage(cb) {
-      child.on('message', (m) => cb(m as HostMessage))
-    },
-    onExit(cb) {
-      let done = false
-      const report = (reason: string): void => {
-        if (done) return
-        done = true
-        cb(reason)
-      }
-      child.on('exit', (code, signal) => report(signal ? `killed by ${signal}` : `exited with code ${String(code)}`))
-      child.on('error', (err) => report(firstLine(err.message)))
-    },
-    kill() {
-      child.kill()
-    }
-  }
+  return forkNodeChild<HostRequest, HostMessage>(script, 'the engine host')
 }
 
 /** Options of {@link HostClient}. */
