@@ -170,7 +170,9 @@ test('a slider drag keeps frames coming (approximate, labelled), then settles on
   await page.locator('[data-preview-key]').evaluate((el) => {
     const log: { key: string; exact: string; at: number }[] = []
     ;(globalThis as unknown as { __frames: typeof log }).__frames = log
-    new MutationObserver(() => {
+    // This file is type-checked without the DOM library; the callback runs in the page, where it exists.
+    const Observer = (globalThis as unknown as { MutationObserver: new (cb: () => void) => { observe(target: unknown, options: unknown): void } }).MutationObserver
+    new Observer(() => {
       const key = el.getAttribute('data-preview-key') ?? ''
       const exact = el.getAttribute('data-preview-exact') ?? ''
       const last = log.at(-1)
