@@ -1,4 +1,4 @@
-// Shared engine types. Pure data: no node:*, electron, vue or DOM imports (see STYLE.md rule 1).
+// Shared engine types. Pure data: no node:*, electron, vue or DOM imports (the lint enforces it: eslint.config.js).
 import type { BlendMode } from './blend'
 import type { LightMode } from './light'
 import type { LayerMask } from './mask'
