@@ -56,13 +56,16 @@ afterAll(async () => {
 
 describe('explain after a stretch filter', () => {
   it('runs off the host thread, is cancelled by a newer explain, and gives the exported pixel', async () => {
-    const first = host.request({ type: 'inspect', filters: STACK, index: 1, row: 10, col: 20 })
+    // The first explain asks for another stack, so whatever range it measured before being cancelled cannot answer
+    // the newer one: the newer explain measures its own range while the host answers `current`.
+    const other: FilterSpec[] = [STACK[0], { ...STACK[1], divisor: 29 }]
+    const first = host.request({ type: 'inspect', filters: other, index: 1, row: 10, col: 20 })
     const firstOutcome = first.then(
       () => 'answered',
       (err: Error) => err.name
     )
     // The host answers other requests while the range is measured (the old reference pass blocked it for ~30 s).
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    await new Promise((resolve) => setTimeout(resolve, 30))
     const newer = host.request({ type: 'inspect', filters: STACK, index: 1, row: 700, col: 1234 })
     let newerDone = false
     const newerTimed = newer.finally(() => (newerDone = true))
