@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FilterSpec } from '../../../src/engine/types'
 import { HostClient, forkHost } from '../../../src/host/client'
 import { hostScriptPath } from '../../../src/io/package-paths'
+import { texturePixels } from '../../helpers/texture'
 
 const WIDTH = 1600
 const HEIGHT = 1250
@@ -28,16 +29,7 @@ let photo: string
 let host: HostClient
 
 function photoPixels(): Buffer {
-  const data = Buffer.alloc(WIDTH * HEIGHT * 3)
-  for (let y = 0; y < HEIGHT; y++) {
-    for (let x = 0; x < WIDTH; x++) {
-      const i = (y * WIDTH + x) * 3
-      data[i] = (x * 5 + y * 3) & 255
-      data[i + 1] = ((x ^ y) * 7) & 255
-      data[i + 2] = (x - 800) ** 2 + (y - 600) ** 2 < 90000 ? 240 : (x * y) % 97
-    }
-  }
-  return data
+  return texturePixels(WIDTH, HEIGHT, { cx: 800, cy: 600, r: 300 })
 }
 
 beforeAll(async () => {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PreviewRegion, Raster } from '../../../src/contract/api'
 import { HostClient, forkHost } from '../../../src/host/client'
 import { hostScriptPath } from '../../../src/io/package-paths'
+import { texturePixels } from '../../helpers/texture'
 import { toFloat } from '../../../src/engine/image'
 import { inspectPixel } from '../../../src/engine/inspect'
 import { applyStack, resolveFilter } from '../../../src/engine/stack'
@@ -25,18 +26,8 @@ let dir: string
 let photo: string
 let host: HostClient
 
-/** Texture with edges and gradients, so every kernel changes many pixels differently. */
 function photoPixels(): Buffer {
-  const data = Buffer.alloc(WIDTH * HEIGHT * 3)
-  for (let y = 0; y < HEIGHT; y++) {
-    for (let x = 0; x < WIDTH; x++) {
-      const i = (y * WIDTH + x) * 3
-      data[i] = (x * 5 + y * 3) & 255
-      data[i + 1] = ((x ^ y) * 7) & 255
-      data[i + 2] = (x - 150) ** 2 + (y - 110) ** 2 < 3600 ? 240 : (x * y) % 97
-    }
-  }
-  return data
+  return texturePixels(WIDTH, HEIGHT, { cx: 150, cy: 110, r: 60 })
 }
 
 beforeAll(async () => {
