@@ -1,22 +1,26 @@
 // Shared by the engine pool (main side) and its worker threads: the messages they exchange.
 import type { BandIO } from '../engine/fast/band'
 import type { FilterPlan } from '../engine/fast/plan'
+import type { RowTask } from '../engine/fast/row-tasks'
 
 /** workerData of an engine worker: the compiled kernels module, or null for the TypeScript kernels. */
 export interface WorkerData {
   readonly module: WebAssembly.Module | null
 }
 
-/** Main -> worker: run the bands of one planned filter. */
-export interface PoolRequest {
+/** What every request carries: the job, its bands and their shared counter. */
+interface PoolJob {
   readonly job: number
-  readonly plan: FilterPlan
-  readonly io: BandIO
   /** Band b is output rows [bands[2b], bands[2b + 1]). */
   readonly bands: Int32Array
   /** Int32 [next band to take, cancelled flag], shared by every worker of the job. */
   readonly control: SharedArrayBuffer
 }
+
+/** Main -> worker: run the bands of one planned filter, or of a row task. */
+export type PoolRequest =
+  | (PoolJob & { readonly type: 'plan'; readonly plan: FilterPlan; readonly io: BandIO })
+  | (PoolJob & { readonly type: 'rows'; readonly task: RowTask })
 
 /** Worker -> main. */
 export type PoolReply =

@@ -6,6 +6,7 @@ import { AbortError } from '../engine/errors'
 import type { BandIO } from '../engine/fast/band'
 import type { FilterPlan } from '../engine/fast/plan'
 import { ScratchBuffers, type AbortLike, type Executor } from '../engine/fast/run'
+import type { RowTask } from '../engine/fast/row-tasks'
 import type { PoolReply, PoolRequest, WorkerData } from './pool-protocol'
 
 /** Options for {@link EnginePool}. */
@@ -97,6 +98,20 @@ export class EnginePool implements Executor {
     signal: AbortLike | undefined,
     onBand: () => void
   ): Promise<{ low: number; high: number }> {
+    return this.dispatch((job) => ({ ...job, type: 'plan', plan, io }), bands, signal, onBand)
+  }
+
+  /** Runs a row task's bands on the workers as {@link run} runs a plan's (the cancel flag is polled between bands). */
+  async runRows(task: RowTask, bands: readonly (readonly [number, number])[], signal: AbortLike | undefined): Promise<void> {
+    await this.dispatch((job) => ({ ...job, type: 'rows', task }), bands, signal, () => {})
+  }
+
+  private dispatch(
+    request: (job: { job: number; bands: Int32Array; control: SharedArrayBuffer }) => PoolRequest,
+    bands: readonly (readonly [number, number])[],
+    signal: AbortLike | undefined,
+    onBand: () => void
+  ): Promise<{ low: number; high: number }> {
     if (this.closed) return Promise.reject(new Error('the engine pool is closed'))
     if (signal?.aborted) return Promise.reject(new AbortError())
     return new Promise((resolve, reject) => {
@@ -134,10 +149,10 @@ export class EnginePool implements Executor {
         }
       }
       this.jobs.set(id, job)
-      const request: PoolRequest = { job: id, plan, io, bands: flat, control }
+      const message = request({ job: id, bands: flat, control })
       for (const worker of workers) {
         worker.ref()
-        worker.postMessage(request)
+        worker.postMessage(message)
       }
     })
   }

@@ -11,9 +11,10 @@ import { maxValue } from '../image'
 import { LUMA_B, LUMA_G, LUMA_R } from '../light'
 import { SampleKind } from './backend'
 import type { BandIO } from './band'
-import { layerCompositeRows, type LayerCompositeJob } from './layer-composite'
-import { layerInputChannels, layerInputJob, layerInputRows, samplesView } from './layer-input'
+import type { LayerCompositeJob } from './layer-composite'
+import { layerInputChannels, layerInputJob, samplesView } from './layer-input'
 import { planFilter, type FastMethod, type FilterPlan, type SourceShape, type TargetShape } from './plan'
+import type { RowTask } from './row-tasks'
 import type { AbortLike } from './run'
 
 /** A run of bytes in a buffer. */
@@ -41,6 +42,8 @@ export interface LayerStep {
   done(buffer: ArrayBufferLike): void
   /** Runs a planned filter's bands (progress counted by the caller). */
   runPlan(plan: FilterPlan, io: BandIO): Promise<{ low: number; high: number }>
+  /** Runs rows [0, rows) of a row task in bands on the executor's threads. */
+  runRows(task: RowTask, rows: number): Promise<void>
   /** Where a result of plan's output size and destination kind goes. */
   output(plan: FilterPlan): LayerSpan
 }
@@ -89,7 +92,7 @@ export async function runLayer(step: LayerStep): Promise<LayerResult> {
   let inputBuffer: ArrayBufferLike | null = null
   if (job.select !== 'rgb' || job.linear) {
     inputBuffer = step.take(shape.width * shape.height * inputChannels * 4)
-    layerInputRows(job, src.buffer, src.offset, inputBuffer, 0, shape.height)
+    await step.runRows({ kind: 'layer-input', job, src: src.buffer, srcOffset: src.offset, dst: inputBuffer }, shape.height)
     input = { buffer: inputBuffer, offset: 0 }
     inputShape = { width: shape.width, height: shape.height, channels: inputChannels, depth, kind: SampleKind.F32 }
   }
@@ -158,7 +161,8 @@ export async function runLayer(step: LayerStep): Promise<LayerResult> {
     dstKind: step.target.kind,
     scale: step.target.depth === depth ? 1 : maxValue(step.target.depth) / maxValue(depth)
   }
-  layerCompositeRows(composite, { src: src.buffer, srcOffset: src.offset, filtered, dst: dst.buffer, dstOffset: dst.offset }, 0, plan.outHeight)
+  const compositeIO = { src: src.buffer, srcOffset: src.offset, filtered, dst: dst.buffer, dstOffset: dst.offset }
+  await step.runRows({ kind: 'layer-composite', job: composite, io: compositeIO }, plan.outHeight)
   step.done(filtered)
   return { plan, dst }
 }

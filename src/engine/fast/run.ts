@@ -11,6 +11,7 @@ import { bandAlignment, BandRunner, rawBytes, type BandIO } from './band'
 import { FLOAT_MAX_ERROR } from './cost-model'
 import { planFilter, type FastMethod, type FilterPlan, type SourceShape, type TargetShape } from './plan'
 import { runLayer } from './layer-run'
+import { rowBands, runRowTask, type RowTask } from './row-tasks'
 
 /** The part of an AbortSignal the fast paths poll. */
 export interface AbortLike {
@@ -43,6 +44,11 @@ export interface Executor {
     signal: AbortLike | undefined,
     onBand: () => void
   ): Promise<{ low: number; high: number }>
+  /**
+   * Runs the bands of a row task (row-tasks.ts) on the executor's threads; rejects with an AbortError once
+   * `signal` aborts (after every thread has stopped touching the buffers).
+   */
+  runRows(task: RowTask, bands: readonly (readonly [number, number])[], signal: AbortLike | undefined): Promise<void>
 }
 
 /** Options for {@link runFastStack}. */
@@ -220,7 +226,8 @@ export async function runFastStack(
       let dst: Span
       if (filter.effects) {
         // Channels, light, blend or mask: the kernel runs on its own input, then a composite (layer-run.ts).
-        const step = { filter, effects: filter.effects, shape, src, target, opaque, method, tileLog2, signal, take, done, runPlan, output }
+        const runRows = (task: RowTask, rows: number): Promise<void> => executor.runRows(task, rowBands(rows, executor.threads), signal)
+        const step = { filter, effects: filter.effects, shape, src, target, opaque, method, tileLog2, signal, take, done, runPlan, runRows, output }
         const layer = await runLayer(step)
         plan = layer.plan
         dst = layer.dst
@@ -349,6 +356,15 @@ export class InlineExecutor implements Executor {
       onBand()
     }
     return Promise.resolve({ low, high })
+  }
+
+  /** Runs the bands in order on this thread, polling `signal` between them. */
+  runRows(task: RowTask, bands: readonly (readonly [number, number])[], signal: AbortLike | undefined): Promise<void> {
+    for (const [r0, r1] of bands) {
+      if (signal?.aborted) return Promise.reject(new AbortError())
+      runRowTask(task, r0, r1)
+    }
+    return Promise.resolve()
   }
 }
 
