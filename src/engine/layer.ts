@@ -6,6 +6,7 @@ import { EngineError } from './errors'
 import { createFloatImage, maxValue } from './image'
 import { decodeSample, encodeSample, LIGHT_MODES, luminance, type LightMode } from './light'
 import { checkMask, rasterMask, type LayerMask, type LuminanceRow } from './mask'
+import { needsVersion2Params } from './presets'
 import { alignedInput, type ResolvedFilter } from './stack'
 import type { FilterSpec, FloatImage, LayerChannels } from './types'
 
@@ -44,9 +45,15 @@ export function resolveEffects(spec: FilterSpec): LayerEffects | null {
  */
 export const VERSION_2_FIELDS = ['channels', 'light', 'blend', 'mask'] as const
 
-/** The recipe version a stack needs: 2 when a filter uses a version 2 field, else 1 (older builds read it). */
+/**
+ * The recipe version a stack needs: 2 when a filter uses a version 2 field or leaves a Gaussian's size to be derived
+ * from σ (version 1 files read a missing size as 5), else 1 (older builds read it).
+ */
 export function recipeVersion(filters: readonly FilterSpec[]): 1 | 2 {
-  return filters.some((filter) => VERSION_2_FIELDS.some((field) => filter[field] !== undefined)) ? 2 : 1
+  const needs2 = (filter: FilterSpec): boolean =>
+    VERSION_2_FIELDS.some((field) => filter[field] !== undefined) ||
+    (filter.preset !== undefined && needsVersion2Params(filter.preset, filter.params))
+  return filters.some(needs2) ? 2 : 1
 }
 
 /** Index of the colour channel a layer filters alone (`r`, `g`, `b`), or -1 (`rgb`, `luminance`). */

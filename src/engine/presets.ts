@@ -25,6 +25,11 @@ export interface PresetParam {
    * `default` is that value at the other defaults. A given value overrides it and is used exactly.
    */
   readonly derive?: (params: PresetParams) => number
+  /**
+   * What a version 1 recipe means when it leaves a derived parameter out: the fixed default it had before sizes
+   * were derived from σ, so old files give the same bytes. Absent where version 1 files never had the preset.
+   */
+  readonly version1Default?: number
 }
 
 /** Parameter values after defaults are filled in and types checked: numbers for int/number, strings for enum. */
@@ -74,9 +79,10 @@ export function gaussianSize(sigma: number): number {
 }
 
 /** A Gaussian's size parameter: derived from σ unless given. */
-const gaussianSizeParam = (what: string): PresetParam => ({
+const gaussianSizeParam = (what: string, version1Default?: number): PresetParam => ({
   ...sizeParam(gaussianSize(1), `width and height of the ${what}, odd; about 6σ + 1 when not given`),
-  derive: (params) => gaussianSize(widestSigma(params))
+  derive: (params) => gaussianSize(widestSigma(params)),
+  version1Default
 })
 
 const sigmaParam: PresetParam = {
@@ -226,7 +232,7 @@ export const PRESETS: readonly Preset[] = [
     name: 'gaussian-blur',
     title: 'Gaussian blur',
     description: 'Smooth blur weighting near pixels more; the weights sum to 1.',
-    params: [gaussianSizeParam('kernel'), sigmaParam],
+    params: [gaussianSizeParam('kernel', 5), sigmaParam],
     warning: gaussianWarning,
     kernel: (p) => kernelFromRows(gaussianRows(num(p, 'size'), num(p, 'sigma')))
   },
@@ -320,7 +326,7 @@ export const PRESETS: readonly Preset[] = [
     title: 'Unsharp mask',
     description: 'Sharpens by subtracting a Gaussian blur: (1 + amount) x image - amount x blur.',
     params: [
-      gaussianSizeParam('blur'),
+      gaussianSizeParam('blur', 5),
       sigmaParam,
       {
         name: 'amount',
@@ -392,7 +398,7 @@ export const PRESETS: readonly Preset[] = [
     name: 'high-pass',
     title: 'High pass',
     description: 'Keeps only fine detail (image minus a Gaussian blur), shown around mid-grey.',
-    params: [gaussianSizeParam('blur'), sigmaParam],
+    params: [gaussianSizeParam('blur', 5), sigmaParam],
     signed: 'shift',
     warning: gaussianWarning,
     kernel: (p) => {
@@ -506,6 +512,24 @@ export function resolvePresetParams(preset: Preset, params: Readonly<Record<stri
     if (param.derive && !given(param)) resolved[param.name] = param.derive(resolved)
   }
   return Object.fromEntries(preset.params.map((param) => [param.name, resolved[param.name]]))
+}
+
+/**
+ * The parameters a version 1 recipe gave `preset`: each derived parameter it left out set to its fixed version 1
+ * default (see {@link PresetParam.version1Default}); unknown presets and given values unchanged.
+ */
+export function version1Params<P extends Readonly<Record<string, ParamValue>> | undefined>(
+  name: string,
+  params: P
+): P | Readonly<Record<string, ParamValue>> {
+  const missing = findPreset(name)?.params.filter((param) => param.version1Default !== undefined && !(params && param.name in params)) ?? []
+  if (missing.length === 0) return params
+  return { ...params, ...Object.fromEntries(missing.map((param) => [param.name, param.version1Default as number])) }
+}
+
+/** True when a filter on `name` leaves out a parameter that version 1 recipes read differently (a derived size). */
+export function needsVersion2Params(name: string, params: Readonly<Record<string, ParamValue>> | undefined): boolean {
+  return version1Params(name, params) !== params
 }
 
 /** The problem with complete, validated `params` of `preset` (a Gaussian cut short by its size), or null. */

@@ -5,7 +5,7 @@ import { EngineError, type EngineErrorCode } from './errors'
 import { kernelFromRows, parseKernel } from './kernel'
 import { LAYER_CHANNELS, recipeVersion, VERSION_2_FIELDS } from './layer'
 import { LIGHT_MODES } from './light'
-import { presetKernel } from './presets'
+import { presetKernel, version1Params } from './presets'
 import type { FilterSpec, Recipe } from './types'
 
 /** The `format` value every recipe file carries. */
@@ -243,7 +243,16 @@ export function parseRecipe(text: string, source: string): Recipe {
   notARecipe(data, source)
   const result = recipeSchema.safeParse(data, { reportInput: true })
   if (!result.success) throw schemaError(source, result.error)
-  return { format: RECIPE_FORMAT, version: result.data.version, filters: result.data.filters.map(toFilterSpec) }
+  const filters = result.data.filters.map(toFilterSpec)
+  // Version 1 files predate sizes derived from σ: a Gaussian without a size keeps the 5 it had then.
+  const read = result.data.version === 1 ? filters.map(withVersion1Params) : filters
+  return { format: RECIPE_FORMAT, version: result.data.version, filters: read }
+}
+
+function withVersion1Params(filter: FilterSpec): FilterSpec {
+  if (filter.preset === undefined) return filter
+  const params = version1Params(filter.preset, filter.params)
+  return params === filter.params ? filter : { ...filter, params }
 }
 
 /**

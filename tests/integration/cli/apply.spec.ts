@@ -119,6 +119,20 @@ describe('apply on the sample photos matches the engine', () => {
     expectSamePixels(await readWithSharp(join(work, 'recipe.png')), expected)
   })
 
+  it('reads the Gaussian of a version 1 recipe without a size as 5x5, byte for byte; version 2 derives it from σ', async () => {
+    const look = (version: number) => ({ format: 'kernel-studio/stack', version, filters: [{ preset: 'gaussian-blur', params: { sigma: 3 } }] })
+    await writeFile(join(work, 'v1.json'), JSON.stringify(look(1)))
+    await writeFile(join(work, 'v2.json'), JSON.stringify(look(2)))
+    await applyOk([sample('coffee.png'), '-o', 'v1.png', '--recipe', 'v1.json'])
+    await applyOk([sample('coffee.png'), '-o', 'v1-sized.png', '--preset', 'gaussian-blur:size=5,sigma=3'])
+    await applyOk([sample('coffee.png'), '-o', 'v2.png', '--recipe', 'v2.json'])
+    await applyOk([sample('coffee.png'), '-o', 'v2-sized.png', '--preset', 'gaussian-blur:size=19,sigma=3'])
+    const [v1, v1Sized, v2, v2Sized] = await Promise.all(['v1', 'v1-sized', 'v2', 'v2-sized'].map((name) => readWithSharp(join(work, `${name}.png`))))
+    expect(Buffer.from(v1.data.buffer).equals(Buffer.from(v1Sized.data.buffer))).toBe(true)
+    expect(Buffer.from(v2.data.buffer).equals(Buffer.from(v2Sized.data.buffer))).toBe(true)
+    expect(compareSamples(v1, v2).maxDiff).toBeGreaterThan(0)
+  })
+
   it('--mode valid shrinks, --flip rotates the kernel, --divisor and --offset apply', async () => {
     const kernel = '1 2 0; 0 0 0; 0 0 -1'
     await applyOk([sample('coffee.png'), '-o', 'valid.png', '--kernel', kernel, '--mode', 'valid', '--flip', '--divisor', '2', '--offset', '64', '--border', 'zero'])

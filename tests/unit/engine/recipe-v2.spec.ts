@@ -79,6 +79,28 @@ describe('recipe version 2', () => {
     fails(recipe(2, { preset: 'sharpen', mask: { shapes: [{ type: 'tones', from: 0, to: 1, extra: 1 }] } }), 'look.json: filters[0].mask.shapes[0]: unknown key "extra"')
   })
 
+  it('reads a Gaussian without a size in a version 1 file as the 5 it was then; version 2 derives it from σ', () => {
+    for (const preset of ['gaussian-blur', 'unsharp-mask', 'high-pass']) {
+      const old = parseRecipe(recipe(1, { preset, params: { sigma: 3 } }), 'old.json')
+      expect(old.filters).toEqual([{ preset, params: { sigma: 3, size: 5 } }])
+      expect(parseRecipe(recipe(2, { preset, params: { sigma: 3 } }), 'new.json').filters).toEqual([{ preset, params: { sigma: 3 } }])
+      // A given size stays as given in either version.
+      expect(parseRecipe(recipe(1, { preset, params: { size: 9, sigma: 3 } }), 'old.json').filters).toEqual([{ preset, params: { size: 9, sigma: 3 } }])
+    }
+    expect(parseRecipe(recipe(1, { preset: 'gaussian-blur' }), 'old.json').filters).toEqual([{ preset: 'gaussian-blur', params: { size: 5 } }])
+    // Other presets are untouched.
+    expect(parseRecipe(recipe(1, { preset: 'box-blur' }), 'old.json').filters).toEqual([{ preset: 'box-blur' }])
+  })
+
+  it('writes version 2 when the size of a Gaussian is left to be derived, so no build reads it as 5', () => {
+    expect(JSON.parse(serializeRecipe([{ preset: 'gaussian-blur', params: { sigma: 3 } }])).version).toBe(2)
+    expect(JSON.parse(serializeRecipe([{ preset: 'difference-of-gaussians', params: { sigma: 1 } }])).version).toBe(1)
+    expect(JSON.parse(serializeRecipe([{ preset: 'gaussian-blur', params: { size: 19, sigma: 3 } }])).version).toBe(1)
+    const text = serializeRecipe([{ preset: 'high-pass' }])
+    expect(JSON.parse(text).version).toBe(2)
+    expect(parseRecipe(text, 'again.json').filters).toEqual([{ preset: 'high-pass' }])
+  })
+
   it('checks the same fields on filters arriving over IPC', () => {
     expect(parseFilter(LAYER, 'request')).toEqual(LAYER)
     expect(() => parseFilter({ preset: 'sharpen', channels: 'alpha' }, 'request')).toThrow(EngineError)
