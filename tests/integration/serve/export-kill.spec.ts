@@ -2,14 +2,12 @@
 // Serve mode killed with kill -9 while it writes an export to a path: the CLI's watchdog removes the hidden temp
 // file, so nothing is left behind (9 of 10 such kills used to leave 4-29 MB temp files).
 import { randomBytes } from 'node:crypto'
-import { watch } from 'node:fs'
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
-import { request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TOKEN, startServe } from './serve-process'
+import { startBigExport, startServe, whenFileSeen } from './serve-process'
 
 let work: string
 
@@ -32,29 +30,13 @@ describe('serve mode killed while exporting', () => {
     const out = join(work, 'out')
     await mkdir(out)
     try {
-      const killed = new Promise<boolean>((resolve) => {
-        const watcher = watch(out, (event, file) => {
-          if (event !== 'change' || !file?.endsWith('.tmp')) return
-          watcher.close()
-          server.child.kill('SIGKILL')
-          resolve(true)
-        })
-        setTimeout(() => {
-          watcher.close()
-          resolve(false)
-        }, 60_000)
-      })
-      const body = JSON.stringify({ filters: [], format: 'tiff', depth: 16, path: join(out, 'big.tif') })
-      const req = httpRequest({
-        host: '127.0.0.1',
-        port: server.port,
-        method: 'POST',
-        path: '/api/image:export',
-        headers: { Host: `127.0.0.1:${server.port}`, Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }
-      })
-      req.on('error', () => undefined)
-      req.end(body)
-      expect(await killed).toBe(true)
+      const killed = whenFileSeen(
+        out,
+        (event, name) => event === 'change' && name.endsWith('.tmp'),
+        () => server.child.kill('SIGKILL')
+      )
+      startBigExport(server.port, join(out, 'big.tif'))
+      expect(await killed).not.toBeNull()
       // The watchdog needs a moment after the kill.
       await expect.poll(() => readdir(out), { timeout: 10_000 }).toEqual([])
     } finally {

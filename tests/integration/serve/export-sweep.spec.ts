@@ -2,14 +2,13 @@
 // Serve mode killed with kill -9 mid-export together with its watchdog (a cgroup's OOM kill, a power cut): the
 // temp file stays behind, and the next start of serve mode removes it, having noted the folder in the data folder.
 import { randomBytes } from 'node:crypto'
-import { readdirSync, readFileSync, watch } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TOKEN, startServe } from './serve-process'
+import { startBigExport, startServe, whenFileSeen } from './serve-process'
 
 let work: string
 
@@ -49,30 +48,16 @@ describe('serve mode start after a kill -9 mid-export', () => {
     await writeFile(join(out, '.other.tif.999999.0123456789ab.tmp'), 'not ours')
     const first = await startServe({ KERNEL_STUDIO_DATA_DIR: dataDir }, ['--open', join(work, 'noise.png')])
     try {
-      const killed = new Promise<string | null>((resolve) => {
-        const watcher = watch(out, (_event, file) => {
-          if (!file?.startsWith('.big.tif.') || !file.endsWith('.tmp')) return
-          watcher.close()
+      const killed = whenFileSeen(
+        out,
+        (_event, name) => name.startsWith('.big.tif.') && name.endsWith('.tmp'),
+        (name) => {
           // The watchdog first (else it removes the file when serve dies), then serve, both at once.
-          for (const pid of processesMentioning(join(out, file))) process.kill(pid, 'SIGKILL')
+          for (const pid of processesMentioning(join(out, name))) process.kill(pid, 'SIGKILL')
           first.child.kill('SIGKILL')
-          resolve(file)
-        })
-        setTimeout(() => {
-          watcher.close()
-          resolve(null)
-        }, 60_000)
-      })
-      const body = JSON.stringify({ filters: [], format: 'tiff', depth: 16, path: join(out, 'big.tif') })
-      const req = httpRequest({
-        host: '127.0.0.1',
-        port: first.port,
-        method: 'POST',
-        path: '/api/image:export',
-        headers: { Host: `127.0.0.1:${first.port}`, Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }
-      })
-      req.on('error', () => undefined)
-      req.end(body)
+        }
+      )
+      startBigExport(first.port, join(out, 'big.tif'))
       const temp = await killed
       expect(temp).not.toBeNull()
       // Nothing removes it now: no watchdog, no writer.

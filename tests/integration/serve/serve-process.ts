@@ -1,7 +1,7 @@
 // Test helpers: `kernel-studio serve` as a real child process, and raw HTTP/TCP clients for it.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, watch } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -107,5 +107,45 @@ export function statusOf(port: number, headers: Record<string, string>, path = '
     })
     req.on('error', reject)
     req.end()
+  })
+}
+
+/**
+ * Starts exporting the open image as a 16-bit TIFF to `path` (large enough to be caught mid-write) and does not
+ * wait: the caller kills serve meanwhile, so the request's own errors are expected and ignored.
+ */
+export function startBigExport(port: number, path: string): void {
+  const req = httpRequest({
+    host: '127.0.0.1',
+    port,
+    method: 'POST',
+    path: '/api/image:export',
+    headers: { Host: `127.0.0.1:${port}`, Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }
+  })
+  req.on('error', () => undefined)
+  req.end(JSON.stringify({ filters: [], format: 'tiff', depth: 16, path }))
+}
+
+/**
+ * Resolves with the first file name in `dir` for which `seen(event, name)` is true, after calling `then(name)`
+ * while the file is still being written; null when none came within `ms`.
+ */
+export function whenFileSeen(
+  dir: string,
+  seen: (event: string, name: string) => boolean,
+  then: (name: string) => void,
+  ms = 60_000
+): Promise<string | null> {
+  return new Promise((resolve) => {
+    const watcher = watch(dir, (event, name) => {
+      if (!name || !seen(event, name)) return
+      watcher.close()
+      then(name)
+      resolve(name)
+    })
+    setTimeout(() => {
+      watcher.close()
+      resolve(null)
+    }, ms)
   })
 }
