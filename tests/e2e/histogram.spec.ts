@@ -8,25 +8,19 @@ import { promisify } from 'node:util'
 import { expect, test } from '@playwright/test'
 import type { Histogram } from '../../src/engine/histogram'
 import { CLI, ROOT } from './fixtures/serve'
+import { CHELSEA, chelseaWithLayer, saveRecipe } from './fixtures/stack'
 import { waitForPreview } from './fixtures/viewer'
 
 const run = promisify(execFile)
-const CHELSEA = join(ROOT, 'resources', 'samples', 'chelsea.png')
 
 test('the histogram panel shows the numbers of kernel-studio inspect --histogram, before and after', async ({ page }) => {
   const dir = await mkdtemp(join(tmpdir(), 'ks-histogram-'))
   try {
-    await page.goto('/')
-    await page.getByTestId('image-file-input').setInputFiles(CHELSEA)
-    await expect(page.getByTestId('image-size')).toHaveText(/^451 × 300/)
-    await page.getByRole('tab', { name: /^Stack/ }).click()
-    await page.getByRole('option', { name: 'Sharpen', exact: true }).click()
-    await page.getByRole('button', { name: 'Add to stack' }).click()
+    await chelseaWithLayer(page, 'Sharpen')
     await waitForPreview(page, /"preset":"sharpen"/)
 
-    const [recipeDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save recipe' }).click()])
     const recipeFile = join(dir, 'look.json')
-    await recipeDownload.saveAs(recipeFile)
+    await saveRecipe(page, recipeFile)
     const { stdout } = await run(process.execPath, [CLI, 'inspect', CHELSEA, '--histogram', '--json', '--recipe', recipeFile], { cwd: ROOT })
     const cli = JSON.parse(stdout) as { before: Histogram; after: Histogram }
     // Sharpening pushes samples to the ends: the after side has more clipped pixels than the photo.

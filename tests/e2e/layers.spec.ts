@@ -2,31 +2,22 @@
 // Choosing luminosity, luminance and linear light changes the preview; the recipe saved in the app carries them
 // (version 2), and `kernel-studio apply --recipe` on it equals the app's export pixel for pixel.
 import { execFile } from 'node:child_process'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { expect, test } from '@playwright/test'
-import { parseRecipe } from '../../src/engine/recipe'
 import { readPixels } from './fixtures/pixels'
 import { CLI, ROOT } from './fixtures/serve'
+import { CHELSEA, chelseaWithLayer, exportEqualsCli, saveRecipe } from './fixtures/stack'
 import { waitForPreview } from './fixtures/viewer'
 
 const run = promisify(execFile)
-const CHELSEA = join(ROOT, 'resources', 'samples', 'chelsea.png')
 
 test('a layer blended by luminosity on the luminance in linear light: export equals the CLI on the saved recipe', async ({ page }) => {
   const dir = await mkdtemp(join(tmpdir(), 'ks-layers-'))
   try {
-    await page.goto('/')
-    await page.getByTestId('image-file-input').setInputFiles(CHELSEA)
-    await expect(page.getByTestId('image-size')).toHaveText(/^451 × 300/)
-    await page.getByRole('tab', { name: /^Stack/ }).click()
-    await page.getByRole('option', { name: 'Sharpen', exact: true }).click()
-    await page.getByRole('button', { name: 'Add to stack' }).click()
-    const stackPanel = page.getByRole('region', { name: 'Filter stack' })
-    await stackPanel.getByRole('button', { name: /^Sharpen, layer/ }).click()
-    const settings = stackPanel.getByRole('region', { name: /^Settings of Sharpen/ })
+    const { settings } = await chelseaWithLayer(page, 'Sharpen')
 
     await settings.getByLabel('Blend').selectOption('luminosity')
     await settings.getByLabel('Channels').selectOption('luminance')
@@ -34,24 +25,12 @@ test('a layer blended by luminosity on the luminance in linear light: export equ
     await waitForPreview(page, /"channels":"luminance".*"light":"linear"|"light":"linear".*"channels":"luminance"/)
     await expect(page.locator('[data-preview-key]')).toHaveAttribute('data-preview-key', /"blend":"luminosity"/)
 
-    const [recipeDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save recipe' }).click()])
     const recipeFile = join(dir, 'look.json')
-    await recipeDownload.saveAs(recipeFile)
-    const recipe = parseRecipe(await readFile(recipeFile, 'utf8'), recipeFile)
+    const recipe = await saveRecipe(page, recipeFile)
     expect(recipe.version).toBe(2)
     expect(recipe.filters.map((f) => [f.preset, f.blend, f.channels, f.light])).toEqual([['sharpen', 'luminosity', 'luminance', 'linear']])
 
-    await page.getByRole('button', { name: 'Export', exact: true }).click()
-    const dialog = page.getByRole('dialog', { name: 'Export image' })
-    const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Export', exact: true }).click()])
-    const exportedFile = join(dir, 'exported.png')
-    await download.saveAs(exportedFile)
-
-    const cliFile = join(dir, 'cli.png')
-    await run(process.execPath, [CLI, 'apply', CHELSEA, '--recipe', recipeFile, '-o', cliFile], { cwd: ROOT })
-    const exported = await readPixels(exportedFile)
-    const cli = await readPixels(cliFile)
-    expect(Buffer.compare(Buffer.from(exported.data), Buffer.from(cli.data))).toBe(0)
+    const exported = await exportEqualsCli(page, dir, recipeFile)
     // The layer really changed the photo, and differently from plain Sharpen.
     const plainFile = join(dir, 'plain.png')
     await run(process.execPath, [CLI, 'apply', CHELSEA, '--preset', 'sharpen', '-o', plainFile], { cwd: ROOT })

@@ -2,19 +2,13 @@
 // the canvas (brush, rectangle, eraser) is one undo step per stroke, travels in the saved recipe, and the app's
 // export equals `kernel-studio apply --recipe` on that recipe pixel for pixel, with blend luminosity on the
 // luminance; outside the mask the photo is untouched.
-import { execFile } from 'node:child_process'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { expect, test, type Page } from '@playwright/test'
-import { parseRecipe } from '../../src/engine/recipe'
 import { readPixels } from './fixtures/pixels'
-import { CLI, ROOT } from './fixtures/serve'
+import { CHELSEA, chelseaWithLayer, exportEqualsCli, saveRecipe } from './fixtures/stack'
 import { waitForPreview } from './fixtures/viewer'
-
-const run = promisify(execFile)
-const CHELSEA = join(ROOT, 'resources', 'samples', 'chelsea.png')
 
 /** Page coordinates of the image point at fractions (fx, fy), from the rect the viewer says it drew the image in. */
 async function imagePoint(page: Page, fx: number, fy: number): Promise<{ x: number; y: number }> {
@@ -40,15 +34,7 @@ async function drag(page: Page, points: [number, number][]): Promise<void> {
 test('a mask painted on the canvas: one undo step per stroke, and the export equals the CLI on the saved recipe', async ({ page }) => {
   const dir = await mkdtemp(join(tmpdir(), 'ks-masks-'))
   try {
-    await page.goto('/')
-    await page.getByTestId('image-file-input').setInputFiles(CHELSEA)
-    await expect(page.getByTestId('image-size')).toHaveText(/^451 × 300/)
-    await page.getByRole('tab', { name: /^Stack/ }).click()
-    await page.getByRole('option', { name: 'Sharpen', exact: true }).click()
-    await page.getByRole('button', { name: 'Add to stack' }).click()
-    const stackPanel = page.getByRole('region', { name: 'Filter stack' })
-    await stackPanel.getByRole('button', { name: /^Sharpen, layer/ }).click()
-    const settings = stackPanel.getByRole('region', { name: /^Settings of Sharpen/ })
+    const { settings } = await chelseaWithLayer(page, 'Sharpen')
     await settings.getByLabel('Blend').selectOption('luminosity')
     await settings.getByLabel('Channels').selectOption('luminance')
 
@@ -81,25 +67,13 @@ test('a mask painted on the canvas: one undo step per stroke, and the export equ
 
     await waitForPreview(page, /"blend":"luminosity".*"mask":\{"shapes":\[\{"type":"brush".*"erase":true/)
 
-    const [recipeDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save recipe' }).click()])
     const recipeFile = join(dir, 'masked.json')
-    await recipeDownload.saveAs(recipeFile)
-    const recipe = parseRecipe(await readFile(recipeFile, 'utf8'), recipeFile)
+    const recipe = await saveRecipe(page, recipeFile)
     expect(recipe.version).toBe(2)
     expect(recipe.filters[0]).toMatchObject({ preset: 'sharpen', blend: 'luminosity', channels: 'luminance' })
     expect(recipe.filters[0].mask?.shapes.map((s) => (s.type === 'brush' && s.erase ? 'erase' : s.type))).toEqual(['brush', 'rect', 'erase'])
 
-    await page.getByRole('button', { name: 'Export', exact: true }).click()
-    const dialog = page.getByRole('dialog', { name: 'Export image' })
-    const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Export', exact: true }).click()])
-    const exportedFile = join(dir, 'exported.png')
-    await download.saveAs(exportedFile)
-
-    const cliFile = join(dir, 'cli.png')
-    await run(process.execPath, [CLI, 'apply', CHELSEA, '--recipe', recipeFile, '-o', cliFile], { cwd: ROOT })
-    const exported = await readPixels(exportedFile)
-    const cli = await readPixels(cliFile)
-    expect(Buffer.compare(Buffer.from(exported.data), Buffer.from(cli.data))).toBe(0)
+    const exported = await exportEqualsCli(page, dir, recipeFile)
 
     // The mask limits the layer: the top-left quarter (no shape reaches it) is the photo bit for bit, while the
     // painted part changed.
