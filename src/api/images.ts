@@ -61,6 +61,7 @@ export function imageHandlers(ctx: HandlerContext): Pick<Api, 'app:info' | 'imag
         maxWidth: req.maxWidth,
         maxHeight: req.maxHeight,
         ...(req.region ? { region: req.region } : {}),
+        ...(req.grid ? { grid: req.grid } : {}),
         ...(req.approximate ? { approximate: true } : {})
       })
     },

@@ -44,6 +44,9 @@ const schemas = {
     maxWidth: edge,
     maxHeight: edge,
     region: z.object({ x: coord, y: coord, width: int(1, 1_000_000), height: int(1, 1_000_000) }).optional(),
+    grid: z
+      .object({ width: int(1, 1_000_000), height: int(1, 1_000_000), window: z.object({ x: coord, y: coord, width: edge, height: edge }) })
+      .optional(),
     approximate: z.boolean().optional()
   }),
   'image:thumbnails': z.object({ doc, filters: z.array(z.unknown()).max(256), size: int(1, 1024) }),

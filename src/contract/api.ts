@@ -60,6 +60,18 @@ export interface PreviewRegion {
   readonly height: number
 }
 
+/**
+ * A window of the whole filter result area-averaged to `width` x `height` (never larger than the result): the
+ * size the viewer shows it at, in device pixels, below 100 % zoom. Only the grid pixels in `window` are computed;
+ * windows of one grid meet without seams, and each pixel is drawn as one device pixel.
+ */
+export interface PreviewGrid {
+  readonly width: number
+  readonly height: number
+  /** The part wanted, in grid pixels. */
+  readonly window: PreviewRegion
+}
+
 /** A kernel learnt from an example by `image:learn`. */
 export interface LearnedExample {
   /** AFTER's name. */
@@ -108,8 +120,13 @@ export interface PreviewResult {
    * approximate frame (the stack run on a downscaled source), asked for while a slider moves.
    */
   readonly exact: boolean
-  /** The part of the result `image` shows, when the request asked for a region (clipped to the result). */
+  /**
+   * The part of the result `image` shows, when the request asked for a region (clipped to the result), or, with
+   * `grid`, the result pixels the window reads.
+   */
   readonly region?: PreviewRegion
+  /** With a `grid` request: the grid, its window clipped to it (`image` is that window, one pixel per grid pixel). */
+  readonly grid?: PreviewGrid
   /** Full size of the result (valid/full modes change it). */
   readonly resultWidth: number
   readonly resultHeight: number
@@ -246,8 +263,9 @@ export interface ApiMap {
    * Filtered preview; a newer request cancels older ones (those reject with an error named AbortError).
    * `region` (default: the whole result) of the full-resolution result, exact (the stack runs on just the source
    * pixels it depends on), area-averaged down to fit maxWidth x maxHeight when larger, as the source is for the
-   * unfiltered side. `approximate` (whole result only): quick frames while a slider moves, computed on a
-   * downscaled source (kernels then act too wide: the UI labels them).
+   * unfiltered side. `grid` (instead of `region`): a window of the whole result area-averaged to the grid's size
+   * (see PreviewGrid), from only the full-resolution pixels it reads. `approximate` (whole result only): quick
+   * frames while a slider moves, computed on a downscaled source (kernels then act too wide: the UI labels them).
    */
   'image:preview': {
     req: DocumentScoped & {
@@ -256,6 +274,7 @@ export interface ApiMap {
       maxWidth: number
       maxHeight: number
       region?: PreviewRegion
+      grid?: PreviewGrid
       approximate?: boolean
     }
     res: PreviewResult

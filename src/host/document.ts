@@ -8,7 +8,8 @@ import { applyResolved } from '../engine/stack'
 import type { FloatImage, IntImage } from '../engine/types'
 import { runStack, sharedImage } from '../runtime/run-stack'
 import { lruGet, lruSet } from './lru'
-import { cropImage, downscale } from './raster'
+import { downscale, downscaleSource, downscaleWindow, type DownscaleGrid } from '../engine/downscale'
+import { cropImage } from './raster'
 import { planRegion, type PixelBox } from './region'
 import type { HostStack } from './stack'
 
@@ -194,6 +195,29 @@ export class OpenDocument {
     const image = downscale(full, size.width, size.height)
     if (!this.closed) lruSet(this.shownCache, key, image, MAX_SHOWN)
     return image
+  }
+
+  /**
+   * `grid.window` of the stack's full-resolution result (of size `grid.full`) area-averaged to the grid, from only
+   * the result pixels it reads (returned as `box`): what the viewer draws one pixel per device pixel between fit
+   * and 100 % zoom. The same function as every other downscale, so both sides of the viewer match. Cached.
+   */
+  async gridWindow(stack: HostStack, grid: DownscaleGrid, signal: AbortSignal): Promise<{ image: IntImage; box: PixelBox }> {
+    const box = downscaleSource(grid)
+    const w = grid.window
+    const key = `${stack.key}|grid ${grid.grid.width}x${grid.grid.height}|${w.x},${w.y},${w.width},${w.height}`
+    const cached = lruGet(this.shownCache, key)
+    if (cached) return { image: cached, box }
+    let image: IntImage
+    if (stack.active.length === 0) {
+      image = downscaleWindow(this.image, { x: 0, y: 0 }, grid)
+    } else {
+      const full = await this.region(stack, box, signal, 'regions')
+      signal.throwIfAborted()
+      image = downscaleWindow(full, box, grid)
+    }
+    if (!this.closed) lruSet(this.shownCache, key, image, MAX_SHOWN)
+    return { image, box }
   }
 
   /**

@@ -1,7 +1,7 @@
 // The engine host's one message protocol, shared by the host (child process / utility process) and its clients.
 // Messages are structured-clone values: typed arrays travel as copies (transferring them through Electron's
 // MessagePortMain is broken: electron/electron#34905, #37565).
-import type { ExportFormat, ImageInfo, LearnedExample, PreviewRegion, PreviewResult, Raster } from '../contract/api'
+import type { ExportFormat, ImageInfo, LearnedExample, PreviewGrid, PreviewRegion, PreviewResult, Raster } from '../contract/api'
 import type { WireError } from '../contract/errors'
 import type { Histogram } from '../engine/histogram'
 import type { InspectResult } from '../engine/inspect'
@@ -42,6 +42,7 @@ export interface PreviewRequest {
   readonly maxWidth: number
   readonly maxHeight: number
   readonly region?: PreviewRegion
+  readonly grid?: PreviewGrid
   readonly approximate?: boolean
 }
 

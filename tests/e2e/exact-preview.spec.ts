@@ -1,13 +1,16 @@
-// Runs in Node (Playwright): what the viewer shows at fit zoom is the export seen at that zoom. A 4000x3000 photo
+// Runs in Node (Playwright): what the viewer shows below 100 % is the export seen at that zoom. A 4000x3000 photo
 // (fit well under 50 %) gets a blur, a sharpen and an edge kernel in turn; each time the canvas must equal the
 // exported file area-averaged down to the drawn size (the resampling the "before" side gets), within 2 levels.
-// Before this, the preview ran the stack on a downscaled copy, so kernels acted several times too wide.
+// Between fit and 100 % (37, 52, 75 %, panned, two window sizes, the before/after split) the visible canvas must
+// equal the export (and the source, left of the split) area-averaged to the zoom's grid of device pixels.
+// Before this, the preview ran the stack on a downscaled copy, so kernels acted several times too wide; later,
+// zooms between fit and 100 % were drawn by the browser scaling a raster of another size.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Locator, type Page } from '@playwright/test'
 import sharp from 'sharp'
-import { downscale } from '../../src/host/raster'
+import { downscale } from '../../src/engine/downscale'
 import { readPixels } from './fixtures/pixels'
 import { ROOT } from './fixtures/serve'
 
@@ -42,6 +45,27 @@ async function waitForExact(key: RegExp): Promise<void> {
   await expect(viewer).toHaveAttribute('data-preview-key', key, { timeout: 60_000 })
   await expect(viewer).toHaveAttribute('data-preview-state', 'ready', { timeout: 60_000 })
   await expect(viewer).toHaveAttribute('data-preview-exact', 'exact')
+}
+
+/** Canvas size in device pixels. */
+async function canvasSize(): Promise<[number, number]> {
+  return page.getByTestId('viewer-canvas').evaluate((c) => [(c as unknown as { width: number }).width, (c as unknown as { height: number }).height])
+}
+
+/** Mean and largest difference of the RGB of `shown` (RGBA, `w` wide) against `expected` (RGB, `ew` wide) read at (`ex`, `ey`). */
+function compare(shown: Uint8Array, w: number, h: number, expected: Uint8Array | Uint16Array, ew: number, ex: number, ey: number): { mean: number; max: number } {
+  let max = 0
+  let sum = 0
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      for (let c = 0; c < 3; c++) {
+        const d = Math.abs(shown[(y * w + x) * 4 + c] - expected[((ey + y) * ew + ex + x) * 3 + c])
+        sum += d
+        if (d > max) max = d
+      }
+    }
+  }
+  return { mean: sum / (w * h * 3), max }
 }
 
 /** Exports the stack as PNG through the browser download and returns the file's path. */
@@ -132,6 +156,92 @@ for (const [title, preset] of [
     await expect(stackPanel.getByRole('listitem')).toHaveCount(0)
   })
 }
+
+test('between fit and 100 % the canvas equals the sharpen export area-averaged to the zoom\'s grid, the source left of the split', async () => {
+  test.setTimeout(300_000)
+  await page.getByRole('option', { name: 'Sharpen', exact: true }).click()
+  await page.getByRole('button', { name: 'Add to stack' }).click()
+  await expect(stackPanel.getByRole('listitem')).toHaveCount(1)
+  await waitForExact(/"preset":"sharpen"/)
+  const exported = await readPixels(await exportPng('sharpen-zoom.png'))
+  const source = await readPixels(photo)
+  const asImage = (p: typeof exported) => ({ width: WIDTH, height: HEIGHT, channels: 3 as const, depth: 8 as const, data: p.data as Uint8Array })
+  const viewer = page.locator('[data-preview-key]')
+
+  for (const { zoom, size, split } of [
+    { zoom: 0.37, size: { width: 1400, height: 900 }, split: false },
+    { zoom: 0.52, size: { width: 1024, height: 700 }, split: true },
+    { zoom: 0.75, size: { width: 1280, height: 800 }, split: false }
+  ]) {
+    await page.setViewportSize(size)
+    await page.getByRole('button', { name: 'Fit to window' }).click()
+    await waitForExact(/"preset":"sharpen"/)
+    await expect(viewer).toHaveAttribute('data-view-exact', 'exact')
+    // Record what the canvas shows from here on: exact, or approximate (labelled) while the zoom settles.
+    await viewer.evaluate((el) => {
+      const log: string[] = []
+      ;(globalThis as unknown as { __viewExact: string[] }).__viewExact = log
+      const Observer = (globalThis as unknown as { MutationObserver: new (cb: () => void) => { observe(target: unknown, options: unknown): void } }).MutationObserver
+      new Observer(() => log.push(el.getAttribute('data-view-exact') ?? '')).observe(el, { attributes: true, attributeFilter: ['data-view-exact'] })
+    })
+    // Wheel-zoom around a point off the centre, so the pan is fractional and the window is not the whole grid.
+    const [, , rw] = ((await page.getByTestId('viewer-canvas').getAttribute('data-image-rect')) ?? '').split(',').map(Number)
+    const box = await viewer.boundingBox()
+    if (!box) throw new Error('no viewer')
+    await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.45)
+    await page.mouse.wheel(0, -Math.log(zoom / (rw / WIDTH)) / 0.002)
+    const label = Number.parseFloat((await page.getByTestId('zoom-level').textContent()) ?? '')
+    expect(Math.abs(label - zoom * 100)).toBeLessThan(1.5)
+    if (split) await page.getByRole('button', { name: 'Before and after' }).click()
+    await expect(viewer).toHaveAttribute('data-detail', /\|grid \d+x\d+$/, { timeout: 60_000 })
+    await expect(viewer).toHaveAttribute('data-preview-state', 'ready', { timeout: 60_000 })
+    await expect(viewer).toHaveAttribute('data-view-exact', 'exact', { timeout: 60_000 })
+    await expect(page.getByRole('status').filter({ hasText: 'Approximate preview' })).toHaveCount(0)
+    const seen = await page.evaluate(() => (globalThis as unknown as { __viewExact: string[] }).__viewExact)
+    // Until this zoom's window came, the old raster scaled by the browser stood in, labelled approximate.
+    expect(seen).toContain('approximate')
+
+    const [gw, gh] = (/\|grid (\d+)x(\d+)$/.exec((await viewer.getAttribute('data-detail')) ?? '') ?? []).slice(1).map(Number)
+    expect(Math.abs(gw - WIDTH * (label / 100))).toBeLessThan(WIDTH * 0.015)
+    const [ix, iy] = ((await page.getByTestId('viewer-canvas').getAttribute('data-image-rect')) ?? '').split(',').map(Number)
+    const [cw, ch] = await canvasSize()
+    const x0 = Math.max(0, ix)
+    const y0 = Math.max(0, iy)
+    const x1 = Math.min(cw, ix + gw)
+    const y1 = Math.min(ch, iy + gh)
+    // Zoomed in past fit: the image overflows the canvas at least one way.
+    expect(x1 - x0 === gw && y1 - y0 === gh).toBe(false)
+    const grid = { width: gw, height: gh }
+    const after = downscale(asImage(exported), grid.width, grid.height)
+    const before = downscale(asImage(source), grid.width, grid.height)
+    const splitX = split ? Math.round(cw / 2) : x0
+    const parts = [
+      ...(split ? [{ side: 'before', from: x0, to: Math.min(x1, splitX), want: before }] : []),
+      { side: 'after', from: Math.max(x0, splitX), to: x1, want: after }
+    ]
+    for (const { side, from, to, want } of parts) {
+      // The divider is an element over the canvas: the canvas itself holds the two sides, cut at splitX.
+      const shown = await canvasRegion(from, y0, to - from, y1 - y0)
+      const d = compare(shown, to - from, y1 - y0, want.data, gw, from - ix, y0 - iy)
+      test.info().annotations.push({
+        type: 'difference',
+        description: `${Math.round(zoom * 100)} % (${size.width}x${size.height}, grid ${gw}x${gh}) ${side}: mean ${d.mean.toFixed(3)}, max ${d.max} levels`
+      })
+      expect(d.max).toBeLessThanOrEqual(2)
+      expect(d.mean).toBeLessThan(0.5)
+    }
+    // The comparison means something: at this zoom the sharpen moved many shown pixels by more than the tolerance.
+    let moved = 0
+    for (let i = 0; i < after.data.length; i++) if (Math.abs(after.data[i] - before.data[i]) > 2) moved++
+    expect(moved).toBeGreaterThan(1000)
+    await page.screenshot({ path: test.info().outputPath(`zoom-${Math.round(zoom * 100)}-${size.width}x${size.height}.png`) })
+    if (split) await page.getByRole('button', { name: 'Before and after' }).click()
+  }
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await page.getByRole('button', { name: 'Fit to window' }).click()
+  await stackPanel.getByRole('button', { name: 'Remove Sharpen' }).click()
+  await expect(stackPanel.getByRole('listitem')).toHaveCount(0)
+})
 
 test('a kernel-cell edit of a 5x5 at fit shows its exact frame within a generous limit', async () => {
   test.setTimeout(120_000)

@@ -1,11 +1,13 @@
 // Runs in the engine host: `preview`, the exact full-resolution result of a region (by default the whole result)
-// box-downscaled to fit the screen with the same function as the unfiltered side, or, asked for while a slider
-// moves, a quick approximate frame: the stack run on a screen-sized proxy of the source.
-import type { PreviewRegion, PreviewResult } from '../../contract/api'
+// box-downscaled to fit the screen with the same function as the unfiltered side, or a window of it shrunk to the
+// zoom's grid (drawn one pixel per device pixel), or, asked for while a slider moves, a quick approximate frame:
+// the stack run on a screen-sized proxy of the source.
+import type { PreviewGrid, PreviewRegion, PreviewResult } from '../../contract/api'
+import { downscale } from '../../engine/downscale'
 import { EngineError } from '../../engine/errors'
 import type { OpenDocument } from '../document'
 import type { PreviewRequest } from '../protocol'
-import { downscale, fitSize, toRaster } from '../raster'
+import { fitSize, toRaster } from '../raster'
 import type { PixelBox } from '../region'
 import { hostStack, resultSize } from '../stack'
 
@@ -21,12 +23,42 @@ function clipRegion(region: PreviewRegion, size: { width: number; height: number
   return { x: region.x, y: region.y, width: right - region.x, height: bottom - region.y }
 }
 
+/** `grid`'s window clipped to the grid; one-line errors for a grid larger than the `size` result or a window outside it. */
+function clipGrid(grid: PreviewGrid, size: { width: number; height: number }): PreviewGrid {
+  if (grid.width > size.width || grid.height > size.height) {
+    throw new EngineError(`grid ${grid.width}x${grid.height} is larger than the ${size.width}x${size.height} result (a grid only shrinks)`)
+  }
+  const w = grid.window
+  const right = Math.min(grid.width, w.x + w.width)
+  const bottom = Math.min(grid.height, w.y + w.height)
+  if (right <= w.x || bottom <= w.y) {
+    throw new EngineError(`window ${w.width}x${w.height} at ${w.x},${w.y} is outside the ${grid.width}x${grid.height} grid`)
+  }
+  return { width: grid.width, height: grid.height, window: { x: w.x, y: w.y, width: right - w.x, height: bottom - w.y } }
+}
+
 /** Answers a preview request (sizes and region already checked by the API: src/api/validate.ts). */
 export async function preview(doc: OpenDocument, req: PreviewRequest, signal: AbortSignal): Promise<PreviewResult> {
   const started = performance.now()
   const stack = hostStack(req.filters)
   const size = resultSize(stack, doc.image.width, doc.image.height)
   const common = { requestId: req.requestId, resultWidth: size.width, resultHeight: size.height }
+  if (req.grid !== undefined) {
+    // A window of the whole result shrunk to the size it is shown at: the area average of exactly the
+    // full-resolution pixels under each device pixel.
+    const grid = clipGrid(req.grid, size)
+    const { image, box } = await doc.gridWindow(stack, { full: size, grid: { width: grid.width, height: grid.height }, window: grid.window }, signal)
+    signal.throwIfAborted()
+    return {
+      ...common,
+      image: toRaster(image),
+      scale: grid.width / size.width,
+      exact: true,
+      region: box,
+      grid,
+      ms: Math.round(performance.now() - started)
+    }
+  }
   if (req.approximate && req.region === undefined) {
     const fit = fitSize(doc.image.width, doc.image.height, req.maxWidth, req.maxHeight)
     const proxy = doc.proxy(fit.width, fit.height)

@@ -1,9 +1,10 @@
 // Runs in the renderer. Keeps the document's display rasters in step with the stack, the gallery candidate and the
 // view: the whole result at the zoom's scale, exact (the host computes it at full resolution and area-averages it
 // down as it does the source), or approximate frames while a slider moves, replaced by the exact one when it
-// stops; zoomed in beyond that scale, the visible region of the full-resolution result.
+// stops; zoomed in beyond that scale, the visible part: below 100 % a window of the result area-averaged to the
+// zoom's grid (drawn one raster pixel per device pixel), from 100 % on the full-resolution region.
 import { computed, onScopeDispose, ref, watch, type ComputedRef, type Ref } from 'vue'
-import type { PreviewRegion } from '../../contract/api'
+import type { PreviewGrid, PreviewRegion } from '../../contract/api'
 import type { FilterSpec } from '../../engine/types'
 import { api, isAbortError } from '../services/client'
 import { useDisplayStore, type DetailRaster } from '../stores/display'
@@ -11,7 +12,7 @@ import { useDocumentStore } from '../stores/document'
 import { usePresetsStore } from '../stores/presets'
 import { useStackStore } from '../stores/stack'
 import { useStatusStore } from '../stores/status'
-import { covers, detailScale, sharpEnough, visibleRegion, wantedRegion } from '../model/preview-region'
+import { covers, gridCovers, sharpEnough, visibleRegion, visibleWindow, wantedRegion } from '../model/preview-region'
 import { fitZoom, type Size } from '../model/view-geometry'
 import { useViewStore } from '../stores/view'
 
@@ -56,8 +57,10 @@ interface Job {
   readonly started: number
   /** Whole-image filtered jobs: a quick frame on a downscaled source instead of the exact result. */
   readonly approximate?: boolean
-  /** Detail jobs: the part of the full-resolution result wanted (whole-image proxies have none). */
+  /** Detail jobs from 100 % on: the part of the full-resolution result wanted (whole-image proxies have none). */
   readonly region?: PreviewRegion
+  /** Detail jobs below 100 %: the window of the zoom's grid wanted. */
+  readonly grid?: PreviewGrid
 }
 
 let nextRequestId = 1
@@ -125,6 +128,11 @@ export function usePreview(): PreviewHandle {
     return Math.min(1, view.zoom * dpr())
   }
 
+  /** True when the whole-image raster is drawn one pixel per device pixel (fit and below) or at every pixel. */
+  function proxyEnough(): boolean {
+    return proxyScale() >= need() * (1 - 1e-9)
+  }
+
   /** Full-resolution size of what `target` shows (valid/full modes change the filtered result's size). */
   function sizeOf(target: Target): Size | null {
     const info = doc.info
@@ -138,6 +146,14 @@ export function usePreview(): PreviewHandle {
     const size = sizeOf(target)
     if (!info || !size || view.viewport.width <= 0 || view.viewport.height <= 0) return null
     return visibleRegion(info, size, view.viewport, view.zoom, view.pan)
+  }
+
+  /** Below 100 %: the zoom's grid for `target` and the window of it on the canvas, or null. */
+  function windowOf(target: Target): { grid: Size; window: PreviewRegion } | null {
+    const info = doc.info
+    const size = sizeOf(target)
+    if (!info || !size || view.viewport.width <= 0 || view.viewport.height <= 0) return null
+    return visibleWindow(info, size, view.viewport, view.zoom, view.pan, dpr())
   }
 
   /** Whether `detail` (of `key`) shows all of `visible` sharply enough. */
@@ -176,35 +192,45 @@ export function usePreview(): PreviewHandle {
       return make('filtered', proxy)
     }
     if ((originalGeneration !== generation || rescale(originalScale)) && ok('original', '[]')) return make('original', proxy)
-    // Zoomed in beyond the proxy: the visible region at the scale the zoom needs (full resolution from 100% on).
-    const scale = detailScale(need())
-    const wanted = (target: Target, k2: string, base: number, have: DetailRaster | null): PreviewRegion | null => {
-      if (sharpEnough(base, need()) || !ok(target, k2, true)) return null
-      const visible = visibleOf(target)
+    // Zoomed in beyond the proxy: below 100 % the visible window of the zoom's grid, from 100 % on the visible
+    // region at full resolution; a margin around either, so a short pan needs nothing new.
+    if (proxyEnough()) return null
+    const wanted = (target: Target, k2: string, have: DetailRaster | null): { region?: PreviewRegion; grid?: PreviewGrid; scale: number } | null => {
+      if (!ok(target, k2, true)) return null
+      const shown = windowOf(target)
+      if (shown) {
+        if (have?.key === k2 && gridCovers(have.grid, shown)) return null
+        const size = sizeOf(target) as Size
+        return { grid: { ...shown.grid, window: wantedRegion(shown.window, shown.grid) }, scale: shown.grid.width / size.width }
+      }
+      const visible = need() >= 1 ? visibleOf(target) : null
       const size = sizeOf(target)
-      return visible && size && !detailCovers(have, k2, visible) ? wantedRegion(visible, size) : null
+      return visible && size && !detailCovers(have, k2, visible) ? { region: wantedRegion(visible, size), scale: 1 } : null
     }
-    const filteredRegion = wanted('filtered', k, shownScale, display.detail)
-    const originalRegion = view.split !== null ? wanted('original', '[]', originalScale, display.originalDetail) : null
-    if (!filteredRegion && !originalRegion) return null
+    const filteredDetail = wanted('filtered', k, display.detail)
+    const originalDetail = view.split !== null ? wanted('original', '[]', display.originalDetail) : null
+    if (!filteredDetail && !originalDetail) return null
     if (now - lastChange < idleMs) {
       waitMs = idleMs
       return 'wait'
     }
-    return filteredRegion
-      ? { ...make('filtered', scale), region: filteredRegion }
-      : { ...make('original', scale), region: originalRegion as PreviewRegion }
+    const [target, detail] = filteredDetail ? (['filtered', filteredDetail] as const) : (['original', originalDetail as NonNullable<typeof originalDetail>] as const)
+    return { ...make(target, detail.scale), ...(detail.grid ? { grid: detail.grid } : { region: detail.region }) }
   }
 
   function isStale(job: Job, now: number): boolean {
     if (job.generation !== doc.generation) return true
-    if (job.region) {
-      // A region is worth finishing while it still shows the current filters, covers what is visible, and the
-      // zoom still needs it (zoomed back out, the proxy is enough).
+    if (job.region || job.grid) {
+      // A region or window is worth finishing while it still shows the current filters, covers what is visible
+      // (on the zoom's grid), and the zoom still needs it (zoomed back out, the proxy is enough).
       if (job.target === 'filtered' ? job.key !== key.value : view.split === null) return true
-      if (sharpEnough(job.target === 'filtered' ? shownScale : originalScale, need())) return true
+      if (proxyEnough()) return true
+      if (job.grid) {
+        const shown = windowOf(job.target)
+        return !shown || !gridCovers(job.grid, shown)
+      }
       const visible = visibleOf(job.target)
-      return !visible || !covers(job.region, visible) || !sharpEnough(job.scale, need())
+      return !visible || !job.region || !covers(job.region, visible) || !sharpEnough(job.scale, need())
     }
     if (job.target === 'original') return false
     if (job.key === key.value) return false
@@ -246,22 +272,25 @@ export function usePreview(): PreviewHandle {
     const info = doc.info
     if (!info) return
     inflight = job
-    // Whole-image proxies are computed on a downscaled source; only regions are ever full resolution.
-    const box = job.region ?? info
-    const maxWidth = Math.max(1, Math.ceil(box.width * job.scale))
-    const maxHeight = Math.max(1, Math.ceil(box.height * job.scale))
+    // A grid window comes one pixel per grid pixel; a region at full resolution; the whole image fitted to the zoom.
+    const box = job.grid?.window ?? job.region ?? info
+    const scale = job.grid ? 1 : job.scale
+    const maxWidth = Math.max(1, Math.ceil(box.width * scale))
+    const maxHeight = Math.max(1, Math.ceil(box.height * scale))
     progress.value = null
-    const req = job.region
-      ? { requestId: job.id, filters: job.filters, maxWidth, maxHeight, region: job.region }
-      : { requestId: job.id, filters: job.filters, maxWidth, maxHeight, ...(job.approximate ? { approximate: true } : {}) }
+    const req = job.grid
+      ? { requestId: job.id, filters: job.filters, maxWidth, maxHeight, grid: job.grid }
+      : job.region
+        ? { requestId: job.id, filters: job.filters, maxWidth, maxHeight, region: job.region }
+        : { requestId: job.id, filters: job.filters, maxWidth, maxHeight, ...(job.approximate ? { approximate: true } : {}) }
     api['image:preview'](req).then(
       (res) => {
         if (inflight?.id === job.id) inflight = null
         if (disposed || res.requestId !== job.id) return
-        if (job.generation === doc.generation && job.region) {
-          // A region of the current filters (or of the source) replaces the previous one.
+        if (job.generation === doc.generation && (job.region || job.grid)) {
+          // A region or window of the current filters (or of the source) replaces the previous one.
           if (res.region && (job.target === 'original' || job.key === key.value)) {
-            const detail: DetailRaster = { raster: res.image, region: res.region, scale: res.scale, key: job.key }
+            const detail: DetailRaster = { raster: res.image, region: res.region, scale: res.scale, key: job.key, ...(res.grid ? { grid: res.grid } : {}) }
             display.setDetail(job.target === 'filtered' ? 'after' : 'before', detail)
           }
         } else if (job.generation === doc.generation) {
@@ -297,7 +326,7 @@ export function usePreview(): PreviewHandle {
           return
         }
         if (job.generation === doc.generation && (job.target === 'original' || job.key === key.value)) {
-          failed = failKey(job.target, job.key, job.generation, job.region !== undefined)
+          failed = failKey(job.target, job.key, job.generation, job.region !== undefined || job.grid !== undefined)
           status.reportError(err)
         }
         pump()

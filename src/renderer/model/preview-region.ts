@@ -1,7 +1,8 @@
 // Runs in the renderer (pure, unit-tested in Node): which part of the result the preview pipeline asks for, and
-// at what scale, for a given zoom and pan.
-import type { PreviewRegion } from '../../contract/api'
-import type { Size } from './view-geometry'
+// on which grid, for a given zoom and pan.
+import type { PreviewGrid, PreviewRegion } from '../../contract/api'
+import { displayGrid, layerRect } from './canvas-layout'
+import type { Point, Size } from './view-geometry'
 
 /** Regions snap outwards to this grid (result pixels), so small pans reuse the region already shown. */
 export const REGION_GRID = 64
@@ -51,7 +52,32 @@ export function wantedRegion(visible: PreviewRegion, result: Size): PreviewRegio
   return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }
 }
 
-/** The scale a region is fetched at for a zoom needing `need` raster pixels per result pixel: eighths, up to 1. */
-export function detailScale(need: number): number {
-  return Math.min(1, Math.ceil(need * 8 - 1e-9) / 8)
+/** True when `have` is a window of exactly `shown.grid` holding all of `shown.window`. */
+export function gridCovers(have: PreviewGrid | undefined, shown: { grid: Size; window: PreviewRegion }): boolean {
+  return !!have && have.width === shown.grid.width && have.height === shown.grid.height && covers(have.window, shown.window)
+}
+
+/**
+ * Below 100 % (`zoom` x `dpr` under 1): the grid a `result`-sized image (centred on the `image`-sized source) is
+ * shown on, and the window of it on the canvas of a `viewport` (CSS pixels) at `pan`, in grid pixels, placed
+ * exactly as the viewer draws it (see layerRect); null at 100 % and beyond, or when none of it is visible.
+ */
+export function visibleWindow(
+  image: Size,
+  result: Size,
+  viewport: Size,
+  zoom: number,
+  pan: Point,
+  dpr: number
+): { grid: Size; window: PreviewRegion } | null {
+  const s = zoom * dpr
+  if (s >= 1) return null
+  const grid = displayGrid(result, s)
+  const origin = layerRect({ dpr, zoom, pan, image }, { size: result, grid: { ...grid, window: { x: 0, y: 0, width: grid.width, height: grid.height } } })
+  const x0 = Math.max(0, -origin.x)
+  const y0 = Math.max(0, -origin.y)
+  const x1 = Math.min(grid.width, Math.round(viewport.width * dpr) - origin.x)
+  const y1 = Math.min(grid.height, Math.round(viewport.height * dpr) - origin.y)
+  if (x1 <= x0 || y1 <= y0) return null
+  return { grid, window: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } }
 }

@@ -2,11 +2,12 @@
 // proxies) and the sharper regions fetched when zoomed in. Only the preview pipeline writes them.
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
-import type { PreviewRegion, Raster } from '../../contract/api'
+import type { PreviewGrid, PreviewRegion, Raster } from '../../contract/api'
 
 /**
  * A sharper raster of part of an image than the whole-image proxy: the visible region of the full-resolution
- * result (or of the source, for the before side), fetched when the view is zoomed in beyond the proxy's scale.
+ * result (or of the source, for the before side), fetched when the view is zoomed in beyond the proxy's scale,
+ * area-averaged to the zoom's grid below 100 %.
  */
 export interface DetailRaster {
   readonly raster: Raster
@@ -16,6 +17,8 @@ export interface DetailRaster {
   readonly scale: number
   /** JSON of the filters it shows ('[]' for the source). */
   readonly key: string
+  /** Below 100 % zoom: the grid it is a window of (drawn one raster pixel per device pixel at that grid's zoom). */
+  readonly grid?: PreviewGrid
 }
 
 /** The display store; pixel buffers are held in shallow refs (never made deeply reactive). */

@@ -12,7 +12,7 @@ import type { FilterSpec, IntImage } from '../../../src/engine/types'
 import type { HostMessage } from '../../../src/host/protocol'
 import { runStack } from '../../../src/runtime/run-stack'
 import { decodeImage } from '../../../src/io/decode-image'
-import { downscale } from '../../../src/host/raster'
+import { downscale } from '../../../src/engine/downscale'
 
 let dir: string
 let rgbPath: string

@@ -15,7 +15,7 @@ import { toFloat } from '../../../src/engine/image'
 import { inspectPixel } from '../../../src/engine/inspect'
 import { applyStack, resolveFilter } from '../../../src/engine/stack'
 import type { FilterSpec } from '../../../src/engine/types'
-import { downscale } from '../../../src/host/raster'
+import { downscale } from '../../../src/engine/downscale'
 import { stackOutputSize } from '../../../src/engine/geometry'
 import { decodeImage } from '../../../src/io/decode-image'
 

@@ -23,7 +23,11 @@ function checkerPattern(ctx: CanvasRenderingContext2D, frame: ViewFrame): Canvas
   return checker.pattern
 }
 
-function drawLayer(ctx: CanvasRenderingContext2D, frame: ViewFrame, layer: DrawLayer, source: RasterDrawable): void {
+/**
+ * Draws `layer`; returns true when what it drew is exact: an exact raster copied one pixel per device pixel, or
+ * full-resolution pixels enlarged without smoothing (100 % and beyond). Anything resampled here is approximate.
+ */
+function drawLayer(ctx: CanvasRenderingContext2D, frame: ViewFrame, layer: DrawLayer, source: RasterDrawable): boolean {
   let r = layerRect(frame, layer)
   // A raster made for this zoom (one raster pixel per device pixel, give or take the rounding of its size) is
   // copied as it is: it is already the area average of the result the host computed, and resampling it again
@@ -49,6 +53,7 @@ function drawLayer(ctx: CanvasRenderingContext2D, frame: ViewFrame, layer: DrawL
     if (x1 <= 0 || y1 <= 0 || x0 >= ctx.canvas.width || y0 >= ctx.canvas.height) continue
     ctx.drawImage(t.canvas, 0, 0, t.width, t.height, x0, y0, x1 - x0, y1 - y0)
   }
+  return layer.exact !== false && !smooth && (native || layer.scale >= 1)
 }
 
 function outline(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number, dpr: number, colour: string): void {
@@ -65,16 +70,18 @@ function outline(ctx: CanvasRenderingContext2D, x: number, y: number, w: number,
  * Draws one frame: checkerboard (for transparency), the filtered image, the original left of the split,
  * then markers. `sourceFor` turns layers into drawables (see {@link createRasterCache}); the caller passes layers
  * that are ready (keeping the previous one while a big raster converts) so the screen never flashes empty.
+ * Returns false when some of the image on screen is approximate (scaled here from another zoom, or an
+ * approximate frame), so the viewer can say so.
  */
 export function drawFrame(
   ctx: CanvasRenderingContext2D,
   frame: ViewFrame,
   sourceFor: (layer: DrawLayer) => RasterDrawable | null
-): void {
+): boolean {
   const { width: cw, height: ch } = ctx.canvas
   ctx.setTransform(1, 0, 0, 1, 0, 0)
   ctx.clearRect(0, 0, cw, ch)
-  if (frame.image.width <= 0) return
+  if (frame.image.width <= 0) return true
   const base = imageRect(frame)
   const splitX = frame.split === null ? null : Math.round(frame.split * cw)
 
@@ -90,38 +97,42 @@ export function drawFrame(
   const before = frame.before ? sourceFor(frame.before) : null
 
   /**
-   * Draws a proxy and the region over it, within canvas columns from..to. A region still being converted is not
-   * drawn yet (the proxy stands in); a region covering all that is visible makes the proxy unnecessary.
+   * Draws a proxy and the region over it, within canvas columns from..to; true when what shows is exact. A region
+   * still being converted is not drawn yet (the proxy stands in); a region covering all that is visible (in whole
+   * device pixels, as drawn) makes the proxy unnecessary.
    */
-  const side = (base: DrawLayer, baseSource: RasterDrawable, detail: DrawLayer | null | undefined, from: number, to: number): void => {
+  const side = (base: DrawLayer, baseSource: RasterDrawable, detail: DrawLayer | null | undefined, from: number, to: number): boolean => {
     const detailSource = detail ? sourceFor(detail) : null
     const area = layerRect(frame, base)
-    const left = Math.max(from, area.x)
-    const top = Math.max(0, area.y)
-    const right = Math.min(to, area.x + area.width)
-    const bottom = Math.min(ch, area.y + area.height)
+    const left = Math.max(from, Math.round(area.x))
+    const top = Math.max(0, Math.round(area.y))
+    const right = Math.min(to, Math.round(area.x + area.width))
+    const bottom = Math.min(ch, Math.round(area.y + area.height))
+    if (right <= left || bottom <= top) return true
     const d = detail && detailSource ? layerRect(frame, detail) : null
     const covered = !!d && d.x <= left && d.y <= top && d.x + d.width >= right && d.y + d.height >= bottom
-    if (!covered) drawLayer(ctx, frame, base, baseSource)
-    if (detail && detailSource) drawLayer(ctx, frame, detail, detailSource)
+    const baseExact = covered || drawLayer(ctx, frame, base, baseSource)
+    const detailExact = detail && detailSource ? drawLayer(ctx, frame, detail, detailSource) : true
+    return baseExact && detailExact
   }
 
+  let exact = true
   if (splitX === null || !frame.before || !before) {
-    if (frame.after && after) side(frame.after, after, frame.afterDetail, 0, cw)
-    else if (frame.before && before) side(frame.before, before, frame.beforeDetail, 0, cw)
+    if (frame.after && after) exact = side(frame.after, after, frame.afterDetail, 0, cw)
+    else if (frame.before && before) exact = side(frame.before, before, frame.beforeDetail, 0, cw)
   } else {
     ctx.save()
     ctx.beginPath()
     ctx.rect(0, 0, splitX, ch)
     ctx.clip()
-    side(frame.before, before, frame.beforeDetail, 0, splitX)
+    exact = side(frame.before, before, frame.beforeDetail, 0, splitX)
     ctx.restore()
     if (frame.after && after) {
       ctx.save()
       ctx.beginPath()
       ctx.rect(splitX, 0, cw - splitX, ch)
       ctx.clip()
-      side(frame.after, after, frame.afterDetail, splitX, cw)
+      exact = side(frame.after, after, frame.afterDetail, splitX, cw) && exact
       ctx.restore()
     }
   }
@@ -144,4 +155,5 @@ export function drawFrame(
     ctx.strokeStyle = 'rgba(255,255,255,0.8)'
     ctx.strokeRect(base.x + p.col * s + 0.5, base.y + p.row * s + 0.5, s - 1, s - 1)
   }
+  return exact
 }

@@ -2,7 +2,7 @@
 // proxy, newest preview, sharp region), sizes the canvas to the element and redraws once per animation frame.
 import { storeToRefs } from 'pinia'
 import { computed, onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue'
-import { imageRect, type DrawLayer } from '../../model/canvas-layout'
+import { displayGrid, imageRect, type DrawLayer } from '../../model/canvas-layout'
 import { drawFrame } from './draw-frame'
 import { createRasterCache } from './raster-cache'
 import { useDisplayStore, type DetailRaster } from '../../stores/display'
@@ -11,10 +11,12 @@ import { useViewStore } from '../../stores/view'
 
 /** What the viewer element shows tests and the status bar about the frame on screen. */
 export interface ViewerDrawing {
-  /** `x,y,w,h@scale` of the sharp region drawn over the proxy, or ''. */
+  /** `x,y,w,h@scale` of the sharp region drawn over the proxy (`|grid WxH` for a window of a zoom's grid), or ''. */
   readonly detailAttr: Ref<string>
   /** `x,y,w,h` of the image on the canvas in device pixels. */
   readonly imageRectAttr: Ref<string>
+  /** False while some of the image on screen is approximate (scaled from another zoom, or an approximate frame). */
+  readonly drawnExact: Ref<boolean>
 }
 
 /** What one side (after = filtered, before = original) has drawn and its window-sized proxy. */
@@ -28,11 +30,12 @@ export function useViewerDrawing(root: Ref<HTMLElement | null>, canvas: Ref<HTML
   const doc = useDocumentStore()
   const view = useViewStore()
   const { info } = storeToRefs(doc)
-  const { preview, original, previewScale, originalScale, resultSize, previewKey, detail, originalDetail } = storeToRefs(useDisplayStore())
+  const { preview, original, previewScale, originalScale, resultSize, previewKey, previewExact, detail, originalDetail } = storeToRefs(useDisplayStore())
   const { zoom, pan, split, hover, pinned, highlight, effectiveTheme } = storeToRefs(view)
   const dpr = ref(typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1)
   const detailAttr = ref('')
   const imageRectAttr = ref('')
+  const drawnExact = ref(true)
 
   let frame = 0
   let colors = { checkA: '#fff', checkB: '#ddd', accent: '#2f6fe0' }
@@ -44,7 +47,7 @@ export function useViewerDrawing(root: Ref<HTMLElement | null>, canvas: Ref<HTML
     const r = preview.value
     const i = info.value
     if (!r || !i) return null
-    return { raster: r, scale: previewScale.value, size: resultSize.value ?? { width: i.width, height: i.height } }
+    return { raster: r, scale: previewScale.value, size: resultSize.value ?? { width: i.width, height: i.height }, exact: previewExact.value }
   })
   const beforeLayer = computed<DrawLayer | null>(() => {
     const r = original.value
@@ -54,13 +57,17 @@ export function useViewerDrawing(root: Ref<HTMLElement | null>, canvas: Ref<HTML
   })
 
   /**
-   * The sharp region over a proxy, when it belongs to what the proxy shows (`key`) and the zoom needs more than the
-   * proxy has: zoomed out, the proxy alone is as sharp on screen and has no seams.
+   * The sharp region over a proxy, when it belongs to what the proxy shows (`key`) and is a window of this zoom's
+   * grid, or the zoom needs more than the proxy has: zoomed out, the proxy alone is as sharp on screen.
    */
   function detailLayer(d: DetailRaster | null, key: string | null, base: DrawLayer | null): DrawLayer | null {
-    if (!d || !base || d.key !== key || d.scale <= base.scale) return null
-    if (zoom.value * dpr.value <= base.scale * 1.02) return null
-    return { raster: d.raster, scale: d.scale, size: base.size, region: d.region }
+    if (!d || !base || d.key !== key) return null
+    const layer: DrawLayer = { raster: d.raster, scale: d.scale, size: base.size, region: d.region, ...(d.grid ? { grid: d.grid } : {}) }
+    const s = zoom.value * dpr.value
+    const g = s < 1 && d.grid ? displayGrid(base.size, s) : null
+    if (g && d.grid && g.width === d.grid.width && g.height === d.grid.height) return layer
+    if (d.scale <= base.scale || s <= base.scale * 1.02) return null
+    return layer
   }
 
   // Proxies are remembered per filters key: zoomed out, a 24 MP result is drawn from its proxy, which is as sharp
@@ -108,7 +115,8 @@ export function useViewerDrawing(root: Ref<HTMLElement | null>, canvas: Ref<HTML
     const beforeDetail = split.value === null ? null : detailLayer(originalDetail.value, '[]', before)
     const shown = afterDetail && cache(afterDetail.raster) ? afterDetail : null
     const r0 = shown?.region
-    detailAttr.value = r0 ? `${r0.x},${r0.y},${r0.width},${r0.height}@${shown.scale}` : ''
+    const g0 = shown?.grid
+    detailAttr.value = r0 ? `${r0.x},${r0.y},${r0.width},${r0.height}@${shown.scale}${g0 ? `|grid ${g0.width}x${g0.height}` : ''}` : ''
     const f = {
       dpr: dpr.value,
       zoom: zoom.value,
@@ -125,7 +133,7 @@ export function useViewerDrawing(root: Ref<HTMLElement | null>, canvas: Ref<HTML
       alpha: i.channels === 2 || i.channels === 4,
       colors
     }
-    drawFrame(ctx, f, (layer) => cache(layer.raster))
+    drawnExact.value = drawFrame(ctx, f, (layer) => cache(layer.raster))
     const r = imageRect(f)
     imageRectAttr.value = `${r.x},${r.y},${Math.round(r.width)},${Math.round(r.height)}`
   }
@@ -187,5 +195,5 @@ export function useViewerDrawing(root: Ref<HTMLElement | null>, canvas: Ref<HTML
     if (frame) cancelAnimationFrame(frame)
   })
 
-  return { detailAttr, imageRectAttr }
+  return { detailAttr, imageRectAttr, drawnExact }
 }
