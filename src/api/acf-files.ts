@@ -1,28 +1,21 @@
 // Runs in Node (serve mode, tests) and Electron main: `kernel:open-acf` and `kernel:save-acf`, Photoshop Custom
 // filter files (.acf) read and written with engine/acf.ts, the same code the CLI reads them with.
-import { readFile, stat } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { basename, extname, resolve } from 'node:path'
 import type { AcfKernel, Api } from '../contract/api'
 import { CodedError } from '../contract/errors'
 import { ACF_SIZE, encodeAcf, parseAcf } from '../engine/acf'
 import { EngineError } from '../engine/errors'
 import { kernelFromRows, kernelRows } from '../engine/kernel'
-import { IoError } from '../io/io-error'
-import { writeFileAtomic } from '../io/write-file-atomic'
 import type { HandlerContext } from './context'
+import { saveSmallFile, smallFileSize } from './small-files'
 import { checkRequest } from './validate'
 
 /** The bytes of the file at `absolute`; one-line errors for a missing file, a folder, or a file far too large. */
 async function readAcfFile(absolute: string, name: string): Promise<Uint8Array> {
-  try {
-    const s = await stat(absolute)
-    if (!s.isFile()) throw new IoError(`cannot read ${name}: not a file`)
-    // parseAcf names the size it expects; nothing this large is worth reading to be told so.
-    if (s.size > MAX_READ) throw new EngineError(`${name}: not a Photoshop Custom filter (.acf) file: expected ${ACF_SIZE} bytes, got ${s.size}`)
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT') throw new IoError(`cannot read ${name}: no such file`)
-    throw err
-  }
+  const size = await smallFileSize(absolute, name)
+  // parseAcf names the size it expects; nothing this large is worth reading to be told so.
+  if (size > MAX_READ) throw new EngineError(`${name}: not a Photoshop Custom filter (.acf) file: expected ${ACF_SIZE} bytes, got ${size}`)
   return new Uint8Array(await readFile(absolute))
 }
 
@@ -57,17 +50,7 @@ export function acfHandlers(ctx: HandlerContext): Pick<Api, 'kernel:open-acf' | 
       const req = checkRequest('kernel:save-acf', raw)
       const bytes = encodeAcf(kernelFromRows(req.rows, { divisor: req.divisor, offset: req.offset }))
       const defaultName = `${(req.name ?? '').replace(/[\\/:*?"<>|]/g, '_').trim() || 'kernel'}.acf`
-      let target = req.path !== undefined ? resolve(req.path) : undefined
-      let force = req.force ?? false
-      if (target === undefined && dialogs?.saveAcf) {
-        const chosen = await dialogs.saveAcf(defaultName)
-        if (chosen === null) return null
-        target = resolve(chosen)
-        force = true
-      }
-      if (target === undefined) return { fileName: defaultName, bytes }
-      await writeFileAtomic(target, bytes, { force })
-      return { path: target, fileName: basename(target) }
+      return saveSmallFile(bytes, defaultName, req.path, req.force ?? false, dialogs?.saveAcf && ((name) => dialogs.saveAcf?.(name) ?? Promise.resolve(null)))
     }
   }
 }

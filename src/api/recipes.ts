@@ -1,28 +1,15 @@
 // Runs in Node (serve mode, tests) and Electron main: `recipe:save` and `recipe:open`, recipe files written and
 // read with the engine's recipe rules, so what the app saves the CLI can apply.
-import { readFile, stat } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { basename, extname, resolve } from 'node:path'
 import type { Api } from '../contract/api'
 import { CodedError } from '../contract/errors'
 import { parseRecipe, serializeRecipe } from '../engine/recipe'
 import type { Recipe } from '../engine/types'
-import { IoError } from '../io/io-error'
-import { writeFileAtomic } from '../io/write-file-atomic'
 import type { HandlerContext } from './context'
+import { saveSmallFile, smallFileSize } from './small-files'
 import { checkFilters, checkRequest } from './validate'
 import { MAX_RECIPE_BYTES } from '../contract/limits'
-
-/** The size of the recipe file at `absolute`; one-line errors for a missing file or a folder. */
-async function recipeSize(absolute: string, name: string): Promise<number> {
-  try {
-    const s = await stat(absolute)
-    if (!s.isFile()) throw new IoError(`cannot read ${name}: not a file`)
-    return s.size
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT') throw new IoError(`cannot read ${name}: no such file`)
-    throw err
-  }
-}
 
 /** The recipe handlers. */
 export function recipeHandlers(ctx: HandlerContext): Pick<Api, 'recipe:save' | 'recipe:open'> {
@@ -36,17 +23,7 @@ export function recipeHandlers(ctx: HandlerContext): Pick<Api, 'recipe:save' | '
       const name = ctx.documents.get(req.doc).name
       const stem = name ? basename(name, extname(name)) : 'stack'
       const defaultName = `${stem || 'stack'}.recipe.json`
-      let target = req.path !== undefined ? resolve(req.path) : undefined
-      let force = req.force ?? false
-      if (target === undefined && dialogs) {
-        const chosen = await dialogs.saveRecipe(defaultName)
-        if (chosen === null) return null
-        target = resolve(chosen)
-        force = true
-      }
-      if (target === undefined) return { fileName: defaultName, bytes }
-      await writeFileAtomic(target, bytes, { force })
-      return { path: target, fileName: basename(target) }
+      return saveSmallFile(bytes, defaultName, req.path, req.force ?? false, dialogs && ((name) => dialogs.saveRecipe(name)))
     },
 
     async 'recipe:open'(raw) {
@@ -64,7 +41,7 @@ export function recipeHandlers(ctx: HandlerContext): Pick<Api, 'recipe:save' | '
       }
       const absolute = resolve(path)
       const name = basename(absolute)
-      if ((await recipeSize(absolute, name)) > MAX_RECIPE_BYTES) throw new CodedError(`${name}: too large for a recipe file`, 'too-large')
+      if ((await smallFileSize(absolute, name)) > MAX_RECIPE_BYTES) throw new CodedError(`${name}: too large for a recipe file`, 'too-large')
       return parseRecipe(await readFile(absolute, 'utf8'), name) satisfies Recipe
     }
   }
