@@ -14,6 +14,8 @@ if (!port) throw new Error('engine-worker.ts runs only as a worker thread')
 
 const { module } = workerData as WorkerData
 const runner = new BandRunner(instantiateKernels(module))
+// Row tasks get their own instance: the runner keeps a plan's scratch in its kernels' memory between bands.
+const rowKernels = instantiateKernels(module)
 port.postMessage({ type: 'ready', backend: runner.kernels.name } satisfies PoolReply)
 
 /** What a row task's band reports: no range, never cut short (bands are small; the flag is polled between them). */
@@ -27,7 +29,7 @@ port.on('message', (request: PoolRequest) => {
     request.type === 'plan'
       ? (r0: number, r1: number): BandResult => runner.run(request.plan, request.io, r0, r1, stop)
       : (r0: number, r1: number): BandResult => {
-          runRowTask(request.task, r0, r1)
+          runRowTask(request.task, r0, r1, rowKernels)
           return ROWS_DONE
         }
   let low = Infinity

@@ -141,6 +141,10 @@ export interface Kernels {
   hpassI16U8(dst: number, src: number, offs: number, weights: number, pairs: number, n: number, bias: number, shift: number): void
   /** hpassI16U8 on a symmetric row: mirrored taps summed first (see kernels.ts). */
   hpassI16U8Sym(dst: number, src: number, offs: number, weights: number, pairs: number, n: number, bias: number, shift: number): void
+  /** Layer effects on 8-bit RGB: the luminance of packed pixels (src/wasm/layers.ts). */
+  lumaRgb8(dst: number, src: number, n: number): void
+  /** Layer effects on 8-bit RGB: the composite of packed pixels (src/wasm/layers.ts). */
+  compositeRgb8(dst: number, back: number, filtered: number, select: number, mask: number, opacity: number, blend: number, n: number): void
 }
 
 /** A bump allocator over a backend's memory: buffers are 64-byte aligned and followed by BLOCK_SLACK bytes. */

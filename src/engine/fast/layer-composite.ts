@@ -9,8 +9,9 @@ import { singleChannel } from '../layer'
 import { lookUp, LUMA_B, LUMA_G, LUMA_R, transferTables } from '../light'
 import { maskRow, type MaskPlan } from '../mask'
 import type { BitDepth, Channels, LayerChannels } from '../types'
-import { SampleKind } from './backend'
+import { SampleKind, type Kernels } from './backend'
 import { blendRgbRow } from './blend-rows'
+import { isRgb8Composite, rgb8CompositeRows } from './layer-rgb8'
 import { samplesView } from './layer-input'
 import type { KindCode } from './plan'
 
@@ -49,8 +50,9 @@ export interface LayerCompositeIO {
   readonly dstOffset: number
 }
 
-/** Writes output rows [r0, r1) of the layer. */
-export function layerCompositeRows(job: LayerCompositeJob, io: LayerCompositeIO, r0: number, r1: number): void {
+/** Writes output rows [r0, r1) of the layer; `kernels`: the calling thread's row-task kernels (see runRowTask). */
+export function layerCompositeRows(job: LayerCompositeJob, io: LayerCompositeIO, r0: number, r1: number, kernels: Kernels): void {
+  if (isRgb8Composite(job)) return rgb8CompositeRows(job, io, r0, r1, kernels)
   const { outWidth: width, channels: C, select, linear, blend, opacity, mask, scale } = job
   const max = maxValue(job.depth)
   const inv = 1 / max

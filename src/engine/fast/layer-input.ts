@@ -4,7 +4,7 @@ import { maxValue } from '../image'
 import { effectiveChannels, singleChannel } from '../layer'
 import { lookUp, LUMA_B, LUMA_G, LUMA_R, transferTables } from '../light'
 import type { BitDepth, Channels, LayerChannels } from '../types'
-import { SampleKind } from './backend'
+import { alignUp, BLOCK_SLACK, SampleKind, type Kernels } from './backend'
 import type { KindCode } from './plan'
 
 /** What the filter input of a layer is made from; plain data. */
@@ -47,15 +47,20 @@ export function samplesView(buffer: ArrayBufferLike, offset: number, kind: KindC
   return new Float32Array(buffer, offset, length)
 }
 
-/** Writes rows [r0, r1) of the filter input (f32, {@link layerInputChannels} per pixel) into `dst`. */
+/**
+ * Writes rows [r0, r1) of the filter input (f32, {@link layerInputChannels} per pixel) into `dst`; `kernels`: the
+ * calling thread's row-task kernels (see runRowTask).
+ */
 export function layerInputRows(
   job: LayerInputJob,
   src: ArrayBufferLike,
   srcOffset: number,
   dst: ArrayBufferLike,
   r0: number,
-  r1: number
+  r1: number,
+  kernels: Kernels
 ): void {
+  if (job.srcKind === SampleKind.U8 && job.channels === 3) return rgb8InputRows(job, src, srcOffset, dst, r0, r1, kernels)
   const { width, channels, select, linear } = job
   const max = maxValue(job.depth)
   const outChannels = layerInputChannels(channels, select)
@@ -96,3 +101,48 @@ export function layerInputRows(
     }
   }
 }
+
+/** {@link layerInputRows} for 8-bit RGB (a photo entering its first filter), with monomorphic arrays. */
+function rgb8InputRows(
+  job: LayerInputJob,
+  src: ArrayBufferLike,
+  srcOffset: number,
+  dst: ArrayBufferLike,
+  r0: number,
+  r1: number,
+  kernels: Kernels
+): void {
+  const { width, select, linear } = job
+  const outChannels = select === 'rgb' ? 3 : 1
+  const input = new Uint8Array(src, srcOffset, width * job.height * 3)
+  const out = new Float32Array(dst, 0, width * job.height * outChannels)
+  const decode = transferTables(255).decodeInt
+  const single = singleChannel(select)
+  const end = r1 * width * 3
+  if (select === 'rgb') {
+    for (let p = r0 * width * 3; p < end; p++) out[p] = linear ? decode[input[p]] : input[p]
+  } else if (single >= 0) {
+    for (let p = r0 * width * 3 + single, q = r0 * width; p < end; p += 3, q++) out[q] = linear ? decode[input[p]] : input[p]
+  } else if (linear) {
+    for (let p = r0 * width * 3, q = r0 * width; p < end; p += 3, q++) {
+      out[q] = LUMA_R * decode[input[p]] + LUMA_G * decode[input[p + 1]] + LUMA_B * decode[input[p + 2]]
+    }
+  } else {
+    // Y of stored values: the kernels' lumaRgb8 (SIMD) on chunks copied into their memory.
+    const chunk = Math.min(LUMA_CHUNK, (r1 - r0) * width)
+    const from = alignUp(kernels.heapBase, 64)
+    const to = alignUp(from + chunk * 3 + BLOCK_SLACK, 64)
+    kernels.ensure(to + chunk * 4 + BLOCK_SLACK)
+    const heapU8 = new Uint8Array(kernels.buffer())
+    const heapF32 = new Float32Array(kernels.buffer())
+    for (let q = r0 * width; q < r1 * width; q += chunk) {
+      const m = Math.min(chunk, r1 * width - q)
+      heapU8.set(input.subarray(q * 3, (q + m) * 3), from)
+      kernels.lumaRgb8(to, from, m)
+      out.set(heapF32.subarray(to >> 2, (to >> 2) + m), q)
+    }
+  }
+}
+
+/** Pixels per lumaRgb8 call: its buffers stay in the L2 cache. */
+const LUMA_CHUNK = 16384

@@ -2,8 +2,10 @@
 // besides planned filters (a layer's input and composite, ...). A task is plain data (numbers, strings, typed
 // arrays, SharedArrayBuffers) so it can be posted to worker threads as it is; each band writes only its own rows.
 // A new kind of task is one more member of the RowTask union and one more case in runRowTask. Pure: no node:*.
+import type { Kernels } from './backend'
 import { layerCompositeRows, type LayerCompositeIO, type LayerCompositeJob } from './layer-composite'
 import { layerInputRows, type LayerInputJob } from './layer-input'
+import { downscaleBufferRows, type DownscaleJob } from '../downscale'
 
 /** Every kind of row task; `kind` says which function runs its rows. */
 export type RowTask =
@@ -17,15 +19,23 @@ export type RowTask =
     }
   /** A layer's composite (the filtered layer rebuilt, blended, weighed by opacity x mask, stored): layer-composite.ts. */
   | { readonly kind: 'layer-composite'; readonly job: LayerCompositeJob; readonly io: LayerCompositeIO }
+  /** A window of an image area-averaged to a grid (the viewer's exact previews): engine/downscale.ts. */
+  | { readonly kind: 'downscale'; readonly job: DownscaleJob; readonly src: ArrayBufferLike; readonly srcOffset: number; readonly dst: ArrayBufferLike }
 
-/** Computes rows [r0, r1) of `task` on the calling thread. */
-export function runRowTask(task: RowTask, r0: number, r1: number): void {
+/**
+ * Computes rows [r0, r1) of `task` on the calling thread. `kernels`: a kernel set of that thread that row tasks may
+ * use freely (its memory is their scratch, so not the instance whose BandRunner keeps a plan's scratch there).
+ */
+export function runRowTask(task: RowTask, r0: number, r1: number, kernels: Kernels): void {
   switch (task.kind) {
     case 'layer-input':
-      layerInputRows(task.job, task.src, task.srcOffset, task.dst, r0, r1)
+      layerInputRows(task.job, task.src, task.srcOffset, task.dst, r0, r1, kernels)
       return
     case 'layer-composite':
-      layerCompositeRows(task.job, task.io, r0, r1)
+      layerCompositeRows(task.job, task.io, r0, r1, kernels)
+      return
+    case 'downscale':
+      downscaleBufferRows(task.job, task.src, task.srcOffset, task.dst, r0, r1)
       return
   }
 }

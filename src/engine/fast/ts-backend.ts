@@ -2,6 +2,7 @@
 // kernels.wasm is missing or WebAssembly SIMD is unsupported, and by the tests as a second implementation.
 import { tilePitch, type Kernels } from './backend'
 import { convolveTile64, fft2d64 } from './fft64'
+import { compositeRgb8Ts, lumaRgb8Ts } from './layer-kernels-ts'
 
 /** Where the TypeScript backend's memory starts (mirrors the wasm module's static data, never 0 = "no buffer"). */
 const HEAP_BASE = 1024
@@ -720,5 +721,13 @@ class TsKernels implements Kernels {
     const d0 = dst >> 2
     const s0 = src >> 2
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) f[d0 + j * p + i] = f[s0 + i * p + j]
+  }
+
+  lumaRgb8(dst: number, src: number, n: number): void {
+    lumaRgb8Ts(this.memory, dst, src, n)
+  }
+
+  compositeRgb8(dst: number, back: number, filtered: number, select: number, mask: number, opacity: number, blend: number, n: number): void {
+    compositeRgb8Ts(this.memory, dst, back, filtered, select, mask, opacity, blend, n)
   }
 }

@@ -48,7 +48,9 @@ export const KERNEL_EXPORTS = [
   'vpassU8',
   'vpassU8Sym',
   'hpassI16U8',
-  'hpassI16U8Sym'
+  'hpassI16U8Sym',
+  'lumaRgb8',
+  'compositeRgb8'
 ] as const
 
 /** Wraps an instance's exports; throws when one is missing (an out-of-date build). */
@@ -94,6 +96,8 @@ export function wasmKernels(exports: Record<string, unknown>): Kernels {
     vpassU8: e.vpassU8,
     vpassU8Sym: e.vpassU8Sym,
     hpassI16U8: e.hpassI16U8,
-    hpassI16U8Sym: e.hpassI16U8Sym
+    hpassI16U8Sym: e.hpassI16U8Sym,
+    lumaRgb8: e.lumaRgb8,
+    compositeRgb8: e.compositeRgb8
   }
 }

@@ -1,0 +1,230 @@
+// Fast paths: the composite of a layer on 8-bit RGB in and out (a photo, and the last filter of its stack: the common
+// case). The general loops of layer-composite.ts handle every other layout; this computes the same formulas
+// (src/engine/layer.ts) per row: the pixels the mask leaves out at either end are the backdrop's bytes copied (bit
+// for bit), the others go through the kernels' compositeRgb8 (WebAssembly SIMD, f32, src/wasm/layers.ts), or, for
+// linear light and the blend modes it lacks (soft-light, color-dodge, color-burn), through f64 loops here.
+import type { BlendMode } from '../blend'
+import { lookUp, LUMA_B, LUMA_G, LUMA_R, transferTables } from '../light'
+import { maskRow } from '../mask'
+import { alignUp, BLOCK_SLACK, SampleKind, type Kernels } from './backend'
+import { blendRgbRow } from './blend-rows'
+import type { LayerCompositeIO, LayerCompositeJob } from './layer-composite'
+
+/** True when {@link rgb8CompositeRows} computes `job`: 3 channels, 8-bit backdrop and result at the same depth. */
+export function isRgb8Composite(job: LayerCompositeJob): boolean {
+  return job.channels === 3 && job.srcKind === SampleKind.U8 && job.dstKind === SampleKind.U8 && job.depth === 8 && job.scale === 1
+}
+
+/** Blend codes of the kernels' compositeRgb8 (src/wasm/layers.ts); other modes take the rows below. */
+const KERNEL_BLENDS: readonly BlendMode[] = [
+  'normal',
+  'multiply',
+  'screen',
+  'overlay',
+  'darken',
+  'lighten',
+  'difference',
+  'exclusion',
+  'hard-light',
+  'luminosity',
+  'color'
+]
+
+/** Writes output rows [r0, r1) of an 8-bit RGB layer (see {@link isRgb8Composite}); `kernels` as in runRowTask. */
+export function rgb8CompositeRows(job: LayerCompositeJob, io: LayerCompositeIO, r0: number, r1: number, kernels: Kernels): void {
+  const { outWidth: width, select, opacity, mask, alignedRows, alignedCols } = job
+  const n = width * 3
+  const fC = job.filteredChannels
+  const rowSamples = job.srcWidth * 3
+  const src = new Uint8Array(io.src, io.srcOffset, job.srcHeight * rowSamples)
+  const dst = new Uint8Array(io.dst, io.dstOffset, job.outHeight * n)
+  const filtered = new Float32Array(io.filtered, 0, width * job.outHeight * fC)
+  const luminance = mask?.needsLuminance ? new Float32Array(width) : null
+  const coarse = mask?.coarse ? new Float32Array(mask.coarse.width) : null
+  const gathered = new Uint8Array(n)
+  const luma = select === 'luminance'
+  const single = select === 'r' ? 0 : select === 'g' ? 1 : select === 'b' ? 2 : -1
+  const code = job.linear ? -1 : KERNEL_BLENDS.indexOf(job.blend)
+  // The kernels' compositeRgb8 on rows copied into their memory; linear light and the other modes: the rows below.
+  const heap = code >= 0 ? kernelRows(kernels, width, fC) : null
+  const rows = heap ? null : { back: new Float32Array(n), source: new Float64Array(n), light: job.linear ? transferTables(255) : null }
+  const maskValues = heap ? heap.mask : mask ? new Float32Array(width) : null
+  // 'same' mode reads whole input rows in place.
+  const wholeRows = width === job.srcWidth && alignedCols.every((sc, x) => sc === x)
+
+  for (let r = r0; r < r1; r++) {
+    // The backdrop row: the input under the kernel centre (zero outside a zero border).
+    const sr = alignedRows[r]
+    let back = src
+    let b0 = sr * rowSamples
+    if (!wholeRows || sr < 0) {
+      back = gathered
+      b0 = 0
+      for (let x = 0, o = 0; x < width; x++, o += 3) {
+        const sc = alignedCols[x]
+        const s = sr * rowSamples + sc * 3
+        const inside = sr >= 0 && sc >= 0
+        gathered[o] = inside ? src[s] : 0
+        gathered[o + 1] = inside ? src[s + 1] : 0
+        gathered[o + 2] = inside ? src[s + 2] : 0
+      }
+    }
+    // The pixels [x0, x1) the layer changes: outside them opacity x mask is 0, and the backdrop is copied.
+    let x0 = 0
+    let x1 = opacity === 0 ? 0 : width
+    if (mask && maskValues && x1 > 0) {
+      if (luminance) {
+        for (let x = 0, o = b0; x < width; x++, o += 3) luminance[x] = (LUMA_R * back[o] + LUMA_G * back[o + 1] + LUMA_B * back[o + 2]) / 255
+      }
+      maskRow(mask, r, maskValues, luminance, coarse)
+      while (x0 < x1 && maskValues[x0] === 0) x0++
+      while (x1 > x0 && maskValues[x1 - 1] === 0) x1--
+    }
+    const d0 = r * n
+    if (x0 > 0) dst.set(back.subarray(b0, b0 + x0 * 3), d0)
+    if (x1 < width) dst.set(back.subarray(b0 + x1 * 3, b0 + n), d0 + x1 * 3)
+    if (x1 === x0) continue
+    const f0 = r * width * fC
+    if (heap) {
+      const m = x1 - x0
+      heap.u8.set(back.subarray(b0 + x0 * 3, b0 + x1 * 3), heap.back)
+      heap.f32.set(filtered.subarray(f0 + x0 * fC, f0 + x1 * fC), heap.filtered >> 2)
+      const maskPtr = mask ? heap.maskPtr + x0 * 4 : 0
+      kernels.compositeRgb8(heap.dst, heap.back, heap.filtered, luma ? -1 : single < 0 ? 3 : single, maskPtr, opacity, code, m)
+      dst.set(heap.u8.subarray(heap.dst, heap.dst + m * 3), d0 + x0 * 3)
+    } else if (rows) {
+      // The source row, the mode's loop over the whole row (blend-rows.ts), then the mix.
+      const { back: b32, source, light } = rows
+      for (let i = 0; i < n; i++) b32[i] = back[b0 + i]
+      if (light) linearSourceRow(width, b32, filtered, f0, fC, luma, single, light.decodeInt, light.encode, source)
+      else sourceRow(width, b32, filtered, f0, fC, luma, single, source)
+      blendRgbRow(job.blend, b32, source, n, 255)
+      mixRow(width, back, b0, source, opacity, maskValues, dst, d0)
+    }
+  }
+}
+
+/** Pointers of one row's buffers in the kernels' memory, and views of it (taken after it grew). */
+interface KernelRows {
+  readonly back: number
+  readonly filtered: number
+  readonly dst: number
+  readonly maskPtr: number
+  /** The mask row, in place in the kernels' memory (maskRow writes it there). */
+  readonly mask: Float32Array
+  readonly u8: Uint8Array
+  readonly f32: Float32Array
+}
+
+/** Lays out a row of `width` pixels in the kernels' memory from its heap base (a row task's kernels are its own). */
+function kernelRows(kernels: Kernels, width: number, fC: number): KernelRows {
+  const base = alignUp(kernels.heapBase, 64)
+  const back = base
+  const filtered = alignUp(back + width * 3 + BLOCK_SLACK, 64)
+  const maskPtr = alignUp(filtered + width * fC * 4 + BLOCK_SLACK, 64)
+  const dst = alignUp(maskPtr + width * 4 + BLOCK_SLACK, 64)
+  kernels.ensure(dst + width * 3 + BLOCK_SLACK)
+  const buffer = kernels.buffer()
+  const u8 = new Uint8Array(buffer)
+  const f32 = new Float32Array(buffer)
+  return { back, filtered, dst, maskPtr, mask: new Float32Array(buffer, maskPtr, width), u8, f32 }
+}
+
+const clamp255 = (v: number): number => (v < 0 ? 0 : v > 255 ? 255 : v)
+
+/** The filtered layer's row (straight colour, 0..255) into `source`. */
+function sourceRow(
+  width: number,
+  back: Float32Array,
+  filtered: Float32Array,
+  f0: number,
+  fC: number,
+  luma: boolean,
+  single: number,
+  source: Float64Array
+): void {
+  for (let x = 0, o = 0, f = f0; x < width; x++, o += 3, f += fC) {
+    const br = back[o]
+    const bg = back[o + 1]
+    const bb = back[o + 2]
+    if (luma) {
+      const delta = filtered[f] - (LUMA_R * br + LUMA_G * bg + LUMA_B * bb)
+      source[o] = clamp255(br + delta)
+      source[o + 1] = clamp255(bg + delta)
+      source[o + 2] = clamp255(bb + delta)
+    } else if (single < 0) {
+      source[o] = clamp255(filtered[f])
+      source[o + 1] = clamp255(filtered[f + 1])
+      source[o + 2] = clamp255(filtered[f + 2])
+    } else {
+      source[o] = br
+      source[o + 1] = bg
+      source[o + 2] = bb
+      source[o + single] = clamp255(filtered[f])
+    }
+  }
+}
+
+/** {@link sourceRow} in linear light: the kernel's result encoded back (Y's change added in linear light). */
+function linearSourceRow(
+  width: number,
+  back: Float32Array,
+  filtered: Float32Array,
+  f0: number,
+  fC: number,
+  luma: boolean,
+  single: number,
+  decodeInt: Float32Array,
+  encode: Float64Array,
+  source: Float64Array
+): void {
+  for (let x = 0, o = 0, f = f0; x < width; x++, o += 3, f += fC) {
+    if (luma) {
+      const lr = decodeInt[back[o]]
+      const lg = decodeInt[back[o + 1]]
+      const lb = decodeInt[back[o + 2]]
+      const delta = filtered[f] - (LUMA_R * lr + LUMA_G * lg + LUMA_B * lb)
+      source[o] = lookUp(encode, lr + delta, 255)
+      source[o + 1] = lookUp(encode, lg + delta, 255)
+      source[o + 2] = lookUp(encode, lb + delta, 255)
+    } else if (single < 0) {
+      source[o] = lookUp(encode, filtered[f], 255)
+      source[o + 1] = lookUp(encode, filtered[f + 1], 255)
+      source[o + 2] = lookUp(encode, filtered[f + 2], 255)
+    } else {
+      source[o] = back[o]
+      source[o + 1] = back[o + 1]
+      source[o + 2] = back[o + 2]
+      source[o + single] = lookUp(encode, filtered[f], 255)
+    }
+  }
+}
+
+/** backdrop x (1 - k) + blended x k, clamped and rounded; masked-out pixels copied. */
+function mixRow(
+  width: number,
+  back: Uint8Array,
+  b0: number,
+  blended: Float64Array,
+  opacity: number,
+  mask: Float32Array | null,
+  dst: Uint8Array,
+  d0: number
+): void {
+  for (let x = 0, o = b0, s = 0, d = d0; x < width; x++, o += 3, s += 3, d += 3) {
+    const k = mask ? opacity * mask[x] : opacity
+    const br = back[o]
+    const bg = back[o + 1]
+    const bb = back[o + 2]
+    if (k === 0) {
+      dst[d] = br
+      dst[d + 1] = bg
+      dst[d + 2] = bb
+      continue
+    }
+    const j = 1 - k
+    dst[d] = clamp255(br * j + blended[s] * k) + 0.5
+    dst[d + 1] = clamp255(bg * j + blended[s + 1] * k) + 0.5
+    dst[d + 2] = clamp255(bb * j + blended[s + 2] * k) + 0.5
+  }
+}

@@ -1,0 +1,81 @@
+// @vitest-environment node
+// Layers on 8-bit RGB (layer-rgb8.ts and the kernels' compositeRgb8 / lumaRgb8): every blend mode, channel choice and
+// light against the plain reference; the same bytes on either kernel set and any thread count; a rect mask without
+// feather leaves every pixel whose centre is outside it bit for bit.
+import { describe, expect, it } from 'vitest'
+import { BLEND_MODES } from '../../../src/engine/blend'
+import { LAYER_CHANNELS } from '../../../src/engine/layer'
+import type { LayerMask } from '../../../src/engine/mask'
+import type { FilterSpec, IntImage } from '../../../src/engine/types'
+import { runStack } from '../../../src/runtime/run-stack'
+import { compare, referenceResult, smoothIntImage } from './helpers'
+
+const RECT: LayerMask = { shapes: [{ type: 'rect', x: 0.2, y: 0.15, width: 0.5, height: 0.6 }] }
+const MASKS: readonly (LayerMask | undefined)[] = [
+  undefined,
+  RECT,
+  { shapes: [{ type: 'ellipse', cx: 0.5, cy: 0.5, rx: 0.35, ry: 0.4 }], feather: 0.05 },
+  { shapes: [{ type: 'tones', from: 0.2, to: 0.6, soft: 0.1 }], invert: true }
+]
+
+/** An odd width, so rows end inside a SIMD block of 4 pixels. */
+const image: IntImage = smoothIntImage(5, 67, 37, 3)
+
+const sharpen: FilterSpec = { preset: 'unsharp-mask', params: { size: 5, sigma: 1, amount: 2 } }
+
+function layer(blend: (typeof BLEND_MODES)[number], channels: (typeof LAYER_CHANNELS)[number], i: number): FilterSpec {
+  const mask = MASKS[i % MASKS.length]
+  return { ...sharpen, blend, channels, light: i % 3 === 0 ? 'linear' : 'encoded', opacity: i % 2 === 0 ? 1 : 0.65, ...(mask ? { mask } : {}) }
+}
+
+describe('8-bit RGB layers', () => {
+  it('match the reference within 1 level for every blend mode and channel choice', async () => {
+    let i = 0
+    for (const blend of BLEND_MODES) {
+      for (const channels of LAYER_CHANNELS) {
+        const filters = [layer(blend, channels, i++)]
+        const actual = await runStack(image, filters, { engine: { threads: 0 } })
+        const { max } = compare(actual, referenceResult(image, filters))
+        expect(max, JSON.stringify(filters)).toBeLessThanOrEqual(1)
+      }
+    }
+  })
+
+  it('give the same bytes on both kernel sets and on 1 to 3 threads', async () => {
+    let i = 0
+    for (const blend of BLEND_MODES) {
+      const filters = [layer(blend, LAYER_CHANNELS[i % LAYER_CHANNELS.length], i++)]
+      const wasm = await runStack(image, filters, { engine: { threads: 0, backend: 'wasm' } })
+      for (const engine of [{ threads: 0, backend: 'ts' as const }, { threads: 2 }, { threads: 3, backend: 'ts' as const }]) {
+        const other = await runStack(image, filters, { engine })
+        expect(Buffer.from(other.data).equals(Buffer.from(wasm.data)), `${JSON.stringify(filters)} ${JSON.stringify(engine)}`).toBe(true)
+      }
+    }
+  })
+
+  it('leave every pixel outside an unfeathered rect mask bit for bit', async () => {
+    const { width, height } = image
+    // Pixels whose centre is inside x 0.2..0.7, y 0.15..0.75 (see mask.ts: ceil(edge - 0.5)).
+    const x0 = Math.ceil(0.2 * width - 0.5)
+    const x1 = Math.ceil(0.7 * width - 0.5)
+    const y0 = Math.ceil(0.15 * height - 0.5)
+    const y1 = Math.ceil(0.75 * height - 0.5)
+    for (const blend of ['overlay', 'luminosity', 'soft-light'] as const) {
+      for (const backend of ['wasm', 'ts'] as const) {
+        const filters: FilterSpec[] = [{ ...sharpen, blend, channels: 'luminance', mask: RECT }]
+        const out = await runStack(image, filters, { engine: { threads: 0, backend } })
+        let inside = 0
+        for (let y = 0; y < height; y++) {
+          for (let x = 0; x < width; x++) {
+            const p = (y * width + x) * 3
+            const changed = [0, 1, 2].some((c) => out.data[p + c] !== image.data[p + c])
+            if (x >= x0 && x < x1 && y >= y0 && y < y1) inside += changed ? 1 : 0
+            else expect(changed, `${blend} ${backend} (${x}, ${y})`).toBe(false)
+          }
+        }
+        // The layer did act inside the rect.
+        expect(inside).toBeGreaterThan(100)
+      }
+    }
+  })
+})
