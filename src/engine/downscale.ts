@@ -187,6 +187,16 @@ export function downscaleRows(job: DownscaleJob, src: ArrayLike<number>, dst: { 
   while (target < y1) advance()
 }
 
+/**
+ * {@link downscaleRows} on raw buffers, as a row task runs it on a worker thread (engine/fast/row-tasks.ts): `src`
+ * holds the job's source block from byte `srcOffset` on, `dst` the window from its start.
+ */
+export function downscaleBufferRows(job: DownscaleJob, src: ArrayBufferLike, srcOffset: number, dst: ArrayBufferLike, r0: number, r1: number): void {
+  const n = job.srcWidth * job.srcHeight * job.channels
+  const wide = job.depth === 16
+  downscaleRows(job, wide ? new Uint16Array(src, srcOffset, n) : new Uint8Array(src, srcOffset, n), wide ? new Uint16Array(dst) : new Uint8Array(dst), r0, r1)
+}
+
 /** New storage for the job's window (its depth's array type). */
 export function downscaleTarget(job: DownscaleJob): Uint8Array | Uint16Array {
   const n = job.window.width * job.window.height * job.channels

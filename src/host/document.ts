@@ -6,20 +6,22 @@ import type { ImageInfo } from '../contract/api'
 import { toFloat } from '../engine/image'
 import { applyResolved } from '../engine/stack'
 import type { FloatImage, IntImage } from '../engine/types'
+import { downscale, downscaleSource, type DownscaleGrid } from '../engine/downscale'
 import { runStack, sharedImage } from '../runtime/run-stack'
 import { lruGet, lruSet } from './lru'
-import { downscale, downscaleSource, downscaleWindow, type DownscaleGrid } from '../engine/downscale'
-import { cropImage } from './raster'
+import { cropImage, downscaleInBands } from './raster'
 import { planRegion, type PixelBox } from './region'
-import type { HostStack } from './stack'
+import { resultSize, type HostStack } from './stack'
 
 /** A computed part of a full-resolution result. */
 interface RegionResult {
   /** The stack's key. */
   readonly key: string
-  /** Where it lies in the result. */
+  /** Where its exact pixels lie in the result. */
   readonly box: PixelBox
+  /** Pixels of the result from `origin` on (the stack's run on a crop, kept whole: `box` is the exact part of it). */
   readonly image: IntImage
+  readonly origin: { readonly x: number; readonly y: number }
 }
 
 /** How many proxies and results to keep: a few screen sizes and thumbnails, one or two full-size results. */
@@ -34,6 +36,8 @@ const REGION_BYTES_PER_SOURCE = 2
 const MAX_SHOWN = 8
 /** Pixel-readout blocks kept (each a few kilobytes). */
 const MAX_BLOCKS = 32
+/** Buffers of dropped regions kept to write the next region's run into (new memory faults on first touch). */
+const MAX_SPARE = 2
 
 /** True when `outer` contains all of `inner`. */
 function contains(outer: PixelBox, inner: PixelBox): boolean {
@@ -61,6 +65,10 @@ export class OpenDocument {
   private prefix?: { readonly key: string; readonly image: FloatImage }
   /** The whole-image ranges of the stretch filters of the last explained stack. */
   private stretch?: { readonly key: string; readonly ranges: ReadonlyMap<number, { low: number; high: number }> }
+  /** Buffers of regions no cache holds any more, for the next run of the stack to write into (runStack's `into`). */
+  private spare: IntImage['data'][] = []
+  /** Buffers being read off this thread (a downscale on the worker threads): never handed out as spare. */
+  private readonly lent = new Set<ArrayBufferLike>()
   /** Set when another image replaced this one: work still finishing for it is not cached any more. */
   private closed = false
 
@@ -89,6 +97,7 @@ export class OpenDocument {
   /** Bytes held by caches, all of which can be computed again. */
   cacheBytes(): number {
     let total = this.prefix ? this.prefix.image.data.byteLength : 0
+    for (const data of this.spare) total += data.byteLength
     for (const image of this.proxies.values()) total += image.data.byteLength
     for (const image of this.results.values()) total += image.data.byteLength
     for (const image of this.shownCache.values()) total += image.data.byteLength
@@ -103,6 +112,7 @@ export class OpenDocument {
     this.regions.clear()
     this.blocks.clear()
     this.shownCache.clear()
+    this.spare = []
     this.prefix = undefined
     this.stretch = undefined
   }
@@ -141,42 +151,89 @@ export class OpenDocument {
    * reach of every kernel). Kept in `store` for the next request.
    */
   async region(stack: HostStack, box: PixelBox, signal: AbortSignal, store: 'regions' | 'blocks'): Promise<IntImage> {
+    const { image, origin } = await this.placed(stack, box, signal, store)
+    return cropImage(image, box.x - origin.x, box.y - origin.y, box.width, box.height)
+  }
+
+  /**
+   * Like {@link region}, without the copy: an image holding the result's pixels from `origin` on, exact at least
+   * over `box`. Read it before the next await that could let another request recycle it, or {@link lend} it.
+   */
+  private async placed(stack: HostStack, box: PixelBox, signal: AbortSignal, store: 'regions' | 'blocks'): Promise<{ image: IntImage; origin: { x: number; y: number } }> {
     for (const cache of [this.regions, this.blocks]) {
       for (const [name, hit] of cache) {
         if (hit.key !== stack.key || !contains(hit.box, box)) continue
         lruGet(cache, name)
-        return cropImage(hit.image, box.x - hit.box.x, box.y - hit.box.y, box.width, box.height)
+        return hit
       }
     }
     const whole = lruGet(this.results, `${this.image.width}x${this.image.height}|${stack.key}`)
-    if (whole) return cropImage(whole, box.x, box.y, box.width, box.height)
+    if (whole) return { image: whole, origin: { x: 0, y: 0 } }
     const plan = planRegion(stack.active, this.image.width, this.image.height, box)
-    let image: IntImage
+    let found: RegionResult
     if (!plan) {
       // Not local (a stretch filter maps by the whole image's range): only the whole result is exact.
-      image = cropImage(await this.result(this.image, stack, signal), box.x, box.y, box.width, box.height)
+      const image = cropImage(await this.result(this.image, stack, signal), box.x, box.y, box.width, box.height)
+      found = { key: stack.key, box, image, origin: { x: box.x, y: box.y } }
     } else {
       const { crop, offset } = plan
-      const out = await runStack(cropImage(this.image, crop.x, crop.y, crop.width, crop.height), stack.filters, { signal })
+      const source = cropImage(this.image, crop.x, crop.y, crop.width, crop.height)
+      // A run for a region the size of the last one (the next kernel edit at the same zoom) writes into that
+      // one's memory when no cache holds it any more.
+      const samples = box.width * box.height * this.image.channels
+      const into = this.spare.find((d) => d.length >= samples && d.length <= samples * 1.25)
+      const image = await runStack(source, stack.filters, { signal, into: into && this.takeSpare(into, source, stack) })
       signal.throwIfAborted()
-      image = cropImage(out, offset.x, offset.y, box.width, box.height)
+      // Every filter keeps the crop's origin where it was, so the result's pixel o of the crop's run is pixel
+      // o + crop.x of the whole result; only `box` of it is exact (the edges saw the crop's borders).
+      found = { key: stack.key, box, image, origin: { x: box.x - offset.x, y: box.y - offset.y } }
     }
-    if (!this.closed) {
-      const cache = store === 'regions' ? this.regions : this.blocks
-      lruSet(cache, `${stack.key}|${box.x},${box.y},${box.width},${box.height}`, { key: stack.key, box, image }, store === 'regions' ? MAX_REGIONS : MAX_BLOCKS)
-      if (store === 'regions') {
-        // At fit zoom a region is the whole result: keep a couple, not four 24 MP copies.
-        let bytes = 0
-        for (const hit of this.regions.values()) bytes += hit.image.data.byteLength
-        const cap = REGION_BYTES_PER_SOURCE * this.sourceBytes
-        while (bytes > cap && this.regions.size > 1) {
-          const oldest = this.regions.keys().next().value as string
-          bytes -= (this.regions.get(oldest) as RegionResult).image.data.byteLength
-          this.regions.delete(oldest)
-        }
+    if (!this.closed) this.keep(found, store)
+    return found
+  }
+
+  /** `into` when a run of the stack on `source` can write its whole result there; it leaves the spares then. */
+  private takeSpare(into: IntImage['data'], source: IntImage, stack: HostStack): IntImage['data'] | undefined {
+    const { width, height } = resultSize(stack, source.width, source.height)
+    if (into.length !== width * height * source.channels) return undefined
+    this.spare = this.spare.filter((d) => d !== into)
+    return into
+  }
+
+  /** Stores a computed region and recycles the memory of those it pushes out that nothing else holds. */
+  private keep(found: RegionResult, store: 'regions' | 'blocks'): void {
+    const cache = store === 'regions' ? this.regions : this.blocks
+    const before = [...this.regions.values(), ...this.blocks.values()]
+    const { box } = found
+    lruSet(cache, `${found.key}|${box.x},${box.y},${box.width},${box.height}`, found, store === 'regions' ? MAX_REGIONS : MAX_BLOCKS)
+    if (store === 'regions') {
+      // At fit zoom a region is the whole result: keep a couple, not four 24 MP copies.
+      let bytes = 0
+      for (const hit of this.regions.values()) bytes += hit.image.data.byteLength
+      const cap = REGION_BYTES_PER_SOURCE * this.sourceBytes
+      while (bytes > cap && this.regions.size > 1) {
+        const oldest = this.regions.keys().next().value as string
+        bytes -= (this.regions.get(oldest) as RegionResult).image.data.byteLength
+        this.regions.delete(oldest)
       }
     }
-    return image
+    const held = new Set<unknown>([...this.regions.values(), ...this.blocks.values(), ...this.results.values()].map((h) => ('data' in h ? h.data : h.image.data).buffer))
+    for (const gone of before) {
+      const data = gone.image.data
+      if (held.has(data.buffer) || this.lent.has(data.buffer) || !(data.buffer instanceof SharedArrayBuffer) || data.byteLength < 1 << 16) continue
+      this.spare = [data, ...this.spare.filter((d) => d.buffer !== data.buffer)].slice(0, MAX_SPARE)
+    }
+  }
+
+  /** Runs `read` with `data`'s memory kept out of the spares until it settles (it is read off this thread). */
+  private async lend<T>(data: IntImage['data'], read: () => Promise<T>): Promise<T> {
+    const fresh = !this.lent.has(data.buffer)
+    this.lent.add(data.buffer)
+    try {
+      return await read()
+    } finally {
+      if (fresh) this.lent.delete(data.buffer)
+    }
   }
 
   /**
@@ -190,9 +247,8 @@ export class OpenDocument {
     const key = `${stack.key}|${box.x},${box.y},${box.width},${box.height}|${size.width}x${size.height}`
     const cached = lruGet(this.shownCache, key)
     if (cached) return cached
-    const full = stack.active.length === 0 ? cropImage(this.image, box.x, box.y, box.width, box.height) : await this.region(stack, box, signal, 'regions')
-    signal.throwIfAborted()
-    const image = downscale(full, size.width, size.height)
+    const grid = { full: { width: box.width, height: box.height }, grid: size, window: { x: 0, y: 0, ...size } }
+    const image = await this.shrink(stack, box, grid, signal)
     if (!this.closed) lruSet(this.shownCache, key, image, MAX_SHOWN)
     return image
   }
@@ -208,16 +264,23 @@ export class OpenDocument {
     const key = `${stack.key}|grid ${grid.grid.width}x${grid.grid.height}|${w.x},${w.y},${w.width},${w.height}`
     const cached = lruGet(this.shownCache, key)
     if (cached) return { image: cached, box }
-    let image: IntImage
-    if (stack.active.length === 0) {
-      image = downscaleWindow(this.image, { x: 0, y: 0 }, grid)
-    } else {
-      const full = await this.region(stack, box, signal, 'regions')
-      signal.throwIfAborted()
-      image = downscaleWindow(full, box, grid)
-    }
+    const image = await this.shrink(stack, { x: 0, y: 0, ...grid.full }, grid, signal)
     if (!this.closed) lruSet(this.shownCache, key, image, MAX_SHOWN)
     return { image, box }
+  }
+
+  /**
+   * `grid` (over `area` of the result: its full size is `area`'s) area-averaged from the exact full-resolution
+   * pixels it reads, on the engine's threads.
+   */
+  private async shrink(stack: HostStack, area: PixelBox, grid: DownscaleGrid, signal: AbortSignal): Promise<IntImage> {
+    const need = downscaleSource(grid)
+    const box = { x: area.x + need.x, y: area.y + need.y, width: need.width, height: need.height }
+    const { image, origin } =
+      stack.active.length === 0 ? { image: this.image, origin: { x: 0, y: 0 } } : await this.placed(stack, box, signal, 'regions')
+    signal.throwIfAborted()
+    const at = { x: origin.x - area.x, y: origin.y - area.y }
+    return this.lend(image.data, () => downscaleInBands(image, at, grid, signal))
   }
 
   /**

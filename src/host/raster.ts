@@ -1,12 +1,35 @@
-// Runs in the engine host: fitted sizes, crops and display-ready 8-bit RGBA rasters (the area-average downscale
-// itself is src/engine/downscale.ts).
+// Runs in the engine host: fitted sizes, crops, the area-average downscale (src/engine/downscale.ts) in row bands
+// on the engine's threads, and display-ready 8-bit RGBA rasters.
 import type { Raster } from '../contract/api'
+import { downscaleJob, downscaleWindow, type DownscaleGrid } from '../engine/downscale'
 import type { FloatImage, IntImage } from '../engine/types'
+import { runRows } from '../runtime/run-stack'
 
 /** Size of `width` x `height` scaled down (never up) to fit `maxWidth` x `maxHeight`, at least 1x1. */
 export function fitSize(width: number, height: number, maxWidth: number, maxHeight: number): { width: number; height: number } {
   const scale = Math.min(1, maxWidth / width, maxHeight / height)
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) }
+}
+
+/**
+ * `grid.window` of `source` (the full image's pixels from `origin` on) area-averaged to the grid: in row bands on
+ * the engine's worker threads when `source` is in shared memory (a stack result, the open image), else on this
+ * thread. The same samples either way; the host thread stays free meanwhile.
+ */
+export async function downscaleInBands(
+  source: IntImage,
+  origin: { readonly x: number; readonly y: number },
+  grid: DownscaleGrid,
+  signal: AbortSignal
+): Promise<IntImage> {
+  if (!(source.data.buffer instanceof SharedArrayBuffer)) return downscaleWindow(source, origin, grid)
+  const job = downscaleJob(source, origin, grid)
+  const { width, height } = grid.window
+  const wide = source.depth === 16
+  const dst = new SharedArrayBuffer(width * height * source.channels * (wide ? 2 : 1))
+  const task = { kind: 'downscale' as const, job, src: source.data.buffer, srcOffset: source.data.byteOffset, dst }
+  await runRows(task, height, source.width * source.height * source.channels, signal)
+  return { width, height, channels: source.channels, depth: source.depth, data: wide ? new Uint16Array(dst) : new Uint8Array(dst) }
 }
 
 /** Display-ready straight-alpha RGBA, 8 bits per sample (16-bit samples are rounded to 8). */
@@ -19,6 +42,14 @@ export function toRaster(image: IntImage): Raster {
   const to8 = image.depth === 16 ? (v: number) => ((v + 128) / 257) | 0 : (v: number) => v
   if (image.depth === 8 && ch === 4) {
     rgba.set(src)
+  } else if (image.depth === 8 && ch === 3) {
+    // The common case (an RGB photo's preview) without a call per sample.
+    for (let s = 0, d = 0; d < rgba.length; s += 3, d += 4) {
+      rgba[d] = src[s]
+      rgba[d + 1] = src[s + 1]
+      rgba[d + 2] = src[s + 2]
+      rgba[d + 3] = 255
+    }
   } else {
     for (let p = 0, s = 0, d = 0; p < n; p++, s += ch, d += 4) {
       if (ch >= 3) {

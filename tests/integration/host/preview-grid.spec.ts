@@ -14,12 +14,14 @@ import { stackOutputSize } from '../../../src/engine/geometry'
 import type { FilterSpec } from '../../../src/engine/types'
 import { HostClient, forkHost } from '../../../src/host/client'
 import { hostScriptPath } from '../../../src/io/package-paths'
+import { runStack } from '../../../src/runtime/run-stack'
 import { texturePixels } from '../../helpers/texture'
 
 const WIDTH = 300
 const HEIGHT = 220
 
 let dir: string
+let pixels: Buffer
 let host: HostClient
 let requestId = 1
 
@@ -27,7 +29,8 @@ beforeAll(async () => {
   if (!existsSync(hostScriptPath())) throw new Error(`${hostScriptPath()} is missing: run npm run build:node before these tests`)
   dir = await mkdtemp(join(tmpdir(), 'ks-grid-'))
   const photo = join(dir, 'photo.png')
-  await sharp(texturePixels(WIDTH, HEIGHT, { cx: 150, cy: 110, r: 60 }), { raw: { width: WIDTH, height: HEIGHT, channels: 3 } }).png().toFile(photo)
+  pixels = texturePixels(WIDTH, HEIGHT, { cx: 150, cy: 110, r: 60 })
+  await sharp(pixels, { raw: { width: WIDTH, height: HEIGHT, channels: 3 } }).png().toFile(photo)
   host = new HostClient(() => forkHost())
   await host.request({ type: 'open', name: 'photo.png', path: photo })
 })
@@ -94,6 +97,29 @@ describe('grid previews', () => {
       }
     })
   }
+
+  it('stay exact through a run of kernel-cell edits, which write into the memory of the regions they push out', async () => {
+    // The same 5x5 with its centre changed each time (as the kernel editor does): every edit is a new whole result
+    // at fit, the cache keeps two, so from the third edit on the run writes into a dropped one's memory.
+    const cell = (v: number): FilterSpec[] => [{ kernel: [[1, 4, 6, 4, 1], [4, 16, 24, 16, 4], [6, 24, v, 24, 6], [4, 16, 24, 16, 4], [1, 4, 6, 4, 1]], divisor: 256 }]
+    const source = { width: WIDTH, height: HEIGHT, channels: 3 as const, depth: 8 as const, data: new Uint8Array(pixels) }
+    const grid = { width: 111, height: 81, window: { x: 0, y: 0, width: 111, height: 81 } }
+    const expected = async (v: number): Promise<Buffer> => {
+      const small = downscale(await runStack(source, cell(v)), grid.width, grid.height)
+      const rgba = Buffer.alloc(grid.width * grid.height * 4, 255)
+      for (let p = 0; p < grid.width * grid.height; p++) rgba.set(small.data.subarray(p * 3, p * 3 + 3), p * 4)
+      return rgba
+    }
+    for (const v of [36, 40, 44, 48, 52, 56, 36]) {
+      const res = await gridRequest(cell(v), grid)
+      expect(Buffer.from(res.image.rgba).equals(await expected(v)), `centre ${v}`).toBe(true)
+    }
+    // A pixel of an early edit, whose region memory has been reused since, is computed again, exactly.
+    const full = await runStack(source, cell(40))
+    const at = (100 * WIDTH + 150) * 3
+    const { values } = await host.request({ type: 'pixel', row: 100, col: 150, filters: cell(40) })
+    expect(values).toEqual(Array.from(full.data.subarray(at, at + 3)))
+  })
 
   it('clip a window to the grid and refuse a grid larger than the result or a window outside it, in one line', async () => {
     const filters = STACKS['blur then sharpen']
