@@ -6,6 +6,7 @@ import { AbortError, EngineError } from '../engine/errors'
 import type { Kernels } from '../engine/fast/backend'
 import type { FastMethod, FilterPlan } from '../engine/fast/plan'
 import { InlineExecutor, runFastStack, type Executor, type FastStackOptions } from '../engine/fast/run'
+import { rowBands, type RowTask } from '../engine/fast/row-tasks'
 import type { BitDepth, FilterSpec, IntImage } from '../engine/types'
 import { checkStackMemory } from './memory-budget'
 import { defaultThreads, EnginePool } from './pool'
@@ -85,6 +86,17 @@ function executorFor(samples: number, engine: EngineOptions): Executor {
     return inlineExecutor(backend)
   }
   return pool(backend, threads, script)
+}
+
+/**
+ * Runs the `rows` rows of a row task (src/engine/fast/row-tasks.ts) reading `samples` samples in bands on the
+ * engine's worker threads, or on this thread below INLINE_SAMPLES; rejects with an AbortError once `signal` aborts.
+ * Its buffers must be SharedArrayBuffers, which the threads read and write in place.
+ */
+export async function runRows(task: RowTask, rows: number, samples: number, signal?: AbortSignal): Promise<void> {
+  signal?.throwIfAborted()
+  const executor = executorFor(samples, {})
+  await executor.runRows(task, rowBands(rows, executor.threads), signal)
 }
 
 /**

@@ -5,6 +5,7 @@
 import type { Kernels } from './backend'
 import { layerCompositeRows, type LayerCompositeIO, type LayerCompositeJob } from './layer-composite'
 import { layerInputRows, type LayerInputJob } from './layer-input'
+import { downscaleBufferRows, type DownscaleJob } from '../downscale'
 
 /** Every kind of row task; `kind` says which function runs its rows. */
 export type RowTask =
@@ -18,6 +19,8 @@ export type RowTask =
     }
   /** A layer's composite (the filtered layer rebuilt, blended, weighed by opacity x mask, stored): layer-composite.ts. */
   | { readonly kind: 'layer-composite'; readonly job: LayerCompositeJob; readonly io: LayerCompositeIO }
+  /** A window of an image area-averaged to a grid (the viewer's exact previews): engine/downscale.ts. */
+  | { readonly kind: 'downscale'; readonly job: DownscaleJob; readonly src: ArrayBufferLike; readonly srcOffset: number; readonly dst: ArrayBufferLike }
 
 /**
  * Computes rows [r0, r1) of `task` on the calling thread. `kernels`: a kernel set of that thread that row tasks may
@@ -30,6 +33,9 @@ export function runRowTask(task: RowTask, r0: number, r1: number, kernels: Kerne
       return
     case 'layer-composite':
       layerCompositeRows(task.job, task.io, r0, r1, kernels)
+      return
+    case 'downscale':
+      downscaleBufferRows(task.job, task.src, task.srcOffset, task.dst, r0, r1)
       return
   }
 }
