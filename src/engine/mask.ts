@@ -156,16 +156,23 @@ export function maskUsesTones(mask: LayerMask): boolean {
 }
 
 // Rect and ellipse spans are whole pixels whose centre (x + 0.5, y + 0.5) is inside: a rect with feather 0 is exact.
+// Each fills its span with 1 and returns it through `span` (x1 <= x0: none).
+const span2 = new Int32Array(2)
+
 function rectRow(shape: RectShape, width: number, height: number, y: number, out: Float32Array): void {
   // A pixel is inside when top <= y + 0.5 < bottom and left <= x + 0.5 < right (in pixels).
+  span2[0] = span2[1] = 0
   const py = y + 0.5
   if (!(py >= shape.y * height && py < (shape.y + shape.height) * height)) return
   const x0 = Math.max(0, Math.ceil(shape.x * width - 0.5))
   const x1 = Math.min(width, Math.ceil((shape.x + shape.width) * width - 0.5))
-  for (let x = x0; x < x1; x++) out[x] = 1
+  if (x1 > x0) out.fill(1, x0, x1)
+  span2[0] = x0
+  span2[1] = x1
 }
 
 function ellipseRow(shape: EllipseShape, width: number, height: number, y: number, out: Float32Array): void {
+  span2[0] = span2[1] = 0
   const rx = shape.rx * width
   const ry = shape.ry * height
   if (rx <= 0 || ry <= 0) return
@@ -174,13 +181,18 @@ function ellipseRow(shape: EllipseShape, width: number, height: number, y: numbe
   if (q < 0) return
   const cx = shape.cx * width
   const half = rx * Math.sqrt(q)
-  const x0 = Math.max(0, Math.ceil(cx - half - 0.5))
-  const x1 = Math.min(width - 1, Math.floor(cx + half - 0.5))
-  for (let x = x0; x <= x1; x++) {
-    // The span's ends are rounded: check them exactly.
+  let x0 = Math.max(0, Math.ceil(cx - half - 0.5))
+  let x1 = Math.min(width - 1, Math.floor(cx + half - 0.5))
+  // The span's ends are rounded: check them exactly (the pixels inside form one run, the ellipse being convex).
+  const inside = (x: number): boolean => {
     const dx = (x + 0.5 - cx) / rx
-    if (dx * dx + dy * dy <= 1) out[x] = 1
+    return dx * dx + dy * dy <= 1
   }
+  while (x0 <= x1 && !inside(x0)) x0++
+  while (x1 >= x0 && !inside(x1)) x1--
+  if (x1 >= x0) out.fill(1, x0, x1 + 1)
+  span2[0] = x0
+  span2[1] = x1 + 1
 }
 
 function gradientRow(shape: GradientShape, width: number, height: number, y: number, out: Float32Array): void {
@@ -254,9 +266,17 @@ function tonesRow(shape: TonesShape, width: number, luminance: Float32Array, out
   }
 }
 
+/** Where a row of a mask is not 0: every value outside [start, end) is 0; `ones`: every value inside is exactly 1. */
+export interface MaskSpan {
+  start: number
+  end: number
+  ones: boolean
+}
+
 /**
  * Row `y` of the shapes combined, before feathering and inverting: each shape in order adds by maximum, an
  * erasing brush removes (minimum with 1 - its strength). `luminance` is the input row's luminance (tones only).
+ * `span`, when given, receives where the row is not 0 (see {@link MaskSpan}).
  */
 function shapesRow(
   shapes: readonly MaskShape[],
@@ -264,29 +284,62 @@ function shapesRow(
   height: number,
   y: number,
   out: Float32Array,
-  luminance: Float32Array | null
+  luminance: Float32Array | null,
+  span: MaskSpan | null = null
 ): void {
   out.fill(0)
+  let start = width
+  let end = 0
+  // Rect and ellipse runs of 1 in this row while every shape is one of them; null once another kind comes.
+  let runs: [number, number][] | null = []
+  const add = (x0: number, x1: number): void => {
+    if (x1 <= x0) return
+    start = Math.min(start, x0)
+    end = Math.max(end, x1)
+    runs?.push([x0, x1])
+  }
   for (const shape of shapes) {
     switch (shape.type) {
       case 'rect':
         rectRow(shape, width, height, y, out)
+        add(span2[0], span2[1])
         break
       case 'ellipse':
         ellipseRow(shape, width, height, y, out)
+        add(span2[0], span2[1])
         break
       case 'gradient':
         gradientRow(shape, width, height, y, out)
+        runs = null
+        add(0, width)
         break
       case 'brush':
         brushRow(shape, width, height, y, out)
+        runs = null
+        if (shape.erase !== true) add(0, width)
         break
       case 'tones':
         if (!luminance) throw new Error('a tones mask needs the input luminance')
         tonesRow(shape, width, luminance, out)
+        runs = null
+        add(0, width)
         break
     }
   }
+  if (!span) return
+  span.start = Math.min(start, end)
+  span.end = end
+  // All 1 inside when the runs of 1 join into one.
+  let ones = runs !== null && runs.length > 0
+  if (runs && ones) {
+    runs.sort((a, b) => a[0] - b[0])
+    let reach = runs[0][1]
+    for (const [x0, x1] of runs) {
+      if (x0 > reach) ones = false
+      reach = Math.max(reach, x1)
+    }
+  }
+  span.ones = ones
 }
 
 /** A gaussian of `sigma` sampled at whole offsets out to 4 sigma, weights summing to 1. */
@@ -310,20 +363,23 @@ function mirror(i: number, n: number): number {
 /**
  * One separable pass of `weights` over `n` lines of `len` samples `step` apart, in place. Lines start on the
  * image's first pixel, which the mask mirrors about; their far end has room for the whole kernel, so clamping
- * there never reaches a cell that is interpolated.
+ * there never reaches a cell that is interpolated. Each line is copied once with its borders, so the taps run
+ * without an index check.
  */
 function blurLines(data: Float32Array, len: number, n: number, step: number, lineStep: number, weights: Float64Array): void {
   const radius = (weights.length - 1) / 2
-  const line = new Float64Array(len)
+  const taps = weights.length
+  const line = new Float64Array(len + 2 * radius)
   for (let l = 0; l < n; l++) {
     const base = l * lineStep
-    for (let i = 0; i < len; i++) line[i] = data[base + i * step]
+    for (let i = 0; i < len; i++) line[radius + i] = data[base + i * step]
+    for (let k = 1; k <= radius; k++) {
+      line[radius - k] = line[radius + Math.min(k - 1, len - 1)]
+      line[radius + len - 1 + k] = line[radius + len - 1]
+    }
     for (let i = 0; i < len; i++) {
       let sum = 0
-      for (let k = -radius; k <= radius; k++) {
-        const j = i + k
-        sum += weights[k + radius] * line[j < 0 ? -j - 1 : j >= len ? len - 1 : j]
-      }
+      for (let k = 0; k < taps; k++) sum += weights[k] * line[i + k]
       data[base + i * step] = sum
     }
   }
@@ -363,6 +419,7 @@ function featherGrid(
   const lum = luminanceRow ? new Float32Array(width) : null
   const cellRow = new Float64Array(cw)
   const columns = Int32Array.from({ length: cw * factor }, (_, j) => mirror(j, width))
+  const inner = Math.floor(width / factor)
   let lastY = -1
   for (let cy = 0; cy < ch; cy++) {
     cellRow.fill(0)
@@ -373,7 +430,14 @@ function featherGrid(
         shapesRow(shapes, width, height, y, row, lum)
         lastY = y
       }
-      for (let cx = 0, j = 0; cx < cw; cx++) {
+      // Cells inside the image read the row directly; those past its right edge through the mirrored columns.
+      let cx = 0
+      for (let j = 0; cx < inner; cx++) {
+        let sum = 0
+        for (let e = j + factor; j < e; j++) sum += row[j]
+        cellRow[cx] += sum
+      }
+      for (let j = cx * factor; cx < cw; cx++) {
         let sum = 0
         for (let e = j + factor; j < e; j++) sum += row[columns[j]]
         cellRow[cx] += sum
@@ -395,15 +459,33 @@ function featherGrid(
 }
 
 /**
+ * The last feathered plans made, by mask and size: a preview loop or a batch applies the same mask again and again,
+ * and its grid costs tens of milliseconds at 12 MP. Plans are never changed once made, so they are shared.
+ */
+const recentPlans: { readonly key: string; readonly plan: MaskPlan }[] = []
+const RECENT_PLANS = 4
+
+/**
  * Prepares `mask` for a width x height image. `luminanceRow` gives the layer input's luminance (needed when a
- * `tones` shape is used). Feathered masks are computed here, once, on a grid about sigma/3 pixels per cell.
+ * `tones` shape is used). Feathered masks are computed here, once, on a grid of sigma/8-pixel cells (and kept
+ * for the next call with the same mask and size, unless they depend on the image through `tones`).
  */
 export function planMask(mask: LayerMask, width: number, height: number, luminanceRow: LuminanceRow | null): MaskPlan {
   const tones = maskUsesTones(mask)
   if (tones && !luminanceRow) throw new Error('a tones mask needs the input luminance')
   const sigma = (mask.feather ?? 0) * Math.min(width, height)
-  const coarse = sigma > 0 ? featherGrid(mask.shapes, width, height, sigma, tones ? luminanceRow : null) : null
-  return { width, height, shapes: mask.shapes, invert: mask.invert === true, needsLuminance: tones && !coarse, coarse }
+  const invert = mask.invert === true
+  if (!(sigma > 0)) return { width, height, shapes: mask.shapes, invert, needsLuminance: tones, coarse: null }
+  const key = tones ? '' : `${width}x${height} ${JSON.stringify(mask)}`
+  const kept = key ? recentPlans.find((p) => p.key === key) : undefined
+  if (kept) return kept.plan
+  const coarse = featherGrid(mask.shapes, width, height, sigma, tones ? luminanceRow : null)
+  const plan: MaskPlan = { width, height, shapes: mask.shapes, invert, needsLuminance: false, coarse }
+  if (key) {
+    recentPlans.unshift({ key, plan })
+    recentPlans.length = Math.min(recentPlans.length, RECENT_PLANS)
+  }
+  return plan
 }
 
 function clampIndex(i: number, n: number): number {
@@ -412,14 +494,16 @@ function clampIndex(i: number, n: number): number {
 
 /**
  * Row `y` of the mask into `out` (length width), values 0..1. `luminance`: that row's input luminance, 0..1,
- * when {@link MaskPlan.needsLuminance}. `scratch`: a row of `coarse.width` floats for feathered masks.
+ * when {@link MaskPlan.needsLuminance}. `scratch`: a row of `coarse.width` floats for feathered masks. `span`,
+ * when given, receives where the row is not 0 (the fast paths copy the backdrop outside it).
  */
 export function maskRow(
   plan: MaskPlan,
   y: number,
   out: Float32Array,
   luminance: Float32Array | null,
-  scratch: Float32Array | null = null
+  scratch: Float32Array | null = null,
+  span: MaskSpan | null = null
 ): void {
   const { width, coarse } = plan
   if (coarse) {
@@ -431,16 +515,44 @@ export function maskRow(
     const top = clampIndex(r, coarse.height) * cw
     const bottom = clampIndex(r + 1, coarse.height) * cw
     const line = scratch && scratch.length >= cw ? scratch : new Float32Array(cw)
-    for (let i = 0; i < cw; i++) line[i] = values[top + i] + (values[bottom + i] - values[top + i]) * t
-    for (let x = 0; x < width; x++) {
+    let c0 = cw
+    let c1 = -1
+    for (let i = 0; i < cw; i++) {
+      const value = values[top + i] + (values[bottom + i] - values[top + i]) * t
+      line[i] = value
+      if (value !== 0) {
+        c0 = Math.min(c0, i)
+        c1 = i
+      }
+    }
+    // Pixel x mixes cells col0[x] and col0[x] + 1 (clamped): it is 0 unless one of them is in c0..c1.
+    let x0 = 0
+    let x1 = width
+    while (x0 < x1 && (col0[x0] + 1 < c0 || col0[x0] > c1)) x0++
+    while (x1 > x0 && (col0[x1 - 1] + 1 < c0 || col0[x1 - 1] > c1)) x1--
+    out.fill(0, 0, x0)
+    out.fill(0, x1)
+    for (let x = x0; x < x1; x++) {
       const i = col0[x]
       const a = line[clampIndex(i, cw)]
       out[x] = a + (line[clampIndex(i + 1, cw)] - a) * colT[x]
     }
+    if (span) {
+      span.start = x0
+      span.end = x1
+      span.ones = false
+    }
   } else {
-    shapesRow(plan.shapes, width, plan.height, y, out, luminance)
+    shapesRow(plan.shapes, width, plan.height, y, out, luminance, span)
   }
-  if (plan.invert) for (let x = 0; x < width; x++) out[x] = 1 - out[x]
+  if (plan.invert) {
+    for (let x = 0; x < width; x++) out[x] = 1 - out[x]
+    if (span) {
+      span.start = 0
+      span.end = width
+      span.ones = false
+    }
+  }
 }
 
 /** The whole mask of a width x height image, row-major (the reference's form). */

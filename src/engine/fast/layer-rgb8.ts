@@ -5,7 +5,7 @@
 // linear light and the blend modes it lacks (soft-light, color-dodge, color-burn), through f64 loops here.
 import type { BlendMode } from '../blend'
 import { lookUp, LUMA_B, LUMA_G, LUMA_R, transferTables } from '../light'
-import { maskRow } from '../mask'
+import { maskRow, type MaskSpan } from '../mask'
 import { alignUp, BLOCK_SLACK, SampleKind, type Kernels } from './backend'
 import { blendRgbRow } from './blend-rows'
 import type { LayerCompositeIO, LayerCompositeJob } from './layer-composite'
@@ -42,6 +42,7 @@ export function rgb8CompositeRows(job: LayerCompositeJob, io: LayerCompositeIO, 
   const luminance = mask?.needsLuminance ? new Float32Array(width) : null
   const coarse = mask?.coarse ? new Float32Array(mask.coarse.width) : null
   const gathered = new Uint8Array(n)
+  const span: MaskSpan = { start: 0, end: width, ones: false }
   const luma = select === 'luminance'
   const single = select === 'r' ? 0 : select === 'g' ? 1 : select === 'b' ? 2 : -1
   const code = job.linear ? -1 : KERNEL_BLENDS.indexOf(job.blend)
@@ -72,13 +73,15 @@ export function rgb8CompositeRows(job: LayerCompositeJob, io: LayerCompositeIO, 
     // The pixels [x0, x1) the layer changes: outside them opacity x mask is 0, and the backdrop is copied.
     let x0 = 0
     let x1 = opacity === 0 ? 0 : width
+    let ones = !mask
     if (mask && maskValues && x1 > 0) {
       if (luminance) {
         for (let x = 0, o = b0; x < width; x++, o += 3) luminance[x] = (LUMA_R * back[o] + LUMA_G * back[o + 1] + LUMA_B * back[o + 2]) / 255
       }
-      maskRow(mask, r, maskValues, luminance, coarse)
-      while (x0 < x1 && maskValues[x0] === 0) x0++
-      while (x1 > x0 && maskValues[x1 - 1] === 0) x1--
+      maskRow(mask, r, maskValues, luminance, coarse, span)
+      x0 = span.start
+      x1 = span.end
+      ones = span.ones
     }
     const d0 = r * n
     if (x0 > 0) dst.set(back.subarray(b0, b0 + x0 * 3), d0)
@@ -89,7 +92,8 @@ export function rgb8CompositeRows(job: LayerCompositeJob, io: LayerCompositeIO, 
       const m = x1 - x0
       heap.u8.set(back.subarray(b0 + x0 * 3, b0 + x1 * 3), heap.back)
       heap.f32.set(filtered.subarray(f0 + x0 * fC, f0 + x1 * fC), heap.filtered >> 2)
-      const maskPtr = mask ? heap.maskPtr + x0 * 4 : 0
+      // Where the mask is 1 throughout (inside a rect) the kernels need not read it.
+      const maskPtr = ones ? 0 : heap.maskPtr + x0 * 4
       kernels.compositeRgb8(heap.dst, heap.back, heap.filtered, luma ? -1 : single < 0 ? 3 : single, maskPtr, opacity, code, m)
       dst.set(heap.u8.subarray(heap.dst, heap.dst + m * 3), d0 + x0 * 3)
     } else if (rows) {
