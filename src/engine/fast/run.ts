@@ -316,10 +316,13 @@ export class InlineExecutor implements Executor {
   readonly threads = 1
   private readonly runner: BandRunner
 
-  /** `rowKernels`: a second instance of the kernel set, for row tasks (see runRowTask). */
+  /**
+   * `rowKernels`: a second instance of the kernel set, for row tasks (see runRowTask), as runStack passes; with the
+   * bands' own instance, a plan run again after a row task would find its kept scratch overwritten.
+   */
   constructor(
     kernels: Kernels,
-    private readonly rowKernels: Kernels
+    private readonly rowKernels: Kernels = kernels
   ) {
     this.runner = new BandRunner(kernels)
   }
