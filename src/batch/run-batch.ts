@@ -5,12 +5,14 @@ import { availableParallelism } from 'node:os'
 import { basename, dirname } from 'node:path'
 import { CodedError, errorCode, firstLine } from '../contract/errors'
 import { checkExportSettings } from '../contract/formats'
-import type { FilterSpec, IntImage } from '../engine/types'
+import type { FilterSpec } from '../engine/types'
 import { decodeImage } from '../io/decode-image'
+import { sweepSpool } from '../io/decode-spool'
 import { encodeImageToBuffer } from '../io/encode-image'
 import { sweepStaleTemps, writeFileAtomic } from '../io/write-file-atomic'
 import { runStack } from '../runtime/run-stack'
 import type { BatchEvent, BatchFailure, BatchFileEvent, BatchFileStatus, BatchSummary } from './events'
+import { PhotoBuffers, type PhotoSamples } from './photo-buffers'
 import type { BatchJob, BatchPlan } from './plan'
 
 /** Options for {@link runBatch}. */
@@ -104,16 +106,13 @@ export async function runBatch(plan: BatchPlan, options: RunBatchOptions): Promi
     targets.set(folder, names.add(basename(job.output)))
   }
   for (const [folder, names] of targets) await sweepStaleTemps(folder, names)
+  // Likewise decode spool files of a batch killed while decoding.
+  await sweepSpool()
 
   const filterStage = new Turnstile()
-  // Results whose encode has finished, handed to the next run as its output memory (runStack's `into`): fresh
-  // memory costs a page fault per 4 KiB on first touch, about 10 ms per 36 MB.
-  const spare: IntImage['data'][] = []
-  const takeSpare = (image: IntImage): IntImage['data'] | undefined => {
-    const length = image.width * image.height * image.channels
-    const i = spare.findIndex((data) => data.length === length)
-    return i < 0 ? undefined : spare.splice(i, 1)[0]
-  }
+  // Every photo is decoded into, and filtered into, memory of earlier photos: at most a decoded photo and a
+  // result per photo in flight, so after the first few photos no new memory is touched.
+  const buffers = new PhotoBuffers(2 * jobs)
 
   const work = async (job: BatchJob): Promise<Outcome> => {
     if (job.skip) return { status: 'skipped' }
@@ -123,15 +122,31 @@ export async function runBatch(plan: BatchPlan, options: RunBatchOptions): Promi
     })
     if (job.problem || !job.format) return failure(job.problem?.code ?? 'unsupported-format', job.problem?.message ?? job.output)
     const format = job.format
+    // The buffers this photo holds; all go back when it is done, whatever happened.
+    const held = new Set<PhotoSamples>()
+    const hold = (samples: PhotoSamples): PhotoSamples => {
+      held.add(samples)
+      return samples
+    }
+    const release = (samples: PhotoSamples): void => {
+      if (held.delete(samples)) buffers.give(samples)
+    }
     try {
-      const { image, meta } = await decodeImage(job.input.path, { name: job.input.path })
+      const storage = (samples: number, bits: 8 | 16): PhotoSamples => hold(buffers.take(samples, bits))
+      const { image, meta } = await decodeImage(job.input.path, { name: job.input.path, storage })
+      for (const samples of held) if (samples !== image.data) release(samples)
       signal.throwIfAborted()
       const outDepth = checkExportSettings(format, { quality, depth }, image.depth)
-      const result = await filterStage.run(() => runStack(image, filters, { signal, depth: outDepth, into: takeSpare(image) }))
+      const into = hold(buffers.take(image.width * image.height * image.channels, outDepth))
+      const result = await filterStage.run(() => runStack(image, filters, { signal, depth: outDepth, into }))
+      release(image.data)
+      // Another size ('full' or 'valid' mode): the run allocated its result, which then serves later photos.
+      const output = result.data.buffer === into.buffer ? into : hold(result.data)
+      if (output !== into) release(into)
       // JPEG with standard Huffman tables: the same pixels in files about 4% larger, for a fifth of the encode time
       // and no copy of the whole image's coefficients in memory (150 MB at 24 MP), which is what a batch is short of.
       const encoded = await encodeImageToBuffer(result, format, { quality, depth: outDepth, icc: meta.icc, name: job.output, optimiseCoding: false })
-      if (result.data.buffer instanceof SharedArrayBuffer && spare.length < jobs) spare.push(result.data)
+      release(output)
       signal.throwIfAborted()
       await mkdir(dirname(job.output), { recursive: true }).catch((err: NodeJS.ErrnoException) => {
         const why = err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.code === 'ENOTDIR' || err.code === 'EEXIST' ? 'a file is in the way' : firstLine(err.message)
@@ -142,6 +157,8 @@ export async function runBatch(plan: BatchPlan, options: RunBatchOptions): Promi
     } catch (err) {
       if (signal.aborted) return { status: 'cancelled' }
       return failure(errorCode(err), firstLine(err instanceof Error ? err.message : String(err)))
+    } finally {
+      for (const samples of held) release(samples)
     }
   }
 

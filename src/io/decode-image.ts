@@ -6,6 +6,7 @@ import sharp from 'sharp'
 import type { Metadata, OutputInfo, Sharp } from 'sharp'
 import type { BitDepth, Channels, IntImage } from '../engine/types'
 import { firstLine } from '../contract/errors'
+import { markSpoolBroken, spoolDecode, type SampleStorage, type Spooled } from './decode-spool'
 import { IoError } from './io-error'
 import { checkDocumentedFormat } from './sniff-format'
 
@@ -42,6 +43,13 @@ export interface DecodeOptions {
   readonly name?: string
   /** Images with more pixels than this are refused before decoding. @default DEFAULT_MAX_PIXELS */
   readonly maxPixels?: number
+  /**
+   * Memory for the samples, typically a SharedArrayBuffer reused from photo to photo (a batch): the pixels are
+   * then decoded into it through a temporary file (decode-spool.ts) instead of into new memory, and the image's
+   * data is the view it returned. Grey with alpha at 8 bits, and any case the spool cannot take, decode as
+   * without it. @default new memory for every image
+   */
+  readonly storage?: SampleStorage
 }
 
 const FORMAT_LABELS: Record<string, string> = {
@@ -170,15 +178,33 @@ export async function decodeImage(source: string | Uint8Array, options: DecodeOp
   })
   // Keeping the profile stops sharp converting pixels to sRGB; CMYK must be converted, so its profile is dropped.
   if (!cmyk) pipeline = pipeline.keepIccProfile()
-  pipeline = pipeline.toColourspace(space).raw({ depth: deep ? 'ushort' : 'uchar' })
+  pipeline = pipeline.toColourspace(space)
+  const icc = !cmyk && header.icc && header.icc.length > 0 ? header.icc : undefined
+  const meta = (width: number, height: number): ImageMeta => ({ format, width, height, channels, depth, hasAlpha, icc, pages, notes })
+
+  let spooled: Spooled | null = null
+  let spoolFailed = false
+  if (options.storage && !greyAlpha8) {
+    spooled = await spoolDecode(pipeline.clone(), { pixels, channels, depth }, options.storage).catch(() => {
+      // The decode's own error (a corrupt file) comes again, in its usual words, from the plain decode below.
+      spoolFailed = true
+      return null
+    })
+  }
+  if (spooled) {
+    const image: IntImage = { width: spooled.width, height: spooled.height, channels, depth, data: spooled.data }
+    return { image, meta: meta(spooled.width, spooled.height) }
+  }
 
   let data: Buffer
   let info: OutputInfo
   try {
-    ;({ data, info } = await pipeline.toBuffer({ resolveWithObject: true }))
+    ;({ data, info } = await pipeline.raw({ depth: deep ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true }))
   } catch (err) {
     throw decodeFailure(name, err)
   }
+  // The spool failed where the plain decode works: its folder is full or read-only; decode without it from now on.
+  if (spoolFailed) markSpoolBroken()
   const expected = greyAlpha8 ? 4 : channels
   if (info.channels !== expected) {
     throw new IoError(`cannot read ${name}: expected ${expected} channels from the decoder, got ${info.channels}`)
@@ -199,9 +225,5 @@ export async function decodeImage(source: string | Uint8Array, options: DecodeOp
   }
 
   const image: IntImage = { width: info.width, height: info.height, channels, depth, data: samples }
-  const icc = !cmyk && header.icc && header.icc.length > 0 ? header.icc : undefined
-  return {
-    image,
-    meta: { format, width: info.width, height: info.height, channels, depth, hasAlpha, icc, pages, notes }
-  }
+  return { image, meta: meta(info.width, info.height) }
 }

@@ -46,6 +46,8 @@ export interface EngineOptions {
   readonly tileLog2?: number
   /** Receives every filter's plan. */
   readonly onPlan?: (plan: FilterPlan) => void
+  /** Fuse consecutive row filters band by band (FastStackOptions.fuse). @default true */
+  readonly fuse?: boolean
 }
 
 /** Images with fewer samples than this run on the calling thread: a worker round trip would cost more. */
@@ -149,7 +151,8 @@ export async function runStack(
       onStretchRange: options.onStretchRange,
       method: engine.method,
       tileLog2: engine.tileLog2,
-      onPlan: engine.onPlan
+      onPlan: engine.onPlan,
+      fuse: engine.fuse
     })
   try {
     return await run(executor)

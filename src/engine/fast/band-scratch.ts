@@ -131,10 +131,24 @@ type Writes = (() => void)[]
 
 /** Lays out the scratch of `plan` in `arena` (freed first) and fills its constant parts (weights, spectra). */
 export function prepareScratch(kernels: Kernels, arena: Arena, plan: FilterPlan): Scratch {
+  return prepareScratches(kernels, arena, [plan])[0]
+}
+
+/**
+ * Lays out the scratch of every plan side by side in `arena` (freed first), for filters fused in one band run
+ * (BandIO.before), and fills their constant parts.
+ */
+export function prepareScratches(kernels: Kernels, arena: Arena, plans: readonly FilterPlan[]): Scratch[] {
   arena.reset()
   const writes: Writes = []
+  const scratches = plans.map((plan) => layout(kernels, arena, plan, writes))
+  for (const write of writes) write()
+  return scratches
+}
+
+function layout(kernels: Kernels, arena: Arena, plan: FilterPlan, writes: Writes): Scratch {
   const rowMethod = plan.method !== 'fft' && plan.method !== 'map'
-  const scratch: Scratch = {
+  return {
     plan,
     row: rowBuffers(kernels, arena, plan, writes),
     ring: rowMethod ? ring(kernels, arena, plan, writes) : null,
@@ -144,8 +158,6 @@ export function prepareScratch(kernels: Kernels, arena: Arena, plan: FilterPlan)
     fft: plan.method === 'fft' && plan.precision === 'f32' ? fft(kernels, arena, plan, writes) : null,
     fft64: plan.method === 'fft' && plan.precision === 'f64' ? fft64(kernels, arena, plan, writes) : null
   }
-  for (const write of writes) write()
-  return scratch
 }
 
 /** Bytes per sample of the float rows of `plan`. */

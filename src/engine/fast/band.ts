@@ -2,7 +2,7 @@
 // FFT strip), runs the planned passes, finishes the rows and copies them into the shared destination. Used by
 // the worker threads and, for small images, in-process. Pure: no node:* imports; buffers may be shared.
 import { Arena, FinishMode, SampleKind, tilePitch, type Kernels } from './backend'
-import { prepareScratch, type Fft64Buffers, type FftBuffers, type Scratch, type Strip } from './band-scratch'
+import { prepareScratches, type Fft64Buffers, type FftBuffers, type Scratch, type Strip } from './band-scratch'
 import type { FilterPlan } from './plan'
 
 /** The buffers one filter stage reads and writes (SharedArrayBuffer when workers share them). */
@@ -17,6 +17,53 @@ export interface BandIO {
   readonly dstOffset?: number
   /** Stage 'map' only: the unmapped values written by stage 'raw' (f32, or f64 for f64 plans). */
   readonly raw?: ArrayBufferLike
+  /**
+   * Filters fused in front of this one, in order (see {@link fusable}): `src` is then the first one's input, and
+   * each one's output rows are computed in kernel memory as the next one pads them, never stored. A band
+   * recomputes the few rows its neighbours also need; every row is computed on its own, so results are the
+   * same bytes as running the filters one after another through an f32 image.
+   */
+  readonly before?: readonly FilterPlan[]
+}
+
+/** A row method: output rows from a ring of padded rows (not FFT strips, not the stretch mapping). */
+function rowMethod(plan: FilterPlan): boolean {
+  return plan.method !== 'fft' && plan.method !== 'map'
+}
+
+/** True when a plan reads a padded source row of its own for the opacity blend (see RowBuffers.baseRow). */
+function blendsOwnRow(plan: FilterPlan): boolean {
+  return plan.opacity < 1 && (plan.hasAlpha || plan.method === 'direct-i16' || plan.method === 'map')
+}
+
+/**
+ * True when `first`, whose output is `second`'s input, can run fused in front of it (BandIO.before): both are
+ * row methods of the final stage (no stretch), `first` writes f32 without an opacity blend of its own input
+ * rows when it is fed itself, and `second` pads every source row once, in order, within a band. `fedFirst`:
+ * `first` is itself fed by an earlier fused filter.
+ */
+export function fusable(first: FilterPlan, second: FilterPlan, fedFirst = false): boolean {
+  return (
+    rowMethod(first) &&
+    rowMethod(second) &&
+    first.stage === 'final' &&
+    second.stage === 'final' &&
+    first.dstKind === SampleKind.F32 &&
+    second.srcKind === SampleKind.F32 &&
+    first.outWidth === second.srcWidth &&
+    first.outHeight === second.srcHeight &&
+    !(fedFirst && blendsOwnRow(first)) &&
+    !blendsOwnRow(second)
+  )
+}
+
+/** A fused filter's state within a band: its scratch, what feeds it, and the rows its ring holds. */
+interface Feed {
+  readonly p: Scratch
+  readonly from: Feed | null
+  /** Padded rows [row, next) are in the ring, and output row `row` is finished in p.row.outRow (-1: none yet). */
+  row: number
+  next: number
 }
 
 /** What a band reports back. */
@@ -44,6 +91,9 @@ export function rawBytes(plan: FilterPlan): number {
 export class BandRunner {
   private readonly arena: Arena
   private prepared: Scratch | null = null
+  /** The fused filters in front of the prepared plan and what feeds each scratch (null: io.src). */
+  private before: readonly FilterPlan[] = []
+  private readonly feeds = new Map<Scratch, Feed | null>()
   // Byte views of the kernel memory and of the last buffers read and written, kept between rows: a row copy then
   // creates one view instead of two (rows are copied thousands of times per run).
   private heap: Uint8Array = new Uint8Array(0)
@@ -64,7 +114,11 @@ export class BandRunner {
    * and ends the band early when it returns true.
    */
   run(plan: FilterPlan, io: BandIO, r0: number, r1: number, stop: () => boolean = () => false): BandResult {
-    const p = this.prepared?.plan === plan ? this.prepared : this.prepare(plan)
+    const before = io.before ?? []
+    const same = this.prepared?.plan === plan && before.length === this.before.length && before.every((b, i) => b === this.before[i])
+    const p = same && this.prepared ? this.prepared : this.prepare(plan, before)
+    // A band starts with every fused ring empty: its rows never depend on the bands computed before.
+    for (let feed = this.feeds.get(p) ?? null; feed; feed = feed.from) feed.row = feed.next = -1
     this.kernels.resetRange()
     let aborted: boolean
     if (plan.method === 'map') aborted = this.runMap(p, io, r0, r1, stop)
@@ -74,10 +128,37 @@ export class BandRunner {
     return { low: this.kernels.getRangeLow(), high: this.kernels.getRangeHigh(), aborted }
   }
 
-  private prepare(plan: FilterPlan): Scratch {
+  private prepare(plan: FilterPlan, before: readonly FilterPlan[]): Scratch {
     this.prepared = null
-    this.prepared = prepareScratch(this.kernels, this.arena, plan)
+    this.feeds.clear()
+    for (let i = 0; i < before.length; i++) {
+      const next = i + 1 < before.length ? before[i + 1] : plan
+      if (!fusable(before[i], next, i > 0)) throw new Error(`filter ${i + 1} of a fused run cannot feed the next one`)
+    }
+    const scratches = prepareScratches(this.kernels, this.arena, [...before, plan])
+    let from: Feed | null = null
+    for (const p of scratches) {
+      this.feeds.set(p, from)
+      from = { p, from: this.feeds.get(p) ?? null, row: -1, next: -1 }
+    }
+    this.before = before
+    this.prepared = scratches[scratches.length - 1]
     return this.prepared
+  }
+
+  /**
+   * Finishes output row `r` of a fused filter in its p.row.outRow and returns that pointer: the row kept from the
+   * last call, the next one from one more padded row, any other from a refilled ring.
+   */
+  private produce(feed: Feed, io: BandIO, r: number): number {
+    const p = feed.p
+    if (feed.row !== r) {
+      if (feed.row < 0 || r !== feed.row + 1) feed.next = r
+      feed.next = this.rowOf(p, io, r, feed.next)
+      this.settle(p)
+      feed.row = r
+    }
+    return p.row.outRow
   }
 
   /** Pads padded row `p` (source row plan.rows[p]) into `dst`: f32 or f64 (premultiplied with alpha), or u8. */
@@ -89,6 +170,14 @@ export class BandRunner {
     const bytes = p.row.paddedSamples * (outU8 ? 1 : wide ? 8 : 4)
     if (sr < 0) {
       new Uint8Array(k.buffer(), dst, bytes).fill(0)
+      return
+    }
+    const feed = this.feeds.get(p)
+    if (feed) {
+      // A fused filter's row, finished in kernel memory: padded from there, no copy.
+      const from = this.produce(feed, io, sr)
+      if (wide) k.padRow64(dst, from, plan.srcKind, p.row.segs, p.row.nSeg, plan.channels, premul ? 1 : 0, plan.max)
+      else k.padRow(dst, from, plan.srcKind, outU8 ? 1 : 0, p.row.segs, p.row.nSeg, plan.channels, premul ? 1 : 0, plan.max)
       return
     }
     const rowBytes = plan.srcWidth * plan.channels * BYTES[plan.srcKind]
@@ -159,10 +248,10 @@ export class BandRunner {
     } else {
       k.finish(p.row.outRow, plan.dstKind, sums, p.row.n, C, divisor, offset, mode, plan.p1, plan.p2, plan.max, plan.scale, base, plan.opacity)
     }
-    this.store(p, io, r)
   }
 
-  private store(p: Scratch, io: BandIO, r: number): void {
+  /** The last steps of a finished row in p.row.outRow, before it is stored or fed to a fused filter. */
+  private settle(p: Scratch): void {
     const plan = p.plan
     // Unmapped values (stage 'raw') keep their alpha lanes; the mapping stage fills them.
     if (plan.fillAlpha && plan.stage !== 'raw') {
@@ -172,6 +261,12 @@ export class BandRunner {
     if (plan.hasAlpha && plan.stage !== 'raw') {
       this.kernels.clearTransparent(p.row.outRow, plan.dstKind, plan.outWidth, plan.channels)
     }
+  }
+
+  /** Settles the row in p.row.outRow and copies it into output row `r` of io.dst. */
+  private store(p: Scratch, io: BandIO, r: number): void {
+    const plan = p.plan
+    this.settle(p)
     const bytes = p.row.n * (plan.stage === 'raw' ? rawBytes(plan) : BYTES[plan.dstKind])
     this.heap = BandRunner.view(this.heap, this.kernels.buffer())
     this.dstBytes = BandRunner.view(this.dstBytes, io.dst)
@@ -186,6 +281,20 @@ export class BandRunner {
   }
 
   private runRows(p: Scratch, io: BandIO, r0: number, r1: number, stop: () => boolean): boolean {
+    let next = r0 // next padded row to fill
+    for (let r = r0; r < r1; r++) {
+      if (stop()) return true
+      next = this.rowOf(p, io, r, next)
+      this.store(p, io, r)
+    }
+    return false
+  }
+
+  /**
+   * Computes output row `r` of a row method into p.row.outRow (not settled), padding the ring's rows from
+   * `next` up to the ones it needs; returns the next padded row to fill.
+   */
+  private rowOf(p: Scratch, io: BandIO, r: number, next: number): number {
     const plan = p.plan
     const k = this.kernels
     const kh = plan.kh
@@ -209,65 +318,55 @@ export class BandRunner {
       (plan.method === 'direct' || (p.separable?.terms.length ?? 0) > 0)
     const out = (taps: number, ptrs: number, weights: number, accumulate: number): void =>
       k.wsumU8Out(outRow, ptrs, weights, taps, n, accumulate, sums, plan.divisor, plan.offset, plan.finishMode, plan.p1)
-    let next = r0 // next padded row to fill
-    for (let r = r0; r < r1; r++) {
-      if (stop()) return true
-      for (; next < r + kh; next++) this.pad(p, io, next, slotPtrs[next % kh], u8Rows, premul)
-      const fx = plan.fixed
-      const f = p.fixed
-      if (f && fx) {
-        if (fx.symmetric) {
-          const ptrs = new Uint32Array(k.buffer(), f.ptrs, f.colCount)
-          for (let t = 0; t < f.colCount; t++) {
-            const row = fx.columnRows[t]
-            ptrs[t] = row < 0 ? f.zeroRow : slotPtrs[(r + row) % kh]
-          }
-          k.vpassU8Sym(f.row16, f.ptrs, f.colWeights, f.colCount / 4, paddedSamples, fx.bias1, fx.shift1)
-        } else {
-          k.tapPointers(f.ptrs, slots, kh, r, f.colRows, f.zeros, f.colCount)
-          k.vpassU8(f.row16, f.ptrs, f.colWeights, f.colCount / 2, paddedSamples, fx.bias1, fx.shift1)
+    for (; next < r + kh; next++) this.pad(p, io, next, slotPtrs[next % kh], u8Rows, premul)
+    const fx = plan.fixed
+    const f = p.fixed
+    if (f && fx) {
+      if (fx.symmetric) {
+        const ptrs = new Uint32Array(k.buffer(), f.ptrs, f.colCount)
+        for (let t = 0; t < f.colCount; t++) {
+          const row = fx.columnRows[t]
+          ptrs[t] = row < 0 ? f.zeroRow : slotPtrs[(r + row) % kh]
         }
-        if (fx.rowFolded) k.hpassI16U8Sym(outRow, f.row16, f.rowOffs, f.rowWeights, f.rowPairs, n, fx.bias2, fx.shift2)
-        else k.hpassI16U8(outRow, f.row16, f.rowOffs, f.rowWeights, f.rowPairs, n, fx.bias2, fx.shift2)
-        this.store(p, io, r)
-        continue
-      }
-      const sep = p.separable
-      if (sep) {
-        if (sep.terms.length === 0) new Uint8Array(k.buffer(), sums, n * sb).fill(0)
-        const last = sep.terms.length - 1
-        sep.terms.forEach((t, index) => {
-          k.tapPointers(sep.ptrs, slots, kh, r, t.colRows, t.zeros, t.colCount)
-          wsum(sep.tmp, sep.ptrs, t.colWeights, t.colCount, paddedSamples, 0)
-          if (fused && index === last) out(t.rowCount, t.rowPtrs, t.rowWeights, index > 0 ? 1 : 0)
-          else wsum(sums, t.rowPtrs, t.rowWeights, t.rowCount, n, index > 0 ? 1 : 0)
-        })
-        if (fused) {
-          this.store(p, io, r)
-          continue
-        }
+        k.vpassU8Sym(f.row16, f.ptrs, f.colWeights, f.colCount / 4, paddedSamples, fx.bias1, fx.shift1)
       } else {
-        const taps = p.taps as NonNullable<Scratch['taps']>
-        k.tapPointers(taps.ptrs, slots, kh, r, taps.rows, taps.offsets, taps.count)
-        if (i16) {
-          if (plan.intFinish) {
-            k.wsumU8(outRow, taps.ptrs, taps.weights, taps.count, n, plan.offset, plan.finishMode)
-            this.store(p, io, r)
-            continue
-          }
-          k.wsumU8(taps.sums16, taps.ptrs, taps.weights, taps.count, n, 0, -1)
-          k.i16ToF32(sums, taps.sums16, n)
-        } else if (fused) {
-          out(taps.count, taps.ptrs, taps.weights, 0)
-          this.store(p, io, r)
-          continue
-        } else {
-          wsum(sums, taps.ptrs, taps.weights, taps.count, n, 0)
-        }
+        k.tapPointers(f.ptrs, slots, kh, r, f.colRows, f.zeros, f.colCount)
+        k.vpassU8(f.row16, f.ptrs, f.colWeights, f.colCount / 2, paddedSamples, fx.bias1, fx.shift1)
       }
-      this.finishRow(p, io, r, sums, i16 ? 0 : slotPtrs[(r + plan.centreY) % kh])
+      if (fx.rowFolded) k.hpassI16U8Sym(outRow, f.row16, f.rowOffs, f.rowWeights, f.rowPairs, n, fx.bias2, fx.shift2)
+      else k.hpassI16U8(outRow, f.row16, f.rowOffs, f.rowWeights, f.rowPairs, n, fx.bias2, fx.shift2)
+      return next
     }
-    return false
+    const sep = p.separable
+    if (sep) {
+      if (sep.terms.length === 0) new Uint8Array(k.buffer(), sums, n * sb).fill(0)
+      const last = sep.terms.length - 1
+      sep.terms.forEach((t, index) => {
+        k.tapPointers(sep.ptrs, slots, kh, r, t.colRows, t.zeros, t.colCount)
+        wsum(sep.tmp, sep.ptrs, t.colWeights, t.colCount, paddedSamples, 0)
+        if (fused && index === last) out(t.rowCount, t.rowPtrs, t.rowWeights, index > 0 ? 1 : 0)
+        else wsum(sums, t.rowPtrs, t.rowWeights, t.rowCount, n, index > 0 ? 1 : 0)
+      })
+      if (fused) return next
+    } else {
+      const taps = p.taps as NonNullable<Scratch['taps']>
+      k.tapPointers(taps.ptrs, slots, kh, r, taps.rows, taps.offsets, taps.count)
+      if (i16) {
+        if (plan.intFinish) {
+          k.wsumU8(outRow, taps.ptrs, taps.weights, taps.count, n, plan.offset, plan.finishMode)
+          return next
+        }
+        k.wsumU8(taps.sums16, taps.ptrs, taps.weights, taps.count, n, 0, -1)
+        k.i16ToF32(sums, taps.sums16, n)
+      } else if (fused) {
+        out(taps.count, taps.ptrs, taps.weights, 0)
+        return next
+      } else {
+        wsum(sums, taps.ptrs, taps.weights, taps.count, n, 0)
+      }
+    }
+    this.finishRow(p, io, r, sums, i16 ? 0 : slotPtrs[(r + plan.centreY) % kh])
+    return next
   }
 
   private runFft(p: Scratch, f: FftBuffers, io: BandIO, r0: number, r1: number, stop: () => boolean): boolean {
@@ -306,6 +405,7 @@ export class BandRunner {
       for (let y = 0; y < rows; y++) {
         k.interleave(p.row.sums, f.sums + y * f.sumRowBytes, planeBytes, plan.outWidth, C)
         this.finishRow(p, io, y0 + y, p.row.sums, f.strip.rows[y + plan.centreY])
+        this.store(p, io, y0 + y)
       }
     }
     return false
@@ -361,6 +461,7 @@ export class BandRunner {
           for (let x = 0; x < width; x++) sums[x * C + ch] = plane[y * width + x]
         }
         this.finishRow(p, io, y0 + y, p.row.sums, f.strip.rows[y + plan.centreY])
+        this.store(p, io, y0 + y)
       }
     }
     return false
@@ -374,6 +475,7 @@ export class BandRunner {
       if (stop()) return true
       new Uint8Array(this.kernels.buffer(), p.row.sums, bytes).set(new Uint8Array(raw, r * bytes, bytes))
       this.finishRow(p, io, r, p.row.sums, 0)
+      this.store(p, io, r)
     }
     return false
   }

@@ -7,7 +7,7 @@ import { maxValue, toFloat, toInt } from '../image'
 import { resolveFilter, type ResolvedFilter } from '../stack'
 import type { BitDepth, FilterSpec, FloatImage, IntImage } from '../types'
 import { SampleKind, type Kernels } from './backend'
-import { bandAlignment, BandRunner, rawBytes, type BandIO } from './band'
+import { bandAlignment, BandRunner, fusable, rawBytes, type BandIO } from './band'
 import { FLOAT_MAX_ERROR } from './cost-model'
 import { planFilter, type FastMethod, type FilterPlan, type SourceShape, type TargetShape } from './plan'
 import { runLayer } from './layer-run'
@@ -63,6 +63,11 @@ export interface FastStackOptions {
   readonly tileLog2?: number
   /** Receives each filter's plan (diagnostics, benchmarks). */
   readonly onPlan?: (plan: FilterPlan) => void
+  /**
+   * Run consecutive row filters fused, band by band, without the f32 image between them (see {@link fuses});
+   * false runs every filter over the whole image in turn (the same bytes, for tests). @default true
+   */
+  readonly fuse?: boolean
   /** Storage for the result, used when it fits (see {@link usableInto}); else the result gets new memory. */
   readonly into?: IntImage['data']
   /**
@@ -185,15 +190,19 @@ export async function runFastStack(
   const later = downstreamGains(active)
   const steps = active.reduce((n, f) => n + (f.options.signed === 'stretch' ? 2 : 1), 0)
   let step = 0
+  // Runs a plan, with the filters fused in front of it (io.before): one step of progress each.
   const runPlan = async (plan: FilterPlan, io: BandIO): Promise<{ low: number; high: number }> => {
+    const fused = io.before ?? []
+    for (const before of fused) options.onPlan?.(before)
     options.onPlan?.(plan)
     const bands = splitBands(plan, executor.threads)
+    const count = fused.length + 1
     let done = 0
     const result = await executor.run(plan, io, bands, signal, () => {
       done++
-      onProgress?.((step + done / bands.length) / steps)
+      onProgress?.((step + (count * done) / bands.length) / steps)
     })
-    step++
+    step += count
     return result
   }
 
@@ -201,26 +210,29 @@ export async function runFastStack(
     for (let i = 0; i < active.length; i++) {
       if (signal?.aborted) throw new AbortError()
       const filter = active[i]
-      const last = i === active.length - 1
-      const target: TargetShape = last
-        ? { kind: depth === 16 ? SampleKind.U16 : SampleKind.U8, depth }
-        : { kind: SampleKind.F32, depth: image.depth }
+      const targetOf = (index: number): TargetShape =>
+        index === active.length - 1
+          ? { kind: depth === 16 ? SampleKind.U16 : SampleKind.U8, depth }
+          : { kind: SampleKind.F32, depth: image.depth }
+      const target = targetOf(i)
       const { method, tileLog2 } = options
       // The last filter writes straight into the result (the caller's `into` where it fits): no copy, and
-      // first-touch page faults of new memory are spread over the threads.
+      // first-touch page faults of new memory are spread over the threads. (`i` moves past fused filters.)
       const output = (plan: FilterPlan): Span => {
+        const last = i === active.length - 1
         const samples = plan.outWidth * plan.outHeight * channels
         const into = options.into
         if (last && usableInto(into, samples, depth, image.data, executor)) return { buffer: into.buffer, offset: into.byteOffset }
         const bytes = samples * [1, 2, 4][plan.dstKind]
         return { buffer: last ? executor.allocate(bytes, false) : take(bytes), offset: 0 }
       }
-      const io = (dst: Span, raw?: ArrayBufferLike): BandIO => ({
+      const io = (dst: Span, raw?: ArrayBufferLike, before?: readonly FilterPlan[]): BandIO => ({
         src: src.buffer,
         srcOffset: src.offset,
         dst: dst.buffer,
         dstOffset: dst.offset,
-        raw
+        raw,
+        before
       })
       let plan: FilterPlan
       let dst: Span
@@ -269,8 +281,20 @@ export async function runFastStack(
         done(raw)
       } else {
         plan = planFilter(shape, filter, target, { method, tileLog2, opaqueAlpha: opaque, gain: later[i] })
+        // The filters after it that can take its rows as they are made (BandIO.before): no f32 image between them.
+        const before: FilterPlan[] = []
+        while (options.fuse !== false && i + 1 < active.length) {
+          const nextFilter = active[i + 1]
+          if (nextFilter.effects || nextFilter.options.signed === 'stretch') break
+          const nextShape: SourceShape = { width: plan.outWidth, height: plan.outHeight, channels, depth: image.depth, kind: SampleKind.F32 }
+          const next = planFilter(nextShape, nextFilter, targetOf(i + 1), { method, tileLog2, opaqueAlpha: plan.fillAlpha, gain: later[i + 1] })
+          if (!fuses(plan, next, before.length > 0, executor.threads)) break
+          before.push(plan)
+          plan = next
+          i++
+        }
         dst = output(plan)
-        await runPlan(plan, io(dst))
+        await runPlan(plan, io(dst, undefined, before.length > 0 ? before : undefined))
       }
       opaque = plan.fillAlpha
       done(src.buffer)
@@ -284,6 +308,17 @@ export async function runFastStack(
   const length = shape.width * shape.height * channels
   const data = depth === 16 ? new Uint16Array(src.buffer, src.offset, length) : new Uint8Array(src.buffer, src.offset, length)
   return { width: shape.width, height: shape.height, channels, depth, data }
+}
+
+/**
+ * True when `second` runs fused behind `first` (BandIO.before): {@link fusable}, and the rows of `first` that
+ * neighbouring bands both compute (kh - 1 of `second` per band boundary) stay under an eighth of its rows, so
+ * the saved f32 image (written, read back, copied in and out of kernel memory) outweighs the recomputation.
+ */
+export function fuses(first: FilterPlan, second: FilterPlan, fedFirst: boolean, threads: number): boolean {
+  if (!fusable(first, second, fedFirst)) return false
+  const bands = splitBands(second, threads).length
+  return (second.kh - 1) * bands * 8 <= first.outHeight
 }
 
 /**

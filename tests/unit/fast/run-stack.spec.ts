@@ -6,9 +6,11 @@ import sharp from 'sharp'
 import { describe, expect, it, vi } from 'vitest'
 import { EngineError } from '../../../src/engine/errors'
 import type { FastMethod, FilterPlan } from '../../../src/engine/fast/plan'
+import { InlineExecutor, runFastStack, type Executor } from '../../../src/engine/fast/run'
 import type { FilterSpec, IntImage } from '../../../src/engine/types'
+import { instantiateKernels, moduleFor } from '../../../src/runtime/pool-assets'
 import { runStack, sharedImage } from '../../../src/runtime/run-stack'
-import { maxDifference, randomFloatRows, randomIntImage, referenceResult, smoothIntImage } from './helpers'
+import { maxDifference, randomFloatRows, randomIntImage, randomIntRows, referenceResult, smoothIntImage } from './helpers'
 
 // The test setup (global-setup.ts) fails the run when kernels.wasm or the worker bundle does not build: nothing
 // here is skipped for want of them.
@@ -237,4 +239,88 @@ describe('fallback to the TypeScript kernels', () => {
       }
     })
   }
+})
+
+describe('fused filters (consecutive row filters run band by band, no f32 image between them)', () => {
+  // Stacks whose neighbours fuse, under every border, mode, flip, signed mode, alpha layout and depth that
+  // reaches the fused rows; the same bytes as running each filter over the whole image, on any thread count.
+  const stacks: [string, FilterSpec[]][] = [
+    ['the batch bench look', [{ preset: 'gaussian-blur', params: { size: 5, sigma: 1 } }, { preset: 'sharpen' }]],
+    ['three float filters, mirrored borders', [
+      { kernel: randomFloatRows(51, 3, 5), border: 'reflect' },
+      { preset: 'gaussian-blur', params: { size: 7, sigma: 1.5 }, border: 'wrap' },
+      { kernel: randomFloatRows(52, 5, 3), border: 'zero', flip: true }
+    ]],
+    ['full and valid modes, shift and abs', [
+      { kernel: randomFloatRows(53, 3, 3), mode: 'full', signed: 'shift' },
+      { kernel: randomIntRows(54, 5, 5), mode: 'valid', signed: 'abs', divisor: 7 },
+      { preset: 'box-blur', offset: 3 }
+    ]],
+    ['opacity, offsets and an unsharp mask (two separable terms)', [
+      { preset: 'unsharp-mask', params: { size: 5, sigma: 1, amount: 1 }, opacity: 0.6 },
+      { preset: 'sharpen', opacity: 0.5, border: 'reflect' },
+      { kernel: randomFloatRows(55, 3, 3), offset: -4 }
+    ]],
+    ['wrap-around rows at both edges', [
+      { kernel: randomFloatRows(56, 7, 1), border: 'wrap' },
+      { kernel: randomFloatRows(57, 9, 3), border: 'wrap' }
+    ]]
+  ]
+  // Tall enough that every pair fuses on up to 3 threads (see `fuses`: a band boundary recomputes kh - 1 rows).
+  const images: [string, IntImage][] = [
+    ['RGB', randomIntImage(60, 53, 901, 3)],
+    ['RGBA with alpha', randomIntImage(61, 41, 887, 4)],
+    ['opaque RGBA', { ...randomIntImage(62, 37, 893, 4), data: randomIntImage(62, 37, 893, 4).data.map((v, i) => (i % 4 === 3 ? 255 : v)) }],
+    ['grey', randomIntImage(63, 61, 905, 1)],
+    ['16-bit RGB', randomIntImage(64, 43, 899, 3, 16)],
+    ['grey + alpha, 16-bit', randomIntImage(65, 39, 911, 2, 16)]
+  ]
+
+  /** runFastStack on the calling thread through an executor that records the fused plans of each run. */
+  async function fusedRuns(image: IntImage, filters: FilterSpec[]): Promise<{ result: IntImage; fused: number[] }> {
+    const inline = new InlineExecutor(instantiateKernels(moduleFor('auto')))
+    const fused: number[] = []
+    const recording: Executor = {
+      threads: 1,
+      allocate: (bytes, scratch) => inline.allocate(bytes, scratch),
+      release: (buffer) => inline.release(buffer),
+      shares: (buffer) => inline.shares(buffer),
+      run: (plan, io, bands, signal, onBand) => {
+        fused.push(io.before?.length ?? 0)
+        return inline.run(plan, io, bands, signal, onBand)
+      },
+      runRows: (task, bands, signal) => inline.runRows(task, bands, signal)
+    }
+    return { result: await runFastStack(image, filters, recording), fused }
+  }
+
+  for (const [name, filters] of stacks) {
+    it(`${name}: the same bytes fused and not, on 0 to 3 threads`, async () => {
+      for (const [label, image] of images) {
+        const apart = await runStack(image, filters, { engine: { threads: 0, fuse: false } })
+        expect(maxDifference(apart, referenceResult(image, filters), 8), label).toBeLessThanOrEqual(1)
+        for (const threads of [0, 1, 2, 3]) {
+          const fused = await runStack(image, filters, { engine: { threads } })
+          expect(Buffer.from(fused.data.buffer, fused.data.byteOffset, fused.data.byteLength).equals(Buffer.from(apart.data.buffer, apart.data.byteOffset, apart.data.byteLength)), `${label}, ${threads} threads`).toBe(true)
+        }
+      }
+    })
+  }
+
+  it('fuses every neighbour pair that can be fused, and nothing across a stretch or a layer effect', async () => {
+    const image = randomIntImage(66, 240, 320, 3)
+    expect((await fusedRuns(image, stacks[0][1])).fused).toEqual([1])
+    expect((await fusedRuns(image, stacks[1][1])).fused).toEqual([2])
+    const split: FilterSpec[] = [{ preset: 'box-blur' }, { preset: 'sobel', signed: 'stretch' }, { preset: 'sharpen' }, { preset: 'box-blur', channels: 'luminance' }]
+    const { result, fused } = await fusedRuns(image, split)
+    // box-blur alone; the stretch's two stages; sharpen alone (its next filter is a layer, run by layer-run.ts).
+    expect(fused.every((n) => n === 0)).toBe(true)
+    expect(maxDifference(result, referenceResult(image, split))).toBeLessThanOrEqual(1)
+  })
+
+  it('keeps large second kernels apart where bands would recompute too many rows', async () => {
+    const filters: FilterSpec[] = [{ preset: 'box-blur' }, { kernel: randomFloatRows(68, 7, 7) }]
+    expect((await fusedRuns(randomIntImage(67, 200, 120, 3), filters)).fused).toEqual([0, 0])
+    expect((await fusedRuns(randomIntImage(67, 200, 400, 3), filters)).fused).toEqual([1])
+  })
 })
