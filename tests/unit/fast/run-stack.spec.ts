@@ -284,7 +284,7 @@ describe('fused filters (consecutive row filters run band by band, no f32 image 
       threads: 1,
       allocate: (bytes, scratch) => inline.allocate(bytes, scratch),
       release: (buffer) => inline.release(buffer),
-      shares: (buffer) => inline.shares(buffer),
+      shares: () => inline.shares(),
       run: (plan, io, bands, signal, onBand) => {
         fused.push(io.before?.length ?? 0)
         return inline.run(plan, io, bands, signal, onBand)
