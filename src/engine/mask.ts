@@ -266,11 +266,15 @@ function tonesRow(shape: TonesShape, width: number, luminance: Float32Array, out
   }
 }
 
-/** Where a row of a mask is not 0: every value outside [start, end) is 0; `ones`: every value inside is exactly 1. */
+/**
+ * Where a row of a mask is 0 and 1: every value outside [start, end) is 0, every value in [onesStart, onesEnd) (a
+ * part of it, maybe empty) is exactly 1. The fast paths copy the backdrop outside and skip the mask inside.
+ */
 export interface MaskSpan {
   start: number
   end: number
-  ones: boolean
+  onesStart: number
+  onesEnd: number
 }
 
 /**
@@ -339,7 +343,8 @@ function shapesRow(
       reach = Math.max(reach, x1)
     }
   }
-  span.ones = ones
+  span.onesStart = span.start
+  span.onesEnd = ones ? span.end : span.start
 }
 
 /** A gaussian of `sigma` sampled at whole offsets out to 4 sigma, weights summing to 1. */
@@ -515,32 +520,52 @@ export function maskRow(
     const top = clampIndex(r, coarse.height) * cw
     const bottom = clampIndex(r + 1, coarse.height) * cw
     const line = scratch && scratch.length >= cw ? scratch : new Float32Array(cw)
+    // Cells c0..c1 are not 0; o0..o1 is the longest run of cells exactly 1 (inside a shape, the blur of ones).
     let c0 = cw
     let c1 = -1
-    for (let i = 0; i < cw; i++) {
+    let o0 = 0
+    let o1 = -1
+    for (let i = 0, run = 0; i < cw; i++) {
       const value = values[top + i] + (values[bottom + i] - values[top + i]) * t
       line[i] = value
       if (value !== 0) {
         c0 = Math.min(c0, i)
         c1 = i
       }
+      run = value === 1 ? run + 1 : 0
+      if (run > o1 - o0 + 1) {
+        o0 = i - run + 1
+        o1 = i
+      }
     }
-    // Pixel x mixes cells col0[x] and col0[x] + 1 (clamped): it is 0 unless one of them is in c0..c1.
+    // Pixel x mixes cells col0[x] and col0[x] + 1 (clamped): 0 unless one is in c0..c1, 1 when both are in o0..o1.
     let x0 = 0
     let x1 = width
     while (x0 < x1 && (col0[x0] + 1 < c0 || col0[x0] > c1)) x0++
     while (x1 > x0 && (col0[x1 - 1] + 1 < c0 || col0[x1 - 1] > c1)) x1--
+    let ones0 = x0
+    while (ones0 < x1 && !(clampIndex(col0[ones0], cw) >= o0 && clampIndex(col0[ones0] + 1, cw) <= o1)) ones0++
+    let ones1 = ones0
+    while (ones1 < x1 && clampIndex(col0[ones1] + 1, cw) <= o1) ones1++
     out.fill(0, 0, x0)
     out.fill(0, x1)
-    for (let x = x0; x < x1; x++) {
-      const i = col0[x]
-      const a = line[clampIndex(i, cw)]
-      out[x] = a + (line[clampIndex(i + 1, cw)] - a) * colT[x]
+    out.fill(1, ones0, ones1)
+    // Pixels between the same two cells come in runs: each run reads its two cells once.
+    const lerp = (from: number, to: number): void => {
+      for (let x = from; x < to; ) {
+        const i = col0[x]
+        const a = line[clampIndex(i, cw)]
+        const d = line[clampIndex(i + 1, cw)] - a
+        for (; x < to && col0[x] === i; x++) out[x] = a + d * colT[x]
+      }
     }
+    lerp(x0, ones0)
+    lerp(ones1, x1)
     if (span) {
       span.start = x0
       span.end = x1
-      span.ones = false
+      span.onesStart = ones0
+      span.onesEnd = ones1
     }
   } else {
     shapesRow(plan.shapes, width, plan.height, y, out, luminance, span)
@@ -550,7 +575,7 @@ export function maskRow(
     if (span) {
       span.start = 0
       span.end = width
-      span.ones = false
+      span.onesEnd = span.onesStart = 0
     }
   }
 }

@@ -42,7 +42,7 @@ export function rgb8CompositeRows(job: LayerCompositeJob, io: LayerCompositeIO, 
   const luminance = mask?.needsLuminance ? new Float32Array(width) : null
   const coarse = mask?.coarse ? new Float32Array(mask.coarse.width) : null
   const gathered = new Uint8Array(n)
-  const span: MaskSpan = { start: 0, end: width, ones: false }
+  const span: MaskSpan = { start: 0, end: width, onesStart: 0, onesEnd: 0 }
   const luma = select === 'luminance'
   const single = select === 'r' ? 0 : select === 'g' ? 1 : select === 'b' ? 2 : -1
   const code = job.linear ? -1 : KERNEL_BLENDS.indexOf(job.blend)
@@ -71,9 +71,11 @@ export function rgb8CompositeRows(job: LayerCompositeJob, io: LayerCompositeIO, 
       }
     }
     // The pixels [x0, x1) the layer changes: outside them opacity x mask is 0, and the backdrop is copied.
+    // Inside [ones0, ones1) the mask is 1 throughout (inside a rect), so the kernels need not read it.
     let x0 = 0
     let x1 = opacity === 0 ? 0 : width
-    let ones = !mask
+    let ones0 = x0
+    let ones1 = mask ? x0 : x1
     if (mask && maskValues && x1 > 0) {
       if (luminance) {
         for (let x = 0, o = b0; x < width; x++, o += 3) luminance[x] = (LUMA_R * back[o] + LUMA_G * back[o + 1] + LUMA_B * back[o + 2]) / 255
@@ -81,7 +83,8 @@ export function rgb8CompositeRows(job: LayerCompositeJob, io: LayerCompositeIO, 
       maskRow(mask, r, maskValues, luminance, coarse, span)
       x0 = span.start
       x1 = span.end
-      ones = span.ones
+      ones0 = span.onesStart
+      ones1 = span.onesEnd
     }
     const d0 = r * n
     if (x0 > 0) dst.set(back.subarray(b0, b0 + x0 * 3), d0)
@@ -92,9 +95,17 @@ export function rgb8CompositeRows(job: LayerCompositeJob, io: LayerCompositeIO, 
       const m = x1 - x0
       heap.u8.set(back.subarray(b0 + x0 * 3, b0 + x1 * 3), heap.back)
       heap.f32.set(filtered.subarray(f0 + x0 * fC, f0 + x1 * fC), heap.filtered >> 2)
-      // Where the mask is 1 throughout (inside a rect) the kernels need not read it.
-      const maskPtr = ones ? 0 : heap.maskPtr + x0 * 4
-      kernels.compositeRgb8(heap.dst, heap.back, heap.filtered, luma ? -1 : single < 0 ? 3 : single, maskPtr, opacity, code, m)
+      const pick = luma ? -1 : single < 0 ? 3 : single
+      // Pixels [from, to) of the row, reading the mask or not; buffers start at pixel x0.
+      const part = (from: number, to: number, masked: boolean): void => {
+        if (to <= from) return
+        const at = from - x0
+        const maskPtr = masked ? heap.maskPtr + from * 4 : 0
+        kernels.compositeRgb8(heap.dst + at * 3, heap.back + at * 3, heap.filtered + at * fC * 4, pick, maskPtr, opacity, code, to - from)
+      }
+      part(x0, ones0, true)
+      part(ones0, ones1, false)
+      part(ones1, x1, true)
       dst.set(heap.u8.subarray(heap.dst, heap.dst + m * 3), d0 + x0 * 3)
     } else if (rows) {
       // The source row, the mode's loop over the whole row (blend-rows.ts), then the mix.
