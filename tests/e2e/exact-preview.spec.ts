@@ -236,6 +236,24 @@ test('between fit and 100 % the canvas equals the sharpen export area-averaged t
     expect(moved).toBeGreaterThan(1000)
     await page.screenshot({ path: test.info().outputPath(`zoom-${Math.round(zoom * 100)}-${size.width}x${size.height}.png`) })
     if (split) await page.getByRole('button', { name: 'Before and after' }).click()
+    if (zoom === 0.75) {
+      // An edit while zoomed in: a quick approximate frame, then this zoom's exact window of the new result.
+      await stackPanel.getByLabel('Amount', { exact: true }).fill('3')
+      await expect(viewer).toHaveAttribute('data-detail', /\|grid \d+x\d+$/, { timeout: 60_000 })
+      await expect(viewer).toHaveAttribute('data-preview-key', /"amount":3/, { timeout: 60_000 })
+      await expect(viewer).toHaveAttribute('data-preview-state', 'ready', { timeout: 60_000 })
+      await expect(viewer).toHaveAttribute('data-view-exact', 'exact', { timeout: 60_000 })
+      const edited = await readPixels(await exportPng('sharpen-3-zoom.png'))
+      const want = downscale(asImage(edited), gw, gh)
+      const shown = await canvasRegion(x0, y0, x1 - x0, y1 - y0)
+      const d = compare(shown, x1 - x0, y1 - y0, want.data, gw, x0 - ix, y0 - iy)
+      test.info().annotations.push({ type: 'difference', description: `75 % after an edit (amount 3): mean ${d.mean.toFixed(3)}, max ${d.max} levels` })
+      expect(d.max).toBeLessThanOrEqual(2)
+      expect(d.mean).toBeLessThan(0.5)
+      let changed = 0
+      for (let i = 0; i < want.data.length; i++) if (Math.abs(want.data[i] - after.data[i]) > 2) changed++
+      expect(changed).toBeGreaterThan(1000)
+    }
   }
   await page.setViewportSize({ width: 1280, height: 800 })
   await page.getByRole('button', { name: 'Fit to window' }).click()

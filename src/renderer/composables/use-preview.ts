@@ -180,36 +180,47 @@ export function usePreview(): PreviewHandle {
     })
     const ok = (target: Target, k2: string, region = false) => failed !== failKey(target, k2, generation, region)
     const rescale = (have: number) => Math.abs(have - proxy) > proxy * 0.02
+    // Zoomed in past fit, a window or region of the result is drawn over the whole-image raster and covers the
+    // screen: the exact whole image is only the background for a pan, so it comes after that.
+    const zoomedIn = !proxyEnough()
     if ((shownKey.value !== k || shownGeneration !== generation) && ok('filtered', k)) {
-      // Mid-drag, a quick approximate frame; a single edit goes straight to the exact one.
-      return burst && shownGeneration === generation ? { ...make('filtered', proxy), approximate: true } : make('filtered', proxy)
+      // Mid-drag or zoomed in, a quick approximate frame; a single edit at fit goes straight to the exact one.
+      return (burst || zoomedIn) && shownGeneration === generation ? { ...make('filtered', proxy), approximate: true } : make('filtered', proxy)
     }
-    if ((!shownExact.value || rescale(shownScale)) && ok('filtered', k)) {
+    const exactWhole = (): Omit<Job, 'id' | 'started'> | 'wait' | null => {
+      if (!((!shownExact.value || rescale(shownScale)) && ok('filtered', k))) return null
       if (!shownExact.value && now - lastChange < SETTLE_MS) {
         waitMs = SETTLE_MS
         return 'wait'
       }
       return make('filtered', proxy)
     }
+    if (!zoomedIn) {
+      const whole = exactWhole()
+      if (whole) return whole
+    }
     if ((originalGeneration !== generation || rescale(originalScale)) && ok('original', '[]')) return make('original', proxy)
     // Zoomed in beyond the proxy: below 100 % the visible window of the zoom's grid, from 100 % on the visible
     // region at full resolution; a margin around either, so a short pan needs nothing new.
-    if (proxyEnough()) return null
+    if (!zoomedIn) return null
     const wanted = (target: Target, k2: string, have: DetailRaster | null): { region?: PreviewRegion; grid?: PreviewGrid; scale: number } | null => {
       if (!ok(target, k2, true)) return null
       const shown = windowOf(target)
+      // After an edit (the detail shown is of other filters) just what is on screen, so the exact frame comes
+      // soonest; a zoom or pan of the same filters takes a margin for the next short pan.
+      const margin = have?.key === k2
       if (shown) {
         if (have?.key === k2 && gridCovers(have.grid, shown)) return null
         const size = sizeOf(target) as Size
-        return { grid: { ...shown.grid, window: wantedRegion(shown.window, shown.grid) }, scale: shown.grid.width / size.width }
+        return { grid: { ...shown.grid, window: wantedRegion(shown.window, shown.grid, margin) }, scale: shown.grid.width / size.width }
       }
       const visible = need() >= 1 ? visibleOf(target) : null
       const size = sizeOf(target)
-      return visible && size && !detailCovers(have, k2, visible) ? { region: wantedRegion(visible, size), scale: 1 } : null
+      return visible && size && !detailCovers(have, k2, visible) ? { region: wantedRegion(visible, size, margin), scale: 1 } : null
     }
     const filteredDetail = wanted('filtered', k, display.detail)
     const originalDetail = view.split !== null ? wanted('original', '[]', display.originalDetail) : null
-    if (!filteredDetail && !originalDetail) return null
+    if (!filteredDetail && !originalDetail) return exactWhole()
     if (now - lastChange < idleMs) {
       waitMs = idleMs
       return 'wait'
@@ -338,7 +349,8 @@ export function usePreview(): PreviewHandle {
     const now = performance.now()
     burst = now - lastChange < BURST_MS
     lastChange = now
-    idleMs = DETAIL_IDLE_MS
+    // A single edit asks for the exact window or region at once; a drag waits until it pauses.
+    idleMs = burst ? DETAIL_IDLE_MS : 0
     failed = null
     pump()
   }

@@ -39,11 +39,12 @@ export function visibleRegion(image: Size, result: Size, viewport: Size, zoom: n
 
 /**
  * The region to ask for when `visible` is on screen: a margin of a quarter of the view on every side (so a short
- * pan needs nothing new), snapped outwards to {@link REGION_GRID} and clipped to the result.
+ * pan needs nothing new), snapped outwards to {@link REGION_GRID} and clipped to the result. Without `margin`
+ * (an edit: what is on screen comes first, a pan asks again), only the snapping.
  */
-export function wantedRegion(visible: PreviewRegion, result: Size): PreviewRegion {
-  const mx = Math.max(REGION_GRID, Math.round(visible.width / 4))
-  const my = Math.max(REGION_GRID, Math.round(visible.height / 4))
+export function wantedRegion(visible: PreviewRegion, result: Size, margin = true): PreviewRegion {
+  const mx = margin ? Math.max(REGION_GRID, Math.round(visible.width / 4)) : 0
+  const my = margin ? Math.max(REGION_GRID, Math.round(visible.height / 4)) : 0
   const snapDown = (v: number): number => Math.max(0, Math.floor(v / REGION_GRID) * REGION_GRID)
   const x0 = snapDown(visible.x - mx)
   const y0 = snapDown(visible.y - my)

@@ -32,6 +32,8 @@ describe('wantedRegion', () => {
     for (const v of [w.x, w.y]) expect(v % REGION_GRID).toBe(0)
     expect(w.x).toBeLessThanOrEqual(visible.x - REGION_GRID)
     expect(w.x + w.width).toBeGreaterThanOrEqual(visible.x + visible.width + REGION_GRID)
+    // Without the margin (after an edit), only snapped to the grid.
+    expect(wantedRegion(visible, result, false)).toEqual({ x: 256, y: 192, width: 256, height: 128 })
     const edge = wantedRegion({ x: 950, y: 650, width: 50, height: 50 }, result)
     expect(edge.x + edge.width).toBe(1000)
     expect(edge.y + edge.height).toBe(700)
