@@ -3,6 +3,7 @@
 // small file of 16000x16000 pixels exhaust the machine.
 import { outputSize } from './border'
 import { EngineError } from './errors'
+import { maskGridBytes } from './mask'
 import { resolveStack } from './stack'
 import type { BitDepth, FilterSpec } from './types'
 
@@ -45,7 +46,8 @@ export function formatBytes(bytes: number): string {
  * Estimates the peak memory of decoding `input`, running `filters` on it with results of `outDepth` bits and
  * encoding the result, and checks that no step's result is over {@link MAX_PIXELS}. The fast paths keep the
  * input, the current step's source and its result alive (earlier intermediates are released), plus raw values
- * for `stretch` and a second buffer for layer effects (channels, light, blend, mask). Throws an EngineError (`too-large`) naming the first filter whose
+ * for `stretch`, and for layer effects (channels, light, blend, mask) the kernel's input and result and a feathered
+ * mask's grid. Throws an EngineError (`too-large`) naming the first filter whose
  * result is over the pixel limit.
  */
 export function stackMemory(input: StackInput, filters: readonly FilterSpec[], outDepth: BitDepth = input.depth): StackMemory {
@@ -71,7 +73,11 @@ export function stackMemory(input: StackInput, filters: readonly FilterSpec[], o
     const source = i === 0 ? 0 : size.width * size.height * c * FLOAT_BYTES
     const result = pixels * c * (last ? outDepth / 8 : FLOAT_BYTES)
     const raw = filter.options.signed === 'stretch' ? pixels * c * RAW_BYTES : 0
-    const effects = filter.effects ? 2 * pixels * c * FLOAT_BYTES : 0
+    // Layer effects: the kernel's input and its f32 result, and a feathered mask's grid twice (the plan, and the
+    // copy the worker threads share).
+    const mask = filter.effects?.mask
+    const grid = mask ? 2 * maskGridBytes(mask, next.width, next.height) : 0
+    const effects = filter.effects ? 2 * pixels * c * FLOAT_BYTES + grid : 0
     peak = Math.max(peak, source + result + raw + effects)
     size = next
   })

@@ -398,6 +398,26 @@ function blurLines(data: Float32Array, len: number, n: number, step: number, lin
  */
 const SIGMA_PER_CELL = 8
 
+/** The cells, blur and size of the feathered grid of a width x height image for a gaussian of `sigma` pixels. */
+function gridLayout(width: number, height: number, sigma: number): { factor: number; weights: Float64Array; cw: number; ch: number } {
+  const factor = Math.max(1, Math.floor(sigma / SIGMA_PER_CELL))
+  // Variance in cell units: averaging f pixels adds (f^2 - 1) / (12 f^2), linear interpolation 1/6 (none at f = 1).
+  const s = sigma / factor
+  const variance = s * s - (factor > 1 ? (factor * factor - 1) / (12 * factor * factor) + 1 / 6 : 0)
+  const weights = gaussianWeights(Math.sqrt(Math.max(variance, 0.01)))
+  const radius = (weights.length - 1) / 2
+  // Cells past the right and bottom edges hold the mirrored mask out to the kernel's reach.
+  return { factor, weights, cw: Math.ceil(width / factor) + radius + 1, ch: Math.ceil(height / factor) + radius + 1 }
+}
+
+/** Bytes of the feathered grid {@link planMask} makes for `mask` on a width x height image (0 without feather). */
+export function maskGridBytes(mask: LayerMask, width: number, height: number): number {
+  const sigma = (mask.feather ?? 0) * Math.min(width, height)
+  if (!(sigma > 0)) return 0
+  const { cw, ch } = gridLayout(width, height, sigma)
+  return cw * ch * 4
+}
+
 /**
  * The feathered mask: the shapes, mirrored past the image's edges, averaged over cells of `factor` x `factor`
  * pixels starting at the top-left pixel, blurred on that grid with the gaussian whose variance, added to the
@@ -410,15 +430,7 @@ function featherGrid(
   sigma: number,
   luminanceRow: LuminanceRow | null
 ): CoarseMask {
-  const factor = Math.max(1, Math.floor(sigma / SIGMA_PER_CELL))
-  // Variance in cell units: averaging f pixels adds (f^2 - 1) / (12 f^2), linear interpolation 1/6 (none at f = 1).
-  const s = sigma / factor
-  const variance = s * s - (factor > 1 ? (factor * factor - 1) / (12 * factor * factor) + 1 / 6 : 0)
-  const weights = gaussianWeights(Math.sqrt(Math.max(variance, 0.01)))
-  const radius = (weights.length - 1) / 2
-  // Cells past the right and bottom edges hold the mirrored mask out to the kernel's reach.
-  const cw = Math.ceil(width / factor) + radius + 1
-  const ch = Math.ceil(height / factor) + radius + 1
+  const { factor, weights, cw, ch } = gridLayout(width, height, sigma)
   const values = new Float32Array(cw * ch)
   const row = new Float32Array(width)
   const lum = luminanceRow ? new Float32Array(width) : null
@@ -465,10 +477,12 @@ function featherGrid(
 
 /**
  * The last feathered plans made, by mask and size: a preview loop or a batch applies the same mask again and again,
- * and its grid costs tens of milliseconds at 12 MP. Plans are never changed once made, so they are shared.
+ * and its grid costs tens of milliseconds at 12 MP. Plans are never changed once made, so they are shared. Grids
+ * over KEEP_BYTES (a feather under 8 pixels is blurred on the pixels themselves) are not kept.
  */
 const recentPlans: { readonly key: string; readonly plan: MaskPlan }[] = []
 const RECENT_PLANS = 4
+const KEEP_BYTES = 16 * 1024 * 1024
 
 /**
  * Prepares `mask` for a width x height image. `luminanceRow` gives the layer input's luminance (needed when a
@@ -481,7 +495,7 @@ export function planMask(mask: LayerMask, width: number, height: number, luminan
   const sigma = (mask.feather ?? 0) * Math.min(width, height)
   const invert = mask.invert === true
   if (!(sigma > 0)) return { width, height, shapes: mask.shapes, invert, needsLuminance: tones, coarse: null }
-  const key = tones ? '' : `${width}x${height} ${JSON.stringify(mask)}`
+  const key = tones || maskGridBytes(mask, width, height) > KEEP_BYTES ? '' : `${width}x${height} ${JSON.stringify(mask)}`
   const kept = key ? recentPlans.find((p) => p.key === key) : undefined
   if (kept) return kept.plan
   const coarse = featherGrid(mask.shapes, width, height, sigma, tones ? luminanceRow : null)

@@ -133,7 +133,7 @@ export async function runLayer(step: LayerStep): Promise<LayerResult> {
   const anchor = kernelAnchor(kernel, filter.options.mode)
   const alignedRows = alignedIndex(plan.outHeight, kernel.height, anchor.y, shape.height, filter.options.border)
   const alignedCols = alignedIndex(plan.outWidth, kernel.width, anchor.x, shape.width, filter.options.border)
-  const mask = effects.mask
+  let mask = effects.mask
     ? planMask(
         effects.mask,
         plan.outWidth,
@@ -141,6 +141,15 @@ export async function runLayer(step: LayerStep): Promise<LayerResult> {
         maskUsesTones(effects.mask) ? alignedLuminance(step, alignedRows, alignedCols) : null
       )
     : null
+  // A feathered grid goes to the threads in shared memory, instead of a copy posted to each of them.
+  let grid: ArrayBufferLike | null = null
+  if (mask?.coarse) {
+    const values = mask.coarse.values
+    grid = step.take(values.byteLength)
+    const shared = new Float32Array(grid, 0, values.length)
+    shared.set(values)
+    mask = { ...mask, coarse: { ...mask.coarse, values: shared } }
+  }
   const dst = step.output({ ...plan, dstKind: step.target.kind })
   const composite: LayerCompositeJob = {
     outWidth: plan.outWidth,
@@ -164,5 +173,6 @@ export async function runLayer(step: LayerStep): Promise<LayerResult> {
   const compositeIO = { src: src.buffer, srcOffset: src.offset, filtered, dst: dst.buffer, dstOffset: dst.offset }
   await step.runRows({ kind: 'layer-composite', job: composite, io: compositeIO }, plan.outHeight)
   step.done(filtered)
+  if (grid) step.done(grid)
   return { plan, dst }
 }

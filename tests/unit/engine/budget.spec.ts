@@ -33,6 +33,17 @@ describe('stackMemory', () => {
     expect(stackMemory(input, [{ kernel: '1 0 -1', signed: 'stretch' }]).bytes).toBe(plain + 8e6)
   })
 
+  it('counts the buffers of a layer and of its feathered mask grid', () => {
+    const input = { width: 4000, height: 3000, channels: 3, depth: 8 as const }
+    const plain = stackMemory(input, [{ preset: 'sharpen' }]).bytes
+    const layer = stackMemory(input, [{ preset: 'sharpen', channels: 'luminance' }]).bytes
+    expect(layer).toBe(plain + 2 * 12e6 * 3 * 4)
+    // sigma 6 pixels: the grid is the pixels themselves plus the blur's reach (25 cells), kept twice.
+    const mask = { shapes: [{ type: 'rect' as const, x: 0, y: 0, width: 0.5, height: 1 }], feather: 0.002 }
+    const masked = stackMemory(input, [{ preset: 'sharpen', channels: 'luminance', mask }]).bytes
+    expect(masked).toBe(layer + 2 * 4 * (4000 + 25) * (3000 + 25))
+  })
+
   it('refuses an intermediate result over the pixel limit, naming the filter', () => {
     const input = { width: 16000, height: 16000, channels: 1, depth: 8 as const }
     expect(16002 * 16002).toBeGreaterThan(MAX_PIXELS)
