@@ -1,5 +1,6 @@
 // @vitest-environment node
-// Layers with effects (channels, light, blend, mask) on the fast paths against the plain reference (src/engine/layer.ts).
+// Layers with effects (channels, light, blend, mask) on the fast paths against the plain reference (src/engine/layer.ts),
+// with the same bytes on 0, 2 and 3 worker threads.
 import { describe, expect, it } from 'vitest'
 import { BLEND_MODES } from '../../../src/engine/blend'
 import { LAYER_CHANNELS } from '../../../src/engine/layer'
@@ -51,10 +52,15 @@ describe('layers with effects on the fast paths', () => {
             : randomIntImage(trial + 17, 53, 41, channels, depth)
         const filters = [randomLayer(random), ...(trial % 3 === 0 ? [randomLayer(random)] : [])]
         const expected = referenceResult(image, filters)
-        for (const threads of [0, 2]) {
+        let first: Uint8Array | null = null
+        for (const threads of [0, 2, 3]) {
           const actual = await runStack(image, filters, { engine: { threads } })
           const { max } = compare(actual, expected, depth === 16 ? 2048 : 8)
           expect(max, `${JSON.stringify(filters)} threads ${threads}`).toBeLessThanOrEqual(1)
+          // The same bytes on any number of threads.
+          const bytes = new Uint8Array(actual.data.buffer, actual.data.byteOffset, actual.data.byteLength)
+          if (first) expect(Buffer.from(bytes).equals(Buffer.from(first)), `${JSON.stringify(filters)} threads ${threads}`).toBe(true)
+          else first = bytes.slice()
         }
       }
     })
