@@ -1,6 +1,6 @@
 // Runs in Node: encodes the engine's integer images with sharp, keeping bit depth and ICC profile where the
 // format allows, and writes them atomically.
-import sharp from 'sharp'
+import sharp from './sharp'
 import type { Sharp } from 'sharp'
 import type { BitDepth, IntImage } from '../engine/types'
 import { firstLine } from '../contract/errors'
