@@ -170,24 +170,20 @@ export class OpenDocument {
     const whole = lruGet(this.results, `${this.image.width}x${this.image.height}|${stack.key}`)
     if (whole) return { image: whole, origin: { x: 0, y: 0 } }
     const plan = planRegion(stack.active, this.image.width, this.image.height, box)
-    let found: RegionResult
-    if (!plan) {
-      // Not local (a stretch filter maps by the whole image's range): only the whole result is exact.
-      const image = cropImage(await this.result(this.image, stack, signal), box.x, box.y, box.width, box.height)
-      found = { key: stack.key, box, image, origin: { x: box.x, y: box.y } }
-    } else {
-      const { crop, offset } = plan
-      const source = cropImage(this.image, crop.x, crop.y, crop.width, crop.height)
-      // A run for a region the size of the last one (the next kernel edit at the same zoom) writes into that
-      // one's memory when no cache holds it any more.
-      const samples = box.width * box.height * this.image.channels
-      const into = this.spare.find((d) => d.length >= samples && d.length <= samples * 1.25)
-      const image = await runStack(source, stack.filters, { signal, into: into && this.takeSpare(into, source, stack) })
-      signal.throwIfAborted()
-      // Every filter keeps the crop's origin where it was, so the result's pixel o of the crop's run is pixel
-      // o + crop.x of the whole result; only `box` of it is exact (the edges saw the crop's borders).
-      found = { key: stack.key, box, image, origin: { x: box.x - offset.x, y: box.y - offset.y } }
-    }
+    // Not local (a stretch filter maps by the whole image's range): only the whole result is exact (kept with
+    // the results).
+    if (!plan) return { image: await this.result(this.image, stack, signal), origin: { x: 0, y: 0 } }
+    const { crop, offset } = plan
+    const source = cropImage(this.image, crop.x, crop.y, crop.width, crop.height)
+    // A run for a region the size of the last one (the next kernel edit at the same zoom) writes into that one's
+    // memory when no cache holds it any more.
+    const samples = box.width * box.height * this.image.channels
+    const into = this.spare.find((d) => d.length >= samples && d.length <= samples * 1.25)
+    const image = await runStack(source, stack.filters, { signal, into: into && this.takeSpare(into, source, stack) })
+    signal.throwIfAborted()
+    // Every filter keeps the crop's origin where it was, so the result's pixel o of the crop's run is pixel
+    // o + crop.x of the whole result; only `box` of it is exact (the edges saw the crop's borders).
+    const found = { key: stack.key, box, image, origin: { x: box.x - offset.x, y: box.y - offset.y } }
     if (!this.closed) this.keep(found, store)
     return found
   }
@@ -195,7 +191,8 @@ export class OpenDocument {
   /** `into` when a run of the stack on `source` can write its whole result there; it leaves the spares then. */
   private takeSpare(into: IntImage['data'], source: IntImage, stack: HostStack): IntImage['data'] | undefined {
     const { width, height } = resultSize(stack, source.width, source.height)
-    if (into.length !== width * height * source.channels) return undefined
+    // Lent since it was dropped (a downscale that got it from the cache just before): not free yet.
+    if (into.length !== width * height * source.channels || this.lent.has(into.buffer)) return undefined
     this.spare = this.spare.filter((d) => d !== into)
     return into
   }
