@@ -15,31 +15,44 @@ export const LAYER_CASES = [
 ]
 
 /**
- * Times each case with runStack on `image` (shared memory, result buffer reused as the main table's first
- * figure), median of `reps` after `warm` runs; returns a markdown table with the ratio to the plain layer.
+ * Times each case with runStack on `image` (shared memory; first with the result buffer reused, as the main table's
+ * first figure, then into new memory). The cases take turns, one run each per round, so load from other programs
+ * falls on all of them alike: the ratios are read within a round. Medians over the rounds after warm-up; returns a
+ * markdown table with the ratio to the plain layer.
  */
-export async function benchLayers({ image, runStack, timed, ms, log, quick }) {
+export async function benchLayers({ image, runStack, ms, log, quick }) {
   const warm = quick ? 1 : 4
-  const reps = quick ? 3 : 11
-  const rows = []
-  for (const c of LAYER_CASES) {
-    log(`layers: ${c.name}`)
-    let into
-    const reused = await timed(async () => {
-      const out = await runStack(image, c.filters, { into })
-      into = out.data
-    }, reps, warm)
-    const fresh = await timed(() => runStack(image, c.filters), quick ? 2 : 5, 1)
-    rows.push({ ...c, reused, fresh })
+  const rounds = quick ? 3 : 15
+  const freshRounds = quick ? 2 : 5
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]
+  const rows = LAYER_CASES.map((c) => ({ ...c, into: undefined, reused: [], cpu: [], fresh: [] }))
+  const once = async (row, reuse) => {
+    const c0 = process.cpuUsage()
+    const t0 = performance.now()
+    const out = await runStack(image, row.filters, reuse ? { into: row.into } : {})
+    const time = performance.now() - t0
+    const c = process.cpuUsage(c0)
+    if (reuse) row.into = out.data
+    return { time, cpu: (c.user + c.system) / 1000 }
   }
+  log(`layers: ${LAYER_CASES.length} cases in turn, ${warm} warm-up and ${rounds} timed rounds, then ${freshRounds} into new memory`)
+  for (let round = 0; round < warm + rounds; round++) {
+    for (const row of rows) {
+      const { time, cpu } = await once(row, true)
+      if (round < warm) continue
+      row.reused.push(time)
+      row.cpu.push(cpu)
+    }
+  }
+  for (let round = 0; round < freshRounds; round++) for (const row of rows) row.fresh.push((await once(row, false)).time)
   const base = rows[0]
   const head = ['layer (12 MP RGB u8)', 'best / median ms (result reused)', 'CPU ms (all threads, median)', 'median ms (new result)', 'vs plain layer (median, reused / new)']
   const body = rows.map((r) => [
     r.name,
-    `${ms(r.reused.best)} / ${ms(r.reused.median)}`,
-    ms(r.reused.cpu),
-    ms(r.fresh.median),
-    r === base ? '1' : `${(r.reused.median / base.reused.median).toFixed(2)}x / ${(r.fresh.median / base.fresh.median).toFixed(2)}x`
+    `${ms(Math.min(...r.reused))} / ${ms(median(r.reused))}`,
+    ms(median(r.cpu)),
+    ms(median(r.fresh)),
+    r === base ? '1' : `${(median(r.reused) / median(base.reused)).toFixed(2)}x / ${(median(r.fresh) / median(base.fresh)).toFixed(2)}x`
   ])
   return [head, head.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`).join('\n')
 }

@@ -512,9 +512,55 @@ function clampIndex(i: number, n: number): number {
 }
 
 /**
+ * Row `y` of a feathered mask on its grid: the coarse cells' values into `line` (length coarse.width, mixed
+ * between the two grid rows around y), and into `span` where the row's pixels are 0 and 1 (before any invert).
+ * Pixel x is then line[col0[x]] + (line[col0[x] + 1] - line[col0[x]]) x colT[x], indices clamped to the line.
+ */
+export function coarseRow(coarse: CoarseMask, width: number, y: number, line: Float32Array, span: MaskSpan): void {
+  const { values, col0 } = coarse
+  const cw = coarse.width
+  const v = (y + 0.5) / coarse.factor - 0.5
+  const r = Math.floor(v)
+  const t = v - r
+  const top = clampIndex(r, coarse.height) * cw
+  const bottom = clampIndex(r + 1, coarse.height) * cw
+  // Cells c0..c1 are not 0; o0..o1 is the longest run of cells exactly 1 (inside a shape, the blur of ones).
+  let c0 = cw
+  let c1 = -1
+  let o0 = 0
+  let o1 = -1
+  for (let i = 0, run = 0; i < cw; i++) {
+    const value = values[top + i] + (values[bottom + i] - values[top + i]) * t
+    line[i] = value
+    if (value !== 0) {
+      c0 = Math.min(c0, i)
+      c1 = i
+    }
+    run = value === 1 ? run + 1 : 0
+    if (run > o1 - o0 + 1) {
+      o0 = i - run + 1
+      o1 = i
+    }
+  }
+  // Pixel x mixes cells col0[x] and col0[x] + 1 (clamped): 0 unless one is in c0..c1, 1 when both are in o0..o1.
+  let x0 = 0
+  let x1 = width
+  while (x0 < x1 && (col0[x0] + 1 < c0 || col0[x0] > c1)) x0++
+  while (x1 > x0 && (col0[x1 - 1] + 1 < c0 || col0[x1 - 1] > c1)) x1--
+  let ones0 = x0
+  while (ones0 < x1 && !(clampIndex(col0[ones0], cw) >= o0 && clampIndex(col0[ones0] + 1, cw) <= o1)) ones0++
+  let ones1 = ones0
+  while (ones1 < x1 && clampIndex(col0[ones1] + 1, cw) <= o1) ones1++
+  span.start = x0
+  span.end = x1
+  span.onesStart = ones0
+  span.onesEnd = ones1
+}
+
+/**
  * Row `y` of the mask into `out` (length width), values 0..1. `luminance`: that row's input luminance, 0..1,
  * when {@link MaskPlan.needsLuminance}. `scratch`: a row of `coarse.width` floats for feathered masks. `span`,
- * when given, receives where the row is not 0 (the fast paths copy the backdrop outside it).
+ * when given, receives where the row is 0 and 1 (the fast paths copy the backdrop outside, skip the mask inside).
  */
 export function maskRow(
   plan: MaskPlan,
@@ -526,45 +572,16 @@ export function maskRow(
 ): void {
   const { width, coarse } = plan
   if (coarse) {
-    const { values, col0, colT } = coarse
+    const { col0, colT } = coarse
     const cw = coarse.width
-    const v = (y + 0.5) / coarse.factor - 0.5
-    const r = Math.floor(v)
-    const t = v - r
-    const top = clampIndex(r, coarse.height) * cw
-    const bottom = clampIndex(r + 1, coarse.height) * cw
     const line = scratch && scratch.length >= cw ? scratch : new Float32Array(cw)
-    // Cells c0..c1 are not 0; o0..o1 is the longest run of cells exactly 1 (inside a shape, the blur of ones).
-    let c0 = cw
-    let c1 = -1
-    let o0 = 0
-    let o1 = -1
-    for (let i = 0, run = 0; i < cw; i++) {
-      const value = values[top + i] + (values[bottom + i] - values[top + i]) * t
-      line[i] = value
-      if (value !== 0) {
-        c0 = Math.min(c0, i)
-        c1 = i
-      }
-      run = value === 1 ? run + 1 : 0
-      if (run > o1 - o0 + 1) {
-        o0 = i - run + 1
-        o1 = i
-      }
-    }
-    // Pixel x mixes cells col0[x] and col0[x] + 1 (clamped): 0 unless one is in c0..c1, 1 when both are in o0..o1.
-    let x0 = 0
-    let x1 = width
-    while (x0 < x1 && (col0[x0] + 1 < c0 || col0[x0] > c1)) x0++
-    while (x1 > x0 && (col0[x1 - 1] + 1 < c0 || col0[x1 - 1] > c1)) x1--
-    let ones0 = x0
-    while (ones0 < x1 && !(clampIndex(col0[ones0], cw) >= o0 && clampIndex(col0[ones0] + 1, cw) <= o1)) ones0++
-    let ones1 = ones0
-    while (ones1 < x1 && clampIndex(col0[ones1] + 1, cw) <= o1) ones1++
-    out.fill(0, 0, x0)
-    out.fill(0, x1)
-    out.fill(1, ones0, ones1)
-    // Pixels between the same two cells come in runs: each run reads its two cells once.
+    const at = span ?? { start: 0, end: 0, onesStart: 0, onesEnd: 0 }
+    coarseRow(coarse, width, y, line, at)
+    out.fill(0, 0, at.start)
+    out.fill(0, at.end)
+    out.fill(1, at.onesStart, at.onesEnd)
+    // Pixels between the same two cells come in runs: each run reads its two cells once (lerpMask in
+    // src/wasm/layers.ts computes the same, operation for operation).
     const lerp = (from: number, to: number): void => {
       for (let x = from; x < to; ) {
         const i = col0[x]
@@ -573,14 +590,8 @@ export function maskRow(
         for (; x < to && col0[x] === i; x++) out[x] = a + d * colT[x]
       }
     }
-    lerp(x0, ones0)
-    lerp(ones1, x1)
-    if (span) {
-      span.start = x0
-      span.end = x1
-      span.onesStart = ones0
-      span.onesEnd = ones1
-    }
+    lerp(at.start, at.onesStart)
+    lerp(at.onesEnd, at.end)
   } else {
     shapesRow(plan.shapes, width, plan.height, y, out, luminance, span)
   }

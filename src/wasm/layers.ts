@@ -217,3 +217,21 @@ export function compositeRgb8(dst: usize, back: usize, filtered: usize, select: 
     v128.store(dst + <usize>i * 3, i8x16.swizzle(bytesOut, INTERLEAVE))
   }
 }
+
+/**
+ * `n` pixels of a feathered mask row from its coarse `line` (`cells` f32 values): pixel x is a + (b - a) x t with
+ * a, b the line at col0[x] and col0[x] + 1 (i32, clamped to the line) and t = colT[x] (f32), in f64 as
+ * maskRow in src/engine/mask.ts computes it, stored as f32 at `out`: the same values to the bit.
+ */
+export function lerpMask(out: usize, line: usize, cells: i32, col0: usize, colT: usize, n: i32): void {
+  const last = cells - 1
+  for (let x: i32 = 0; x < n; x++) {
+    const o = <usize>x << 2
+    const i = load<i32>(col0 + o)
+    const i0 = i < 0 ? 0 : i > last ? last : i
+    const i1 = i + 1 < 0 ? 0 : i + 1 > last ? last : i + 1
+    const a = <f64>load<f32>(line + (<usize>i0 << 2))
+    const b = <f64>load<f32>(line + (<usize>i1 << 2))
+    store<f32>(out + o, <f32>(a + (b - a) * <f64>load<f32>(colT + o)))
+  }
+}

@@ -145,6 +145,8 @@ export interface Kernels {
   lumaRgb8(dst: number, src: number, n: number): void
   /** Layer effects on 8-bit RGB: the composite of packed pixels (src/wasm/layers.ts). */
   compositeRgb8(dst: number, back: number, filtered: number, select: number, mask: number, opacity: number, blend: number, n: number): void
+  /** Layer effects: a feathered mask row from its coarse line (src/wasm/layers.ts). */
+  lerpMask(out: number, line: number, cells: number, col0: number, colT: number, n: number): void
 }
 
 /** A bump allocator over a backend's memory: buffers are 64-byte aligned and followed by BLOCK_SLACK bytes. */

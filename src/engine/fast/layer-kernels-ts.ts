@@ -1,4 +1,4 @@
-// The TypeScript kernel set's lumaRgb8 and compositeRgb8: src/wasm/layers.ts in plain TypeScript, one pixel at a time,
+// The TypeScript kernel set's lumaRgb8, compositeRgb8 and lerpMask: src/wasm/layers.ts in plain TypeScript, one pixel at a time,
 // with Math.fround after every operation as the SIMD lanes round to f32 (f64 then f32 rounds + - x / exactly as f32
 // does), so both kernel sets give the same bytes. Pointers are byte offsets into `memory`. Keep the two in step.
 
@@ -164,5 +164,19 @@ export function compositeRgb8Ts(
     u8[q] = round(f(f(br * j) + f(xr * k)))
     u8[q + 1] = round(f(f(bg * j) + f(xg * k)))
     u8[q + 2] = round(f(f(bb * j) + f(xb * k)))
+  }
+}
+
+/** See lerpMask in src/wasm/layers.ts (f64 arithmetic, as there). */
+export function lerpMaskTs(memory: ArrayBuffer, out: number, line: number, cells: number, col0: number, colT: number, n: number): void {
+  const f32 = new Float32Array(memory)
+  const i32 = new Int32Array(memory)
+  const last = cells - 1
+  const l = line >> 2
+  for (let x = 0, o = out >> 2, c = col0 >> 2, t = colT >> 2; x < n; x++) {
+    const i = i32[c + x]
+    const a = f32[l + (i < 0 ? 0 : i > last ? last : i)]
+    const b = f32[l + (i + 1 < 0 ? 0 : i + 1 > last ? last : i + 1)]
+    f32[o + x] = a + (b - a) * f32[t + x]
   }
 }

@@ -5,7 +5,7 @@
 // linear light and the blend modes it lacks (soft-light, color-dodge, color-burn), through f64 loops here.
 import type { BlendMode } from '../blend'
 import { lookUp, LUMA_B, LUMA_G, LUMA_R, transferTables } from '../light'
-import { maskRow, type MaskSpan } from '../mask'
+import { coarseRow, maskRow, type CoarseMask, type MaskSpan } from '../mask'
 import { alignUp, BLOCK_SLACK, SampleKind, type Kernels } from './backend'
 import { blendRgbRow } from './blend-rows'
 import type { LayerCompositeIO, LayerCompositeJob } from './layer-composite'
@@ -47,7 +47,9 @@ export function rgb8CompositeRows(job: LayerCompositeJob, io: LayerCompositeIO, 
   const single = select === 'r' ? 0 : select === 'g' ? 1 : select === 'b' ? 2 : -1
   const code = job.linear ? -1 : KERNEL_BLENDS.indexOf(job.blend)
   // The kernels' compositeRgb8 on rows copied into their memory; linear light and the other modes: the rows below.
-  const heap = code >= 0 ? kernelRows(kernels, width, fC) : null
+  // A feathered mask (not inverted) is made in the kernels' memory from its grid's rows (see lerpMask).
+  const grid = mask?.coarse && !mask.invert ? mask.coarse : null
+  const heap = code >= 0 ? kernelRows(kernels, width, fC, grid) : null
   const rows = heap ? null : { back: new Float32Array(n), source: new Float64Array(n), light: job.linear ? transferTables(255) : null }
   const maskValues = heap ? heap.mask : mask ? new Float32Array(width) : null
   // 'same' mode reads whole input rows in place.
@@ -80,7 +82,11 @@ export function rgb8CompositeRows(job: LayerCompositeJob, io: LayerCompositeIO, 
       if (luminance) {
         for (let x = 0, o = b0; x < width; x++, o += 3) luminance[x] = (LUMA_R * back[o] + LUMA_G * back[o + 1] + LUMA_B * back[o + 2]) / 255
       }
-      maskRow(mask, r, maskValues, luminance, coarse, span)
+      if (heap?.grid && mask.coarse && coarse) {
+        // A feathered mask: the row's cells here, its edge pixels by the kernels' lerpMask in the composite below.
+        coarseRow(mask.coarse, width, r, coarse, span)
+        heap.f32.set(coarse, heap.grid.line >> 2)
+      } else maskRow(mask, r, maskValues, luminance, coarse, span)
       x0 = span.start
       x1 = span.end
       ones0 = span.onesStart
@@ -101,6 +107,8 @@ export function rgb8CompositeRows(job: LayerCompositeJob, io: LayerCompositeIO, 
         if (to <= from) return
         const at = from - x0
         const maskPtr = masked ? heap.maskPtr + from * 4 : 0
+        const grid = heap.grid
+        if (masked && grid) kernels.lerpMask(maskPtr, grid.line, grid.cells, grid.col0 + from * 4, grid.colT + from * 4, to - from)
         kernels.compositeRgb8(heap.dst + at * 3, heap.back + at * 3, heap.filtered + at * fC * 4, pick, maskPtr, opacity, code, to - from)
       }
       part(x0, ones0, true)
@@ -127,22 +135,33 @@ interface KernelRows {
   readonly maskPtr: number
   /** The mask row, in place in the kernels' memory (maskRow writes it there). */
   readonly mask: Float32Array
+  /** A feathered mask's grid row (`cells` floats, filled per row) and its column tables (copied once). */
+  readonly grid: { readonly line: number; readonly cells: number; readonly col0: number; readonly colT: number } | null
   readonly u8: Uint8Array
   readonly f32: Float32Array
 }
 
 /** Lays out a row of `width` pixels in the kernels' memory from its heap base (a row task's kernels are its own). */
-function kernelRows(kernels: Kernels, width: number, fC: number): KernelRows {
+function kernelRows(kernels: Kernels, width: number, fC: number, coarse: CoarseMask | null): KernelRows {
   const base = alignUp(kernels.heapBase, 64)
   const back = base
   const filtered = alignUp(back + width * 3 + BLOCK_SLACK, 64)
   const maskPtr = alignUp(filtered + width * fC * 4 + BLOCK_SLACK, 64)
   const dst = alignUp(maskPtr + width * 4 + BLOCK_SLACK, 64)
-  kernels.ensure(dst + width * 3 + BLOCK_SLACK)
+  const line = alignUp(dst + width * 3 + BLOCK_SLACK, 64)
+  const col0 = alignUp(line + (coarse ? coarse.width * 4 : 0) + BLOCK_SLACK, 64)
+  const colT = alignUp(col0 + width * 4 + BLOCK_SLACK, 64)
+  kernels.ensure(colT + width * 4 + BLOCK_SLACK)
   const buffer = kernels.buffer()
   const u8 = new Uint8Array(buffer)
   const f32 = new Float32Array(buffer)
-  return { back, filtered, dst, maskPtr, mask: new Float32Array(buffer, maskPtr, width), u8, f32 }
+  let grid: KernelRows['grid'] = null
+  if (coarse) {
+    new Int32Array(buffer).set(coarse.col0, col0 >> 2)
+    f32.set(coarse.colT, colT >> 2)
+    grid = { line, cells: coarse.width, col0, colT }
+  }
+  return { back, filtered, dst, maskPtr, mask: new Float32Array(buffer, maskPtr, width), grid, u8, f32 }
 }
 
 const clamp255 = (v: number): number => (v < 0 ? 0 : v > 255 ? 255 : v)

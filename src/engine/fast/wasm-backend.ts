@@ -50,7 +50,8 @@ export const KERNEL_EXPORTS = [
   'hpassI16U8',
   'hpassI16U8Sym',
   'lumaRgb8',
-  'compositeRgb8'
+  'compositeRgb8',
+  'lerpMask'
 ] as const
 
 /** Wraps an instance's exports; throws when one is missing (an out-of-date build). */
@@ -98,6 +99,7 @@ export function wasmKernels(exports: Record<string, unknown>): Kernels {
     hpassI16U8: e.hpassI16U8,
     hpassI16U8Sym: e.hpassI16U8Sym,
     lumaRgb8: e.lumaRgb8,
-    compositeRgb8: e.compositeRgb8
+    compositeRgb8: e.compositeRgb8,
+    lerpMask: e.lerpMask
   }
 }

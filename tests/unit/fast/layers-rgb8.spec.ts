@@ -5,9 +5,10 @@
 import { describe, expect, it } from 'vitest'
 import { BLEND_MODES } from '../../../src/engine/blend'
 import { LAYER_CHANNELS } from '../../../src/engine/layer'
-import { rasterMask, type LayerMask } from '../../../src/engine/mask'
+import { coarseRow, maskRow, planMask, rasterMask, type LayerMask, type MaskSpan } from '../../../src/engine/mask'
 import type { FilterSpec, IntImage } from '../../../src/engine/types'
 import { runStack } from '../../../src/runtime/run-stack'
+import { instantiateKernels, moduleFor } from '../../../src/runtime/pool-assets'
 import { compare, referenceResult, smoothIntImage } from './helpers'
 
 const RECT: LayerMask = { shapes: [{ type: 'rect', x: 0.2, y: 0.15, width: 0.5, height: 0.6 }] }
@@ -81,6 +82,40 @@ describe('8-bit RGB layers', () => {
           expect(inside).toBeGreaterThan(50)
         }
       }
+    }
+  })
+
+  it('make a feathered mask row in the kernels to the bit as maskRow does (both kernel sets)', () => {
+    const width = 301
+    const plan = planMask({ shapes: [{ type: 'ellipse', cx: 0.4, cy: 0.5, rx: 0.3, ry: 0.3 }], feather: 0.1 }, width, 203, null)
+    const coarse = plan.coarse
+    if (!coarse) throw new Error('a feathered plan has a grid')
+    for (const backend of ['wasm', 'ts'] as const) {
+      const kernels = instantiateKernels(moduleFor(backend))
+      const [out, line, col0, colT] = [4096, 8192, 12288, 16384]
+      kernels.ensure(20480 + 4096)
+      const f32 = new Float32Array(kernels.buffer())
+      new Int32Array(kernels.buffer()).set(coarse.col0, col0 >> 2)
+      f32.set(coarse.colT, colT >> 2)
+      const expected = new Float32Array(width)
+      const cells = new Float32Array(coarse.width)
+      const span: MaskSpan = { start: 0, end: 0, onesStart: 0, onesEnd: 0 }
+      let edge = 0
+      for (let y = 0; y < 203; y += 7) {
+        maskRow(plan, y, expected, null)
+        coarseRow(coarse, width, y, cells, span)
+        f32.set(cells, line >> 2)
+        kernels.lerpMask(out, line, coarse.width, col0, colT, width)
+        const actual = new Float32Array(kernels.buffer(), out, width)
+        for (let x = 0; x < width; x++) expect(actual[x], `${backend} (${x}, ${y})`).toBe(expected[x])
+        // The span: 0 outside it, 1 in its middle part.
+        for (let x = 0; x < width; x++) {
+          if (x < span.start || x >= span.end) expect(expected[x]).toBe(0)
+          else if (x >= span.onesStart && x < span.onesEnd) expect(expected[x]).toBe(1)
+          else edge++
+        }
+      }
+      expect(edge).toBeGreaterThan(1000)
     }
   })
 })
