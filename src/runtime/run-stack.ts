@@ -25,9 +25,17 @@ export interface RunStackOptions {
    * preview loop, a benchmark, as OpenCV reuses `dst`): the run writes it in place instead of allocating new
    * memory, whose first touch costs a page fault per 4 KiB. Used only when it has exactly the result's length,
    * the output depth's array type, lives in a SharedArrayBuffer (as runStack's results and {@link sharedImage}
-   * do) and does not overlap the input; otherwise ignored. The result's data is then a view of it.
+   * do) and does not overlap the input; otherwise ignored. The result's data is then a view of it. A function
+   * is called only when the result needs memory (not when `inPlace` writes it over the input).
    */
-  readonly into?: IntImage['data']
+  readonly into?: IntImage['data'] | (() => IntImage['data'] | undefined)
+  /**
+   * The result may overwrite the input's samples, which the caller gives up (see FastStackOptions.inPlace): an
+   * input in shared memory (see sharedImage) whose stack runs as one group of row filters then needs no memory
+   * for the result. A failed worker is then not retried on this thread (the input may be overwritten already).
+   * @default false
+   */
+  readonly inPlace?: boolean
   /** Receives each `stretch` filter's whole-image range before its mapping (see FastStackOptions.onStretchRange). */
   readonly onStretchRange?: FastStackOptions['onStretchRange']
   /** Overrides the automatic choices; for tests and benchmarks only. @default automatic */
@@ -148,6 +156,7 @@ export async function runStack(
       onProgress: options.onProgress,
       depth: options.depth,
       into: options.into,
+      inPlace: options.inPlace,
       onStretchRange: options.onStretchRange,
       method: engine.method,
       tileLog2: engine.tileLog2,
@@ -159,7 +168,7 @@ export async function runStack(
   } catch (error) {
     // A worker that cannot start or dies (a broken build, out of memory) must not cost the user the result:
     // the same run goes again on this thread, and later runs stay here. Forced thread counts (tests) never fall back.
-    if (!(executor instanceof EnginePool) || engine.threads !== undefined) throw error
+    if (!(executor instanceof EnginePool) || engine.threads !== undefined || options.inPlace) throw error
     if (error instanceof EngineError || error instanceof AbortError || (error as Error).name === 'AbortError') throw error
     poolFailure = `worker threads failed, running in-process: ${firstLine((error as Error).message)}`
     return run(inlineExecutor(engine.backend ?? 'auto'))

@@ -24,6 +24,43 @@ export interface BandIO {
    * same bytes as running the filters one after another through an f32 image.
    */
   readonly before?: readonly FilterPlan[]
+  /**
+   * Running in place (`dst` is `src`, see savedRows): copies of the source rows a band could otherwise read after
+   * some band overwrote them. `index[s]` is source row s's place among `rows` (whole rows, back to back), or -1.
+   */
+  readonly saved?: { readonly rows: ArrayBufferLike; readonly index: Int32Array }
+}
+
+/**
+ * True when `plans` (fused in that order, the last one writing the result) can write their result over their
+ * source: row methods that keep the image's size, the result of the source's sample type.
+ */
+export function inPlaceable(plans: readonly FilterPlan[]): boolean {
+  const first = plans[0]
+  const last = plans[plans.length - 1]
+  return (
+    plans.every((p) => rowMethod(p) && p.stage === 'final' && p.outWidth === p.srcWidth && p.outHeight === p.srcHeight) &&
+    first.srcKind === last.dstKind &&
+    first.srcKind !== SampleKind.F32
+  )
+}
+
+/**
+ * The source rows to copy before filters run in place over their source (BandIO.saved), for output bands
+ * `bands` of an image `height` rows high whose filters read at most `halo` rows above and below each output row
+ * in all (the kernel heights less one, summed over fused filters): the rows within `halo` of a band boundary,
+ * which two bands read, and within `halo` of the top and bottom edges, which borders read out of order (mirrored
+ * and wrapped rows). Every other row is read by its own band only, before that band writes it.
+ */
+export function savedRows(bands: readonly (readonly [number, number])[], height: number, halo: number): number[] {
+  const rows = new Set<number>()
+  const around = (from: number, to: number): void => {
+    for (let r = Math.max(0, from); r < Math.min(height, to); r++) rows.add(r)
+  }
+  around(0, halo)
+  around(height - halo, height)
+  for (const [r0] of bands) if (r0 > 0) around(r0 - halo, r0 + halo)
+  return [...rows].sort((a, b) => a - b)
 }
 
 /** A row method: output rows from a ring of padded rows (not FFT strips, not the stretch mapping). */
@@ -183,8 +220,11 @@ export class BandRunner {
     const rowBytes = plan.srcWidth * plan.channels * BYTES[plan.srcKind]
     // The kernel memory may have grown since the last row (a new buffer): the views follow it.
     this.heap = BandRunner.view(this.heap, k.buffer())
-    this.srcBytes = BandRunner.view(this.srcBytes, io.src)
-    const from = (io.srcOffset ?? 0) + sr * rowBytes
+    // Running in place, rows that may be overwritten before this read come from their copy (BandIO.saved).
+    const saved = io.saved
+    const copy = saved ? saved.index[sr] : -1
+    this.srcBytes = BandRunner.view(this.srcBytes, saved && copy >= 0 ? saved.rows : io.src)
+    const from = copy >= 0 ? copy * rowBytes : (io.srcOffset ?? 0) + sr * rowBytes
     // Copies out of (and into) shared memory go word by word only where both sides share their alignment; a
     // row staged at its source offset's alignment copies 5x faster than one that is not (odd image widths).
     const staged = p.row.staging + (from & 7)

@@ -7,7 +7,7 @@ import { maxValue, toFloat, toInt } from '../image'
 import { resolveFilter, type ResolvedFilter } from '../stack'
 import type { BitDepth, FilterSpec, FloatImage, IntImage } from '../types'
 import { SampleKind, type Kernels } from './backend'
-import { bandAlignment, BandRunner, fusable, rawBytes, type BandIO } from './band'
+import { bandAlignment, BandRunner, fusable, inPlaceable, rawBytes, savedRows, type BandIO } from './band'
 import { FLOAT_MAX_ERROR } from './cost-model'
 import { planFilter, type FastMethod, type FilterPlan, type SourceShape, type TargetShape } from './plan'
 import { runLayer } from './layer-run'
@@ -68,8 +68,19 @@ export interface FastStackOptions {
    * false runs every filter over the whole image in turn (the same bytes, for tests). @default true
    */
   readonly fuse?: boolean
-  /** Storage for the result, used when it fits (see {@link usableInto}); else the result gets new memory. */
-  readonly into?: IntImage['data']
+  /**
+   * The result may be written over the input's samples, which the caller gives up: done where the whole stack
+   * runs as one fused group of row filters keeping the image's size and sample type, on memory the executor
+   * shares (the result is then a view of the input's memory), and otherwise ignored. Saves the result's memory
+   * and its first-touch page faults (a batch). The input is left partly overwritten if the run fails.
+   * @default false
+   */
+  readonly inPlace?: boolean
+  /**
+   * Storage for the result, used when it fits (see {@link usableInto}); else the result gets new memory. A
+   * function is called only when the result needs memory (not when it is written in place).
+   */
+  readonly into?: IntImage['data'] | (() => IntImage['data'] | undefined)
   /**
    * Receives, for each `stretch` filter without layer effects, the whole output's range of values before the
    * mapping, exactly as its mapping used it; `index` counts the enabled filters. Explain maps one pixel with it.
@@ -221,8 +232,8 @@ export async function runFastStack(
       const output = (plan: FilterPlan): Span => {
         const last = i === active.length - 1
         const samples = plan.outWidth * plan.outHeight * channels
-        const into = options.into
-        if (last && usableInto(into, samples, depth, image.data, executor)) return { buffer: into.buffer, offset: into.byteOffset }
+        const into = last && typeof options.into === 'function' ? options.into() : options.into
+        if (last && typeof into !== 'function' && usableInto(into, samples, depth, image.data, executor)) return { buffer: into.buffer, offset: into.byteOffset }
         const bytes = samples * [1, 2, 4][plan.dstKind]
         return { buffer: last ? executor.allocate(bytes, false) : take(bytes), offset: 0 }
       }
@@ -293,8 +304,27 @@ export async function runFastStack(
           plan = next
           i++
         }
-        dst = output(plan)
-        await runPlan(plan, io(dst, undefined, before.length > 0 ? before : undefined))
+        const group = [...before, plan]
+        const fused = before.length > 0 ? before : undefined
+        if (options.inPlace && i === active.length - 1 && src.buffer === image.data.buffer && inPlaceable(group)) {
+          // Over the input itself: the rows two bands (or a border) read are read from a copy taken first.
+          dst = src
+          const rowBytes = image.data.byteLength / image.height
+          const rows = savedRows(splitBands(plan, executor.threads), plan.outHeight, group.reduce((n, p) => n + p.kh - 1, 0))
+          const copy = take(Math.max(1, rows.length * rowBytes))
+          const index = new Int32Array(image.height).fill(-1)
+          const from = new Uint8Array(src.buffer, src.offset, image.data.byteLength)
+          const to = new Uint8Array(copy)
+          rows.forEach((r, k) => {
+            index[r] = k
+            to.set(from.subarray(r * rowBytes, (r + 1) * rowBytes), k * rowBytes)
+          })
+          await runPlan(plan, { ...io(dst, undefined, fused), saved: { rows: copy, index } })
+          done(copy)
+        } else {
+          dst = output(plan)
+          await runPlan(plan, io(dst, undefined, fused))
+        }
       }
       opaque = plan.fillAlpha
       done(src.buffer)

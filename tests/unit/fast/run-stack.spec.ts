@@ -299,9 +299,13 @@ describe('fused filters (consecutive row filters run band by band, no f32 image 
       for (const [label, image] of images) {
         const apart = await runStack(image, filters, { engine: { threads: 0, fuse: false } })
         expect(maxDifference(apart, referenceResult(image, filters), 8), label).toBeLessThanOrEqual(1)
+        const bytes = (result: IntImage): Buffer => Buffer.from(result.data.buffer, result.data.byteOffset, result.data.byteLength)
         for (const threads of [0, 1, 2, 3]) {
           const fused = await runStack(image, filters, { engine: { threads } })
-          expect(Buffer.from(fused.data.buffer, fused.data.byteOffset, fused.data.byteLength).equals(Buffer.from(apart.data.buffer, apart.data.byteOffset, apart.data.byteLength)), `${label}, ${threads} threads`).toBe(true)
+          expect(bytes(fused).equals(bytes(apart)), `${label}, ${threads} threads`).toBe(true)
+          // Over the input where the stack allows it (one fused group keeping the size), else as without.
+          const over = await runStack(sharedImage({ ...image, data: image.data.slice() }), filters, { inPlace: true, engine: { threads } })
+          expect(bytes(over).equals(bytes(apart)), `${label}, in place, ${threads} threads`).toBe(true)
         }
       }
     })
@@ -316,6 +320,26 @@ describe('fused filters (consecutive row filters run band by band, no f32 image 
     // box-blur alone; the stretch's two stages; sharpen alone (its next filter is a layer, run by layer-run.ts).
     expect(fused.every((n) => n === 0)).toBe(true)
     expect(maxDifference(result, referenceResult(image, split))).toBeLessThanOrEqual(1)
+  })
+
+  it('writes the result over the input only where the whole stack is one group keeping size and sample type', async () => {
+    const look = stacks[0][1]
+    const over = async (image: IntImage, filters: FilterSpec[], depth?: 8 | 16): Promise<boolean> => {
+      const input = sharedImage({ ...image, data: image.data.slice() })
+      const result = await runStack(input, filters, { inPlace: true, depth, engine: { threads: 2 } })
+      return result.data.buffer === input.data.buffer
+    }
+    expect(await over(images[0][1], look)).toBe(true)
+    expect(await over(images[4][1], look)).toBe(true)
+    expect(await over(images[0][1], [{ preset: 'sharpen' }])).toBe(true)
+    // A result of another depth, another size, a stretch (two passes), a layer effect: new memory.
+    expect(await over(images[4][1], look, 8)).toBe(false)
+    expect(await over(images[0][1], [look[0], { ...look[1], mode: 'valid' }])).toBe(false)
+    expect(await over(images[0][1], [look[0], { preset: 'sobel', signed: 'stretch' }])).toBe(false)
+    expect(await over(images[0][1], [look[0], { preset: 'sharpen', channels: 'luminance' }])).toBe(false)
+    // Not asked for: never.
+    const input = sharedImage({ ...images[0][1], data: images[0][1].data.slice() })
+    expect((await runStack(input, look, { engine: { threads: 2 } })).data.buffer).not.toBe(input.data.buffer)
   })
 
   it('keeps large second kernels apart where bands would recompute too many rows', async () => {
