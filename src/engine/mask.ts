@@ -507,6 +507,18 @@ export function planMask(mask: LayerMask, width: number, height: number, luminan
   return plan
 }
 
+/** The first index of the non-decreasing `values` whose value is at least `value` (values.length if none). */
+function firstAtLeast(values: Int32Array, value: number): number {
+  let lo = 0
+  let hi = values.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (values[mid] < value) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
 function clampIndex(i: number, n: number): number {
   return i < 0 ? 0 : i >= n ? n - 1 : i
 }
@@ -543,14 +555,16 @@ export function coarseRow(coarse: CoarseMask, width: number, y: number, line: Fl
     }
   }
   // Pixel x mixes cells col0[x] and col0[x] + 1 (clamped): 0 unless one is in c0..c1, 1 when both are in o0..o1.
-  let x0 = 0
-  let x1 = width
-  while (x0 < x1 && (col0[x0] + 1 < c0 || col0[x0] > c1)) x0++
-  while (x1 > x0 && (col0[x1 - 1] + 1 < c0 || col0[x1 - 1] > c1)) x1--
+  // col0 never decreases, so each bound is a binary search.
+  const x0 = firstAtLeast(col0, c0 - 1)
+  const x1 = Math.max(x0, firstAtLeast(col0, c1 + 1))
   let ones0 = x0
-  while (ones0 < x1 && !(clampIndex(col0[ones0], cw) >= o0 && clampIndex(col0[ones0] + 1, cw) <= o1)) ones0++
-  let ones1 = ones0
-  while (ones1 < x1 && clampIndex(col0[ones1] + 1, cw) <= o1) ones1++
+  let ones1 = x0
+  if (o1 >= o0) {
+    // Clamped, col0 >= o0 holds everywhere for o0 = 0, and col0 + 1 <= o1 everywhere for the last cell.
+    ones0 = Math.min(x1, Math.max(x0, o0 <= 0 ? 0 : firstAtLeast(col0, o0)))
+    ones1 = Math.max(ones0, Math.min(x1, o1 >= cw - 1 ? width : firstAtLeast(col0, o1)))
+  }
   span.start = x0
   span.end = x1
   span.onesStart = ones0
