@@ -8,6 +8,7 @@ const LUMA_R: f32 = 0.2126
 const LUMA_G: f32 = 0.7152
 const LUMA_B: f32 = 0.0722
 const INV_255: f32 = <f32>(1.0 / 255.0)
+const TWO_255: f32 = <f32>(2.0 / 255.0)
 
 /** Colour channel c of four packed RGB pixels, as i32 lanes (a swizzle index over 15 gives 0). */
 // prettier-ignore
@@ -46,7 +47,7 @@ function lum(r: v128, g: v128, b: v128): v128 {
   return f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(0.3), r), f32x4.mul(f32x4.splat(0.59), g)), f32x4.mul(f32x4.splat(0.11), b))
 }
 
-/** The specification's hard-light with `top` the source: overlay is hardLight(source, backdrop). */
+/** The specification's hard-light, `top` being the source. */
 @inline
 function hardLight(base: v128, top: v128): v128 {
   // top <= 0.5: base x (2 top); else base + t - base x t with t = 2 top - 1.
@@ -86,7 +87,19 @@ function setLum(r: v128, g: v128, b: v128, l: v128): void {
   outB = v128.bitselect(f32x4.add(L, f32x4.mul(f32x4.sub(b, L), up)), b, over)
 }
 
-/** B(cb, cs) of a separable blend mode code (see compositeRgb8) on values 0..1. */
+/**
+ * Overlay x 255 on values 0..255: max(2b - 255, 0) + s (1 - |2b / 255 - 1|), the W3C formula (hard-light with
+ * the layers swapped) solved for the source on either half of the backdrop, so no values 0..1 and no select.
+ */
+@inline
+function overlay255(b: v128, s: v128): v128 {
+  const two = f32x4.mul(b, f32x4.splat(TWO_255))
+  const m = f32x4.sub(f32x4.splat(1), f32x4.abs(f32x4.sub(two, f32x4.splat(1))))
+  const a = f32x4.pmax(f32x4.sub(f32x4.add(b, b), f32x4.splat(255)), f32x4.splat(0))
+  return f32x4.add(a, f32x4.mul(s, m))
+}
+
+/** B(cb, cs) of a separable blend mode code (see compositeRgb8; overlay is overlay255) on values 0..1. */
 @inline
 function separable(blend: i32, cb: v128, cs: v128): v128 {
   switch (blend) {
@@ -94,8 +107,6 @@ function separable(blend: i32, cb: v128, cs: v128): v128 {
       return f32x4.mul(cb, cs)
     case 2:
       return f32x4.sub(f32x4.add(cb, cs), f32x4.mul(cb, cs))
-    case 3:
-      return hardLight(cs, cb)
     case 4:
       return f32x4.pmin(cb, cs)
     case 5:
@@ -192,6 +203,10 @@ export function compositeRgb8(dst: usize, back: usize, filtered: usize, select: 
       xr = f32x4.mul(outR, full)
       xg = f32x4.mul(outG, full)
       xb = f32x4.mul(outB, full)
+    } else if (blend == 3) {
+      xr = overlay255(br, sr)
+      xg = overlay255(bg, sg)
+      xb = overlay255(bb, sb)
     } else {
       xr = f32x4.mul(separable(blend, f32x4.mul(br, inv), f32x4.mul(sr, inv)), full)
       xg = f32x4.mul(separable(blend, f32x4.mul(bg, inv), f32x4.mul(sg, inv)), full)

@@ -7,6 +7,7 @@ const LUMA_R = f(0.2126)
 const LUMA_G = f(0.7152)
 const LUMA_B = f(0.0722)
 const INV_255 = f(1 / 255)
+const TWO_255 = f(2 / 255)
 const LUM_R = f(0.3)
 const LUM_G = f(0.59)
 const LUM_B = f(0.11)
@@ -44,14 +45,19 @@ function hardLight(base: number, top: number): number {
   return top <= 0.5 ? f(base * two) : f(f(base + t) - f(base * t))
 }
 
+function overlay255(b: number, s: number): number {
+  const two = f(b * TWO_255)
+  const m = f(1 - Math.abs(f(two - 1)))
+  const a = pmax(f(f(b + b) - 255), 0)
+  return f(a + f(s * m))
+}
+
 function separable(blend: number, cb: number, cs: number): number {
   switch (blend) {
     case 1:
       return f(cb * cs)
     case 2:
       return f(f(cb + cs) - f(cb * cs))
-    case 3:
-      return hardLight(cs, cb)
     case 4:
       return pmin(cb, cs)
     case 5:
@@ -153,6 +159,10 @@ export function compositeRgb8Ts(
       xr = f(rgb[0] * 255)
       xg = f(rgb[1] * 255)
       xb = f(rgb[2] * 255)
+    } else if (blend === 3) {
+      xr = overlay255(br, sr)
+      xg = overlay255(bg, sg)
+      xb = overlay255(bb, sb)
     } else {
       xr = f(separable(blend, f(br * INV_255), f(sr * INV_255)) * 255)
       xg = f(separable(blend, f(bg * INV_255), f(sg * INV_255)) * 255)
