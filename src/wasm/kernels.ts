@@ -3,7 +3,7 @@
 // the buffers. Loops work in whole SIMD blocks, so the host pads every buffer with BLOCK_SLACK bytes after its end.
 // src/engine/fast/ts-backend.ts is the same set of functions in plain TypeScript: keep the two in step.
 
-export { compositeRgb8, lerpMask, lumaRgb8 } from './layers'
+export { compositeRgb8, decodeU8, encodeLinear, lerpMask, lumaRgb8 } from './layers'
 
 /** First free byte after the module's static data: the host's arena starts here. */
 export function heapBase(): usize {

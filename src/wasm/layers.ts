@@ -250,3 +250,30 @@ export function lerpMask(out: usize, line: usize, cells: i32, col0: usize, colT:
     store<f32>(out + o, <f32>(a + (b - a) * <f64>load<f32>(colT + o)))
   }
 }
+
+/** `n` 8-bit samples at `src` to f32 at `dst` through the 256-entry f32 `table` (linear light's decodeInt). */
+export function decodeU8(dst: usize, src: usize, n: i32, table: usize): void {
+  for (let i: i32 = 0; i < n; i++) {
+    store<f32>(dst + (<usize>i << 2), load<f32>(table + (<usize>load<u8>(src + <usize>i) << 2)))
+  }
+}
+
+/**
+ * In place, `n` f32 samples of linear light (0..255) encoded to stored values as lookUp in src/engine/light.ts
+ * does on its 65537-entry f64 `encode` table at `table`: clamped, interpolated, in f64 as there (NaN counts as 0).
+ */
+export function encodeLinear(data: usize, n: i32, table: usize): void {
+  for (let i: i32 = 0; i < n; i++) {
+    const p = data + (<usize>i << 2)
+    const value = <f64>load<f32>(p)
+    const t = value >= 255 ? 65536.0 : value > 0 ? (value / 255) * 65536 : 0.0
+    const k = <i32>Math.floor(t)
+    let out: f64
+    if (k >= 65536) out = load<f64>(table + (<usize>65536 << 3)) * 255
+    else {
+      const a = load<f64>(table + (<usize>k << 3))
+      out = (a + (load<f64>(table + (<usize>(k + 1) << 3)) - a) * (t - <f64>k)) * 255
+    }
+    store<f32>(p, <f32>out)
+  }
+}

@@ -147,6 +147,9 @@ export interface Kernels {
   compositeRgb8(dst: number, back: number, filtered: number, select: number, mask: number, opacity: number, blend: number, n: number): void
   /** Layer effects: a feathered mask row from its coarse line (src/wasm/layers.ts). */
   lerpMask(out: number, line: number, cells: number, col0: number, colT: number, n: number): void
+  /** Layer effects: 8-bit samples decoded through a table, and linear light encoded in place (src/wasm/layers.ts). */
+  decodeU8(dst: number, src: number, n: number, table: number): void
+  encodeLinear(data: number, n: number, table: number): void
 }
 
 /** A bump allocator over a backend's memory: buffers are 64-byte aligned and followed by BLOCK_SLACK bytes. */

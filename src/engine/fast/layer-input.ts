@@ -119,8 +119,24 @@ function rgb8InputRows(
   const decode = transferTables(255).decodeInt
   const single = singleChannel(select)
   const end = r1 * width * 3
-  if (select === 'rgb') {
-    for (let p = r0 * width * 3; p < end; p++) out[p] = linear ? decode[input[p]] : input[p]
+  if (select === 'rgb' && linear) {
+    // Every sample through the decode table: the kernels' decodeU8 on chunks copied into their memory.
+    const samples = Math.min(LUMA_CHUNK * 3, end - r0 * width * 3)
+    const table = alignUp(kernels.heapBase, 64)
+    const from = alignUp(table + 256 * 4 + BLOCK_SLACK, 64)
+    const to = alignUp(from + samples + BLOCK_SLACK, 64)
+    kernels.ensure(to + samples * 4 + BLOCK_SLACK)
+    const heapU8 = new Uint8Array(kernels.buffer())
+    const heapF32 = new Float32Array(kernels.buffer())
+    heapF32.set(decode, table >> 2)
+    for (let p = r0 * width * 3; p < end; p += samples) {
+      const m = Math.min(samples, end - p)
+      heapU8.set(input.subarray(p, p + m), from)
+      kernels.decodeU8(to, from, m, table)
+      out.set(heapF32.subarray(to >> 2, (to >> 2) + m), p)
+    }
+  } else if (select === 'rgb') {
+    for (let p = r0 * width * 3; p < end; p++) out[p] = input[p]
   } else if (single >= 0) {
     for (let p = r0 * width * 3 + single, q = r0 * width; p < end; p += 3, q++) out[q] = linear ? decode[input[p]] : input[p]
   } else if (linear) {

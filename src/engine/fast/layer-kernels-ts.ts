@@ -1,4 +1,4 @@
-// The TypeScript kernel set's lumaRgb8, compositeRgb8 and lerpMask: src/wasm/layers.ts in plain TypeScript, one pixel at a time,
+// The TypeScript kernel set's layer functions (lumaRgb8, compositeRgb8, lerpMask, decodeU8, encodeLinear): src/wasm/layers.ts in plain TypeScript, one pixel at a time,
 // with Math.fround after every operation as the SIMD lanes round to f32 (f64 then f32 rounds + - x / exactly as f32
 // does), so both kernel sets give the same bytes. Pointers are byte offsets into `memory`. Keep the two in step.
 
@@ -188,5 +188,29 @@ export function lerpMaskTs(memory: ArrayBuffer, out: number, line: number, cells
     const a = f32[l + (i < 0 ? 0 : i > last ? last : i)]
     const b = f32[l + (i + 1 < 0 ? 0 : i + 1 > last ? last : i + 1)]
     f32[o + x] = a + (b - a) * f32[t + x]
+  }
+}
+
+/** See decodeU8 in src/wasm/layers.ts. */
+export function decodeU8Ts(memory: ArrayBuffer, dst: number, src: number, n: number, table: number): void {
+  const u8 = new Uint8Array(memory)
+  const f32 = new Float32Array(memory)
+  for (let i = 0, d = dst >> 2, t = table >> 2; i < n; i++) f32[d + i] = f32[t + u8[src + i]]
+}
+
+/** See encodeLinear in src/wasm/layers.ts (f64 arithmetic, as there). */
+export function encodeLinearTs(memory: ArrayBuffer, data: number, n: number, table: number): void {
+  const f32 = new Float32Array(memory)
+  const f64 = new Float64Array(memory)
+  const e = table >> 3
+  for (let i = 0, p = data >> 2; i < n; i++, p++) {
+    const value = f32[p]
+    const t = value >= 255 ? 65536 : value > 0 ? (value / 255) * 65536 : 0
+    const k = Math.floor(t)
+    if (k >= 65536) f32[p] = f64[e + 65536] * 255
+    else {
+      const a = f64[e + k]
+      f32[p] = (a + (f64[e + k + 1] - a) * (t - k)) * 255
+    }
   }
 }

@@ -2,7 +2,7 @@
 // case). The general loops of layer-composite.ts handle every other layout; this computes the same formulas
 // (src/engine/layer.ts) per row: the pixels the mask leaves out at either end are the backdrop's bytes copied (bit
 // for bit), the others go through the kernels' compositeRgb8 (WebAssembly SIMD, f32, src/wasm/layers.ts), or, for
-// linear light and the blend modes it lacks (soft-light, color-dodge, color-burn), through f64 loops here.
+// the blend modes it lacks (soft-light, color-dodge, color-burn), through f64 loops here.
 import type { BlendMode } from '../blend'
 import { lookUp, LUMA_B, LUMA_G, LUMA_R, transferTables } from '../light'
 import { coarseRow, maskRow, type CoarseMask, type MaskSpan } from '../mask'
@@ -45,12 +45,16 @@ export function rgb8CompositeRows(job: LayerCompositeJob, io: LayerCompositeIO, 
   const span: MaskSpan = { start: 0, end: width, onesStart: 0, onesEnd: 0 }
   const luma = select === 'luminance'
   const single = select === 'r' ? 0 : select === 'g' ? 1 : select === 'b' ? 2 : -1
-  const code = job.linear ? -1 : KERNEL_BLENDS.indexOf(job.blend)
-  // The kernels' compositeRgb8 on rows copied into their memory; linear light and the other modes: the rows below.
-  // A feathered mask (not inverted) is made in the kernels' memory from its grid's rows (see lerpMask).
+  const code = KERNEL_BLENDS.indexOf(job.blend)
+  // The kernels' compositeRgb8 on rows copied into their memory; the other modes: the rows below. In linear light
+  // the filtered layer is encoded first (by the kernels' encodeLinear for rgb, by linearSourceRow for Y or one
+  // channel) and goes to compositeRgb8 as straight R, G, B. A feathered mask (not inverted) is made in the
+  // kernels' memory from its grid's rows (see lerpMask).
+  const light = job.linear ? transferTables(255) : null
   const grid = mask?.coarse && !mask.invert ? mask.coarse : null
-  const heap = code >= 0 ? kernelRows(kernels, width, fC, grid) : null
-  const rows = heap ? null : { back: new Float32Array(n), source: new Float64Array(n), light: job.linear ? transferTables(255) : null }
+  const sourceChannels = light ? 3 : fC
+  const heap = code >= 0 ? kernelRows(kernels, width, sourceChannels, grid, light && !luma && single < 0 ? light.encode : null) : null
+  const rows = heap && !(light && (luma || single >= 0)) ? null : { back: new Float32Array(n), source: new Float64Array(n) }
   const maskValues = heap ? heap.mask : mask ? new Float32Array(width) : null
   // 'same' mode reads whole input rows in place.
   const wholeRows = width === job.srcWidth && alignedCols.every((sc, x) => sc === x)
@@ -100,8 +104,20 @@ export function rgb8CompositeRows(job: LayerCompositeJob, io: LayerCompositeIO, 
     if (heap) {
       const m = x1 - x0
       heap.u8.set(back.subarray(b0 + x0 * 3, b0 + x1 * 3), heap.back)
-      heap.f32.set(filtered.subarray(f0 + x0 * fC, f0 + x1 * fC), heap.filtered >> 2)
-      const pick = luma ? -1 : single < 0 ? 3 : single
+      let pick = luma ? -1 : single < 0 ? 3 : single
+      if (light && rows) {
+        const { back: b32, source } = rows
+        for (let i = 0; i < n; i++) b32[i] = back[b0 + i]
+        linearSourceRow(width, b32, filtered, f0, fC, luma, single, light.decodeInt, light.encode, source)
+        heap.f32.set(source.subarray(x0 * 3, x1 * 3), heap.filtered >> 2)
+        pick = 3
+      } else {
+        heap.f32.set(filtered.subarray(f0 + x0 * fC, f0 + x1 * fC), heap.filtered >> 2)
+        if (light && heap.encode) {
+          kernels.encodeLinear(heap.filtered, m * 3, heap.encode)
+          pick = 3
+        }
+      }
       // Pixels [from, to) of the row, reading the mask or not; buffers start at pixel x0.
       const part = (from: number, to: number, masked: boolean): void => {
         if (to <= from) return
@@ -109,7 +125,7 @@ export function rgb8CompositeRows(job: LayerCompositeJob, io: LayerCompositeIO, 
         const maskPtr = masked ? heap.maskPtr + from * 4 : 0
         const grid = heap.grid
         if (masked && grid) kernels.lerpMask(maskPtr, grid.line, grid.cells, grid.col0 + from * 4, grid.colT + from * 4, to - from)
-        kernels.compositeRgb8(heap.dst + at * 3, heap.back + at * 3, heap.filtered + at * fC * 4, pick, maskPtr, opacity, code, to - from)
+        kernels.compositeRgb8(heap.dst + at * 3, heap.back + at * 3, heap.filtered + at * sourceChannels * 4, pick, maskPtr, opacity, code, to - from)
       }
       part(x0, ones0, true)
       part(ones0, ones1, false)
@@ -117,7 +133,7 @@ export function rgb8CompositeRows(job: LayerCompositeJob, io: LayerCompositeIO, 
       dst.set(heap.u8.subarray(heap.dst, heap.dst + m * 3), d0 + x0 * 3)
     } else if (rows) {
       // The source row, the mode's loop over the whole row (blend-rows.ts), then the mix.
-      const { back: b32, source, light } = rows
+      const { back: b32, source } = rows
       for (let i = 0; i < n; i++) b32[i] = back[b0 + i]
       if (light) linearSourceRow(width, b32, filtered, f0, fC, luma, single, light.decodeInt, light.encode, source)
       else sourceRow(width, b32, filtered, f0, fC, luma, single, source)
@@ -137,12 +153,14 @@ interface KernelRows {
   readonly mask: Float32Array
   /** A feathered mask's grid row (`cells` floats, filled per row) and its column tables (copied once). */
   readonly grid: { readonly line: number; readonly cells: number; readonly col0: number; readonly colT: number } | null
+  /** Linear light's encode table (f64, copied once), or 0. */
+  readonly encode: number
   readonly u8: Uint8Array
   readonly f32: Float32Array
 }
 
 /** Lays out a row of `width` pixels in the kernels' memory from its heap base (a row task's kernels are its own). */
-function kernelRows(kernels: Kernels, width: number, fC: number, coarse: CoarseMask | null): KernelRows {
+function kernelRows(kernels: Kernels, width: number, fC: number, coarse: CoarseMask | null, encodeTable: Float64Array | null): KernelRows {
   const base = alignUp(kernels.heapBase, 64)
   const back = base
   const filtered = alignUp(back + width * 3 + BLOCK_SLACK, 64)
@@ -151,8 +169,10 @@ function kernelRows(kernels: Kernels, width: number, fC: number, coarse: CoarseM
   const line = alignUp(dst + width * 3 + BLOCK_SLACK, 64)
   const col0 = alignUp(line + (coarse ? coarse.width * 4 : 0) + BLOCK_SLACK, 64)
   const colT = alignUp(col0 + width * 4 + BLOCK_SLACK, 64)
-  kernels.ensure(colT + width * 4 + BLOCK_SLACK)
+  const encode = encodeTable ? alignUp(colT + width * 4 + BLOCK_SLACK, 64) : 0
+  kernels.ensure(Math.max(colT + width * 4, encode + (encodeTable?.byteLength ?? 0)) + BLOCK_SLACK)
   const buffer = kernels.buffer()
+  if (encodeTable) new Float64Array(buffer).set(encodeTable, encode >> 3)
   const u8 = new Uint8Array(buffer)
   const f32 = new Float32Array(buffer)
   let grid: KernelRows['grid'] = null
@@ -161,7 +181,7 @@ function kernelRows(kernels: Kernels, width: number, fC: number, coarse: CoarseM
     f32.set(coarse.colT, colT >> 2)
     grid = { line, cells: coarse.width, col0, colT }
   }
-  return { back, filtered, dst, maskPtr, mask: new Float32Array(buffer, maskPtr, width), grid, u8, f32 }
+  return { back, filtered, dst, maskPtr, mask: new Float32Array(buffer, maskPtr, width), grid, encode, u8, f32 }
 }
 
 const clamp255 = (v: number): number => (v < 0 ? 0 : v > 255 ? 255 : v)

@@ -2,7 +2,7 @@
 // kernels.wasm is missing or WebAssembly SIMD is unsupported, and by the tests as a second implementation.
 import { tilePitch, type Kernels } from './backend'
 import { convolveTile64, fft2d64 } from './fft64'
-import { compositeRgb8Ts, lerpMaskTs, lumaRgb8Ts } from './layer-kernels-ts'
+import { compositeRgb8Ts, decodeU8Ts, encodeLinearTs, lerpMaskTs, lumaRgb8Ts } from './layer-kernels-ts'
 
 /** Where the TypeScript backend's memory starts (mirrors the wasm module's static data, never 0 = "no buffer"). */
 const HEAP_BASE = 1024
@@ -733,5 +733,13 @@ class TsKernels implements Kernels {
 
   lerpMask(out: number, line: number, cells: number, col0: number, colT: number, n: number): void {
     lerpMaskTs(this.memory, out, line, cells, col0, colT, n)
+  }
+
+  decodeU8(dst: number, src: number, n: number, table: number): void {
+    decodeU8Ts(this.memory, dst, src, n, table)
+  }
+
+  encodeLinear(data: number, n: number, table: number): void {
+    encodeLinearTs(this.memory, data, n, table)
   }
 }

@@ -51,7 +51,9 @@ export const KERNEL_EXPORTS = [
   'hpassI16U8Sym',
   'lumaRgb8',
   'compositeRgb8',
-  'lerpMask'
+  'lerpMask',
+  'decodeU8',
+  'encodeLinear'
 ] as const
 
 /** Wraps an instance's exports; throws when one is missing (an out-of-date build). */
@@ -100,6 +102,8 @@ export function wasmKernels(exports: Record<string, unknown>): Kernels {
     hpassI16U8Sym: e.hpassI16U8Sym,
     lumaRgb8: e.lumaRgb8,
     compositeRgb8: e.compositeRgb8,
-    lerpMask: e.lerpMask
+    lerpMask: e.lerpMask,
+    decodeU8: e.decodeU8,
+    encodeLinear: e.encodeLinear
   }
 }
