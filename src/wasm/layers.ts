@@ -162,12 +162,18 @@ export function compositeRgb8(dst: usize, back: usize, filtered: usize, select: 
     let sr: v128
     let sg: v128
     let sb: v128
+    // Lanes where Y's change needed no clamp (luminance only): see the non-separable modes below.
+    let unclamped = v128.splat<i32>(0)
     if (select < 0) {
       const y = f32x4.add(f32x4.add(f32x4.mul(lr, br), f32x4.mul(lg, bg)), f32x4.mul(lb, bb))
       const d = f32x4.sub(v128.load(filtered + (<usize>i << 2)), y)
-      sr = clamp255(f32x4.add(br, d))
-      sg = clamp255(f32x4.add(bg, d))
-      sb = clamp255(f32x4.add(bb, d))
+      const rr = f32x4.add(br, d)
+      const rg = f32x4.add(bg, d)
+      const rb = f32x4.add(bb, d)
+      sr = clamp255(rr)
+      sg = clamp255(rg)
+      sb = clamp255(rb)
+      unclamped = v128.and(v128.and(f32x4.eq(rr, sr), f32x4.eq(rg, sg)), f32x4.eq(rb, sb))
     } else if (select == 3) {
       // r0 g0 b0 r1 | g1 b1 r2 g2 | b2 r3 g3 b3
       const p = filtered + <usize>i * 12
@@ -192,17 +198,25 @@ export function compositeRgb8(dst: usize, back: usize, filtered: usize, select: 
       xg = sg
       xb = sb
     } else if (blend >= 9) {
-      const cbr = f32x4.mul(br, inv)
-      const cbg = f32x4.mul(bg, inv)
-      const cbb = f32x4.mul(bb, inv)
-      const csr = f32x4.mul(sr, inv)
-      const csg = f32x4.mul(sg, inv)
-      const csb = f32x4.mul(sb, inv)
-      if (blend == 9) setLum(cbr, cbg, cbb, lum(csr, csg, csb))
-      else setLum(csr, csg, csb, lum(cbr, cbg, cbb))
-      xr = f32x4.mul(outR, full)
-      xg = f32x4.mul(outG, full)
-      xb = f32x4.mul(outB, full)
+      // The source is the backdrop moved by one amount in every channel, and the specification's weights sum to
+      // 1: where no clamp changed it, luminosity gives the source and color the backdrop, with no clip to do.
+      const same = blend == 9
+      xr = same ? sr : br
+      xg = same ? sg : bg
+      xb = same ? sb : bb
+      if (!i32x4.all_true(unclamped)) {
+        const cbr = f32x4.mul(br, inv)
+        const cbg = f32x4.mul(bg, inv)
+        const cbb = f32x4.mul(bb, inv)
+        const csr = f32x4.mul(sr, inv)
+        const csg = f32x4.mul(sg, inv)
+        const csb = f32x4.mul(sb, inv)
+        if (same) setLum(cbr, cbg, cbb, lum(csr, csg, csb))
+        else setLum(csr, csg, csb, lum(cbr, cbg, cbb))
+        xr = v128.bitselect(xr, f32x4.mul(outR, full), unclamped)
+        xg = v128.bitselect(xg, f32x4.mul(outG, full), unclamped)
+        xb = v128.bitselect(xb, f32x4.mul(outB, full), unclamped)
+      }
     } else if (blend == 3) {
       xr = overlay255(br, sr)
       xg = overlay255(bg, sg)

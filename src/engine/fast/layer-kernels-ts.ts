@@ -124,12 +124,17 @@ export function compositeRgb8Ts(
     let sr: number
     let sg: number
     let sb: number
+    let unclamped = false
     if (select < 0) {
       const y = f(f(f(LUMA_R * br) + f(LUMA_G * bg)) + f(LUMA_B * bb))
       const d = f(f32[s] - y)
-      sr = clamp255(f(br + d))
-      sg = clamp255(f(bg + d))
-      sb = clamp255(f(bb + d))
+      const rr = f(br + d)
+      const rg = f(bg + d)
+      const rb = f(bb + d)
+      sr = clamp255(rr)
+      sg = clamp255(rg)
+      sb = clamp255(rb)
+      unclamped = rr === sr && rg === sg && rb === sb
     } else if (select === 3) {
       sr = clamp255(f32[s])
       sg = clamp255(f32[s + 1])
@@ -147,6 +152,10 @@ export function compositeRgb8Ts(
       xr = sr
       xg = sg
       xb = sb
+    } else if (blend >= 9 && unclamped) {
+      xr = blend === 9 ? sr : br
+      xg = blend === 9 ? sg : bg
+      xb = blend === 9 ? sb : bb
     } else if (blend >= 9) {
       const cbr = f(br * INV_255)
       const cbg = f(bg * INV_255)
