@@ -4,7 +4,7 @@
 // alternating; then the batch's peak memory on 24 MP photos. Real processes, peak RSS from /usr/bin/time -v.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { cpus } from 'node:os'
+import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 
@@ -118,6 +118,9 @@ export async function benchBatch({ root, dir, quick, log }) {
 
   const runs = quick ? 1 : 3
   const results = { ks: [], same: [], sharpDefault: [] }
+  // Other work on the same cores moves wall times a lot (CPU time much less): said next to the figures.
+  const load = (values) => values.map((v) => v.toFixed(2)).join(' ')
+  const loadBefore = loadavg()
   for (let i = 0; i < runs; i++) {
     log(`batch: run ${i + 1} of ${runs} (kernel-studio batch, sharp with the same JPEG settings, sharp's defaults)`)
     results.ks.push(ks(input12, outKs))
@@ -146,6 +149,7 @@ export async function benchBatch({ root, dir, quick, log }) {
     ])
   )
 
+  const loadAfter = loadavg()
   let rss24
   if (!quick) {
     log('batch: peak memory on 24 MP photos')
@@ -186,6 +190,7 @@ export async function benchBatch({ root, dir, quick, log }) {
   const notes = [
     `Batch: \`kernel-studio batch .bench/batch-12mp -d OUT --preset gaussian-blur:size=5,sigma=1 --preset sharpen --format jpg --quality 90\` as a new process (its default --jobs), against one Node process running sharp ${sharp.versions?.sharp ?? ''} with sharp.concurrency(${threads}) and two photos in flight: \`.blur(1).convolve(sharpen).jpeg()\`. Photos per minute from wall time, process start-up included on both sides.`,
     'After the first photo: the photos finished after the first one, per minute from the first to the last to finish (the batch\'s --progress json events, the sharp script\'s timestamps), median run: the rate of a long batch, without start-up and the first touch of the engine\'s buffers.',
+    `Load average (1/5/15 min) at the start of the runs: ${load(loadBefore)}; at their end: ${load(loadAfter)}.`,
     `"Same JPEG settings": what the batch writes at q90, ${JSON.stringify(SAME_JPEG)} (identical pixels need no second Huffman pass; it costs 5-8x the encode time and a copy of every coefficient in memory). "sharp's defaults": ${JSON.stringify(SHARP_DEFAULT_JPEG)}, i.e. 4:2:0 chroma and optimised Huffman tables: smaller files, different pixels.`
   ]
   return `${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`
