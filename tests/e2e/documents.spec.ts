@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import sharp from 'sharp'
+import { decodeMessage, type WireCall } from '../../src/contract/wire'
 import { readPixels } from './fixtures/pixels'
 import { ROOT } from './fixtures/serve'
 
@@ -38,6 +39,11 @@ async function exportPng(page: Page, name: string): Promise<string> {
   await download.saveAs(file)
   await expect(dialog).toBeHidden()
   return file
+}
+
+/** A WebSocket message's bytes (the app sends binary frames only). */
+function toBytes(message: string | Buffer): Uint8Array {
+  return typeof message === 'string' ? new TextEncoder().encode(message) : new Uint8Array(message)
 }
 
 /** Mean absolute difference of two decoded images' RGB samples (they must have the same size). */
@@ -74,6 +80,44 @@ test('two tabs of one browser edit two documents; each export is its own photo',
     const exportB = await exportPng(b, 'b.png')
     expect(await meanDifference(exportA, CHELSEA)).toBeLessThan(0.01)
     expect(await meanDifference(exportB, ASTRONAUT)).toBeLessThan(0.01)
+  } finally {
+    await context.close()
+  }
+})
+
+test('a photo opened while the first-launch sample is still opening is the one shown and exported', async ({ browser }) => {
+  test.setTimeout(120_000)
+  const context = await browser.newContext()
+  try {
+    const page = await context.newPage()
+    // The reply to the sample's open is held back 2 s, so the photo below is picked while it is on its way.
+    const opens = new Set<number>()
+    let held = false
+    await page.routeWebSocket(/\/api\/ws/, (ws) => {
+      const server = ws.connectToServer()
+      ws.onMessage((message) => {
+        const call = decodeMessage(toBytes(message)) as WireCall
+        if (call.t === 'call' && call.channel === 'image:open') opens.add(call.id)
+        server.send(message)
+      })
+      server.onMessage((message) => {
+        const reply = decodeMessage(toBytes(message)) as { t: string; id?: number }
+        if (!held && reply.t === 'reply' && reply.id !== undefined && opens.has(reply.id)) {
+          held = true
+          setTimeout(() => ws.send(message), 2000)
+        } else {
+          ws.send(message)
+        }
+      })
+    })
+    await page.goto('/')
+    await expect.poll(() => opens.size).toBeGreaterThan(0)
+    await page.getByTestId('image-file-input').setInputFiles(CHELSEA)
+    await expect.poll(() => held).toBe(true)
+    await page.waitForTimeout(2500)
+    await expect(page.getByTestId('image-size')).toHaveText(/^451 × 300/)
+    await expect(page.getByTestId('document-name')).toHaveText(/^chelsea\.png/)
+    expect(await meanDifference(await exportPng(page, 'raced.png'), CHELSEA)).toBeLessThan(0.01)
   } finally {
     await context.close()
   }

@@ -46,18 +46,26 @@ export const useDocumentStore = defineStore('document', () => {
     generation.value += 1
   }
 
-  /** Runs an open action with the busy state; a failure keeps the previous image and lands in the banner. */
-  async function opening(label: string, run: () => Promise<ImageInfo | null>, from: DocumentSource | null): Promise<boolean> {
-    try {
-      const next = await status.whileBusy(label, run)
-      if (!next) return false
-      adopt(next, from)
-      status.dismissError()
-      return true
-    } catch (err) {
-      status.reportError(err)
-      return false
-    }
+  // Opens run one after another: the host keeps the image it opened last, so the renderer must adopt the same one
+  // (a file dropped while the first-launch sample is still opening used to show under the other's name).
+  let opens: Promise<unknown> = Promise.resolve()
+
+  /** Runs an open action with the busy state, after any open before it; a failure keeps the previous image. */
+  function opening(label: string, run: () => Promise<ImageInfo | null>, from: DocumentSource | null): Promise<boolean> {
+    const done = opens.then(async () => {
+      try {
+        const next = await status.whileBusy(label, run)
+        if (!next) return false
+        adopt(next, from)
+        status.dismissError()
+        return true
+      } catch (err) {
+        status.reportError(err)
+        return false
+      }
+    })
+    opens = done
+    return done
   }
 
   /** Opens a bundled sample. */
