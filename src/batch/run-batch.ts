@@ -6,7 +6,7 @@ import { basename, dirname } from 'node:path'
 import { CodedError, errorCode, firstLine } from '../contract/errors'
 import { checkExportSettings } from '../contract/formats'
 import type { FilterSpec } from '../engine/types'
-import { decodeImage } from '../io/decode-image'
+import { decodeImage, type DecodedImage } from '../io/decode-image'
 import { sweepSpool } from '../io/decode-spool'
 import { encodeImageToBuffer } from '../io/encode-image'
 import { sweepStaleTemps, writeFileAtomic } from '../io/write-file-atomic'
@@ -131,17 +131,32 @@ export async function runBatch(plan: BatchPlan, options: RunBatchOptions): Promi
     const release = (samples: PhotoSamples): void => {
       if (held.delete(samples)) buffers.give(samples)
     }
-    try {
+    const decode = async (): Promise<DecodedImage> => {
       const storage = (samples: number, bits: 8 | 16): PhotoSamples => hold(buffers.take(samples, bits))
-      const { image, meta } = await decodeImage(job.input.path, { name: job.input.path, storage })
-      for (const samples of held) if (samples !== image.data) release(samples)
+      const decoded = await decodeImage(job.input.path, { name: job.input.path, storage })
+      for (const samples of held) if (samples !== decoded.image.data) release(samples)
+      return decoded
+    }
+    try {
+      let { image, meta } = await decode()
       signal.throwIfAborted()
       const outDepth = checkExportSettings(format, { quality, depth }, image.depth)
       // The result overwrites the decoded photo where the stack allows it (one group of row filters keeping the
       // size), which needs no memory; else it goes to a buffer of its own, taken only then.
       let into: PhotoSamples | undefined
       const output = (): PhotoSamples => (into = hold(buffers.take(image.width * image.height * image.channels, outDepth)))
-      const result = await filterStage.run(() => runStack(image, filters, { signal, depth: outDepth, into: output, inPlace: true }))
+      const result = await filterStage.run(async () => {
+        try {
+          return await runStack(image, filters, { signal, depth: outDepth, into: output, inPlace: true })
+        } catch (err) {
+          // The engine's workers failed (later runs stay on this thread): once more from the file, as the photo
+          // may be half overwritten.
+          if (signal.aborted || errorCode(err) !== 'internal') throw err
+          release(image.data)
+          ;({ image, meta } = await decode())
+          return runStack(image, filters, { signal, depth: outDepth, into: output })
+        }
+      })
       const inPlace = result.data.buffer === image.data.buffer
       if (!inPlace) release(image.data)
       // Another size ('full' or 'valid' mode): the run allocated its result, which then serves later photos.

@@ -32,7 +32,8 @@ export interface RunStackOptions {
   /**
    * The result may overwrite the input's samples, which the caller gives up (see FastStackOptions.inPlace): an
    * input in shared memory (see sharedImage) whose stack runs as one group of row filters then needs no memory
-   * for the result. A failed worker is then not retried on this thread (the input may be overwritten already).
+   * for the result. A worker failure then rejects (the input may be overwritten already) where other runs go
+   * again on this thread; later runs stay on this thread either way.
    * @default false
    */
   readonly inPlace?: boolean
@@ -168,9 +169,11 @@ export async function runStack(
   } catch (error) {
     // A worker that cannot start or dies (a broken build, out of memory) must not cost the user the result:
     // the same run goes again on this thread, and later runs stay here. Forced thread counts (tests) never fall back.
-    if (!(executor instanceof EnginePool) || engine.threads !== undefined || options.inPlace) throw error
+    if (!(executor instanceof EnginePool) || engine.threads !== undefined) throw error
     if (error instanceof EngineError || error instanceof AbortError || (error as Error).name === 'AbortError') throw error
     poolFailure = `worker threads failed, running in-process: ${firstLine((error as Error).message)}`
+    // In place, the input may be overwritten already: the caller has to start again from its source.
+    if (options.inPlace) throw error
     return run(inlineExecutor(engine.backend ?? 'auto'))
   }
 }

@@ -60,6 +60,28 @@ describe('kernel-studio batch', () => {
     expect((await sharp(join(out, 'z-rocket.webp')).metadata()).format).toBe('webp')
   })
 
+  it('starts a photo again from its file when the engine workers die mid-run (it was being filtered in place)', async () => {
+    // Worker threads that exit as they start: the first run fails, that photo is decoded again and filtered on
+    // the main thread, and so are the next ones; every output has the pixels of a normal run.
+    const dying = join(work, 'dying-worker.mjs')
+    await writeFile(dying, 'process.exit(3)\n')
+    const input = join(work, 'dying-in')
+    await mkdir(input)
+    await sharp(join(SAMPLES, 'chelsea.png')).toFile(join(input, 'a.png'))
+    await sharp(join(SAMPLES, 'coffee.png')).resize(400).toFile(join(input, 'b.png'))
+    const normal = join(work, 'dying-normal')
+    const out = join(work, 'dying-out')
+    expect((await runCli(['batch', input, '-d', normal, ...LOOK, '--progress', 'none'])).code).toBe(0)
+    const result = spawnSync(process.execPath, [BIN, 'batch', input, '-d', out, ...LOOK, '--progress', 'none'], {
+      encoding: 'utf8',
+      env: { ...process.env, KERNEL_STUDIO_WORKER: dying, KERNEL_STUDIO_DEBUG: '' }
+    })
+    expect(result.stderr).toBe('')
+    expect(result.status).toBe(0)
+    expect(result.stdout).toMatch(/^done: 2 written, 0 skipped, 0 failed of 2 /)
+    for (const name of ['a.png', 'b.png']) expect((await pixels(join(out, name))).equals(await pixels(join(normal, name))), name).toBe(true)
+  })
+
   it('reports bad files in the middle with their codes, goes on, and exits 1 with a summary naming them', async () => {
     const input = join(work, 'mixed')
     await mkdir(input)
