@@ -338,3 +338,22 @@ test('a slider drag keeps frames coming (approximate, labelled), then settles on
   expect(frames.at(-1)).toMatchObject({ key: finalKey, exact: 'exact' })
   await expect(page.getByRole('status').filter({ hasText: 'Approximate preview' })).toHaveCount(0)
 })
+
+test('a window resized from below fit to 100 % shows the full-resolution raster as exact, not the old proxy', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 700 } })
+  try {
+    const page = await context.newPage()
+    await page.goto('/')
+    await page.getByTestId('image-file-input').setInputFiles(join(ROOT, 'resources', 'samples', 'chelsea.png'))
+    await expect(page.getByTestId('image-size')).toHaveText(/^451 × 300/)
+    const viewer = page.locator('[data-view-exact]')
+    // 451 px do not fit the 1024 px window's canvas: fit is just under 100 %.
+    await expect(page.getByTestId('zoom-level')).not.toHaveText('100%')
+    await expect(viewer).toHaveAttribute('data-view-exact', 'exact')
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await expect(page.getByTestId('zoom-level')).toHaveText('100%')
+    await expect(viewer).toHaveAttribute('data-view-exact', 'exact')
+  } finally {
+    await context.close()
+  }
+})

@@ -85,7 +85,10 @@ export function useViewerDrawing(root: Ref<HTMLElement | null>, canvas: Ref<HTML
     let want = current
     const proxy = slot.proxy
     const need = zoom.value * dpr.value
-    if (proxy && proxy.key === key && proxy.layer !== current && current.scale > proxy.layer.scale && need <= proxy.layer.scale * 1.05) {
+    // The proxy stands in only where the newer raster would not be drawn exactly either (a 24 MP result zoomed out);
+    // one made for this zoom, or full resolution from 100 % on, is shown as it is.
+    const exactHere = current.exact !== false && (current.scale >= 1 ? need >= 1 - 1e-9 : Math.abs(current.scale - need) * Math.max(current.size.width, current.size.height) <= 1)
+    if (proxy && proxy.key === key && proxy.layer !== current && !exactHere && current.scale > proxy.layer.scale && need <= proxy.layer.scale * 1.05) {
       want = proxy.layer
     }
     if (cache(want.raster)) {
