@@ -360,3 +360,20 @@ test('a photo dropped on the window opens', async () => {
   await expect(page.getByTestId('image-size')).toHaveText(/^640 × 427/)
   await expect(page.getByRole('option', { name: 'Identity' })).toBeVisible()
 })
+
+test('the toolbar fits the window from 1024 px up: Export is never cut off', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 700 } })
+  try {
+    const tab = await context.newPage()
+    await tab.goto('/')
+    await expect(tab.getByTestId('image-size')).toHaveText(/×/, { timeout: 60_000 })
+    for (const width of [1024, 1101, 1180, 1280, 1360, 1400, 1600]) {
+      await tab.setViewportSize({ width, height: 800 })
+      const box = await tab.getByRole('button', { name: 'Export', exact: true }).boundingBox()
+      expect(box, `at ${width} px`).not.toBeNull()
+      expect((box as { x: number; width: number }).x + (box as { x: number; width: number }).width, `at ${width} px`).toBeLessThanOrEqual(width)
+    }
+  } finally {
+    await context.close()
+  }
+})
