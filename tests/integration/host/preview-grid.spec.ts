@@ -2,53 +2,28 @@
 // Grid previews of the engine host (a real child process): a window of the full-resolution result area-averaged
 // to the zoom's grid must equal that window of the whole result shrunk by the same function, whatever the window
 // (so tiles meet without seams), for any stack, and from only the pixels the window reads.
-import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PreviewGrid, PreviewRegion, Raster } from '../../../src/contract/api'
 import { downscale, downscaleSource } from '../../../src/engine/downscale'
 import { stackOutputSize } from '../../../src/engine/geometry'
 import type { FilterSpec } from '../../../src/engine/types'
-import { HostClient, forkHost } from '../../../src/host/client'
-import { hostScriptPath } from '../../../src/io/package-paths'
+import type { HostClient } from '../../../src/host/client'
 import { runStack } from '../../../src/runtime/run-stack'
-import { texturePixels } from '../../helpers/texture'
+import { cropRaster, HEIGHT, openTextureHost, WIDTH, type TextureHost } from './texture-host'
 
-const WIDTH = 300
-const HEIGHT = 220
-
-let dir: string
-let pixels: Buffer
+let fixture: TextureHost
 let host: HostClient
+let pixels: Buffer
 let requestId = 1
 
 beforeAll(async () => {
-  if (!existsSync(hostScriptPath())) throw new Error(`${hostScriptPath()} is missing: run npm run build:node before these tests`)
-  dir = await mkdtemp(join(tmpdir(), 'ks-grid-'))
-  const photo = join(dir, 'photo.png')
-  pixels = texturePixels(WIDTH, HEIGHT, { cx: 150, cy: 110, r: 60 })
-  await sharp(pixels, { raw: { width: WIDTH, height: HEIGHT, channels: 3 } }).png().toFile(photo)
-  host = new HostClient(() => forkHost())
-  await host.request({ type: 'open', name: 'photo.png', path: photo })
+  fixture = await openTextureHost('ks-grid-')
+  ;({ host, pixels } = fixture)
 })
 
 afterAll(async () => {
-  host?.close()
-  if (dir) await rm(dir, { recursive: true, force: true })
+  await fixture?.close()
 })
-
-/** The `box` part of an RGBA raster. */
-function cropRaster(raster: Raster, box: PreviewRegion): Uint8Array {
-  const out = new Uint8Array(box.width * box.height * 4)
-  for (let r = 0; r < box.height; r++) {
-    const from = ((box.y + r) * raster.width + box.x) * 4
-    out.set(raster.rgba.subarray(from, from + box.width * 4), r * box.width * 4)
-  }
-  return out
-}
 
 /** The whole full-resolution result as RGBA (a region request for all of it). */
 async function wholeResult(filters: FilterSpec[]): Promise<Raster> {

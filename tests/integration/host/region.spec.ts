@@ -1,58 +1,32 @@
 // @vitest-environment node
 // Region previews of the engine host (a real child process): the visible part of the full-resolution result,
 // computed on just the source pixels it depends on, must equal the same part of the whole-image result.
-import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PreviewRegion, Raster } from '../../../src/contract/api'
-import { HostClient, forkHost } from '../../../src/host/client'
-import { hostScriptPath } from '../../../src/io/package-paths'
-import { texturePixels } from '../../helpers/texture'
+import { downscale } from '../../../src/engine/downscale'
+import { stackOutputSize } from '../../../src/engine/geometry'
 import { toFloat } from '../../../src/engine/image'
 import { inspectPixel } from '../../../src/engine/inspect'
 import { applyStack, resolveFilter } from '../../../src/engine/stack'
 import type { FilterSpec } from '../../../src/engine/types'
-import { downscale } from '../../../src/engine/downscale'
-import { stackOutputSize } from '../../../src/engine/geometry'
+import { HostClient, forkHost } from '../../../src/host/client'
 import { decodeImage } from '../../../src/io/decode-image'
+import { cropRaster, HEIGHT, openTextureHost, WIDTH, type TextureHost } from './texture-host'
 
-const WIDTH = 300
-const HEIGHT = 220
-
-let dir: string
-let photo: string
+let fixture: TextureHost
 let host: HostClient
-
-function photoPixels(): Buffer {
-  return texturePixels(WIDTH, HEIGHT, { cx: 150, cy: 110, r: 60 })
-}
+let photo: string
 
 beforeAll(async () => {
-  if (!existsSync(hostScriptPath())) throw new Error(`${hostScriptPath()} is missing: run npm run build:node before these tests`)
-  dir = await mkdtemp(join(tmpdir(), 'ks-region-'))
-  photo = join(dir, 'photo.png')
-  await sharp(photoPixels(), { raw: { width: WIDTH, height: HEIGHT, channels: 3 } }).png().toFile(photo)
-  host = new HostClient(() => forkHost())
-  await host.request({ type: 'open', name: 'photo.png', path: photo })
+  fixture = await openTextureHost('ks-region-')
+  ;({ host, photo } = fixture)
 })
 
 afterAll(async () => {
-  host?.close()
-  if (dir) await rm(dir, { recursive: true, force: true })
+  await fixture?.close()
 })
-
-/** The `box` part of a raster. */
-function cropRaster(raster: Raster, box: PreviewRegion): Uint8Array {
-  const out = new Uint8Array(box.width * box.height * 4)
-  for (let r = 0; r < box.height; r++) {
-    const from = ((box.y + r) * raster.width + box.x) * 4
-    out.set(raster.rgba.subarray(from, from + box.width * 4), r * box.width * 4)
-  }
-  return out
-}
 
 /** A 15x15 kernel that is neither separable nor symmetric (integer weights, so the result is exact). */
 const odd15: number[][] = Array.from({ length: 15 }, (_, i) => Array.from({ length: 15 }, (_, j) => ((i * 7 + j * 3) % 5) - 1))
@@ -138,7 +112,7 @@ describe('region previews', () => {
 
   it('are exact on an image with alpha, also where the region itself is opaque', async () => {
     const rgba = Buffer.alloc(WIDTH * HEIGHT * 4)
-    const rgb = photoPixels()
+    const rgb = fixture.pixels
     for (let p = 0; p < WIDTH * HEIGHT; p++) {
       rgba.set(rgb.subarray(p * 3, p * 3 + 3), p * 4)
       // Transparent towards the top-left corner only.
@@ -146,7 +120,7 @@ describe('region previews', () => {
       const y = Math.floor(p / WIDTH)
       rgba[p * 4 + 3] = x + y < 60 ? (x * 9 + y * 5) & 255 : 255
     }
-    const file = join(dir, 'alpha.png')
+    const file = join(fixture.dir, 'alpha.png')
     await sharp(rgba, { raw: { width: WIDTH, height: HEIGHT, channels: 4 } }).png().toFile(file)
     const other = new HostClient(() => forkHost())
     try {
