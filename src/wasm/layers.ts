@@ -123,13 +123,12 @@ function separable(blend: i32, cb: v128, cs: v128): v128 {
 }
 
 /**
- * v rounded half up to i32 lanes: floor(v + 0.5), made an integer by adding 2^23 (exact below 2^23; the narrowing to
- * bytes then saturates: the clamp to 0..255).
+ * v rounded half up to i32 lanes, for the narrowing to bytes (which saturates: the clamp to 0..255): v + 0.5
+ * truncated, which is floor(v + 0.5) wherever that is not negative, and 0 (the same byte) where it is.
  */
 @inline
 function round(v: v128): v128 {
-  const magic = f32x4.splat(8388608)
-  return i32x4.sub(f32x4.add(f32x4.floor(f32x4.add(v, f32x4.splat(0.5))), magic), magic)
+  return i32x4.trunc_sat_f32x4_s(f32x4.add(v, f32x4.splat(0.5)))
 }
 
 /** r0 r1 r2 r3 g0 g1 g2 g3 b0 b1 b2 b3 (after narrowing) to packed r0 g0 b0 r1 g1 b1 ... */
@@ -139,10 +138,10 @@ const INTERLEAVE = i8x16(0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11, 12, 13, 14, 15)
 /**
  * The composite of `n` pixels of an 8-bit RGB layer: backdrop `back` (packed RGB bytes), the kernel's f32 output
  * `filtered`, the mask `mask` (f32 per pixel, 0: none), opacity; the result (packed RGB bytes) at `dst`, which must
- * not overlap `back`. `select`: -1 luminance (filtered holds Y filtered: its change is added to R, G and B), 3 rgb
- * (filtered holds R, G, B), 0..2 that channel alone. `blend`: 0 normal, 1 multiply, 2 screen, 3 overlay, 4 darken,
- * 5 lighten, 6 difference, 7 exclusion, 8 hard-light, 9 luminosity, 10 color. Where opacity x mask is 0 the result
- * is the backdrop exactly (b x 1 + blended x 0).
+ * not overlap `back`. `select`: -1 luminance (filtered holds Y filtered, clamped to 0..255 here: its change is
+ * added to R, G and B), 3 rgb (filtered holds R, G, B), 0..2 that channel alone. `blend`: 0 normal, 1 multiply,
+ * 2 screen, 3 overlay, 4 darken, 5 lighten, 6 difference, 7 exclusion, 8 hard-light, 9 luminosity, 10 color. Where
+ * opacity x mask is 0 the result is the backdrop exactly (b x 1 + blended x 0).
  */
 export function compositeRgb8(dst: usize, back: usize, filtered: usize, select: i32, mask: usize, opacity: f32, blend: i32, n: i32): void {
   const lr = f32x4.splat(LUMA_R)
@@ -166,14 +165,15 @@ export function compositeRgb8(dst: usize, back: usize, filtered: usize, select: 
     let unclamped = v128.splat<i32>(0)
     if (select < 0) {
       const y = f32x4.add(f32x4.add(f32x4.mul(lr, br), f32x4.mul(lg, bg)), f32x4.mul(lb, bb))
-      const d = f32x4.sub(v128.load(filtered + (<usize>i << 2)), y)
+      // Y filtered is clamped here as the kernel's finish clamps it (a second clamp changes nothing).
+      const d = f32x4.sub(clamp255(v128.load(filtered + (<usize>i << 2))), y)
       const rr = f32x4.add(br, d)
       const rg = f32x4.add(bg, d)
       const rb = f32x4.add(bb, d)
       sr = clamp255(rr)
       sg = clamp255(rg)
       sb = clamp255(rb)
-      unclamped = v128.and(v128.and(f32x4.eq(rr, sr), f32x4.eq(rg, sg)), f32x4.eq(rb, sb))
+      if (blend >= 9) unclamped = v128.and(v128.and(f32x4.eq(rr, sr), f32x4.eq(rg, sg)), f32x4.eq(rb, sb))
     } else if (select == 3) {
       // r0 g0 b0 r1 | g1 b1 r2 g2 | b2 r3 g3 b3
       const p = filtered + <usize>i * 12

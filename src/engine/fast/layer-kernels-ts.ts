@@ -31,7 +31,7 @@ const clamp255 = (v: number): number => {
   return 255 < low ? 255 : low
 }
 
-/** floor(v + 0.5) saturated to 0..255 (round in src/wasm/layers.ts, then the narrowing to bytes). */
+/** floor(v + 0.5) saturated to 0..255 (round in src/wasm/layers.ts, whose truncation gives the same bytes). */
 function round(v: number): number {
   const q = Math.floor(f(v + 0.5))
   return q < 0 ? 0 : q > 255 ? 255 : q
@@ -127,7 +127,7 @@ export function compositeRgb8Ts(
     let unclamped = false
     if (select < 0) {
       const y = f(f(f(LUMA_R * br) + f(LUMA_G * bg)) + f(LUMA_B * bb))
-      const d = f(f32[s] - y)
+      const d = f(clamp255(f32[s]) - y)
       const rr = f(br + d)
       const rg = f(bg + d)
       const rb = f(bb + d)

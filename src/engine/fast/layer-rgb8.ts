@@ -30,32 +30,115 @@ const KERNEL_BLENDS: readonly BlendMode[] = [
   'color'
 ]
 
+/** The blend code of compositeRgb8 for `blend`, or -1 where the f64 rows below compute it. */
+export function kernelBlendCode(blend: BlendMode): number {
+  return KERNEL_BLENDS.indexOf(blend)
+}
+
+/**
+ * What composites the rows of a band, set up once per band: the row buffers in the kernels' memory (null where
+ * the f64 rows below blend), the mask row and its per-row state. layer-fused.ts makes its rows in the same memory.
+ */
+export interface Rgb8Rows {
+  readonly job: LayerCompositeJob
+  readonly kernels: Kernels
+  readonly heap: KernelRows | null
+  readonly code: number
+  /** The mask row (in the kernels' memory with `heap`), or null without a mask. */
+  readonly maskValues: Float32Array | null
+  readonly luminance: Float32Array | null
+  readonly coarse: Float32Array | null
+  /** The pixels of the last row the layer changes, [start, end), the mask being 1 in [onesStart, onesEnd). */
+  readonly span: MaskSpan
+}
+
+/**
+ * Sets up {@link Rgb8Rows} for `job`; with `base` (a byte offset in the kernels' memory), the row buffers from
+ * there, for a kernel output of `fC` f32 per pixel (and linear light's `encodeTable`, if any). Makes the memory fit.
+ */
+export function rgb8Rows(job: LayerCompositeJob, kernels: Kernels, base: number | null, fC: number, encodeTable: Float64Array | null): Rgb8Rows {
+  const mask = job.mask
+  const grid = mask?.coarse && !mask.invert ? mask.coarse : null
+  const heap = base === null ? null : kernelRows(kernels, base, job.outWidth, fC, grid, encodeTable)
+  return {
+    job,
+    kernels,
+    heap,
+    code: kernelBlendCode(job.blend),
+    maskValues: heap ? heap.mask : mask ? new Float32Array(job.outWidth) : null,
+    luminance: mask?.needsLuminance ? new Float32Array(job.outWidth) : null,
+    coarse: mask?.coarse ? new Float32Array(mask.coarse.width) : null,
+    span: { start: 0, end: 0, onesStart: 0, onesEnd: 0 }
+  }
+}
+
+/**
+ * The pixels of output row `r` the layer changes (outside them opacity x mask is 0, and the backdrop is copied),
+ * the backdrop row being the bytes of `back` from `b0`; the row's mask goes into rows.maskValues, or, for a
+ * feathered mask in the kernels' memory, its grid row (the edge pixels are then made by {@link rgb8RowParts}).
+ */
+export function rgb8RowSpan(rows: Rgb8Rows, r: number, back: Uint8Array, b0: number): MaskSpan {
+  const { job, heap, luminance, coarse, span, maskValues } = rows
+  const { mask, outWidth: width } = job
+  span.start = 0
+  span.end = job.opacity === 0 ? 0 : width
+  span.onesStart = 0
+  span.onesEnd = mask ? 0 : span.end
+  if (!mask || !maskValues || span.end === 0) return span
+  if (luminance) {
+    for (let x = 0, o = b0; x < width; x++, o += 3) luminance[x] = (LUMA_R * back[o] + LUMA_G * back[o + 1] + LUMA_B * back[o + 2]) / 255
+  }
+  if (heap?.grid && mask.coarse && coarse) {
+    coarseRow(mask.coarse, width, r, coarse, span)
+    heap.f32.set(coarse, heap.grid.line >> 2)
+  } else maskRow(mask, r, maskValues, luminance, coarse, span)
+  return span
+}
+
+/**
+ * The kernels' compositeRgb8 over the span's pixels, reading the mask only where it is not 1. The buffers (in
+ * the kernels' memory) hold pixel `origin` at `dst`, `back` and `filtered` (`fC` f32 per pixel; `pick` is
+ * compositeRgb8's select).
+ */
+export function rgb8RowParts(rows: Rgb8Rows, span: MaskSpan, origin: number, dst: number, back: number, filtered: number, fC: number, pick: number): void {
+  const { kernels, code } = rows
+  const heap = rows.heap as KernelRows
+  const opacity = rows.job.opacity
+  const part = (from: number, to: number, masked: boolean): void => {
+    if (to <= from) return
+    const at = from - origin
+    const maskPtr = masked ? heap.maskPtr + from * 4 : 0
+    const grid = heap.grid
+    if (masked && grid) kernels.lerpMask(maskPtr, grid.line, grid.cells, grid.col0 + from * 4, grid.colT + from * 4, to - from)
+    kernels.compositeRgb8(dst + at * 3, back + at * 3, filtered + at * fC * 4, pick, maskPtr, opacity, code, to - from)
+  }
+  part(span.start, span.onesStart, true)
+  part(span.onesStart, span.onesEnd, false)
+  part(span.onesEnd, span.end, true)
+}
+
 /** Writes output rows [r0, r1) of an 8-bit RGB layer (see {@link isRgb8Composite}); `kernels` as in runRowTask. */
 export function rgb8CompositeRows(job: LayerCompositeJob, io: LayerCompositeIO, r0: number, r1: number, kernels: Kernels): void {
-  const { outWidth: width, select, opacity, mask, alignedRows, alignedCols } = job
+  const { outWidth: width, select, alignedRows, alignedCols } = job
   const n = width * 3
   const fC = job.filteredChannels
   const rowSamples = job.srcWidth * 3
   const src = new Uint8Array(io.src, io.srcOffset, job.srcHeight * rowSamples)
   const dst = new Uint8Array(io.dst, io.dstOffset, job.outHeight * n)
   const filtered = new Float32Array(io.filtered, 0, width * job.outHeight * fC)
-  const luminance = mask?.needsLuminance ? new Float32Array(width) : null
-  const coarse = mask?.coarse ? new Float32Array(mask.coarse.width) : null
   const gathered = new Uint8Array(n)
-  const span: MaskSpan = { start: 0, end: width, onesStart: 0, onesEnd: 0 }
   const luma = select === 'luminance'
   const single = select === 'r' ? 0 : select === 'g' ? 1 : select === 'b' ? 2 : -1
-  const code = KERNEL_BLENDS.indexOf(job.blend)
   // The kernels' compositeRgb8 on rows copied into their memory; the other modes: the rows below. In linear light
   // the filtered layer is encoded first (by the kernels' encodeLinear for rgb, by linearSourceRow for Y or one
   // channel) and goes to compositeRgb8 as straight R, G, B. A feathered mask (not inverted) is made in the
   // kernels' memory from its grid's rows (see lerpMask).
   const light = job.linear ? transferTables(255) : null
-  const grid = mask?.coarse && !mask.invert ? mask.coarse : null
   const sourceChannels = light ? 3 : fC
-  const heap = code >= 0 ? kernelRows(kernels, width, sourceChannels, grid, light && !luma && single < 0 ? light.encode : null) : null
+  const kernelBlend = kernelBlendCode(job.blend) >= 0
+  const set = rgb8Rows(job, kernels, kernelBlend ? alignUp(kernels.heapBase, 64) : null, sourceChannels, kernelBlend && light && !luma && single < 0 ? light.encode : null)
+  const heap = set.heap
   const rows = heap && !(light && (luma || single >= 0)) ? null : { back: new Float32Array(n), source: new Float64Array(n) }
-  const maskValues = heap ? heap.mask : mask ? new Float32Array(width) : null
   // 'same' mode reads whole input rows in place.
   const wholeRows = width === job.srcWidth && alignedCols.every((sc, x) => sc === x)
 
@@ -76,26 +159,9 @@ export function rgb8CompositeRows(job: LayerCompositeJob, io: LayerCompositeIO, 
         gathered[o + 2] = inside ? src[s + 2] : 0
       }
     }
-    // The pixels [x0, x1) the layer changes: outside them opacity x mask is 0, and the backdrop is copied.
-    // Inside [ones0, ones1) the mask is 1 throughout (inside a rect), so the kernels need not read it.
-    let x0 = 0
-    let x1 = opacity === 0 ? 0 : width
-    let ones0 = x0
-    let ones1 = mask ? x0 : x1
-    if (mask && maskValues && x1 > 0) {
-      if (luminance) {
-        for (let x = 0, o = b0; x < width; x++, o += 3) luminance[x] = (LUMA_R * back[o] + LUMA_G * back[o + 1] + LUMA_B * back[o + 2]) / 255
-      }
-      if (heap?.grid && mask.coarse && coarse) {
-        // A feathered mask: the row's cells here, its edge pixels by the kernels' lerpMask in the composite below.
-        coarseRow(mask.coarse, width, r, coarse, span)
-        heap.f32.set(coarse, heap.grid.line >> 2)
-      } else maskRow(mask, r, maskValues, luminance, coarse, span)
-      x0 = span.start
-      x1 = span.end
-      ones0 = span.onesStart
-      ones1 = span.onesEnd
-    }
+    const span = rgb8RowSpan(set, r, back, b0)
+    const x0 = span.start
+    const x1 = span.end
     const d0 = r * n
     if (x0 > 0) dst.set(back.subarray(b0, b0 + x0 * 3), d0)
     if (x1 < width) dst.set(back.subarray(b0 + x1 * 3, b0 + n), d0 + x1 * 3)
@@ -118,18 +184,8 @@ export function rgb8CompositeRows(job: LayerCompositeJob, io: LayerCompositeIO, 
           pick = 3
         }
       }
-      // Pixels [from, to) of the row, reading the mask or not; buffers start at pixel x0.
-      const part = (from: number, to: number, masked: boolean): void => {
-        if (to <= from) return
-        const at = from - x0
-        const maskPtr = masked ? heap.maskPtr + from * 4 : 0
-        const grid = heap.grid
-        if (masked && grid) kernels.lerpMask(maskPtr, grid.line, grid.cells, grid.col0 + from * 4, grid.colT + from * 4, to - from)
-        kernels.compositeRgb8(heap.dst + at * 3, heap.back + at * 3, heap.filtered + at * sourceChannels * 4, pick, maskPtr, opacity, code, to - from)
-      }
-      part(x0, ones0, true)
-      part(ones0, ones1, false)
-      part(ones1, x1, true)
+      // Buffers start at pixel x0.
+      rgb8RowParts(set, span, x0, heap.dst, heap.back, heap.filtered, sourceChannels, pick)
       dst.set(heap.u8.subarray(heap.dst, heap.dst + m * 3), d0 + x0 * 3)
     } else if (rows) {
       // The source row, the mode's loop over the whole row (blend-rows.ts), then the mix.
@@ -138,13 +194,13 @@ export function rgb8CompositeRows(job: LayerCompositeJob, io: LayerCompositeIO, 
       if (light) linearSourceRow(width, b32, filtered, f0, fC, luma, single, light.decodeInt, light.encode, source)
       else sourceRow(width, b32, filtered, f0, fC, luma, single, source)
       blendRgbRow(job.blend, b32, source, n, 255)
-      mixRow(width, back, b0, source, opacity, maskValues, dst, d0)
+      mixRow(width, back, b0, source, job.opacity, set.maskValues, dst, d0)
     }
   }
 }
 
 /** Pointers of one row's buffers in the kernels' memory, and views of it (taken after it grew). */
-interface KernelRows {
+export interface KernelRows {
   readonly back: number
   readonly filtered: number
   readonly dst: number
@@ -159,10 +215,9 @@ interface KernelRows {
   readonly f32: Float32Array
 }
 
-/** Lays out a row of `width` pixels in the kernels' memory from its heap base (a row task's kernels are its own). */
-function kernelRows(kernels: Kernels, width: number, fC: number, coarse: CoarseMask | null, encodeTable: Float64Array | null): KernelRows {
-  const base = alignUp(kernels.heapBase, 64)
-  const back = base
+/** Lays out a row of `width` pixels in the kernels' memory from `base` (a row task's kernels are its own). */
+function kernelRows(kernels: Kernels, base: number, width: number, fC: number, coarse: CoarseMask | null, encodeTable: Float64Array | null): KernelRows {
+  const back = alignUp(base, 64)
   const filtered = alignUp(back + width * 3 + BLOCK_SLACK, 64)
   const maskPtr = alignUp(filtered + width * fC * 4 + BLOCK_SLACK, 64)
   const dst = alignUp(maskPtr + width * 4 + BLOCK_SLACK, 64)

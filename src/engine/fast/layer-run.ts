@@ -1,6 +1,7 @@
 // Fast paths: one stack layer with effects (channels, light, blend, mask). Its filter input is made first (Y, one
 // channel, linear light), the kernel runs on the planned fast path like any filter, then the composite blends the
-// result into the layer's output. Called by runFastStack for filters whose `effects` are set.
+// result into the layer's output; Y or one channel of an 8-bit photo takes these three steps in one pass per band
+// where it can (layer-fused.ts). Called by runFastStack for filters whose `effects` are set.
 import { indexTable, kernelAnchor } from '../border'
 import { AbortError } from '../errors'
 import { flipKernel } from '../kernel'
@@ -12,7 +13,8 @@ import { LUMA_B, LUMA_G, LUMA_R } from '../light'
 import { SampleKind } from './backend'
 import type { BandIO } from './band'
 import type { LayerCompositeJob } from './layer-composite'
-import { layerInputChannels, layerInputJob, samplesView } from './layer-input'
+import { fusesLayer } from './layer-fused'
+import { layerInputChannels, layerInputJob, samplesView, type LayerInputJob } from './layer-input'
 import { planFilter, type FastMethod, type FilterPlan, type SourceShape, type TargetShape } from './plan'
 import type { RowTask } from './row-tasks'
 import type { AbortLike } from './run'
@@ -37,6 +39,11 @@ export interface LayerStep {
   readonly method?: FastMethod
   readonly tileLog2?: number
   readonly signal?: AbortLike
+  /**
+   * false: a layer that layer-fused.ts could run in one pass makes its input, runs its kernel and composites one
+   * after another (tests compare the two). @default true
+   */
+  readonly fuse?: boolean
   /** A scratch buffer of `bytes` the executor's threads can see; give it back with `done`. */
   take(bytes: number): ArrayBufferLike
   done(buffer: ArrayBufferLike): void
@@ -87,16 +94,8 @@ export async function runLayer(step: LayerStep): Promise<LayerResult> {
   const job = layerInputJob(shape.width, shape.height, channels, depth, shape.kind, effects.channels, effects.light === 'linear')
   const inputChannels = layerInputChannels(channels, job.select)
   // The kernel runs on the source itself unless it needs Y, one channel or linear light.
-  let input: LayerSpan = src
-  let inputShape: SourceShape = shape
-  let inputBuffer: ArrayBufferLike | null = null
-  if (job.select !== 'rgb' || job.linear) {
-    inputBuffer = step.take(shape.width * shape.height * inputChannels * 4)
-    await step.runRows({ kind: 'layer-input', job, src: src.buffer, srcOffset: src.offset, dst: inputBuffer }, shape.height)
-    input = { buffer: inputBuffer, offset: 0 }
-    inputShape = { width: shape.width, height: shape.height, channels: inputChannels, depth, kind: SampleKind.F32 }
-  }
-  if (step.signal?.aborted) throw new AbortError()
+  const made = job.select !== 'rgb' || job.linear
+  const inputShape: SourceShape = made ? { width: shape.width, height: shape.height, channels: inputChannels, depth, kind: SampleKind.F32 } : shape
 
   // The kernel at full strength into f32: opacity and mask come in the composite.
   const kernelFilter: ResolvedFilter = { ...filter, opacity: 1 }
@@ -107,6 +106,27 @@ export async function runLayer(step: LayerStep): Promise<LayerResult> {
   if (step.method && step.method !== plan.method && plan.applicable.includes(step.method)) {
     plan = planFilter(inputShape, kernelFilter, f32, { ...planOptions, method: step.method })
   }
+
+  // The composite's job depends only on the output's size (the same for a stretch's mapping plan below).
+  const { composite, grid } = compositeJob(step, plan, job, inputChannels)
+  // Y or one channel of an 8-bit photo: made, filtered and composited in one pass per band (layer-fused.ts).
+  if (step.fuse !== false && filter.options.signed !== 'stretch' && fusesLayer(plan, composite)) {
+    const dst = step.output({ ...plan, dstKind: step.target.kind })
+    const io = { src: src.buffer, srcOffset: src.offset, dst: dst.buffer, dstOffset: dst.offset }
+    await step.runRows({ kind: 'layer-fused', job: { plan, composite }, io }, plan.outHeight)
+    if (grid) step.done(grid)
+    return { plan, dst }
+  }
+
+  let input: LayerSpan = src
+  let inputBuffer: ArrayBufferLike | null = null
+  if (made) {
+    inputBuffer = step.take(shape.width * shape.height * inputChannels * 4)
+    await step.runRows({ kind: 'layer-input', job, src: src.buffer, srcOffset: src.offset, dst: inputBuffer }, shape.height)
+    input = { buffer: inputBuffer, offset: 0 }
+  }
+  if (step.signal?.aborted) throw new AbortError()
+
   const filtered = step.take(plan.outWidth * plan.outHeight * inputChannels * 4)
   const io = (dst: ArrayBufferLike, raw?: ArrayBufferLike): BandIO => ({ src: input.buffer, srcOffset: input.offset, dst, dstOffset: 0, raw })
   if (filter.options.signed === 'stretch') {
@@ -129,6 +149,21 @@ export async function runLayer(step: LayerStep): Promise<LayerResult> {
   if (inputBuffer) step.done(inputBuffer)
   if (step.signal?.aborted) throw new AbortError()
 
+  const dst = step.output({ ...plan, dstKind: step.target.kind })
+  const compositeIO = { src: src.buffer, srcOffset: src.offset, filtered, dst: dst.buffer, dstOffset: dst.offset }
+  await step.runRows({ kind: 'layer-composite', job: composite, io: compositeIO }, plan.outHeight)
+  step.done(filtered)
+  if (grid) step.done(grid)
+  return { plan, dst }
+}
+
+/**
+ * The composite of a layer whose kernel runs `plan` (its output size) on the input `job` makes; a feathered
+ * mask's grid goes to the threads in a scratch buffer of the step (`grid`, to give back after the run).
+ */
+function compositeJob(step: LayerStep, plan: FilterPlan, job: LayerInputJob, inputChannels: number): { composite: LayerCompositeJob; grid: ArrayBufferLike | null } {
+  const { filter, effects, shape } = step
+  const { channels, depth } = shape
   const kernel = filter.options.flip ? flipKernel(filter.kernel) : filter.kernel
   const anchor = kernelAnchor(kernel, filter.options.mode)
   const alignedRows = alignedIndex(plan.outHeight, kernel.height, anchor.y, shape.height, filter.options.border)
@@ -150,7 +185,6 @@ export async function runLayer(step: LayerStep): Promise<LayerResult> {
     shared.set(values)
     mask = { ...mask, coarse: { ...mask.coarse, values: shared } }
   }
-  const dst = step.output({ ...plan, dstKind: step.target.kind })
   const composite: LayerCompositeJob = {
     outWidth: plan.outWidth,
     outHeight: plan.outHeight,
@@ -170,9 +204,5 @@ export async function runLayer(step: LayerStep): Promise<LayerResult> {
     dstKind: step.target.kind,
     scale: step.target.depth === depth ? 1 : maxValue(step.target.depth) / maxValue(depth)
   }
-  const compositeIO = { src: src.buffer, srcOffset: src.offset, filtered, dst: dst.buffer, dstOffset: dst.offset }
-  await step.runRows({ kind: 'layer-composite', job: composite, io: compositeIO }, plan.outHeight)
-  step.done(filtered)
-  if (grid) step.done(grid)
-  return { plan, dst }
+  return { composite, grid }
 }

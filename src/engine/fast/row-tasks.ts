@@ -4,6 +4,7 @@
 // A new kind of task is one more member of the RowTask union and one more case in runRowTask. Pure: no node:*.
 import type { Kernels } from './backend'
 import { layerCompositeRows, type LayerCompositeIO, type LayerCompositeJob } from './layer-composite'
+import { layerFusedRows, type LayerFusedIO, type LayerFusedJob } from './layer-fused'
 import { layerInputRows, type LayerInputJob } from './layer-input'
 import { downscaleBufferRows, type DownscaleJob } from '../downscale'
 
@@ -19,6 +20,8 @@ export type RowTask =
     }
   /** A layer's composite (the filtered layer rebuilt, blended, weighed by opacity x mask, stored): layer-composite.ts. */
   | { readonly kind: 'layer-composite'; readonly job: LayerCompositeJob; readonly io: LayerCompositeIO }
+  /** A layer on Y or one channel of an 8-bit RGB photo, input, kernel and composite in one pass: layer-fused.ts. */
+  | { readonly kind: 'layer-fused'; readonly job: LayerFusedJob; readonly io: LayerFusedIO }
   /** A window of an image area-averaged to a grid (the viewer's exact previews): engine/downscale.ts. */
   | { readonly kind: 'downscale'; readonly job: DownscaleJob; readonly src: ArrayBufferLike; readonly srcOffset: number; readonly dst: ArrayBufferLike }
 
@@ -33,6 +36,9 @@ export function runRowTask(task: RowTask, r0: number, r1: number, kernels: Kerne
       return
     case 'layer-composite':
       layerCompositeRows(task.job, task.io, r0, r1, kernels)
+      return
+    case 'layer-fused':
+      layerFusedRows(task.job, task.io, r0, r1, kernels)
       return
     case 'downscale':
       downscaleBufferRows(task.job, task.src, task.srcOffset, task.dst, r0, r1)
