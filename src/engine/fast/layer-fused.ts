@@ -1,11 +1,12 @@
 // Fast paths: a layer that filters the luminance Y (or one channel) of an 8-bit RGB photo, in one pass per band of
 // output rows. For its rows [r0, r1) a band makes Y of the source rows the kernel reaches (its padded rows, with
 // the filter's border), filters Y there (separable terms as two 1-D passes, other kernels directly) and
-// composites each output row into the destination: the image is read and written once, and Y and filtered Y stay
-// in the kernels' memory (no f32 image of either). Every output row is computed from the same padded rows by the
-// same operations wherever the band starts, and the plan's own passes (wsum, finish: the steps band.ts runs), so
-// the result is the same bytes as making Y, running the plan and compositing one after another (layer-run.ts),
-// on either kernel set and any number of threads.
+// composites each output row into the destination: the image is read and written once, Y and filtered Y stay in
+// the kernels' memory (no f32 image of either), and the kernel runs only on the pixels the mask lets the layer
+// change. Every output sample is computed from the same padded rows by the same operations (the plan's own
+// passes, as band.ts runs them) wherever its band and its row's span start, so the result is the same bytes as
+// making Y, running the plan and compositing one after another (layer-run.ts), on either kernel set and any
+// number of threads.
 import { alignUp, BLOCK_SLACK, FinishMode, SampleKind, type Kernels } from './backend'
 import type { LayerCompositeJob } from './layer-composite'
 import { isRgb8Composite, kernelBlendCode, rgb8RowParts, rgb8Rows, rgb8RowSpan } from './layer-rgb8'
@@ -90,7 +91,7 @@ export function layerFusedRows(job: LayerFusedJob, io: LayerFusedIO, r0: number,
   const terms = plan.terms.map((t) => ({
     colRows: alloc(t.columnRows.length * 4),
     colWeights: alloc(t.columnRows.length * 4),
-    zeros: alloc(t.columnRows.length * 4),
+    colOffsets: alloc(t.columnRows.length * 4),
     colCount: t.columnRows.length,
     rowPtrs: alloc(t.rowOffsets.length * 4),
     rowWeights: alloc(t.rowOffsets.length * 4),
@@ -115,13 +116,10 @@ export function layerFusedRows(job: LayerFusedJob, io: LayerFusedIO, r0: number,
     const b = terms[i]
     i32.set(t.columnRows, b.colRows >> 2)
     f32.set(t.columnWeights, b.colWeights >> 2)
-    i32.fill(0, b.zeros >> 2, (b.zeros >> 2) + b.colCount)
-    u32.set(Array.from(t.rowOffsets, (o) => tmp + o * 4), b.rowPtrs >> 2)
     f32.set(t.rowWeights, b.rowWeights >> 2)
   })
   if (taps && plan.taps) {
     i32.set(plan.taps.rows, taps.rows >> 2)
-    i32.set(plan.taps.offsets.map((o) => o * 4), taps.offsets >> 2)
     f32.set(plan.taps.weights, taps.weights >> 2)
   }
   /** Where each ring slot's source row is staged (its padded row p is slot p % kh). */
@@ -157,29 +155,54 @@ export function layerFusedRows(job: LayerFusedJob, io: LayerFusedIO, r0: number,
   const pick = single >= 0 ? single : -1
   // A finish that only clamps to 0..255 is left to compositeRgb8, which clamps the filtered value the same way.
   const finish = plan.divisor !== 1 || plan.offset !== 0 || plan.finishMode !== FinishMode.Clamp
+  /** The kernel's passes read from padded column x0 (the taps' offsets moved there), for outputs from x0. */
+  let movedTo = -1
+  const moveTo = (x0: number): void => {
+    if (x0 === movedTo) return
+    movedTo = x0
+    plan.terms.forEach((t, i) => {
+      i32.fill(x0 * 4, terms[i].colOffsets >> 2, (terms[i].colOffsets >> 2) + terms[i].colCount)
+      u32.set(Array.from(t.rowOffsets, (o) => tmp + (o + x0) * 4), terms[i].rowPtrs >> 2)
+    })
+    if (taps && plan.taps) i32.set(plan.taps.offsets.map((o) => (o + x0) * 4), taps.offsets >> 2)
+  }
+
   let next = r0
   for (let r = r0; r < r1; r++) {
+    // The pixels the layer changes (the mask, from the backdrop: the source row under the kernel centre); the
+    // kernel runs on those alone, and a row it leaves alone is the source row copied.
+    const sr = composite.alignedRows[r]
+    const span = rgb8RowSpan(rows, r, src, sr * rowBytes)
+    const x0 = span.start
+    const x1 = span.end
+    const d0 = r * rowBytes
+    if (x1 === x0) {
+      dst.set(src.subarray(sr * rowBytes, (sr + 1) * rowBytes), d0)
+      continue
+    }
+    // Padded rows r .. r + kh - 1 in the ring (those of rows passed over are not made).
+    next = Math.max(next, r)
     for (; next < r + kh; next++) makeY(next)
-    // The kernel on Y as band.ts runs the plan (the same passes, in the same order), finished in place in `sums`.
-    if (terms.length === 0) f32.fill(0, sums >> 2, (sums >> 2) + width)
+    // The kernel on Y as band.ts runs the plan (the same passes in the same order: every output sample is
+    // computed alike whatever the span), into sums from x0.
+    moveTo(x0)
+    const n = x1 - x0
+    const out = sums + x0 * 4
+    if (terms.length === 0) f32.fill(0, out >> 2, (out >> 2) + n)
     terms.forEach((t, index) => {
-      kernels.tapPointers(ptrs, slots, kh, r, t.colRows, t.zeros, t.colCount)
-      kernels.wsum(tmp, ptrs, t.colWeights, t.colCount, padded, 0)
-      kernels.wsum(sums, t.rowPtrs, t.rowWeights, t.rowCount, width, index > 0 ? 1 : 0)
+      kernels.tapPointers(ptrs, slots, kh, r, t.colRows, t.colOffsets, t.colCount)
+      kernels.wsum(tmp + x0 * 4, ptrs, t.colWeights, t.colCount, n + plan.kw - 1, 0)
+      kernels.wsum(out, t.rowPtrs, t.rowWeights, t.rowCount, n, index > 0 ? 1 : 0)
     })
     if (taps) {
       kernels.tapPointers(ptrs, slots, kh, r, taps.rows, taps.offsets, taps.count)
-      kernels.wsum(sums, ptrs, taps.weights, taps.count, width, 0)
+      kernels.wsum(out, ptrs, taps.weights, taps.count, n, 0)
     }
-    if (finish) kernels.finish(sums, SampleKind.F32, sums, width, 1, plan.divisor, plan.offset, plan.finishMode, plan.p1, plan.p2, plan.max, 1, 0, 1)
-    // The backdrop: the source row under the kernel centre, staged in the ring.
+    if (finish) kernels.finish(out, SampleKind.F32, out, n, 1, plan.divisor, plan.offset, plan.finishMode, plan.p1, plan.p2, plan.max, 1, 0, 1)
     const back = staged[(r + plan.centreY) % kh]
-    const span = rgb8RowSpan(rows, r, u8, back)
-    const d0 = r * rowBytes
-    if (span.start > 0) dst.set(u8.subarray(back, back + span.start * 3), d0)
-    if (span.end < width) dst.set(u8.subarray(back + span.end * 3, back + rowBytes), d0 + span.end * 3)
-    if (span.end === span.start) continue
+    if (x0 > 0) dst.set(u8.subarray(back, back + x0 * 3), d0)
+    if (x1 < width) dst.set(u8.subarray(back + x1 * 3, back + rowBytes), d0 + x1 * 3)
     rgb8RowParts(rows, span, 0, heap.dst, back, sums, 1, pick)
-    dst.set(u8.subarray(heap.dst + span.start * 3, heap.dst + span.end * 3), d0 + span.start * 3)
+    dst.set(u8.subarray(heap.dst + x0 * 3, heap.dst + x1 * 3), d0 + x0 * 3)
   }
 }
