@@ -250,18 +250,33 @@ export function compositeRgb8(dst: usize, back: usize, filtered: usize, select: 
 /**
  * `n` pixels of a feathered mask row from its coarse `line` (`cells` f32 values): pixel x is a + (b - a) x t with
  * a, b the line at col0[x] and col0[x] + 1 (i32, clamped to the line) and t = colT[x] (f32), in f64 as
- * maskRow in src/engine/mask.ts computes it, stored as f32 at `out`: the same values to the bit.
+ * maskRow in src/engine/mask.ts computes it, stored as f32 at `out`: the same values to the bit. col0 never
+ * decreases, so pixels come in runs between the same two cells: each run reads them once, and its pixels go two
+ * at a time through f64x2 lanes (the same f64 operations).
  */
 export function lerpMask(out: usize, line: usize, cells: i32, col0: usize, colT: usize, n: i32): void {
   const last = cells - 1
-  for (let x: i32 = 0; x < n; x++) {
-    const o = <usize>x << 2
-    const i = load<i32>(col0 + o)
+  let x: i32 = 0
+  while (x < n) {
+    const i = load<i32>(col0 + (<usize>x << 2))
     const i0 = i < 0 ? 0 : i > last ? last : i
     const i1 = i + 1 < 0 ? 0 : i + 1 > last ? last : i + 1
     const a = <f64>load<f32>(line + (<usize>i0 << 2))
-    const b = <f64>load<f32>(line + (<usize>i1 << 2))
-    store<f32>(out + o, <f32>(a + (b - a) * <f64>load<f32>(colT + o)))
+    const d = <f64>load<f32>(line + (<usize>i1 << 2)) - a
+    let end = x + 1
+    while (end < n && load<i32>(col0 + (<usize>end << 2)) == i) end++
+    const va = f64x2.splat(a)
+    const vd = f64x2.splat(d)
+    for (; x + 2 <= end; x += 2) {
+      const o = <usize>x << 2
+      const t = f64x2.promote_low_f32x4(v128.load64_zero(colT + o))
+      v128.store64_lane(out + o, f32x4.demote_f64x2_zero(f64x2.add(va, f64x2.mul(vd, t))), 0)
+    }
+    if (x < end) {
+      const o = <usize>x << 2
+      store<f32>(out + o, <f32>(a + d * <f64>load<f32>(colT + o)))
+      x++
+    }
   }
 }
 
