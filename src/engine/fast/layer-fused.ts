@@ -160,11 +160,16 @@ export function layerFusedRows(job: LayerFusedJob, io: LayerFusedIO, r0: number,
   const moveTo = (x0: number): void => {
     if (x0 === movedTo) return
     movedTo = x0
-    plan.terms.forEach((t, i) => {
-      i32.fill(x0 * 4, terms[i].colOffsets >> 2, (terms[i].colOffsets >> 2) + terms[i].colCount)
-      u32.set(Array.from(t.rowOffsets, (o) => tmp + (o + x0) * 4), terms[i].rowPtrs >> 2)
-    })
-    if (taps && plan.taps) i32.set(plan.taps.offsets.map((o) => (o + x0) * 4), taps.offsets >> 2)
+    for (let i = 0; i < terms.length; i++) {
+      const { colOffsets, colCount, rowPtrs } = terms[i]
+      const rowOffsets = plan.terms[i].rowOffsets
+      i32.fill(x0 * 4, colOffsets >> 2, (colOffsets >> 2) + colCount)
+      for (let t = 0; t < rowOffsets.length; t++) u32[(rowPtrs >> 2) + t] = tmp + (rowOffsets[t] + x0) * 4
+    }
+    if (taps && plan.taps) {
+      const offsets = plan.taps.offsets
+      for (let t = 0; t < offsets.length; t++) i32[(taps.offsets >> 2) + t] = (offsets[t] + x0) * 4
+    }
   }
 
   let next = r0
@@ -189,11 +194,12 @@ export function layerFusedRows(job: LayerFusedJob, io: LayerFusedIO, r0: number,
     const n = x1 - x0
     const out = sums + x0 * 4
     if (terms.length === 0) f32.fill(0, out >> 2, (out >> 2) + n)
-    terms.forEach((t, index) => {
+    for (let i = 0; i < terms.length; i++) {
+      const t = terms[i]
       kernels.tapPointers(ptrs, slots, kh, r, t.colRows, t.colOffsets, t.colCount)
       kernels.wsum(tmp + x0 * 4, ptrs, t.colWeights, t.colCount, n + plan.kw - 1, 0)
-      kernels.wsum(out, t.rowPtrs, t.rowWeights, t.rowCount, n, index > 0 ? 1 : 0)
-    })
+      kernels.wsum(out, t.rowPtrs, t.rowWeights, t.rowCount, n, i > 0 ? 1 : 0)
+    }
     if (taps) {
       kernels.tapPointers(ptrs, slots, kh, r, taps.rows, taps.offsets, taps.count)
       kernels.wsum(out, ptrs, taps.weights, taps.count, n, 0)
