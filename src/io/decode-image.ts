@@ -2,7 +2,7 @@
 import { constants } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
-import sharp from './sharp'
+import { loadSharp } from './sharp'
 import type { Metadata, OutputInfo, Sharp } from 'sharp'
 import type { BitDepth, Channels, IntImage } from '../engine/types'
 import { firstLine } from '../contract/errors'
@@ -127,6 +127,8 @@ export async function decodeImage(source: string | Uint8Array, options: DecodeOp
   else if (source.length === 0) throw new IoError(`cannot read ${name}: the file is empty`)
   await checkDocumentedFormat(source, name)
   const input = typeof source === 'string' ? source : Buffer.from(source.buffer, source.byteOffset, source.length)
+  // Loaded here, outside the decoder's error mapping: a sharp that cannot load is no fault of the file.
+  const sharp = loadSharp()
 
   let header: Metadata
   try {

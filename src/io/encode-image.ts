@@ -1,6 +1,6 @@
 // Runs in Node: encodes the engine's integer images with sharp, keeping bit depth and ICC profile where the
 // format allows, and writes them atomically.
-import sharp from './sharp'
+import { loadSharp } from './sharp'
 import type { Sharp } from 'sharp'
 import type { BitDepth, IntImage } from '../engine/types'
 import { firstLine } from '../contract/errors'
@@ -121,6 +121,8 @@ export async function encodeImageToBuffer(
   if (hasAlpha && !format.alpha) notes.push(`${format.label} has no alpha channel: transparency was flattened onto white`)
 
   const raw = { raw: { width: pixels.width, height: pixels.height, channels: pixels.channels } }
+  // Loaded here, outside the encoder's error mapping: a sharp that cannot load is no fault of the image.
+  const sharp = loadSharp()
   try {
     if (format.id === 'png') {
       return { bytes: await encodePng(pixels, { level: PNG_LEVEL, icc }), format, depth, notes }
