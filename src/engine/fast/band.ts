@@ -98,8 +98,9 @@ export function fusable(first: FilterPlan, second: FilterPlan, fedFirst = false)
 interface Feed {
   readonly p: Scratch
   readonly from: Feed | null
-  /** Padded rows [row, next) are in the ring, and output row `row` is finished in p.row.outRow (-1: none yet). */
+  /** The output row finished in p.row.outRow (-1: none yet). */
   row: number
+  /** The next padded row to pad into the ring, which holds the kh padded rows before it. */
   next: number
 }
 
