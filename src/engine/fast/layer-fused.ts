@@ -53,8 +53,19 @@ export function fusesLayer(plan: FilterPlan, job: LayerCompositeJob): boolean {
     plan.outWidth === job.srcWidth &&
     plan.outHeight === job.srcHeight &&
     job.alignedCols.every((sc, x) => sc === x) &&
-    job.alignedRows.every((sr, r) => sr >= 0 && sr === plan.rows[r + plan.centreY])
+    job.alignedRows.every((sr, r) => sr >= 0 && sr === plan.rows[r + plan.centreY]) &&
+    wholeRowRun(plan) >= 0
   )
+}
+
+/**
+ * Index in plan.segs of the padded rows' run over the whole source row (in mode `same` there is one: the border
+ * runs around it never continue it), or -1.
+ */
+function wholeRowRun(plan: FilterPlan): number {
+  const segs = plan.segs
+  for (let g = 0; g < segs.length; g += 3) if (segs[g + 1] === 0 && segs[g + 2] === plan.srcWidth) return g
+  return -1
 }
 
 /** Writes output rows [r0, r1) of a fused layer (see {@link fusesLayer}); `kernels`: the row-task kernels. */
@@ -82,12 +93,9 @@ export function layerFusedRows(job: LayerFusedJob, io: LayerFusedIO, r0: number,
   const slots = alloc(kh * 4)
   const tmp = alloc(padded * 4)
   const sums = alloc(width * 4)
-  // The padded row's run over the whole source row, Y made in place there; without one, Y of the source row
-  // is made in `whole` and every run copied from it.
+  // The padded row's run over the whole source row: Y is made in place there, the border runs copied from it.
   const segs = plan.segs
-  let main = -1
-  for (let g = 0; g < segs.length; g += 3) if (segs[g + 1] === 0 && segs[g + 2] === width) main = g
-  const whole = main < 0 ? alloc(width * 4) : 0
+  const main = wholeRowRun(plan)
   const terms = plan.terms.map((t) => ({
     colRows: alloc(t.columnRows.length * 4),
     colWeights: alloc(t.columnRows.length * 4),
@@ -139,7 +147,7 @@ export function layerFusedRows(job: LayerFusedJob, io: LayerFusedIO, r0: number,
     u8.set(src.subarray(sr * rowBytes, (sr + 1) * rowBytes), at)
     staged[slot] = at
     // Y of source pixel c is at f32 index base + c.
-    const base = main >= 0 ? y + segs[main] : whole >> 2
+    const base = y + segs[main]
     if (single >= 0) for (let c = 0, o = at + single; c < width; c++, o += 3) f32[base + c] = u8[o]
     else kernels.lumaRgb8(base << 2, at, width)
     // The border runs, after the main one (whose last SIMD block writes a few values past its end).

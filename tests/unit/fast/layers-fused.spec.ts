@@ -25,14 +25,18 @@ const MASKS: readonly (LayerMask | undefined)[] = [
   { shapes: [{ type: 'tones', from: 0.2, to: 0.6, soft: 0.1 }], invert: true }
 ]
 
-/** Separable (two 1-D passes), small non-separable (direct), a column 31 rows tall (taller than most bands here). */
+/**
+ * Separable (two 1-D passes), small non-separable (direct), a column 31 rows tall (taller than most bands here), a
+ * row 81 wide (wider than the image: its borders reach past the far edge).
+ */
 const KERNELS: readonly FilterSpec[] = [
   { preset: 'gaussian-blur', params: { size: 5, sigma: 1 } },
   { preset: 'unsharp-mask', params: { size: 5, sigma: 1, amount: 2 } },
   { preset: 'sharpen' },
   { kernel: randomFloatRows(3, 3, 5), divisor: 1.5, offset: 4 },
   { kernel: randomFloatRows(4, 31, 1), signed: 'abs' },
-  { kernel: randomFloatRows(5, 5, 7), signed: 'shift' }
+  { kernel: randomFloatRows(5, 5, 7), signed: 'shift' },
+  { kernel: randomFloatRows(6, 1, 81) }
 ]
 
 /** The layer with fusion on or off, on one thread, with its row tasks run in `bands`. */
