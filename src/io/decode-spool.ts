@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Sharp } from 'sharp'
 import type { BitDepth } from '../engine/types'
+import { processAlive } from './process-alive'
 
 /** Where the samples of a decode go: a view of exactly `samples` samples of `depth` bits, given the final size. */
 export type SampleStorage = (samples: number, depth: BitDepth) => Uint8Array | Uint16Array
@@ -120,18 +121,9 @@ export async function sweepSpool(): Promise<void> {
       const match = SPOOL_PATTERN.exec(name)
       if (!match) continue
       const pid = Number(match[1])
-      if (pid === process.pid || alive(pid)) continue
+      if (pid === process.pid || processAlive(pid)) continue
       await unlink(join(folder, name)).catch(() => undefined)
     }
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}

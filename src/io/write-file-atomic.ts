@@ -5,6 +5,7 @@ import { constants, unlinkSync } from 'node:fs'
 import { access, link, open, readdir, rename, stat, unlink } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { IoError } from './io-error'
+import { processAlive } from './process-alive'
 
 // Temp files being written; removed synchronously if the process exits mid-write (Ctrl-C through process.exit).
 const pending = new Set<string>()
@@ -59,16 +60,6 @@ function tempName(target: string): string {
   return `.${tempStem(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return errorCode(err) === 'EPERM'
-  }
-}
-
 /** A temp file's name: its target and the writer's process id. */
 const TEMP_PATTERN = /^\.(.+)\.(\d+)\.[0-9a-f]{12}\.tmp$/
 
@@ -90,7 +81,7 @@ export async function sweepStaleTemps(folder: string, targets: ReadonlySet<strin
     const match = TEMP_PATTERN.exec(name)
     if (!match || !stems.has(match[1])) continue
     const pid = Number(match[2])
-    if (pid === process.pid || isAlive(pid)) continue
+    if (pid === process.pid || processAlive(pid)) continue
     await unlink(join(folder, name)).catch(() => undefined)
   }
 }

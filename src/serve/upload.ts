@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import type { IncomingMessage } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { processAlive } from '../io/process-alive'
 
 /** An upload refused or broken off: `status` is the HTTP answer, the message one line. */
 export class UploadError extends Error {
@@ -29,16 +30,6 @@ function rootFolder(): string {
   return join(tmpdir(), `kernel-studio-serve-${uid}`)
 }
 
-/** True while process `pid` exists (EPERM: it exists but belongs to someone else). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
 /**
  * Creates the root folder, or checks that the existing one is a real folder of ours that nobody else can enter
  * (the temp folder is shared: another user could have put a link or an open folder there).
@@ -56,7 +47,7 @@ function ensureRoot(root: string): void {
 function removeStale(root: string): void {
   for (const name of readdirSync(root)) {
     const pid = Number(/^(\d+)-/.exec(name)?.[1])
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !alive(pid)) {
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !processAlive(pid)) {
       rmSync(join(root, name), { recursive: true, force: true })
     }
   }
