@@ -250,8 +250,15 @@ export async function runFastStack(
       if (filter.effects) {
         // Channels, light, blend or mask: the kernel runs on its own input, then a composite (layer-run.ts).
         const runRows = (task: RowTask, rows: number): Promise<void> => executor.runRows(task, rowBands(rows, executor.threads), signal)
-        const step = { filter, effects: filter.effects, shape, src, target, opaque, method, tileLog2, signal, take, done, runPlan, runRows, output }
-        const layer = await runLayer(step)
+        const layerStep = { filter, effects: filter.effects, shape, src, target, opaque, method, tileLog2, signal, take, done, runPlan, runRows, output }
+        const stepBefore = step
+        const layer = await runLayer(layerStep)
+        // A fused layer (layer-fused.ts) runs row tasks, not a plan: its step and plan are reported here.
+        if (step === stepBefore) {
+          options.onPlan?.(layer.plan)
+          step++
+          onProgress?.(step / steps)
+        }
         plan = layer.plan
         dst = layer.dst
       } else if (filter.options.signed === 'stretch') {

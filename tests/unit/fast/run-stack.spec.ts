@@ -58,6 +58,21 @@ describe('automatic choices', () => {
     expect(seen.at(-1)).toBe(1)
   })
 
+  it('counts a fused layer (luminance, 8-bit RGB in and out) as a step: progress reaches 1, its plan is reported', async () => {
+    const image = randomIntImage(9, 64, 40, 3)
+    for (const filters of [
+      [{ preset: 'gaussian-blur', params: { size: 5, sigma: 1 }, channels: 'luminance', blend: 'overlay' }],
+      [{ preset: 'sharpen', enabled: false }, { preset: 'gaussian-blur', params: { size: 5, sigma: 1 }, channels: 'g' }]
+    ] as FilterSpec[][]) {
+      const seen: number[] = []
+      let plans = 0
+      await runStack(image, filters, { onProgress: (f) => seen.push(f), engine: { onPlan: () => plans++ } })
+      expect(seen.every((f, i) => i === 0 || f >= seen[i - 1])).toBe(true)
+      expect(seen.at(-1)).toBe(1)
+      expect(plans).toBe(1)
+    }
+  })
+
   it('gives the reference errors, with the filter number in stacks', async () => {
     const image = randomIntImage(7, 8, 8, 1)
     await expect(runStack(image, [{ kernel: '1 2; 3 4' }])).rejects.toThrow(EngineError)
