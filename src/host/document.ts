@@ -9,7 +9,7 @@ import type { FloatImage, IntImage } from '../engine/types'
 import { downscale, downscaleSource, type DownscaleGrid } from '../engine/downscale'
 import { runStack, sharedImage } from '../runtime/run-stack'
 import { lruGet, lruSet } from './lru'
-import { cropImage, downscaleInBands } from './raster'
+import { cropImage, downscaleInBands, fitSize } from './raster'
 import { planRegion, type PixelBox } from './region'
 import { resultSize, type HostStack } from './stack'
 
@@ -248,6 +248,21 @@ export class OpenDocument {
     const image = await this.shrink(stack, box, grid, signal)
     if (!this.closed) lruSet(this.shownCache, key, image, MAX_SHOWN)
     return image
+  }
+
+  /**
+   * The whole result of `stack` shrunk to fit `size` x `size` from its full-resolution pixels, by the viewer's
+   * area average: a gallery card shows what the export would look like that small (a kernel run on a reduced copy
+   * acts several times too wide: edge detect's card glowed where the export is nearly black). `into` is reused
+   * memory of the result's size (the caller's, for the cards of one request); nothing is cached.
+   */
+  async thumbnail(stack: HostStack, size: number, signal: AbortSignal, into?: IntImage['data']): Promise<{ image: IntImage; result: IntImage }> {
+    const full = resultSize(stack, this.image.width, this.image.height)
+    const fit = fitSize(full.width, full.height, size, size)
+    const result = await runStack(this.image, stack.filters, { signal, into })
+    signal.throwIfAborted()
+    const grid = { full, grid: fit, window: { x: 0, y: 0, ...fit } }
+    return { image: await downscaleInBands(result, { x: 0, y: 0 }, grid, signal), result }
   }
 
   /**

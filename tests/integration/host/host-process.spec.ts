@@ -216,6 +216,23 @@ describe('engine host process', () => {
     expect(thumbs[1]).toBeNull()
   })
 
+  it('makes each thumbnail from the full-resolution result, area-averaged: the export at that size', async () => {
+    const host = client()
+    await host.request({ type: 'open', name: 'rgb.png', path: rgbPath })
+    const filters: FilterSpec[][] = [[{ preset: 'edge-detect' }], [{ preset: 'gaussian-blur', params: { sigma: 2 } }], [{ preset: 'sobel', mode: 'valid' }]]
+    const thumbs = await host.request({ type: 'thumbnails', filters: filters.map((f) => f[0]), size: 16 })
+    for (let i = 0; i < filters.length; i++) {
+      const full = await runStack(rgb, filters[i])
+      const width = 16
+      const height = Math.round((full.height * 16) / full.width)
+      const expected = downscale(full, width, height)
+      const thumb = thumbs[i]
+      expect(thumb, JSON.stringify(filters[i])).toMatchObject({ width, height })
+      const rgbOf = (rgba: Uint8Array): number[] => Array.from(rgba).filter((_, k) => k % 4 !== 3)
+      expect(rgbOf((thumb as { rgba: Uint8Array }).rgba), JSON.stringify(filters[i])).toEqual(Array.from(expected.data))
+    }
+  })
+
   it('restarts after a crash: pending calls go to the new host, the next call works', async () => {
     const host = client()
     await host.request({ type: 'open', name: 'rgb.png', path: rgbPath })
