@@ -3,7 +3,7 @@
 // small file of 16000x16000 pixels exhaust the machine.
 import { outputSize } from './border'
 import { EngineError } from './errors'
-import { maskGridBytes } from './mask'
+import { maskGridBytes, maskRowsBytes } from './mask'
 import { resolveStack } from './stack'
 import type { BitDepth, FilterSpec } from './types'
 
@@ -73,10 +73,11 @@ export function stackMemory(input: StackInput, filters: readonly FilterSpec[], o
     const source = i === 0 ? 0 : size.width * size.height * c * FLOAT_BYTES
     const result = pixels * c * (last ? outDepth / 8 : FLOAT_BYTES)
     const raw = filter.options.signed === 'stretch' ? pixels * c * RAW_BYTES : 0
-    // Layer effects: the kernel's input and its f32 result, and a feathered mask's grid twice (the plan, and the
-    // copy the worker threads share).
+    // Layer effects: the kernel's input and its f32 result, a feathered mask's grid twice (the plan, and the
+    // copy the worker threads share) and the grid rows each compositing thread keeps (counted for two threads;
+    // about 7 MB more per further thread at 12 MP).
     const mask = filter.effects?.mask
-    const grid = mask ? 2 * maskGridBytes(mask, next.width, next.height) : 0
+    const grid = mask ? 2 * maskGridBytes(mask, next.width, next.height) + 2 * maskRowsBytes(mask, next.width, next.height) : 0
     const effects = filter.effects ? 2 * pixels * c * FLOAT_BYTES + grid : 0
     peak = Math.max(peak, source + result + raw + effects)
     size = next

@@ -136,6 +136,8 @@ export interface CoarseMask {
   /** Per pixel column: the left coarse column and the weight of the one right of it. */
   readonly col0: Int32Array
   readonly colT: Float32Array
+  /** The plan's key when it is kept between runs (its rows are then kept too, see coarseRow), or ''. */
+  readonly key: string
 }
 
 /** A mask ready to rasterise rows of a width x height image; plain data (it can be posted to worker threads). */
@@ -419,6 +421,17 @@ export function maskGridBytes(mask: LayerMask, width: number, height: number): n
 }
 
 /**
+ * Bytes of the rows {@link coarseRow} keeps for `mask` on a width x height image, per thread (0 without feather):
+ * one grid line per image row and its span.
+ */
+export function maskRowsBytes(mask: LayerMask, width: number, height: number): number {
+  const sigma = (mask.feather ?? 0) * Math.min(width, height)
+  if (!(sigma > 0) || maskUsesTones(mask) || maskGridBytes(mask, width, height) > KEEP_BYTES) return 0
+  const { factor, cw, ch } = gridLayout(width, height, sigma)
+  return ch * factor * (cw * 4 + ROW_SPAN_INTS * 4 + 1)
+}
+
+/**
  * The feathered mask: the shapes, mirrored past the image's edges, averaged over cells of `factor` x `factor`
  * pixels starting at the top-left pixel, blurred on that grid with the gaussian whose variance, added to the
  * cells' and the interpolation's, makes the requested one.
@@ -472,7 +485,7 @@ function featherGrid(
     col0[x] = i
     colT[x] = u - i
   }
-  return { factor, width: cw, height: ch, values, col0, colT }
+  return { factor, width: cw, height: ch, values, col0, colT, key: '' }
 }
 
 /**
@@ -498,7 +511,7 @@ export function planMask(mask: LayerMask, width: number, height: number, luminan
   const key = tones || maskGridBytes(mask, width, height) > KEEP_BYTES ? '' : `${width}x${height} ${JSON.stringify(mask)}`
   const kept = key ? recentPlans.find((p) => p.key === key) : undefined
   if (kept) return kept.plan
-  const coarse = featherGrid(mask.shapes, width, height, sigma, tones ? luminanceRow : null)
+  const coarse = { ...featherGrid(mask.shapes, width, height, sigma, tones ? luminanceRow : null), key }
   const plan: MaskPlan = { width, height, shapes: mask.shapes, invert, needsLuminance: false, coarse }
   if (key) {
     recentPlans.unshift({ key, plan })
@@ -529,6 +542,54 @@ function clampIndex(i: number, n: number): number {
  * Pixel x is then line[col0[x]] + (line[col0[x] + 1] - line[col0[x]]) x colT[x], indices clamped to the line.
  */
 export function coarseRow(coarse: CoarseMask, width: number, y: number, line: Float32Array, span: MaskSpan): void {
+  const kept = coarse.key ? keptRows(coarse, y) : null
+  if (kept?.made[y]) {
+    const cw = coarse.width
+    line.set(kept.lines.subarray(y * cw, y * cw + cw))
+    const s = y * ROW_SPAN_INTS
+    span.start = kept.spans[s]
+    span.end = kept.spans[s + 1]
+    span.onesStart = kept.spans[s + 2]
+    span.onesEnd = kept.spans[s + 3]
+    return
+  }
+  makeCoarseRow(coarse, width, y, line, span)
+  if (kept) {
+    kept.lines.set(line.subarray(0, coarse.width), y * coarse.width)
+    const s = y * ROW_SPAN_INTS
+    kept.spans[s] = span.start
+    kept.spans[s + 1] = span.end
+    kept.spans[s + 2] = span.onesStart
+    kept.spans[s + 3] = span.onesEnd
+    kept.made[y] = 1
+  }
+}
+
+const ROW_SPAN_INTS = 4
+
+/**
+ * The rows coarseRow made for the last kept plan, in this thread: a preview loop or a batch asks for the same
+ * rows of the same mask on every run. One plan's rows only (12 MP: about 7 MB per thread, see maskRowsBytes).
+ */
+let rowsKept: { readonly key: string; readonly lines: Float32Array; readonly spans: Int32Array; readonly made: Uint8Array } | null = null
+
+/** The kept rows of `coarse` (made empty on a new plan), or null where row `y` is past the grid's reach. */
+function keptRows(coarse: CoarseMask, y: number): typeof rowsKept {
+  const rows = coarse.height * coarse.factor
+  if (y < 0 || y >= rows) return null
+  if (rowsKept?.key !== coarse.key) {
+    rowsKept = null
+    rowsKept = {
+      key: coarse.key,
+      lines: new Float32Array(rows * coarse.width),
+      spans: new Int32Array(rows * ROW_SPAN_INTS),
+      made: new Uint8Array(rows)
+    }
+  }
+  return rowsKept
+}
+
+function makeCoarseRow(coarse: CoarseMask, width: number, y: number, line: Float32Array, span: MaskSpan): void {
   const { values, col0 } = coarse
   const cw = coarse.width
   const v = (y + 0.5) / coarse.factor - 0.5

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { EngineError } from '../../../src/engine/errors'
 import { toFloat } from '../../../src/engine/image'
-import { checkMask, rasterMask, type LayerMask, type MaskShape } from '../../../src/engine/mask'
+import { checkMask, maskRow, planMask, rasterMask, type LayerMask, type MaskShape, type MaskSpan } from '../../../src/engine/mask'
 import type { FilterSpec, IntImage } from '../../../src/engine/types'
 import { runStack } from '../../../src/runtime/run-stack'
 import { randomIntImage, referenceResult } from '../fast/helpers'
@@ -109,6 +109,30 @@ describe('feathering', () => {
       expect(worst).toBeLessThan(0.002)
     })
   }
+
+  it('gives the same values and spans from the rows kept between runs as when it made them', () => {
+    // A size no other test uses, so the first pass makes every row and the second takes them all from the kept ones.
+    const width = 251
+    const height = 173
+    const plan = planMask({ shapes, feather: 0.05 }, width, height, null)
+    expect(plan.coarse?.key).not.toBe('')
+    const pass = (order: number[]): { values: Float32Array; spans: MaskSpan[] } => {
+      const values = new Float32Array(width * height)
+      const spans: MaskSpan[] = []
+      for (const y of order) {
+        const span = { start: 0, end: 0, onesStart: 0, onesEnd: 0 }
+        maskRow(plan, y, values.subarray(y * width, (y + 1) * width), null, null, span)
+        spans[y] = span
+      }
+      return { values, spans }
+    }
+    const rows = Array.from({ length: height }, (_, y) => y)
+    const made = pass(rows)
+    const kept = pass(rows.reverse())
+    expect(kept.spans).toEqual(made.spans)
+    expect(Buffer.from(kept.values.buffer).equals(Buffer.from(made.values.buffer))).toBe(true)
+    expect(made.spans.some((s) => s.onesEnd > s.onesStart) && made.spans.some((s) => s.start > 0)).toBe(true)
+  })
 })
 
 describe('checkMask', () => {
