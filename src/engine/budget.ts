@@ -47,10 +47,11 @@ export function formatBytes(bytes: number): string {
  * encoding the result, and checks that no step's result is over {@link MAX_PIXELS}. The fast paths keep the
  * input, the current step's source and its result alive (earlier intermediates are released), plus raw values
  * for `stretch`, and for layer effects (channels, light, blend, mask) the kernel's input and result and a feathered
- * mask's grid. Throws an EngineError (`too-large`) naming the first filter whose
+ * mask's grid, with the grid rows each of `threads` compositing threads keeps. Throws an EngineError (`too-large`)
+ * naming the first filter whose
  * result is over the pixel limit.
  */
-export function stackMemory(input: StackInput, filters: readonly FilterSpec[], outDepth: BitDepth = input.depth): StackMemory {
+export function stackMemory(input: StackInput, filters: readonly FilterSpec[], outDepth: BitDepth = input.depth, threads = 2): StackMemory {
   const c = input.channels
   const inputBytes = input.width * input.height * c * (input.depth / 8)
   const active = resolveStack(filters)
@@ -74,10 +75,9 @@ export function stackMemory(input: StackInput, filters: readonly FilterSpec[], o
     const result = pixels * c * (last ? outDepth / 8 : FLOAT_BYTES)
     const raw = filter.options.signed === 'stretch' ? pixels * c * RAW_BYTES : 0
     // Layer effects: the kernel's input and its f32 result, a feathered mask's grid twice (the plan, and the
-    // copy the worker threads share) and the grid rows each compositing thread keeps (counted for two threads;
-    // about 7 MB more per further thread at 12 MP).
+    // copy the worker threads share) and the grid rows each compositing thread keeps (`threads` of them).
     const mask = filter.effects?.mask
-    const grid = mask ? 2 * maskGridBytes(mask, next.width, next.height) + 2 * maskRowsBytes(mask, next.width, next.height) : 0
+    const grid = mask ? 2 * maskGridBytes(mask, next.width, next.height) + Math.max(1, threads) * maskRowsBytes(mask, next.width, next.height) : 0
     const effects = filter.effects ? 2 * pixels * c * FLOAT_BYTES + grid : 0
     peak = Math.max(peak, source + result + raw + effects)
     size = next

@@ -6,6 +6,7 @@ import { totalmem } from 'node:os'
 import { CodedError } from '../contract/errors'
 import { formatBytes, stackMemory, type StackInput } from '../engine/budget'
 import type { BitDepth, FilterSpec } from '../engine/types'
+import { defaultThreads } from './pool'
 
 /** Environment variable that sets the budget: bytes, or a size such as `4G`, `512M`. */
 export const MEMORY_ENV = 'KERNEL_STUDIO_MEMORY'
@@ -31,7 +32,7 @@ export function memoryBudget(env: NodeJS.ProcessEnv = process.env): { bytes: num
  * or would make a result over the pixel limit; returns the estimate otherwise.
  */
 export function checkStackMemory(image: StackInput, filters: readonly FilterSpec[], depth: BitDepth = image.depth): number {
-  const { bytes, largest } = stackMemory(image, filters, depth)
+  const { bytes, largest } = stackMemory(image, filters, depth, defaultThreads())
   const budget = memoryBudget()
   if (bytes > budget.bytes) {
     throw new CodedError(

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { MAX_PIXELS, formatBytes, stackMemory } from '../../../src/engine/budget'
 import { EngineError } from '../../../src/engine/errors'
+import { maskRowsBytes } from '../../../src/engine/mask'
 import type { FilterSpec } from '../../../src/engine/types'
 
 const GB = 1024 ** 3
@@ -42,6 +43,12 @@ describe('stackMemory', () => {
     const mask = { shapes: [{ type: 'rect' as const, x: 0, y: 0, width: 0.5, height: 1 }], feather: 0.002 }
     const masked = stackMemory(input, [{ preset: 'sharpen', channels: 'luminance', mask }]).bytes
     expect(masked).toBe(layer + 2 * 4 * (4000 + 25) * (3000 + 25))
+    // A mask small enough to keep: each compositing thread also keeps its rows.
+    const kept = { ...mask, feather: 0.02 }
+    const rows = maskRowsBytes(kept, 4000, 3000)
+    expect(rows).toBeGreaterThan(0)
+    const spec: FilterSpec[] = [{ preset: 'sharpen', channels: 'luminance', mask: kept }]
+    expect(stackMemory(input, spec, 8, 4).bytes - stackMemory(input, spec, 8, 2).bytes).toBe(2 * rows)
   })
 
   it('refuses an intermediate result over the pixel limit, naming the filter', () => {
