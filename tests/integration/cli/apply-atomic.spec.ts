@@ -2,13 +2,12 @@
 // `kernel-studio apply` killed in the middle of writing a big output: no partial file is left behind, and an
 // existing output stays as it was.
 import { spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { watch } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeNoisePng } from '../../helpers/noise'
 import { BIN, ensureCliBuilt, listFolder } from './cli'
 
 let work: string
@@ -16,12 +15,7 @@ let work: string
 beforeAll(async () => {
   ensureCliBuilt()
   work = await mkdtemp(join(tmpdir(), 'ks-cli-atomic-'))
-  // Noise does not compress: the 16-bit TIFF written from it is about 36 MB, so writing it takes a while.
-  const width = 3000
-  const height = 2000
-  await sharp(randomBytes(width * height * 3), { raw: { width, height, channels: 3 } })
-    .png({ compressionLevel: 1 })
-    .toFile(join(work, 'noise.png'))
+  await writeNoisePng(join(work, 'noise.png'))
 })
 afterAll(async () => {
   await rm(work, { recursive: true, force: true })

@@ -1,23 +1,18 @@
 // @vitest-environment node
 // Serve mode killed with kill -9 while it writes an export to a path: the CLI's watchdog removes the hidden temp
 // file, so nothing is left behind (9 of 10 such kills used to leave 4-29 MB temp files).
-import { randomBytes } from 'node:crypto'
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeNoisePng } from '../../helpers/noise'
 import { startBigExport, startServe, whenFileSeen } from './serve-process'
 
 let work: string
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'ks-serve-kill-'))
-  const width = 3000
-  const height = 2000
-  await sharp(randomBytes(width * height * 3), { raw: { width, height, channels: 3 } })
-    .png({ compressionLevel: 1 })
-    .toFile(join(work, 'noise.png'))
+  await writeNoisePng(join(work, 'noise.png'))
 })
 
 afterAll(async () => {

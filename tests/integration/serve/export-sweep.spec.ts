@@ -1,24 +1,19 @@
 // @vitest-environment node
 // Serve mode killed with kill -9 mid-export together with its watchdog (a cgroup's OOM kill, a power cut): the
 // temp file stays behind, and the next start of serve mode removes it, having noted the folder in the data folder.
-import { randomBytes } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeNoisePng } from '../../helpers/noise'
 import { startBigExport, startServe, whenFileSeen } from './serve-process'
 
 let work: string
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'ks-serve-sweep-'))
-  const width = 3000
-  const height = 2000
-  await sharp(randomBytes(width * height * 3), { raw: { width, height, channels: 3 } })
-    .png({ compressionLevel: 1 })
-    .toFile(join(work, 'noise.png'))
+  await writeNoisePng(join(work, 'noise.png'))
 })
 
 afterAll(async () => {
