@@ -370,54 +370,48 @@ export type ApiClient = Api & {
   on<E extends ApiEvent>(event: E, cb: (payload: ApiEvents[E]) => void): () => void
 }
 
+/** True for a request with a `doc` field ({@link DocumentScoped}); an empty request (`Record<string, never>`) has every key. */
+type IsScoped<R> = string extends keyof R ? false : 'doc' extends keyof R ? true : false
+/** Each channel's flag, as its request type says: the table below must agree or it does not compile. */
+type ScopedFlags = { readonly [C in Channel]: IsScoped<ApiMap[C]['req']> }
+
+/**
+ * Each channel once, with whether it is about one document (the renderer's client and Electron main add the
+ * document's id to those). Its key order is {@link CHANNELS}'s; a missing channel does not compile.
+ */
+const DOCUMENT_SCOPED = {
+  'app:info': false,
+  'image:open': true,
+  'image:upload': true,
+  'image:current': true,
+  'image:preview': true,
+  'image:thumbnails': true,
+  'image:inspect': true,
+  'image:pixel': true,
+  'image:histogram': true,
+  'image:learn': true,
+  'image:export': true,
+  'recipe:save': true,
+  'recipe:open': false,
+  'kernel:open-acf': false,
+  'kernel:save-acf': false,
+  'gallery:load': false,
+  'gallery:save': false,
+  'document:save': true,
+  'document:load': true,
+  'batch:choose': true,
+  'batch:start': true,
+  'batch:cancel': false
+} as const satisfies ScopedFlags
+
+/** A channel about one document (its request is {@link DocumentScoped}). */
+export type DocumentChannel = { [C in Channel]: ScopedFlags[C] extends true ? C : never }[Channel]
+
 /** Every channel name, in a stable order (preload, serve client and IPC registration iterate it). */
-export const CHANNELS = [
-  'app:info',
-  'image:open',
-  'image:upload',
-  'image:current',
-  'image:preview',
-  'image:thumbnails',
-  'image:inspect',
-  'image:pixel',
-  'image:histogram',
-  'image:learn',
-  'image:export',
-  'recipe:save',
-  'recipe:open',
-  'kernel:open-acf',
-  'kernel:save-acf',
-  'gallery:load',
-  'gallery:save',
-  'document:save',
-  'document:load',
-  'batch:choose',
-  'batch:start',
-  'batch:cancel'
-] as const satisfies readonly Channel[]
+export const CHANNELS: readonly Channel[] = Object.keys(DOCUMENT_SCOPED) as Channel[]
 
 /** The channels about one document: the renderer's client adds its document's id to each (DocumentScoped). */
-export const DOCUMENT_CHANNELS = [
-  'image:open',
-  'image:upload',
-  'image:current',
-  'image:preview',
-  'image:thumbnails',
-  'image:inspect',
-  'image:pixel',
-  'image:histogram',
-  'image:learn',
-  'image:export',
-  'recipe:save',
-  'document:save',
-  'document:load',
-  'batch:choose',
-  'batch:start'
-] as const satisfies readonly Channel[]
-
-type AssertNever<T extends never> = T
-/** Compile-time proof that {@link CHANNELS} lists every channel of {@link ApiMap}. */
-export type ChannelsComplete = AssertNever<Exclude<Channel, (typeof CHANNELS)[number]>>
+export const DOCUMENT_CHANNELS: readonly DocumentChannel[] = CHANNELS.filter((c): c is DocumentChannel => DOCUMENT_SCOPED[c])
 
 /** Every event name. */
 export const EVENTS = ['menu:command', 'job:progress', 'host:restarted', 'image:opened', 'batch:progress'] as const satisfies readonly ApiEvent[]
