@@ -4,7 +4,7 @@
 import { outputSize } from './border'
 import { EngineError } from './errors'
 import { maskGridBytes, maskRowsBytes } from './mask'
-import { resolveStack } from './stack'
+import { resolveStack, type ResolvedFilter } from './stack'
 import type { BitDepth, FilterSpec } from './types'
 
 /** Largest image, in pixels, that is read or produced: inputs and every intermediate result alike (256 MP). */
@@ -49,12 +49,17 @@ export function formatBytes(bytes: number): string {
  * for `stretch`, and for layer effects (channels, light, blend, mask) the kernel's input and result and a feathered
  * mask's grid, with the grid rows each of `threads` compositing threads keeps. Throws an EngineError (`too-large`)
  * naming the first filter whose
- * result is over the pixel limit.
+ * result is over the pixel limit. `active`: the enabled filters of `filters` when resolveStack has resolved them.
  */
-export function stackMemory(input: StackInput, filters: readonly FilterSpec[], outDepth: BitDepth = input.depth, threads = 2): StackMemory {
+export function stackMemory(
+  input: StackInput,
+  filters: readonly FilterSpec[],
+  outDepth: BitDepth = input.depth,
+  threads = 2,
+  active: readonly ResolvedFilter[] = resolveStack(filters)
+): StackMemory {
   const c = input.channels
   const inputBytes = input.width * input.height * c * (input.depth / 8)
-  const active = resolveStack(filters)
   const positions = filters.flatMap((f, i) => (f.enabled === false ? [] : [i + 1]))
   let size = { width: input.width, height: input.height }
   let largest = size

@@ -133,7 +133,7 @@ export class OpenDocument {
     const key = `${source.width}x${source.height}|${stack.key}`
     const cached = lruGet(this.results, key)
     if (cached) return cached
-    const out = await runStack(source, stack.filters, { signal })
+    const out = await runStack(source, stack.filters, { signal, active: stack.active })
     signal.throwIfAborted()
     if (store && !this.closed) {
       // Full-size results are big: keep only a couple, and never let them push out every proxy result.
@@ -179,7 +179,7 @@ export class OpenDocument {
     // memory when no cache holds it any more.
     const samples = box.width * box.height * this.image.channels
     const into = this.spare.find((d) => d.length >= samples && d.length <= samples * 1.25)
-    const image = await runStack(source, stack.filters, { signal, into: into && this.takeSpare(into, source, stack) })
+    const image = await runStack(source, stack.filters, { signal, active: stack.active, into: into && this.takeSpare(into, source, stack) })
     signal.throwIfAborted()
     // Every filter keeps the crop's origin where it was, so the result's pixel o of the crop's run is pixel
     // o + crop.x of the whole result; only `box` of it is exact (the edges saw the crop's borders).
@@ -259,7 +259,7 @@ export class OpenDocument {
   async thumbnail(stack: HostStack, size: number, signal: AbortSignal, into?: IntImage['data']): Promise<{ image: IntImage; result: IntImage }> {
     const full = resultSize(stack, this.image.width, this.image.height)
     const fit = fitSize(full.width, full.height, size, size)
-    const result = await runStack(this.image, stack.filters, { signal, into })
+    const result = await runStack(this.image, stack.filters, { signal, active: stack.active, into })
     signal.throwIfAborted()
     const grid = { full, grid: fit, window: { x: 0, y: 0, ...fit } }
     return { image: await downscaleInBands(result, { x: 0, y: 0 }, grid, signal), result }
@@ -314,7 +314,7 @@ export class OpenDocument {
   async stretchRanges(stack: HostStack, signal: AbortSignal): Promise<ReadonlyMap<number, { low: number; high: number }>> {
     if (this.stretch?.key === stack.key) return this.stretch.ranges
     const ranges = new Map<number, { low: number; high: number }>()
-    await runStack(this.image, stack.filters, { signal, onStretchRange: (index, r) => ranges.set(index, { low: r.low, high: r.high }) })
+    await runStack(this.image, stack.filters, { signal, active: stack.active, onStretchRange: (index, r) => ranges.set(index, { low: r.low, high: r.high }) })
     if (!this.closed) this.stretch = { key: stack.key, ranges }
     return ranges
   }

@@ -5,6 +5,7 @@ import { constrainedMemory } from 'node:process'
 import { totalmem } from 'node:os'
 import { CodedError } from '../contract/errors'
 import { formatBytes, stackMemory, type StackInput } from '../engine/budget'
+import type { ResolvedFilter } from '../engine/stack'
 import type { BitDepth, FilterSpec } from '../engine/types'
 import { defaultThreads } from './pool'
 
@@ -29,10 +30,11 @@ export function memoryBudget(env: NodeJS.ProcessEnv = process.env): { bytes: num
 
 /**
  * Throws a one-line `too-large` error when running `filters` on `image` would take more memory than the budget,
- * or would make a result over the pixel limit; returns the estimate otherwise.
+ * or would make a result over the pixel limit; returns the estimate otherwise. `active`: `filters` already
+ * resolved (see stackMemory).
  */
-export function checkStackMemory(image: StackInput, filters: readonly FilterSpec[], depth: BitDepth = image.depth): number {
-  const { bytes, largest } = stackMemory(image, filters, depth, defaultThreads())
+export function checkStackMemory(image: StackInput, filters: readonly FilterSpec[], depth: BitDepth = image.depth, active?: readonly ResolvedFilter[]): number {
+  const { bytes, largest } = stackMemory(image, filters, depth, defaultThreads(), active)
   const budget = memoryBudget()
   if (bytes > budget.bytes) {
     throw new CodedError(

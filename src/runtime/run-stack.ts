@@ -39,6 +39,8 @@ export interface RunStackOptions {
   readonly inPlace?: boolean
   /** Receives each `stretch` filter's whole-image range before its mapping (see FastStackOptions.onStretchRange). */
   readonly onStretchRange?: FastStackOptions['onStretchRange']
+  /** `filters`' enabled filters, already resolved by resolveStack: not resolved again (FastStackOptions.active). */
+  readonly active?: FastStackOptions['active']
   /** Overrides the automatic choices; for tests and benchmarks only. @default automatic */
   readonly engine?: EngineOptions
 }
@@ -148,7 +150,7 @@ export async function runStack(
 ): Promise<IntImage> {
   options.signal?.throwIfAborted()
   // Refused before any allocation when it cannot fit (src/runtime/memory-budget.ts).
-  checkStackMemory(image, filters, options.depth)
+  checkStackMemory(image, filters, options.depth, options.active)
   const engine = options.engine ?? {}
   const executor = executorFor(image.width * image.height * image.channels, engine)
   const run = (on: Executor): Promise<IntImage> =>
@@ -159,6 +161,7 @@ export async function runStack(
       into: options.into,
       inPlace: options.inPlace,
       onStretchRange: options.onStretchRange,
+      active: options.active,
       method: engine.method,
       tileLog2: engine.tileLog2,
       onPlan: engine.onPlan,

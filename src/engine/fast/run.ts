@@ -2,9 +2,9 @@
 // memory, or in-process) and keeps f32 between filters, so nothing is decoded twice or rounded to 8 bits midway.
 // Pure: no node:* imports; the executor brings the threads.
 import { checkImage } from '../convolve'
-import { AbortError, EngineError } from '../errors'
+import { AbortError } from '../errors'
 import { maxValue, toFloat, toInt } from '../image'
-import { resolveFilter, type ResolvedFilter } from '../stack'
+import { resolveStack, type ResolvedFilter } from '../stack'
 import type { BitDepth, FilterSpec, FloatImage, IntImage } from '../types'
 import { SampleKind, type Kernels } from './backend'
 import { bandAlignment, BandRunner, fusable, inPlaceable, rawBytes, savedRows, type BandIO } from './band'
@@ -86,6 +86,11 @@ export interface FastStackOptions {
    * mapping, exactly as its mapping used it; `index` counts the enabled filters. Explain maps one pixel with it.
    */
   readonly onStretchRange?: (index: number, range: { readonly low: number; readonly high: number }) => void
+  /**
+   * The stack's enabled filters as resolveStack resolved them, when the caller has them already (the engine host
+   * resolves each request's stack once): they are used instead of resolving `filters` again. @default resolved here
+   */
+  readonly active?: readonly ResolvedFilter[]
 }
 
 /** A run of bytes in a buffer. */
@@ -112,21 +117,6 @@ export function usableInto(
   const apart =
     into.byteOffset + into.byteLength <= input.byteOffset || input.byteOffset + input.byteLength <= into.byteOffset
   return apart
-}
-
-/** The enabled filters resolved, with applyStack's error messages (`filter N: ...` when there are several). */
-export function resolveActive(filters: readonly FilterSpec[]): ResolvedFilter[] {
-  const active: ResolvedFilter[] = []
-  filters.forEach((spec, index) => {
-    if (spec.enabled === false) return
-    try {
-      active.push(resolveFilter(spec))
-    } catch (error) {
-      if (error instanceof EngineError && filters.length > 1) throw new EngineError(`filter ${index + 1}: ${error.message}`)
-      throw error
-    }
-  })
-  return active
 }
 
 /**
@@ -163,7 +153,7 @@ export async function runFastStack(
   if (signal?.aborted) throw new AbortError()
   checkImage(image as unknown as FloatImage)
   const depth = options.depth ?? image.depth
-  const active = resolveActive(filters)
+  const active = options.active ?? resolveStack(filters)
   if (active.length === 0) {
     const copy = toInt(toFloat(image), depth)
     onProgress?.(1)
