@@ -38,6 +38,11 @@ const MAX_SHOWN = 8
 const MAX_BLOCKS = 32
 /** Buffers of dropped regions kept to write the next region's run into (new memory faults on first touch). */
 const MAX_SPARE = 2
+/**
+ * Gallery cards kept (at most 320 pixels a side: 0.6 MB each at worst, 16-bit RGBA): the built-in presets' cards
+ * at one size and some edited candidates, so the gallery asking again (reopened, a tab shown again) runs nothing.
+ */
+const MAX_CARDS = 32
 
 /** True when `outer` contains all of `inner`. */
 function contains(outer: PixelBox, inner: PixelBox): boolean {
@@ -61,6 +66,8 @@ export class OpenDocument {
   private readonly blocks = new Map<string, RegionResult>()
   /** Exact display rasters by "stack key|box|WxH", most recently used last. */
   private readonly shownCache = new Map<string, IntImage>()
+  /** Gallery cards by "stack key|size", most recently used last. */
+  private readonly cards = new Map<string, IntImage>()
   /** The float input of the last explained filter. */
   private prefix?: { readonly key: string; readonly image: FloatImage }
   /** The whole-image ranges of the stretch filters of the last explained stack. */
@@ -101,6 +108,7 @@ export class OpenDocument {
     for (const image of this.proxies.values()) total += image.data.byteLength
     for (const image of this.results.values()) total += image.data.byteLength
     for (const image of this.shownCache.values()) total += image.data.byteLength
+    for (const image of this.cards.values()) total += image.data.byteLength
     for (const cache of [this.regions, this.blocks]) for (const hit of cache.values()) total += hit.image.data.byteLength
     return total
   }
@@ -112,6 +120,7 @@ export class OpenDocument {
     this.regions.clear()
     this.blocks.clear()
     this.shownCache.clear()
+    this.cards.clear()
     this.spare = []
     this.prefix = undefined
     this.stretch = undefined
@@ -254,15 +263,21 @@ export class OpenDocument {
    * The whole result of `stack` shrunk to fit `size` x `size` from its full-resolution pixels, by the viewer's
    * area average: a gallery card shows what the export would look like that small (a kernel run on a reduced copy
    * acts several times too wide: edge detect's card glowed where the export is nearly black). `into` is reused
-   * memory of the result's size (the caller's, for the cards of one request); nothing is cached.
+   * memory of the result's size (the caller's, for the cards of one request). Cached per stack and size; `result`,
+   * the full-resolution run, is absent when the card came from the cache.
    */
-  async thumbnail(stack: HostStack, size: number, signal: AbortSignal, into?: IntImage['data']): Promise<{ image: IntImage; result: IntImage }> {
+  async thumbnail(stack: HostStack, size: number, signal: AbortSignal, into?: IntImage['data']): Promise<{ image: IntImage; result?: IntImage }> {
+    const key = `${stack.key}|${size}`
+    const cached = lruGet(this.cards, key)
+    if (cached) return { image: cached }
     const full = resultSize(stack, this.image.width, this.image.height)
     const fit = fitSize(full.width, full.height, size, size)
     const result = await runStack(this.image, stack.filters, { signal, active: stack.active, into })
     signal.throwIfAborted()
     const grid = { full, grid: fit, window: { x: 0, y: 0, ...fit } }
-    return { image: await downscaleInBands(result, { x: 0, y: 0 }, grid, signal), result }
+    const image = await downscaleInBands(result, { x: 0, y: 0 }, grid, signal)
+    if (!this.closed) lruSet(this.cards, key, image, MAX_CARDS)
+    return { image, result }
   }
 
   /**

@@ -1,5 +1,6 @@
 // Runs in the engine host: `thumbnails`, one small preview per filter for the preset gallery's cards, each the
-// filter's full-resolution result area-averaged to the card (what the export looks like at that size).
+// filter's full-resolution result area-averaged to the card (what the export looks like at that size), kept by the
+// document for the next time the gallery asks.
 import type { Raster } from '../../contract/api'
 import type { IntImage } from '../../engine/types'
 import type { OpenDocument } from '../document'
@@ -20,7 +21,7 @@ export async function thumbnails(doc: OpenDocument, req: ThumbnailsRequest, sign
     signal.throwIfAborted()
     try {
       const { image, result } = await doc.thumbnail(hostStack([{ ...spec, enabled: true }]), req.size, signal, into)
-      into = result.data
+      if (result) into = result.data
       out.push(toRaster(image))
     } catch (err) {
       if (signal.aborted) throw err

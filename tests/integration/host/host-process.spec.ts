@@ -233,6 +233,28 @@ describe('engine host process', () => {
     }
   })
 
+  it('asked again, gives the same cards; another image opened in the document gets its own, not the kept ones', async () => {
+    const host = client()
+    const flopPath = join(dir, 'flop.png')
+    await sharp(rgbPath).flop().toFile(flopPath)
+    const filters: FilterSpec[] = [{ preset: 'edge-detect' }, { preset: 'gaussian-blur', params: { sigma: 2 } }]
+    const rgbOf = (rgba: Uint8Array): number[] => Array.from(rgba).filter((_, k) => k % 4 !== 3)
+    const cards = async (path: string): Promise<number[][]> => {
+      await host.request({ type: 'open', name: 'card.png', path })
+      const thumbs = await host.request({ type: 'thumbnails', filters, size: 16 })
+      return thumbs.map((t) => rgbOf((t as { rgba: Uint8Array }).rgba))
+    }
+    const expected = async (image: IntImage): Promise<number[][]> =>
+      Promise.all(filters.map(async (f) => Array.from(downscale(await runStack(image, [f]), 16, 12).data)))
+    const first = await cards(rgbPath)
+    expect(first).toEqual(await expected(rgb))
+    const again = (await host.request({ type: 'thumbnails', filters, size: 16 })).map((t) => rgbOf((t as { rgba: Uint8Array }).rgba))
+    expect(again).toEqual(first)
+    const flopped = await cards(flopPath)
+    expect(flopped).toEqual(await expected((await decodeImage(flopPath)).image))
+    expect(flopped).not.toEqual(first)
+  })
+
   it('restarts after a crash: pending calls go to the new host, the next call works', async () => {
     const host = client()
     await host.request({ type: 'open', name: 'rgb.png', path: rgbPath })

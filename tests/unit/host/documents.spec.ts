@@ -1,15 +1,18 @@
 // @vitest-environment node
 // The engine host's open documents (one per window or tab) within a memory cap: caches go first, then idle
-// documents' sources; the document in use is never dropped.
+// documents' sources; the document in use is never dropped. Each keeps its gallery cards for the next request.
 import { describe, expect, it } from 'vitest'
 import { errorCode } from '../../../src/contract/errors'
+import { downscale } from '../../../src/engine/downscale'
+import { runStack } from '../../../src/runtime/run-stack'
 import { OpenDocument } from '../../../src/host/document'
 import { Documents, memoryCapFromEnv, DEFAULT_MEMORY_CAP } from '../../../src/host/documents'
 import { hostStack } from '../../../src/host/stack'
+import type { FilterSpec } from '../../../src/engine/types'
 
-/** A `width` x `height` RGB document (3 bytes a pixel) with a gradient. */
-function doc(name: string, width = 100, height = 100): OpenDocument {
-  const data = new Uint8Array(width * height * 3).map((_, i) => i % 251)
+/** A `width` x `height` RGB document (3 bytes a pixel) with a gradient (`step` apart from one sample to the next). */
+function doc(name: string, width = 100, height = 100, step = 1): OpenDocument {
+  const data = new Uint8Array(width * height * 3).map((_, i) => (i * step) % 251)
   return new OpenDocument({ name, width, height, channels: 3, depth: 8, format: 'png', notes: [] }, { width, height, channels: 3, depth: 8, data })
 }
 
@@ -95,5 +98,59 @@ describe('Documents', () => {
     expect(memoryCapFromEnv({ KERNEL_STUDIO_HOST_MEMORY_MB: '512' })).toBe(512 * 1024 * 1024)
     expect(memoryCapFromEnv({ KERNEL_STUDIO_HOST_MEMORY_MB: 'lots' })).toBe(DEFAULT_MEMORY_CAP)
     expect(memoryCapFromEnv({})).toBe(DEFAULT_MEMORY_CAP)
+  })
+})
+
+describe('OpenDocument.thumbnail', () => {
+  const signal = new AbortController().signal
+  const card = (spec: FilterSpec) => hostStack([{ ...spec, enabled: true }])
+
+  it('gives the kept card when asked again for the same filter and size, without running the stack', async () => {
+    const a = doc('a.png', 60, 40)
+    const first = await a.thumbnail(card({ preset: 'sharpen' }), 16, signal)
+    expect(first.result).toBeDefined()
+    expect(a.cacheBytes()).toBe(first.image.data.byteLength)
+    // A new request resolves its own stack: the card is found by what the filter is, not by the object.
+    const again = await a.thumbnail(card({ preset: 'sharpen' }), 16, signal)
+    expect(again.image).toBe(first.image)
+    expect(again.result).toBeUndefined()
+    // Another filter, other parameters or another size: a run of its own, the card the export shrunk.
+    for (const [spec, size] of [
+      [{ preset: 'box-blur' }, 16],
+      [{ preset: 'sharpen', params: { amount: 2 } }, 16],
+      [{ preset: 'sharpen' }, 20]
+    ] as const) {
+      const other = await a.thumbnail(card(spec), size, signal)
+      expect(other.result, JSON.stringify([spec, size])).toBeDefined()
+      const full = await runStack(a.image, [spec])
+      expect(other.image.data).toEqual(downscale(full, other.image.width, other.image.height).data)
+    }
+  })
+
+  it('a new image in the same tab makes its own cards', async () => {
+    const docs = new Documents()
+    const a = doc('a.png', 60, 40)
+    docs.set('tab', a)
+    const before = await a.thumbnail(card({ preset: 'sharpen' }), 16, signal)
+    const b = doc('b.png', 60, 40, 7)
+    docs.set('tab', b)
+    expect(a.cacheBytes()).toBe(0)
+    const after = await docs.get('tab').thumbnail(card({ preset: 'sharpen' }), 16, signal)
+    expect(after.result).toBeDefined()
+    expect(after.image.data).toEqual(downscale(await runStack(b.image, [{ preset: 'sharpen' }]), 16, after.image.height).data)
+    expect(after.image.data).not.toEqual(before.image.data)
+  })
+
+  it('keeps a bounded number of cards, counted with the caches and dropped with them', async () => {
+    const a = doc('a.png', 30, 20)
+    // More cards than a document keeps.
+    const sizes = Array.from({ length: 40 }, (_, i) => 4 + i)
+    for (const size of sizes) await a.thumbnail(card({ preset: 'box-blur' }), size, signal)
+    expect(a.cacheBytes()).toBeGreaterThan(0)
+    // The oldest cards went: the first size runs again, the last one is still kept.
+    expect((await a.thumbnail(card({ preset: 'box-blur' }), sizes[sizes.length - 1], signal)).result).toBeUndefined()
+    expect((await a.thumbnail(card({ preset: 'box-blur' }), sizes[0], signal)).result).toBeDefined()
+    a.dropCaches()
+    expect(a.cacheBytes()).toBe(0)
   })
 })
