@@ -93,6 +93,16 @@ test('a mask painted on the canvas: one undo step per stroke, and the export equ
     }
     expect(differs(0, 0, 200, 80)).toBe(0)
     expect(differs(240, 190, 400, 280)).toBeGreaterThan(100)
+
+    // The feather slider's track is filled up to its thumb: empty at 0, half at 5 % (of 0..10 %).
+    const feather = settings.getByLabel('Mask feather')
+    const fill = (): Promise<string> => feather.evaluate((el) => getComputedStyle(el).getPropertyValue('--fill').trim())
+    await expect(feather).toHaveValue('0')
+    expect(await fill()).toBe('0%')
+    await feather.focus()
+    for (let i = 0; i < 50; i++) await page.keyboard.press('ArrowRight')
+    await expect(settings.getByText('5%', { exact: true })).toBeVisible()
+    expect(await fill()).toBe('50%')
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
