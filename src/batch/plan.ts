@@ -108,19 +108,15 @@ export async function planBatch(request: BatchRequest): Promise<BatchPlan> {
 
   const inputs = await expandInputs(request.inputs, { exclude: [outDir] })
   const inputKeys = new Map(inputs.map((input, i) => [sameFileKey(input.path), i]))
-  const owners = new Map<string, BatchInput>()
+  const owners = new Map<string, { readonly input: BatchInput; readonly fields: { readonly name: string; readonly dir: string } }>()
   const jobs: BatchJob[] = []
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i]
     const file = basename(input.relative)
     const ext = extname(file)
     const dir = input.relative.slice(0, input.relative.length - file.length).replace(/\/$/, '')
-    const name = renderName(template, {
-      name: ext === '' ? file : file.slice(0, -ext.length),
-      ext: wanted ? wanted.extensions[0].slice(1) : ext.slice(1),
-      dir,
-      index: i + 1
-    })
+    const fields = { name: ext === '' ? file : file.slice(0, -ext.length), ext: wanted ? wanted.extensions[0].slice(1) : ext.slice(1), dir, index: i + 1 }
+    const name = renderName(template, fields)
     const output = join(outDir, name)
     let format: OutputFormat | undefined
     let problem: BatchJob['problem']
@@ -138,12 +134,17 @@ export async function planBatch(request: BatchRequest): Promise<BatchPlan> {
     const key = sameFileKey(output)
     const first = owners.get(key)
     if (first) {
-      throw new CodedError(
-        `${first.path} and ${input.path} would both be written to ${output} (put {dir}/ or {index} in --name)`,
-        'bad-options'
-      )
+      // The fields that tell these two files apart and that the template leaves out ({index} always does).
+      const uses = (field: string): boolean => template.parts.some((p) => 'field' in p && p.field === field)
+      const hints = [
+        ...(first.fields.name !== fields.name && !uses('name') ? ['{name}'] : []),
+        ...(first.fields.dir !== fields.dir && !uses('dir') ? ['{dir}/'] : []),
+        '{index}'
+      ]
+      const hint = hints.length > 1 ? `${hints.slice(0, -1).join(', ')} or ${hints.at(-1)}` : hints[0]
+      throw new CodedError(`${first.input.path} and ${input.path} would both be written to ${output} (put ${hint} in --name)`, 'bad-options')
     }
-    owners.set(key, input)
+    owners.set(key, { input, fields })
     const reads = inputKeys.get(key)
     if (reads !== undefined && reads !== i) {
       throw new CodedError(`${output} would be written by one file and read as another input (${inputs[reads].path})`, 'bad-options')

@@ -81,9 +81,27 @@ describe('planBatch', () => {
     })
     expect(await error(planBatch({ inputs: [photos], outDir: out, name: '{name}' }))).toMatchObject({ code: 'unsupported-format' })
     expect(await error(planBatch({ inputs: [photos], outDir: out, name: 'same.jpg' }))).toEqual({
-      message: `${join(photos, 'a.jpg')} and ${join(photos, 'b.png')} would both be written to ${join(out, 'same.jpg')} (put {dir}/ or {index} in --name)`,
+      message: `${join(photos, 'a.jpg')} and ${join(photos, 'b.png')} would both be written to ${join(out, 'same.jpg')} (put {name} or {index} in --name)`,
       code: 'bad-options'
     })
+    // The hint names only what tells the two files apart: the same name in two input folders needs {index}, the
+    // same name in two subfolders of one input {dir}/ too.
+    const copy = join(dir, 'copy')
+    await mkdir(copy, { recursive: true })
+    await writeFile(join(copy, 'a.jpg'), 'x')
+    expect(await error(planBatch({ inputs: [photos, copy], outDir: out }))).toEqual({
+      message: `${join(photos, 'a.jpg')} and ${join(copy, 'a.jpg')} would both be written to ${join(out, 'a.jpg')} (put {index} in --name)`,
+      code: 'bad-options'
+    })
+    await writeFile(join(photos, 'x', 'a.jpg'), 'x')
+    try {
+      expect(await error(planBatch({ inputs: [photos], outDir: out }))).toEqual({
+        message: `${join(photos, 'a.jpg')} and ${join(photos, 'x', 'a.jpg')} would both be written to ${join(out, 'a.jpg')} (put {dir}/ or {index} in --name)`,
+        code: 'bad-options'
+      })
+    } finally {
+      await rm(join(photos, 'x', 'a.jpg'))
+    }
     expect(await error(planBatch({ inputs: [photos], outDir: join(photos, 'a.jpg') }))).toEqual({
       message: `cannot write to ${join(photos, 'a.jpg')}: it is not a folder`,
       code: 'unwritable'
