@@ -27,7 +27,8 @@ function table(histogram: Histogram): string[] {
     ...histogram.channels.map((c) => String(c.counts.slice(r * group, (r + 1) * group).reduce((a, b) => a + b, 0)))
   ])
   const summary = [
-    ['mean', ...histogram.channels.map((c) => formatNumber(c.mean))],
+    // Two decimals in every column, as the app's histogram panel shows them (--json has them in full).
+    ['mean', ...histogram.channels.map((c) => c.mean.toFixed(2))],
     ['at 0', ...histogram.channels.map((c) => String(c.shadows))],
     [`at ${histogram.max}`, ...histogram.channels.map((c) => String(c.highlights))]
   ]

@@ -118,6 +118,9 @@ describe('inspect --histogram', () => {
     expect(text.code).toBe(0)
     expect(text.stdout).toMatch(/^before: 4800 pixels; clipped shadows \(a colour channel at 0\) \d+/)
     expect(text.stdout).toContain('luminance')
+    // The means with two decimals in every column, as the app's panel shows them.
+    const means = computeHistogram(image).channels.map((c) => c.mean.toFixed(2).replace('.', '\\.'))
+    expect(text.stdout).toMatch(new RegExp(`\\n +mean +${means.join(' +')}\\n`))
     const at = await runCli(['inspect', 'in.png', '--histogram', '--at', '1,1'], { cwd: work })
     expect(at.code).toBe(1)
     expect(at.stderr.trim()).toBe('kernel-studio: error: --histogram counts the whole image, not one pixel: drop --at')
