@@ -227,3 +227,25 @@ test('Explain: Pin brings a typed pixel into view; spans read "to"; padding cell
   await expect.poll(() => inView(0, 0)).toBe(true)
   await page.screenshot({ path: test.info().outputPath('newcomer-explain-1024x700.png') })
 })
+
+test('5x5, 7x7 and 9x9 float kernels show numbers that fit their cells, never a cut-off 0.00', async () => {
+  for (const size of [5, 7, 9]) {
+    await card('Gaussian blur').click()
+    await page.getByLabel('Size', { exact: true }).fill(String(size))
+    await page.getByLabel('Sigma (σ)', { exact: true }).fill('1.5')
+    await page.getByRole('button', { name: 'Add to stack' }).click()
+    await page.getByRole('tab', { name: /^Kernel/ }).click()
+    await page.getByRole('button', { name: 'Edit as kernel' }).click()
+    const cells = page.locator('input[aria-label^="Weight row"]')
+    await expect(cells).toHaveCount(size * size)
+    for (let i = 0; i < size * size; i++) {
+      const cell = cells.nth(i)
+      const text = await cell.inputValue()
+      expect(text, `${size}x${size} cell ${i}`).not.toMatch(/^0?\.0*$/)
+      expect(Number(text), `${size}x${size} cell ${i}: ${text}`).toBeGreaterThan(0)
+      const fits = await cell.evaluate((el) => { const box = el as unknown as { scrollWidth: number; clientWidth: number }; return box.scrollWidth <= box.clientWidth })
+      expect(fits, `${size}x${size} cell ${i} (${text}) fits`).toBe(true)
+    }
+    await page.getByRole('tab', { name: /^Stack/ }).click()
+  }
+})

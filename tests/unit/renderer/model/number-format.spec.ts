@@ -33,4 +33,21 @@ describe('shortNumberText', () => {
     expect(shortNumberText('abcdefghij')).toBe('abcdefghij')
     expect(shortNumberText('  -2  ')).toBe('-2')
   })
+  it('drops the leading zero of a fraction where the usual form cannot keep two significant digits', () => {
+    expect(shortNumberText('0.0136364', 5)).toBe('0.014')
+    expect(shortNumberText('0.0021554', 5)).toBe('.0022')
+    expect(shortNumberText('0.0021554', 4)).toBe('.002')
+    expect(shortNumberText('-0.0915', 4)).toBe('-.09')
+    expect(shortNumberText('0.15915', 3)).toBe('.16')
+    expect(shortNumberText('0.0000217', 4)).toBe('2e-5')
+    expect(shortNumberText('123.456', 3)).toBe('123')
+    expect(shortNumberText('-273.15', 3)).toBe('-3e+2')
+  })
+  it('takes a test of the measured width instead of a character count', () => {
+    // Digits 2 wide, everything else 1 (a proportional font): 0.0136 is 10 wide, .0136 is 9.
+    const width = (t: string): number => [...t].reduce((w, ch) => w + (/\d/.test(ch) ? 2 : 1), 0)
+    expect(shortNumberText('0.0136364', (t) => width(t) <= 9)).toBe('0.014')
+    expect(shortNumberText('0.0021554', (t) => width(t) <= 9)).toBe('.0022')
+    expect(shortNumberText('0.0021554', (t) => width(t) <= 7)).toBe('.002')
+  })
 })
