@@ -170,10 +170,19 @@ function issueMessage(issue: z.core.$ZodIssue): string {
       return `must be at least ${String(issue.minimum)}`
     case 'too_big':
       return `must be at most ${String(issue.maximum)}`
-    case 'invalid_union':
+    case 'invalid_union': {
+      // A mask shape's `type` that names no shape: zod lists the ones it knows.
+      const { options, discriminator } = issue as { options?: readonly unknown[]; discriminator?: string }
+      const input: unknown = issue.input
+      if (options && options.length > 0 && discriminator && typeof input === 'object' && input !== null) {
+        const expected = `expected one of ${options.map((o) => JSON.stringify(o)).join(', ')}`
+        const value = (input as Record<string, unknown>)[discriminator]
+        return value === undefined ? `is missing (${expected})` : `${expected}, got ${describe(value)}`
+      }
       return issue.path.at(-2) === 'params'
         ? `expected a number or a string, got ${describe(issue.input)}`
         : 'has the wrong type'
+    }
     default:
       return issue.message
   }

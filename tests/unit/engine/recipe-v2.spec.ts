@@ -77,6 +77,9 @@ describe('recipe version 2', () => {
     fails(recipe(2, { preset: 'sharpen', mask: { shapes: [{ type: 'ellipse', cx: 0, cy: 0, rx: 1 }] } }), 'look.json: filters[0].mask.shapes[0].ry: is missing')
     fails(recipe(2, { preset: 'sharpen', mask: { shapes: [{ type: 'brush', points: [], radius: 0.1 }] } }), 'look.json: filters[0].mask.shapes[0].points: must be at least 1')
     fails(recipe(2, { preset: 'sharpen', mask: { shapes: [{ type: 'tones', from: 0, to: 1, extra: 1 }] } }), 'look.json: filters[0].mask.shapes[0]: unknown key "extra"')
+    const shapes = '"rect", "ellipse", "gradient", "brush", "tones"'
+    fails(recipe(2, { preset: 'sharpen', mask: { shapes: [{ type: 'circle', cx: 0.5 }] } }), `look.json: filters[0].mask.shapes[0].type: expected one of ${shapes}, got "circle"`)
+    fails(recipe(2, { preset: 'sharpen', mask: { shapes: [{ x: 0 }] } }), `look.json: filters[0].mask.shapes[0].type: is missing (expected one of ${shapes})`)
   })
 
   it('reads a Gaussian without a size in a version 1 file as the 5 it was then; version 2 derives it from σ', () => {
