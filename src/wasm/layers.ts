@@ -123,13 +123,14 @@ function separable(blend: i32, cb: v128, cs: v128): v128 {
 }
 
 /**
- * v rounded to the nearest integer (ties to even) in i32 lanes, for the narrowing to bytes (which saturates: the
- * clamp to 0..255). Adding 1.5 x 2^23 leaves no fraction bits, so f32 addition itself rounds, and the integer is
- * the low bits of the sum (for |v| < 2^22): two instructions, where the truncating conversion costs about eight.
+ * v rounded half up to i32 lanes, for the narrowing to bytes (which saturates: the clamp to 0..255): floor(v + 0.5)
+ * moved into the low bits of 2^23 + it, as toByteLanes in kernels.ts does (two instructions where the truncating
+ * conversion costs about eight). Where v + 0.5 is negative the lane is negative too, and saturates to the same 0.
  */
 @inline
 function round(v: v128): v128 {
-  return i32x4.sub(f32x4.add(v, f32x4.splat(12582912.0)), i32x4.splat(0x4b400000))
+  const magic = f32x4.splat(8388608)
+  return i32x4.sub(f32x4.add(f32x4.floor(f32x4.add(v, f32x4.splat(0.5))), magic), magic)
 }
 
 /** r0 r1 r2 r3 g0 g1 g2 g3 b0 b1 b2 b3 (after narrowing) to packed r0 g0 b0 r1 g1 b1 ... */

@@ -31,9 +31,9 @@ const clamp255 = (v: number): number => {
   return 255 < low ? 255 : low
 }
 
-/** v rounded to the nearest integer, ties to even, saturated to 0..255: round in src/wasm/layers.ts, step for step. */
+/** floor(v + 0.5) saturated to 0..255 (round in src/wasm/layers.ts, whose truncation gives the same bytes). */
 function round(v: number): number {
-  const q = f(v + 12582912) - 12582912
+  const q = Math.floor(f(v + 0.5))
   return q < 0 ? 0 : q > 255 ? 255 : q
 }
 
