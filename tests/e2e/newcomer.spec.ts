@@ -228,6 +228,21 @@ test('Explain: Pin brings a typed pixel into view; spans read "to"; padding cell
   await page.screenshot({ path: test.info().outputPath('newcomer-explain-1024x700.png') })
 })
 
+test('the status bar shows all three channels of the pixel under the cursor, none cut off', async () => {
+  const box = await page.getByTestId('viewer-canvas').boundingBox()
+  if (!box) throw new Error('no viewer canvas')
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+  const values = page.getByTestId('pixel-values')
+  await expect(values.locator('.chan')).toHaveCount(3)
+  await expect(values.locator('.chan').first()).toContainText('→')
+  const bounds = await values.boundingBox()
+  for (let k = 0; k < 3; k++) {
+    const chan = await values.locator('.chan').nth(k).boundingBox()
+    // A channel that does not fit wraps onto the hidden second line or is cut at the right edge.
+    expect(chan && bounds && chan.y === bounds.y && chan.x + chan.width <= bounds.x + bounds.width + 0.5, `channel ${k} shown whole`).toBe(true)
+  }
+})
+
 test('5x5, 7x7 and 9x9 float kernels show numbers that fit their cells, never a cut-off 0.00', async () => {
   for (const size of [5, 7, 9]) {
     await card('Gaussian blur').click()
