@@ -74,6 +74,18 @@ test('the walkthrough answers ← → Space Home End as soon as it opens, and Sp
   await expect(dialog).toBeHidden()
 })
 
+test('every preset card shows its whole name', async () => {
+  const titles = page.locator('[role="option"][data-preset] .title')
+  expect(await titles.count()).toBeGreaterThan(10)
+  for (const title of await titles.all()) {
+    const cut = await title.evaluate((el) => {
+      const box = el as unknown as { scrollWidth: number; clientWidth: number; scrollHeight: number; clientHeight: number }
+      return box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight
+    })
+    expect(cut, `${await title.innerText()} is cut off`).toBe(false)
+  }
+})
+
 test('preset cards: a click and arrow keys preview, edits stay per preset until reset, Enter and double-click add', async () => {
   await page.getByRole('tab', { name: /^Stack/ }).click()
   await card('Sharpen').click()
@@ -213,6 +225,12 @@ test('Explain: Pin brings a typed pixel into view; spans read "to"; padding cell
     return px >= 0 && px <= size.width && py >= 0 && py <= size.height
   }
   expect(await inView(290, 440)).toBe(false)
+  // Each label stays on the line of its box.
+  for (const name of ['Output row', 'Output column']) {
+    const label = await explain.locator('label', { hasText: name }).boundingBox()
+    const box = await explain.getByLabel(name).boundingBox()
+    expect(label && box && Math.abs(label.y + label.height / 2 - (box.y + box.height / 2)) < 4, `${name} beside its box`).toBe(true)
+  }
   await explain.getByLabel('Output row').fill('290')
   await explain.getByLabel('Output column').fill('440')
   await explain.getByRole('button', { name: 'Pin', exact: true }).click()
