@@ -40,6 +40,27 @@ export function separableNote(kernel: Kernel | null): string {
   if (!kernel || kernel.width === 1 || kernel.height === 1) return ''
   const f = separableFactors(kernel)
   if (!f || f.row.every((v) => v === 0)) return ''
+  const { column, row } = readableFactors(kernel, f.column, f.row)
   const fmt = (v: number[]): string => v.map(readable).join(' ')
-  return `Separable: column [${fmt(f.column)}] × row [${fmt(f.row)}], so it runs as two fast 1-D passes.`
+  return `Separable: column [${fmt(column)}] × row [${fmt(row)}], so it runs as two fast 1-D passes.`
+}
+
+/**
+ * The same factors scaled as a person writes them (any c gives column / c × row · c): whole-number weights as
+ * whole numbers with nothing left to divide out of the column (Sobel's [1 2 1] × [−1 0 1], not [2 4 2] × [½ 1 ½]),
+ * other weights with both factors of the same size, so a symmetric blur shows the same 1-D blur twice (a 7×7
+ * Gaussian read column [… 0.1592 …] × row [… 1 …]). The column's largest weight is positive.
+ */
+function readableFactors(kernel: Kernel, column: number[], row: number[]): { column: number[]; row: number[] } {
+  const largest = (v: number[]): number => v.reduce((m, x) => (Math.abs(x) > Math.abs(m) ? x : m), 0)
+  const whole = kernel.weights.every(Number.isInteger) && column.every(Number.isInteger)
+  let scale = whole
+    ? column.reduce((g, x) => gcd(g, Math.abs(x)), 0)
+    : Math.sqrt(Math.abs(largest(column)) / Math.abs(largest(row)))
+  if (largest(column) < 0) scale = -scale
+  return { column: column.map((x) => x / scale), row: row.map((x) => x * scale) }
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b)
 }

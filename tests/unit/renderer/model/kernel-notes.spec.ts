@@ -28,7 +28,7 @@ describe('kernel notes', () => {
       'Weights sum to 9, divided by 9 gives 1: overall brightness is kept. Then 128 is added to every value.'
     )
     const gauss = kernelFromRows([1, 2, 1].map((a) => [1, 2, 1].map((b) => (a * b) / 273)))
-    expect(separableNote(gauss)).toBe('Separable: column [0.007326 0.01465 0.007326] × row [1/2 1 1/2], so it runs as two fast 1-D passes.')
+    expect(separableNote(gauss)).toBe('Separable: column [0.06052 0.121 0.06052] × row [0.06052 0.121 0.06052], so it runs as two fast 1-D passes.')
   })
 
   it('offers Normalise only for a valid kernel with a non-zero sum that differs from the divisor', () => {
@@ -43,5 +43,15 @@ describe('kernel notes', () => {
     expect(separableNote(kernelFromRows([[0, 1, 0], [1, 1, 1], [0, 1, 0]]))).toBe('')
     expect(separableNote(kernelFromRows([[1, 2, 1]]))).toBe('')
     expect(separableNote(null)).toBe('')
+  })
+
+  it('writes the factors as a person would: whole numbers primitive, a symmetric blur as the same 1-D blur twice', () => {
+    const pass = (column: string, row: string): string => `Separable: column [${column}] × row [${row}], so it runs as two fast 1-D passes.`
+    expect(separableNote(sobel)).toBe(pass('1 2 1', '-1 0 1'))
+    expect(separableNote(kernelFromRows([[1, 2, 1], [2, 4, 2], [1, 2, 1]]))).toBe(pass('1 2 1', '1 2 1'))
+    expect(separableNote(kernelFromRows([[2, 2, 2], [2, 2, 2], [2, 2, 2]]))).toBe(pass('1 1 1', '2 2 2'))
+    const g = [0.0044, 0.054, 0.242, 0.399, 0.242, 0.054, 0.0044]
+    const text = g.join(' ')
+    expect(separableNote(kernelFromRows(g.map((a) => g.map((b) => a * b))))).toBe(pass(text, text))
   })
 })
