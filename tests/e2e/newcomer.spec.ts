@@ -2,7 +2,9 @@
 // mode: the walkthrough's keys from the moment it opens, the preset cards' one model (click or arrows preview, Enter
 // or double-click adds, edits kept per preset until reset), options and a derived Gaussian size while previewing,
 // the opacity number box, every column of a 15x15 kernel reachable with readable weights, and Explain's Pin
-// bringing a typed pixel into view with a legend for padding cells.
+// bringing a typed pixel into view with a legend for padding cells. Also what is cut or unclear in a window this
+// small: whole preset names, a pixel's three channels in the status bar, labels beside their boxes, a long layer
+// name on hover, the tone range's unit.
 import { join } from 'node:path'
 import { expect, test, type Locator, type Page } from '@playwright/test'
 import { ROOT } from './fixtures/serve'
@@ -281,4 +283,17 @@ test('5x5, 7x7 and 9x9 float kernels show numbers that fit their cells, never a 
     }
     await page.getByRole('tab', { name: /^Stack/ }).click()
   }
+})
+
+test('a long layer name cut in the list reads whole on hover; the tone range says it is in percent', async () => {
+  const name = 'Soft glow on the whiskers, the fur and the background behind the cat'
+  const layer = stackPanel.getByRole('listitem').first().locator('button.name')
+  await layer.click()
+  // A custom kernel layer opens in the Kernel panel; its name and mask are set in the Stack panel.
+  await page.getByRole('tab', { name: /^Stack/ }).click()
+  await stackPanel.getByLabel('Name', { exact: true }).fill(name)
+  const label = layer.locator('.label')
+  expect(await label.evaluate((el) => { const box = el as unknown as { scrollWidth: number; clientWidth: number }; return box.scrollWidth > box.clientWidth })).toBe(true)
+  await expect(layer).toHaveAttribute('title', new RegExp(`^${name} \\(`))
+  await expect(stackPanel.getByRole('group', { name: 'Tone range' })).toContainText('Tones (%)')
 })
