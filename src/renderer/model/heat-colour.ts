@@ -23,3 +23,21 @@ export function maxMagnitude(values: Iterable<number>): number {
   for (const v of values) if (Number.isFinite(v) && Math.abs(v) > max) max = Math.abs(v)
   return max
 }
+
+/** One end of a heat map's legend: the strongest colour it shows and the value that has it. */
+export interface HeatLegendEnd {
+  readonly sign: 'negative' | 'positive'
+  readonly value: number
+}
+
+/**
+ * The legend's coloured ends for `values`: only the signs that occur (an all-positive blur's legend showed a blue
+ * −0.1592 it has no weight for), each at the shared full-strength magnitude.
+ */
+export function heatLegendEnds(values: readonly number[]): HeatLegendEnd[] {
+  const limit = maxMagnitude(values)
+  const ends: HeatLegendEnd[] = []
+  if (values.some((v) => Number.isFinite(v) && v < 0)) ends.push({ sign: 'negative', value: -limit })
+  if (values.some((v) => Number.isFinite(v) && v > 0)) ends.push({ sign: 'positive', value: limit })
+  return ends
+}

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
-import { NEGATIVE_RGB, POSITIVE_RGB, heatColour, maxMagnitude } from '../../../../src/renderer/model/heat-colour'
+import { NEGATIVE_RGB, POSITIVE_RGB, heatColour, heatLegendEnds, maxMagnitude } from '../../../../src/renderer/model/heat-colour'
 
 /** The alpha of an `rgba(...)` colour. */
 function alpha(colour: string): number {
@@ -22,5 +22,12 @@ describe('heat colours', () => {
   it('scales by the largest finite magnitude', () => {
     expect(maxMagnitude([1, -3, 2, Number.POSITIVE_INFINITY])).toBe(3)
     expect(maxMagnitude([])).toBe(0)
+  })
+
+  it('puts in the legend only the signs that occur, at the largest magnitude', () => {
+    expect(heatLegendEnds([0.1, 0.4, 0])).toEqual([{ sign: 'positive', value: 0.4 }])
+    expect(heatLegendEnds([-1, 0, 2])).toEqual([{ sign: 'negative', value: -2 }, { sign: 'positive', value: 2 }])
+    expect(heatLegendEnds([-3, -1])).toEqual([{ sign: 'negative', value: -3 }])
+    expect(heatLegendEnds([0, 0])).toEqual([])
   })
 })
