@@ -9,10 +9,10 @@ const ZERO_SUM = 1e-9
 
 /** Why Normalise cannot run on `kernel` (null: the draft is invalid), or null when it can. */
 export function normaliseReason(kernel: Kernel | null): string | null {
-  if (!kernel) return 'Fix the marked fields first.'
+  if (!kernel) return 'Normalise waits for the marked fields to be fixed.'
   const sum = kernelSum(kernel)
-  if (Math.abs(sum) < ZERO_SUM) return 'The weights sum to 0, so there is nothing to divide by.'
-  if (Math.abs(kernel.divisor - sum) < 1e-12) return 'Already normalised: the divisor equals the sum.'
+  if (Math.abs(sum) < ZERO_SUM) return 'Normalise is off: the weights sum to 0, so there is nothing to divide by.'
+  if (Math.abs(kernel.divisor - sum) < 1e-12) return 'Normalise is off: the divisor already equals the weights\' sum, so brightness is kept.'
   return null
 }
 

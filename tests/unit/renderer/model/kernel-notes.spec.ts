@@ -32,9 +32,9 @@ describe('kernel notes', () => {
   })
 
   it('offers Normalise only for a valid kernel with a non-zero sum that differs from the divisor', () => {
-    expect(normaliseReason(null)).toBe('Fix the marked fields first.')
+    expect(normaliseReason(null)).toBe('Normalise waits for the marked fields to be fixed.')
     expect(normaliseReason(sobel)).toMatch(/sum to 0/)
-    expect(normaliseReason({ ...box, divisor: 9 })).toMatch(/Already normalised/)
+    expect(normaliseReason({ ...box, divisor: 9 })).toBe("Normalise is off: the divisor already equals the weights' sum, so brightness is kept.")
     expect(normaliseReason(box)).toBeNull()
   })
 
