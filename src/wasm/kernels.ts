@@ -4,6 +4,7 @@
 // src/engine/fast/ts-backend.ts is the same set of functions in plain TypeScript: keep the two in step.
 
 export { compositeRgb8, decodeU8, encodeLinear, lerpMask, lumaRgb8 } from './layers'
+import { roundHalfUp } from './round'
 
 /** First free byte after the module's static data: the host's arena starts here. */
 export function heapBase(): usize {
@@ -772,9 +773,7 @@ function toByteLanes(v: v128, vdiv: v128, voff: v128, vp1: v128, plainDivide: bo
   x = f32x4.add(x, voff)
   if (mode == 1) x = f32x4.abs(x)
   else if (mode == 2) x = f32x4.add(x, vp1)
-  x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(0)), f32x4.splat(255))
-  const magic = f32x4.splat(8388608)
-  return i32x4.sub(f32x4.add(f32x4.floor(f32x4.add(x, f32x4.splat(0.5))), magic), magic)
+  return roundHalfUp(f32x4.pmin(f32x4.pmax(x, f32x4.splat(0)), f32x4.splat(255)))
 }
 
 /**

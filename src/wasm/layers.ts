@@ -4,6 +4,8 @@
 // so both kernel sets give the same bytes. Pointers are byte offsets into this module's memory; every buffer has
 // BLOCK_SLACK bytes after its end, as loops run in whole blocks (and `dst` gets 16 bytes per block of 12).
 
+import { roundHalfUp } from './round'
+
 const LUMA_R: f32 = 0.2126
 const LUMA_G: f32 = 0.7152
 const LUMA_B: f32 = 0.0722
@@ -122,17 +124,6 @@ function separable(blend: i32, cb: v128, cs: v128): v128 {
   }
 }
 
-/**
- * v rounded half up to i32 lanes, for the narrowing to bytes (which saturates: the clamp to 0..255): floor(v + 0.5)
- * moved into the low bits of 2^23 + it, as toByteLanes in kernels.ts does (two instructions where the truncating
- * conversion costs about eight). Where v + 0.5 is negative the lane is negative too, and saturates to the same 0.
- */
-@inline
-function round(v: v128): v128 {
-  const magic = f32x4.splat(8388608)
-  return i32x4.sub(f32x4.add(f32x4.floor(f32x4.add(v, f32x4.splat(0.5))), magic), magic)
-}
-
 /** r0 r1 r2 r3 g0 g1 g2 g3 b0 b1 b2 b3 (after narrowing) to packed r0 g0 b0 r1 g1 b1 ... */
 // prettier-ignore
 const INTERLEAVE = i8x16(0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11, 12, 13, 14, 15)
@@ -233,15 +224,15 @@ export function compositeRgb8(dst: usize, back: usize, filtered: usize, select: 
     let b: v128
     if (whole) {
       // k = 1 everywhere: b x 0 + blended x 1 is blended exactly.
-      r = round(xr)
-      g = round(xg)
-      b = round(xb)
+      r = roundHalfUp(xr)
+      g = roundHalfUp(xg)
+      b = roundHalfUp(xb)
     } else {
       const k = mask ? f32x4.mul(op, v128.load(mask + (<usize>i << 2))) : op
       const j = f32x4.sub(one, k)
-      r = round(f32x4.add(f32x4.mul(br, j), f32x4.mul(xr, k)))
-      g = round(f32x4.add(f32x4.mul(bg, j), f32x4.mul(xg, k)))
-      b = round(f32x4.add(f32x4.mul(bb, j), f32x4.mul(xb, k)))
+      r = roundHalfUp(f32x4.add(f32x4.mul(br, j), f32x4.mul(xr, k)))
+      g = roundHalfUp(f32x4.add(f32x4.mul(bg, j), f32x4.mul(xg, k)))
+      b = roundHalfUp(f32x4.add(f32x4.mul(bb, j), f32x4.mul(xb, k)))
     }
     // Saturated to bytes and packed as RGB (the block's last 4 bytes are don't-care).
     const bytesOut = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(r, g), i16x8.narrow_i32x4_s(b, b))
