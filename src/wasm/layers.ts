@@ -132,30 +132,31 @@ const INTERLEAVE = i8x16(0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11, 12, 13, 14, 15)
  * The composite of `n` pixels of an 8-bit RGB layer: backdrop `back` (packed RGB bytes), the kernel's f32 output
  * `filtered`, the mask `mask` (f32 per pixel, 0: none), opacity; the result (packed RGB bytes) at `dst`, which must
  * not overlap `back`. `select`: -1 luminance (filtered holds Y filtered, clamped to 0..255 here: its change is
- * added to R, G and B), 3 rgb (filtered holds R, G, B), 0..2 that channel alone. `blend`: 0 normal, 1 multiply,
+ * added to R, G and B; `luma`, if not 0, holds the backdrop's Y as lumaRgb8 makes it), 3 rgb (filtered holds R, G,
+ * B), 0..2 that channel alone. `blend`: 0 normal, 1 multiply,
  * 2 screen, 3 overlay, 4 darken, 5 lighten, 6 difference, 7 exclusion, 8 hard-light, 9 luminosity, 10 color. Where
  * opacity x mask is 0 the result is the backdrop exactly (b x 1 + blended x 0).
  */
-export function compositeRgb8(dst: usize, back: usize, filtered: usize, select: i32, mask: usize, opacity: f32, blend: i32, n: i32): void {
+export function compositeRgb8(dst: usize, back: usize, filtered: usize, select: i32, luma: usize, mask: usize, opacity: f32, blend: i32, n: i32): void {
   // One loop per blend mode: a loop holding every mode's code ran about 1.5x slower (V8 spilled its registers).
   switch (blend) {
-    case 0: compositeLoop(dst, back, filtered, select, mask, opacity, 0, n); break
-    case 1: compositeLoop(dst, back, filtered, select, mask, opacity, 1, n); break
-    case 2: compositeLoop(dst, back, filtered, select, mask, opacity, 2, n); break
-    case 3: compositeLoop(dst, back, filtered, select, mask, opacity, 3, n); break
-    case 4: compositeLoop(dst, back, filtered, select, mask, opacity, 4, n); break
-    case 5: compositeLoop(dst, back, filtered, select, mask, opacity, 5, n); break
-    case 6: compositeLoop(dst, back, filtered, select, mask, opacity, 6, n); break
-    case 7: compositeLoop(dst, back, filtered, select, mask, opacity, 7, n); break
-    case 8: compositeLoop(dst, back, filtered, select, mask, opacity, 8, n); break
-    case 9: compositeLoop(dst, back, filtered, select, mask, opacity, 9, n); break
-    default: compositeLoop(dst, back, filtered, select, mask, opacity, 10, n)
+    case 0: compositeLoop(dst, back, filtered, select, luma, mask, opacity, 0, n); break
+    case 1: compositeLoop(dst, back, filtered, select, luma, mask, opacity, 1, n); break
+    case 2: compositeLoop(dst, back, filtered, select, luma, mask, opacity, 2, n); break
+    case 3: compositeLoop(dst, back, filtered, select, luma, mask, opacity, 3, n); break
+    case 4: compositeLoop(dst, back, filtered, select, luma, mask, opacity, 4, n); break
+    case 5: compositeLoop(dst, back, filtered, select, luma, mask, opacity, 5, n); break
+    case 6: compositeLoop(dst, back, filtered, select, luma, mask, opacity, 6, n); break
+    case 7: compositeLoop(dst, back, filtered, select, luma, mask, opacity, 7, n); break
+    case 8: compositeLoop(dst, back, filtered, select, luma, mask, opacity, 8, n); break
+    case 9: compositeLoop(dst, back, filtered, select, luma, mask, opacity, 9, n); break
+    default: compositeLoop(dst, back, filtered, select, luma, mask, opacity, 10, n)
   }
 }
 
 /** compositeRgb8's loop, inlined once per blend mode with `blend` a constant (its other branches then drop out). */
 @inline
-function compositeLoop(dst: usize, back: usize, filtered: usize, select: i32, mask: usize, opacity: f32, blend: i32, n: i32): void {
+function compositeLoop(dst: usize, back: usize, filtered: usize, select: i32, luma: usize, mask: usize, opacity: f32, blend: i32, n: i32): void {
   const lr = f32x4.splat(LUMA_R)
   const lg = f32x4.splat(LUMA_G)
   const lb = f32x4.splat(LUMA_B)
@@ -176,7 +177,7 @@ function compositeLoop(dst: usize, back: usize, filtered: usize, select: i32, ma
     // Lanes where Y's change needed no clamp (luminance only): see the non-separable modes below.
     let unclamped = v128.splat<i32>(0)
     if (select < 0) {
-      const y = f32x4.add(f32x4.add(f32x4.mul(lr, br), f32x4.mul(lg, bg)), f32x4.mul(lb, bb))
+      const y = luma ? v128.load(luma + (<usize>i << 2)) : f32x4.add(f32x4.add(f32x4.mul(lr, br), f32x4.mul(lg, bg)), f32x4.mul(lb, bb))
       // Y filtered is clamped here as the kernel's finish clamps it (a second clamp changes nothing).
       const d = f32x4.sub(clamp255(v128.load(filtered + (<usize>i << 2))), y)
       const rr = f32x4.add(br, d)

@@ -144,7 +144,7 @@ export interface Kernels {
   /** Layer effects on 8-bit RGB: the luminance of packed pixels (src/wasm/layers.ts). */
   lumaRgb8(dst: number, src: number, n: number): void
   /** Layer effects on 8-bit RGB: the composite of packed pixels (src/wasm/layers.ts). */
-  compositeRgb8(dst: number, back: number, filtered: number, select: number, mask: number, opacity: number, blend: number, n: number): void
+  compositeRgb8(dst: number, back: number, filtered: number, select: number, luma: number, mask: number, opacity: number, blend: number, n: number): void
   /** Layer effects: a feathered mask row from its coarse line (src/wasm/layers.ts). */
   lerpMask(out: number, line: number, cells: number, col0: number, colT: number, n: number): void
   /** Layer effects: 8-bit samples decoded through a table, and linear light encoded in place (src/wasm/layers.ts). */

@@ -213,10 +213,12 @@ export function layerFusedRows(job: LayerFusedJob, io: LayerFusedIO, r0: number,
       kernels.wsum(out, ptrs, taps.weights, taps.count, n, 0)
     }
     if (finish) kernels.finish(out, SampleKind.F32, out, n, 1, plan.divisor, plan.offset, plan.finishMode, plan.p1, plan.p2, plan.max, 1, 0, 1)
-    const back = staged[(r + plan.centreY) % kh]
+    const centre = (r + plan.centreY) % kh
+    const back = staged[centre]
     if (x0 > 0) dst.set(u8.subarray(back, back + x0 * 3), d0)
     if (x1 < width) dst.set(u8.subarray(back + x1 * 3, back + rowBytes), d0 + x1 * 3)
-    rgb8RowParts(rows, span, 0, heap.dst, back, sums, 1, pick)
+    // Y of the backdrop is the centre row's, made by lumaRgb8 as compositeRgb8 would make it.
+    rgb8RowParts(rows, span, 0, heap.dst, back, sums, 1, pick, single >= 0 ? 0 : yRows[centre] + segs[main] * 4)
     dst.set(u8.subarray(heap.dst + x0 * 3, heap.dst + x1 * 3), d0 + x0 * 3)
   }
 }

@@ -108,6 +108,7 @@ export function compositeRgb8Ts(
   back: number,
   filtered: number,
   select: number,
+  luma: number,
   mask: number,
   opacity: number,
   blend: number,
@@ -126,7 +127,7 @@ export function compositeRgb8Ts(
     let sb: number
     let unclamped = false
     if (select < 0) {
-      const y = f(f(f(LUMA_R * br) + f(LUMA_G * bg)) + f(LUMA_B * bb))
+      const y = luma ? f32[(luma >> 2) + i] : f(f(f(LUMA_R * br) + f(LUMA_G * bg)) + f(LUMA_B * bb))
       const d = f(clamp255(f32[s]) - y)
       const rr = f(br + d)
       const rg = f(bg + d)

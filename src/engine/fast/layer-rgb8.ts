@@ -97,10 +97,20 @@ export function rgb8RowSpan(rows: Rgb8Rows, r: number, back: Uint8Array, b0: num
 
 /**
  * The kernels' compositeRgb8 over the span's pixels, reading the mask only where it is not 1. The buffers (in
- * the kernels' memory) hold pixel `origin` at `dst`, `back` and `filtered` (`fC` f32 per pixel; `pick` is
- * compositeRgb8's select).
+ * the kernels' memory) hold pixel `origin` at `dst`, `back`, `filtered` (`fC` f32 per pixel; `pick` is
+ * compositeRgb8's select) and `luma` (the backdrop's Y, or 0 where compositeRgb8 computes it).
  */
-export function rgb8RowParts(rows: Rgb8Rows, span: MaskSpan, origin: number, dst: number, back: number, filtered: number, fC: number, pick: number): void {
+export function rgb8RowParts(
+  rows: Rgb8Rows,
+  span: MaskSpan,
+  origin: number,
+  dst: number,
+  back: number,
+  filtered: number,
+  fC: number,
+  pick: number,
+  luma: number
+): void {
   const { kernels, code } = rows
   const heap = rows.heap as KernelRows
   const opacity = rows.job.opacity
@@ -110,7 +120,7 @@ export function rgb8RowParts(rows: Rgb8Rows, span: MaskSpan, origin: number, dst
     const maskPtr = masked ? heap.maskPtr + from * 4 : 0
     const grid = heap.grid
     if (masked && grid) kernels.lerpMask(maskPtr, grid.line, grid.cells, grid.col0 + from * 4, grid.colT + from * 4, to - from)
-    kernels.compositeRgb8(dst + at * 3, back + at * 3, filtered + at * fC * 4, pick, maskPtr, opacity, code, to - from)
+    kernels.compositeRgb8(dst + at * 3, back + at * 3, filtered + at * fC * 4, pick, luma && luma + at * 4, maskPtr, opacity, code, to - from)
   }
   part(span.start, span.onesStart, true)
   part(span.onesStart, span.onesEnd, false)
@@ -185,7 +195,7 @@ export function rgb8CompositeRows(job: LayerCompositeJob, io: LayerCompositeIO, 
         }
       }
       // Buffers start at pixel x0.
-      rgb8RowParts(set, span, x0, heap.dst, heap.back, heap.filtered, sourceChannels, pick)
+      rgb8RowParts(set, span, x0, heap.dst, heap.back, heap.filtered, sourceChannels, pick, 0)
       dst.set(heap.u8.subarray(heap.dst, heap.dst + m * 3), d0 + x0 * 3)
     } else if (rows) {
       // The source row, the mode's loop over the whole row (blend-rows.ts), then the mix.

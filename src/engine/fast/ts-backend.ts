@@ -727,8 +727,8 @@ class TsKernels implements Kernels {
     lumaRgb8Ts(this.memory, dst, src, n)
   }
 
-  compositeRgb8(dst: number, back: number, filtered: number, select: number, mask: number, opacity: number, blend: number, n: number): void {
-    compositeRgb8Ts(this.memory, dst, back, filtered, select, mask, opacity, blend, n)
+  compositeRgb8(dst: number, back: number, filtered: number, select: number, luma: number, mask: number, opacity: number, blend: number, n: number): void {
+    compositeRgb8Ts(this.memory, dst, back, filtered, select, luma, mask, opacity, blend, n)
   }
 
   lerpMask(out: number, line: number, cells: number, col0: number, colT: number, n: number): void {
