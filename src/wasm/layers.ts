@@ -270,14 +270,18 @@ function compositeLoop(dst: usize, back: usize, filtered: usize, select: i32, lu
 export function lerpMask(out: usize, line: usize, cells: i32, col0: usize, colT: usize, n: i32): void {
   const last = cells - 1
   let x: i32 = 0
+  // The last run's length: runs are a grid cell wide, so the next run's end is found in about two reads of col0.
+  let guess: i32 = 1
   while (x < n) {
     const i = load<i32>(col0 + (<usize>x << 2))
     const i0 = i < 0 ? 0 : i > last ? last : i
     const i1 = i + 1 < 0 ? 0 : i + 1 > last ? last : i + 1
     const a = <f64>load<f32>(line + (<usize>i0 << 2))
     const d = <f64>load<f32>(line + (<usize>i1 << 2)) - a
-    let end = x + 1
+    let end = x + guess < n ? x + guess : n
+    while (end > x + 1 && load<i32>(col0 + (<usize>(end - 1) << 2)) != i) end--
     while (end < n && load<i32>(col0 + (<usize>end << 2)) == i) end++
+    guess = end - x
     const va = f64x2.splat(a)
     const vd = f64x2.splat(d)
     for (; x + 2 <= end; x += 2) {
