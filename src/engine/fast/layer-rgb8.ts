@@ -67,7 +67,7 @@ export function rgb8Rows(job: LayerCompositeJob, kernels: Kernels, base: number 
     code: kernelBlendCode(job.blend),
     maskValues: heap ? heap.mask : mask ? new Float32Array(job.outWidth) : null,
     luminance: mask?.needsLuminance ? new Float32Array(job.outWidth) : null,
-    coarse: mask?.coarse ? new Float32Array(mask.coarse.width) : null,
+    coarse: heap?.grid ? heap.grid.values : mask?.coarse ? new Float32Array(mask.coarse.width) : null,
     span: { start: 0, end: 0, onesStart: 0, onesEnd: 0 }
   }
 }
@@ -88,10 +88,9 @@ export function rgb8RowSpan(rows: Rgb8Rows, r: number, back: Uint8Array, b0: num
   if (luminance) {
     for (let x = 0, o = b0; x < width; x++, o += 3) luminance[x] = (LUMA_R * back[o] + LUMA_G * back[o + 1] + LUMA_B * back[o + 2]) / 255
   }
-  if (heap?.grid && mask.coarse && coarse) {
-    coarseRow(mask.coarse, width, r, coarse, span)
-    heap.f32.set(coarse, heap.grid.line >> 2)
-  } else maskRow(mask, r, maskValues, luminance, coarse, span)
+  // With a grid in the kernels' memory, `coarse` is its line there.
+  if (heap?.grid && mask.coarse && coarse) coarseRow(mask.coarse, width, r, coarse, span)
+  else maskRow(mask, r, maskValues, luminance, coarse, span)
   return span
 }
 
@@ -217,8 +216,11 @@ export interface KernelRows {
   readonly maskPtr: number
   /** The mask row, in place in the kernels' memory (maskRow writes it there). */
   readonly mask: Float32Array
-  /** A feathered mask's grid row (`cells` floats, filled per row) and its column tables (copied once). */
-  readonly grid: { readonly line: number; readonly cells: number; readonly col0: number; readonly colT: number } | null
+  /**
+   * A feathered mask's grid row (`cells` floats at `line`, filled per row through the view `values`) and its
+   * column tables (copied once).
+   */
+  readonly grid: { readonly line: number; readonly values: Float32Array; readonly cells: number; readonly col0: number; readonly colT: number } | null
   /** Linear light's encode table (f64, copied once), or 0. */
   readonly encode: number
   readonly u8: Uint8Array
@@ -244,7 +246,7 @@ function kernelRows(kernels: Kernels, base: number, width: number, fC: number, c
   if (coarse) {
     new Int32Array(buffer).set(coarse.col0, col0 >> 2)
     f32.set(coarse.colT, colT >> 2)
-    grid = { line, cells: coarse.width, col0, colT }
+    grid = { line, values: new Float32Array(buffer, line, coarse.width), cells: coarse.width, col0, colT }
   }
   return { back, filtered, dst, maskPtr, mask: new Float32Array(buffer, maskPtr, width), grid, encode, u8, f32 }
 }
