@@ -3,7 +3,7 @@
 // small file of 16000x16000 pixels exhaust the machine.
 import { outputSize } from './border'
 import { EngineError } from './errors'
-import { maskGridBytes, maskRowsBytes } from './mask'
+import { maskGridBytes, maskRowsBytes, sharedRowsBytes } from './mask'
 import { resolveStack, type ResolvedFilter } from './stack'
 import type { BitDepth, FilterSpec } from './types'
 
@@ -80,9 +80,11 @@ export function stackMemory(
     const result = pixels * c * (last ? outDepth / 8 : FLOAT_BYTES)
     const raw = filter.options.signed === 'stretch' ? pixels * c * RAW_BYTES : 0
     // Layer effects: the kernel's input and its f32 result, a feathered mask's grid twice (the plan, and the
-    // copy the worker threads share) and the grid rows each compositing thread keeps (`threads` of them).
+    // copy the worker threads share), the grid rows each compositing thread keeps (`threads` of them) and the
+    // mask's rows the threads share.
     const mask = filter.effects?.mask
-    const grid = mask ? 2 * maskGridBytes(mask, next.width, next.height) + Math.max(1, threads) * maskRowsBytes(mask, next.width, next.height) : 0
+    const { width: w, height: h } = next
+    const grid = mask ? 2 * maskGridBytes(mask, w, h) + Math.max(1, threads) * maskRowsBytes(mask, w, h) + sharedRowsBytes(mask, w, h) : 0
     const effects = filter.effects ? 2 * pixels * c * FLOAT_BYTES + grid : 0
     peak = Math.max(peak, source + result + raw + effects)
     size = next

@@ -431,6 +431,18 @@ export function maskRowsBytes(mask: LayerMask, width: number, height: number): n
   return ch * factor * (cw * 4 + ROW_SPAN_INTS * 4 + 1)
 }
 
+/** The fast paths share a kept mask's row values up to this size (src/engine/fast/mask-rows.ts). */
+export const SHARED_ROWS_MAX_BYTES = 64 * 1024 * 1024
+
+/**
+ * Bytes of the rows the fast paths' threads share for `mask` on a width x height image, at most (0 when the mask is
+ * not kept between runs): values wherever it is neither 0 nor 1, and per row a span and an offset.
+ */
+export function sharedRowsBytes(mask: LayerMask, width: number, height: number): number {
+  if (maskRowsBytes(mask, width, height) === 0) return 0
+  return Math.min(width * height * 4, SHARED_ROWS_MAX_BYTES) + height * (ROW_SPAN_INTS + 2) * 4
+}
+
 /**
  * The feathered mask: the shapes, mirrored past the image's edges, averaged over cells of `factor` x `factor`
  * pixels starting at the top-left pixel, blurred on that grid with the gaussian whose variance, added to the
@@ -565,7 +577,8 @@ export function coarseRow(coarse: CoarseMask, width: number, y: number, line: Fl
   }
 }
 
-const ROW_SPAN_INTS = 4
+/** Ints per row span: start, end, onesStart, onesEnd. */
+export const ROW_SPAN_INTS = 4
 
 /**
  * The rows coarseRow made for the last kept plan, in this thread: a preview loop or a batch asks for the same
@@ -589,7 +602,8 @@ function keptRows(coarse: CoarseMask, y: number): typeof rowsKept {
   return rowsKept
 }
 
-function makeCoarseRow(coarse: CoarseMask, width: number, y: number, line: Float32Array, span: MaskSpan): void {
+/** {@link coarseRow} without the kept rows: row `y`'s cells into `line` and its span into `span`. */
+export function makeCoarseRow(coarse: CoarseMask, width: number, y: number, line: Float32Array, span: MaskSpan): void {
   const { values, col0 } = coarse
   const cw = coarse.width
   const v = (y + 0.5) / coarse.factor - 0.5
@@ -630,6 +644,21 @@ function makeCoarseRow(coarse: CoarseMask, width: number, y: number, line: Float
   span.end = x1
   span.onesStart = ones0
   span.onesEnd = ones1
+}
+
+/** The spans of rows 0..height-1 of a feathered mask ({@link coarseRow}'s), ROW_SPAN_INTS per row. */
+export function coarseSpans(coarse: CoarseMask, width: number, height: number): Int32Array {
+  const spans = new Int32Array(height * ROW_SPAN_INTS)
+  const line = new Float32Array(coarse.width)
+  const span: MaskSpan = { start: 0, end: 0, onesStart: 0, onesEnd: 0 }
+  for (let y = 0, s = 0; y < height; y++, s += ROW_SPAN_INTS) {
+    makeCoarseRow(coarse, width, y, line, span)
+    spans[s] = span.start
+    spans[s + 1] = span.end
+    spans[s + 2] = span.onesStart
+    spans[s + 3] = span.onesEnd
+  }
+  return spans
 }
 
 /**

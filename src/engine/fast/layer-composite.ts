@@ -13,6 +13,7 @@ import { SampleKind, type Kernels } from './backend'
 import { blendRgbRow } from './blend-rows'
 import { isRgb8Composite, rgb8CompositeRows } from './layer-rgb8'
 import { samplesView } from './layer-input'
+import type { SharedMaskRows } from './mask-rows'
 import type { KindCode } from './plan'
 
 /** Everything the composite of one layer needs; plain data. */
@@ -36,6 +37,8 @@ export interface LayerCompositeJob {
   /** Channels per pixel of the kernel's output. */
   readonly filteredChannels: number
   readonly mask: MaskPlan | null
+  /** A kept feathered mask's rows shared by the threads (8-bit RGB layers blended in the kernels), or null. */
+  readonly maskRows: SharedMaskRows | null
   readonly dstKind: KindCode
   /** Output samples scale to the target depth. */
   readonly scale: number

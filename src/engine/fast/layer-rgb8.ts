@@ -5,10 +5,11 @@
 // the blend modes it lacks (soft-light, color-dodge, color-burn), through f64 loops here.
 import type { BlendMode } from '../blend'
 import { lookUp, LUMA_B, LUMA_G, LUMA_R, transferTables } from '../light'
-import { coarseRow, maskRow, type CoarseMask, type MaskSpan } from '../mask'
+import { coarseRow, makeCoarseRow, maskRow, type CoarseMask, type MaskSpan } from '../mask'
 import { alignUp, BLOCK_SLACK, SampleKind, type Kernels } from './backend'
 import { blendRgbRow } from './blend-rows'
 import type { LayerCompositeIO, LayerCompositeJob } from './layer-composite'
+import { readSharedRow, sharedRowSpan, writeSharedRow } from './mask-rows'
 
 /** True when {@link rgb8CompositeRows} computes `job`: 3 channels, 8-bit backdrop and result at the same depth. */
 export function isRgb8Composite(job: LayerCompositeJob): boolean {
@@ -74,8 +75,8 @@ export function rgb8Rows(job: LayerCompositeJob, kernels: Kernels, base: number 
 
 /**
  * The pixels of output row `r` the layer changes (outside them opacity x mask is 0, and the backdrop is copied),
- * the backdrop row being the bytes of `back` from `b0`; the row's mask goes into rows.maskValues, or, for a
- * feathered mask in the kernels' memory, its grid row (the edge pixels are then made by {@link rgb8RowParts}).
+ * the backdrop row being the bytes of `back` from `b0`; the row's mask goes into rows.maskValues (a feathered
+ * mask in the kernels' memory: only where it is neither 0 nor 1).
  */
 export function rgb8RowSpan(rows: Rgb8Rows, r: number, back: Uint8Array, b0: number): MaskSpan {
   const { job, heap, luminance, coarse, span, maskValues } = rows
@@ -88,10 +89,29 @@ export function rgb8RowSpan(rows: Rgb8Rows, r: number, back: Uint8Array, b0: num
   if (luminance) {
     for (let x = 0, o = b0; x < width; x++, o += 3) luminance[x] = (LUMA_R * back[o] + LUMA_G * back[o + 1] + LUMA_B * back[o + 2]) / 255
   }
-  // With a grid in the kernels' memory, `coarse` is its line there.
-  if (heap?.grid && mask.coarse && coarse) coarseRow(mask.coarse, width, r, coarse, span)
+  if (heap?.grid && mask.coarse && coarse) gridRow(rows, heap, heap.grid, mask.coarse, r)
   else maskRow(mask, r, maskValues, luminance, coarse, span)
   return span
+}
+
+/**
+ * Row `r` of a feathered mask in the kernels' memory: its span, and its values where it is neither 0 nor 1,
+ * copied from the job's shared rows or made from the grid (and then shared).
+ */
+function gridRow(rows: Rgb8Rows, heap: KernelRows, grid: NonNullable<KernelRows['grid']>, coarse: CoarseMask, r: number): void {
+  const { job, kernels, span } = rows
+  const shared = job.maskRows
+  if (shared) {
+    sharedRowSpan(shared, r, span)
+    if (readSharedRow(shared, r, span, heap.mask)) return
+    makeCoarseRow(coarse, job.outWidth, r, grid.values, span)
+  } else coarseRow(coarse, job.outWidth, r, grid.values, span)
+  const lerp = (from: number, to: number): void => {
+    if (to > from) kernels.lerpMask(heap.maskPtr + from * 4, grid.line, grid.cells, grid.col0 + from * 4, grid.colT + from * 4, to - from)
+  }
+  lerp(span.start, span.onesStart)
+  lerp(span.onesEnd, span.end)
+  if (shared) writeSharedRow(shared, r, span, heap.mask)
 }
 
 /**
@@ -117,8 +137,6 @@ export function rgb8RowParts(
     if (to <= from) return
     const at = from - origin
     const maskPtr = masked ? heap.maskPtr + from * 4 : 0
-    const grid = heap.grid
-    if (masked && grid) kernels.lerpMask(maskPtr, grid.line, grid.cells, grid.col0 + from * 4, grid.colT + from * 4, to - from)
     kernels.compositeRgb8(dst + at * 3, back + at * 3, filtered + at * fC * 4, pick, luma && luma + at * 4, maskPtr, opacity, code, to - from)
   }
   part(span.start, span.onesStart, true)

@@ -14,6 +14,8 @@ import { SampleKind } from './backend'
 import type { BandIO } from './band'
 import type { LayerCompositeJob } from './layer-composite'
 import { fusesLayer } from './layer-fused'
+import { isRgb8Composite, kernelBlendCode } from './layer-rgb8'
+import { sharedMaskRows } from './mask-rows'
 import { layerInputChannels, layerInputJob, samplesView, type LayerInputJob } from './layer-input'
 import { planFilter, type FastMethod, type FilterPlan, type SourceShape, type TargetShape } from './plan'
 import type { RowTask } from './row-tasks'
@@ -201,8 +203,13 @@ function compositeJob(step: LayerStep, plan: FilterPlan, job: LayerInputJob, inp
     opacity: filter.opacity,
     filteredChannels: inputChannels,
     mask,
+    maskRows: null,
     dstKind: step.target.kind,
     scale: step.target.depth === depth ? 1 : maxValue(step.target.depth) / maxValue(depth)
+  }
+  // A feathered mask the kernels composite with (8-bit RGB) keeps its rows between runs, shared by the threads.
+  if (mask?.coarse && !mask.invert && isRgb8Composite(composite) && kernelBlendCode(effects.blend) >= 0) {
+    return { composite: { ...composite, maskRows: sharedMaskRows(mask.coarse, plan.outWidth, plan.outHeight) }, grid }
   }
   return { composite, grid }
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { MAX_PIXELS, formatBytes, stackMemory } from '../../../src/engine/budget'
 import { EngineError } from '../../../src/engine/errors'
-import { maskRowsBytes } from '../../../src/engine/mask'
+import { maskGridBytes, maskRowsBytes, sharedRowsBytes } from '../../../src/engine/mask'
 import type { FilterSpec } from '../../../src/engine/types'
 
 const GB = 1024 ** 3
@@ -49,6 +49,11 @@ describe('stackMemory', () => {
     expect(rows).toBeGreaterThan(0)
     const spec: FilterSpec[] = [{ preset: 'sharpen', channels: 'luminance', mask: kept }]
     expect(stackMemory(input, spec, 8, 4).bytes - stackMemory(input, spec, 8, 2).bytes).toBe(2 * rows)
+    // And the threads share its row values (at most one float per pixel), spans and offsets.
+    const grid = 2 * maskGridBytes(kept, 4000, 3000)
+    expect(sharedRowsBytes(kept, 4000, 3000)).toBe(12e6 * 4 + 3000 * 6 * 4)
+    expect(sharedRowsBytes(mask, 4000, 3000)).toBe(0)
+    expect(stackMemory(input, spec, 8, 1).bytes).toBe(layer + grid + rows + 12e6 * 4 + 3000 * 6 * 4)
   })
 
   it('refuses an intermediate result over the pixel limit, naming the filter', () => {
