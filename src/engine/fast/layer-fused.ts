@@ -215,10 +215,14 @@ export function layerFusedRows(job: LayerFusedJob, io: LayerFusedIO, r0: number,
     if (finish) kernels.finish(out, SampleKind.F32, out, n, 1, plan.divisor, plan.offset, plan.finishMode, plan.p1, plan.p2, plan.max, 1, 0, 1)
     const centre = (r + plan.centreY) % kh
     const back = staged[centre]
-    if (x0 > 0) dst.set(u8.subarray(back, back + x0 * 3), d0)
-    if (x1 < width) dst.set(u8.subarray(back + x1 * 3, back + rowBytes), d0 + x1 * 3)
+    // The whole row is made in the kernels' memory at the destination's alignment, then copied out at once (a
+    // copy into shared memory goes word by word only where both sides share their alignment, as in band.ts).
+    const row = heap.dst + ((io.dstOffset + d0) & 7)
     // Y of the backdrop is the centre row's, made by lumaRgb8 as compositeRgb8 would make it.
-    rgb8RowParts(rows, span, 0, heap.dst, back, sums, 1, pick, single >= 0 ? 0 : yRows[centre] + segs[main] * 4)
-    dst.set(u8.subarray(heap.dst + x0 * 3, heap.dst + x1 * 3), d0 + x0 * 3)
+    rgb8RowParts(rows, span, 0, row, back, sums, 1, pick, single >= 0 ? 0 : yRows[centre] + segs[main] * 4)
+    // The backdrop's pixels on either side, after the composite (whose last SIMD block writes past x1).
+    if (x0 > 0) u8.copyWithin(row, back, back + x0 * 3)
+    if (x1 < width) u8.copyWithin(row + x1 * 3, back + x1 * 3, back + rowBytes)
+    dst.set(u8.subarray(row, row + rowBytes), d0)
   }
 }
