@@ -435,12 +435,15 @@ export function maskRowsBytes(mask: LayerMask, width: number, height: number): n
 export const SHARED_ROWS_MAX_BYTES = 64 * 1024 * 1024
 
 /**
- * Bytes of the rows the fast paths' threads share for `mask` on a width x height image, at most (0 when the mask is
- * not kept between runs): values wherever it is neither 0 nor 1, and per row a span and an offset.
+ * Bytes of the rows the fast paths' threads share for `mask` on a width x height image, at most (0 for masks they
+ * make on every run: `tones`, inverted, feathered on a grid too large to keep): its values wherever it is neither 0
+ * nor 1, per row a span, an offset and a state.
  */
 export function sharedRowsBytes(mask: LayerMask, width: number, height: number): number {
-  if (maskRowsBytes(mask, width, height) === 0) return 0
-  return Math.min(width * height * 4, SHARED_ROWS_MAX_BYTES) + height * (ROW_SPAN_INTS + 2) * 4
+  if (maskUsesTones(mask) || mask.invert === true) return 0
+  // A feathered grid too large to keep is made on every run (planMask), and so are its rows.
+  if (maskGridBytes(mask, width, height) > KEEP_BYTES) return 0
+  return Math.min((width * height + 2 * height) * 4, SHARED_ROWS_MAX_BYTES) + height * (ROW_SPAN_INTS + 2) * 4 + 4
 }
 
 /**
@@ -644,21 +647,6 @@ export function makeCoarseRow(coarse: CoarseMask, width: number, y: number, line
   span.end = x1
   span.onesStart = ones0
   span.onesEnd = ones1
-}
-
-/** The spans of rows 0..height-1 of a feathered mask ({@link coarseRow}'s), ROW_SPAN_INTS per row. */
-export function coarseSpans(coarse: CoarseMask, width: number, height: number): Int32Array {
-  const spans = new Int32Array(height * ROW_SPAN_INTS)
-  const line = new Float32Array(coarse.width)
-  const span: MaskSpan = { start: 0, end: 0, onesStart: 0, onesEnd: 0 }
-  for (let y = 0, s = 0; y < height; y++, s += ROW_SPAN_INTS) {
-    makeCoarseRow(coarse, width, y, line, span)
-    spans[s] = span.start
-    spans[s + 1] = span.end
-    spans[s + 2] = span.onesStart
-    spans[s + 3] = span.onesEnd
-  }
-  return spans
 }
 
 /**

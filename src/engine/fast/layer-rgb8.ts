@@ -9,7 +9,7 @@ import { coarseRow, makeCoarseRow, maskRow, type CoarseMask, type MaskSpan } fro
 import { alignUp, BLOCK_SLACK, SampleKind, type Kernels } from './backend'
 import { blendRgbRow } from './blend-rows'
 import type { LayerCompositeIO, LayerCompositeJob } from './layer-composite'
-import { readSharedRow, sharedRowSpan, writeSharedRow } from './mask-rows'
+import { readSharedRow, writeSharedRow } from './mask-rows'
 
 /** True when {@link rgb8CompositeRows} computes `job`: 3 channels, 8-bit backdrop and result at the same depth. */
 export function isRgb8Composite(job: LayerCompositeJob): boolean {
@@ -86,32 +86,31 @@ export function rgb8RowSpan(rows: Rgb8Rows, r: number, back: Uint8Array, b0: num
   span.onesStart = 0
   span.onesEnd = mask ? 0 : span.end
   if (!mask || !maskValues || span.end === 0) return span
+  // A row some thread has made before (this run or an earlier one) is copied.
+  const shared = heap ? job.maskRows : null
+  if (shared && readSharedRow(shared, r, span, maskValues)) return span
   if (luminance) {
     for (let x = 0, o = b0; x < width; x++, o += 3) luminance[x] = (LUMA_R * back[o] + LUMA_G * back[o + 1] + LUMA_B * back[o + 2]) / 255
   }
-  if (heap?.grid && mask.coarse && coarse) gridRow(rows, heap, heap.grid, mask.coarse, r)
+  if (heap?.grid && mask.coarse && coarse) gridRow(rows, heap, heap.grid, mask.coarse, r, shared !== null)
   else maskRow(mask, r, maskValues, luminance, coarse, span)
+  if (shared) writeSharedRow(shared, r, span, maskValues)
   return span
 }
 
 /**
- * Row `r` of a feathered mask in the kernels' memory: its span, and its values where it is neither 0 nor 1,
- * copied from the job's shared rows or made from the grid (and then shared).
+ * Row `r` of a feathered mask in the kernels' memory: its span, and its values where it is neither 0 nor 1
+ * (interpolated from the grid's row, which each thread keeps unless the rows are `shared`).
  */
-function gridRow(rows: Rgb8Rows, heap: KernelRows, grid: NonNullable<KernelRows['grid']>, coarse: CoarseMask, r: number): void {
+function gridRow(rows: Rgb8Rows, heap: KernelRows, grid: NonNullable<KernelRows['grid']>, coarse: CoarseMask, r: number, shared: boolean): void {
   const { job, kernels, span } = rows
-  const shared = job.maskRows
-  if (shared) {
-    sharedRowSpan(shared, r, span)
-    if (readSharedRow(shared, r, span, heap.mask)) return
-    makeCoarseRow(coarse, job.outWidth, r, grid.values, span)
-  } else coarseRow(coarse, job.outWidth, r, grid.values, span)
+  if (shared) makeCoarseRow(coarse, job.outWidth, r, grid.values, span)
+  else coarseRow(coarse, job.outWidth, r, grid.values, span)
   const lerp = (from: number, to: number): void => {
     if (to > from) kernels.lerpMask(heap.maskPtr + from * 4, grid.line, grid.cells, grid.col0 + from * 4, grid.colT + from * 4, to - from)
   }
   lerp(span.start, span.onesStart)
   lerp(span.onesEnd, span.end)
-  if (shared) writeSharedRow(shared, r, span, heap.mask)
 }
 
 /**

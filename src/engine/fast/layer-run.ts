@@ -207,9 +207,9 @@ function compositeJob(step: LayerStep, plan: FilterPlan, job: LayerInputJob, inp
     dstKind: step.target.kind,
     scale: step.target.depth === depth ? 1 : maxValue(step.target.depth) / maxValue(depth)
   }
-  // A feathered mask the kernels composite with (8-bit RGB) keeps its rows between runs, shared by the threads.
-  if (mask?.coarse && !mask.invert && isRgb8Composite(composite) && kernelBlendCode(effects.blend) >= 0) {
-    return { composite: { ...composite, maskRows: sharedMaskRows(mask.coarse, plan.outWidth, plan.outHeight) }, grid }
+  // A mask the kernels composite with (8-bit RGB) keeps its rows between runs, shared by the threads.
+  if (mask && isRgb8Composite(composite) && kernelBlendCode(effects.blend) >= 0) {
+    return { composite: { ...composite, maskRows: sharedMaskRows(mask) }, grid }
   }
   return { composite, grid }
 }

@@ -42,6 +42,8 @@ describe('stackMemory', () => {
     // sigma 6 pixels: the grid is the pixels themselves plus the blur's reach (25 cells), kept twice.
     const mask = { shapes: [{ type: 'rect' as const, x: 0, y: 0, width: 0.5, height: 1 }], feather: 0.002 }
     const masked = stackMemory(input, [{ preset: 'sharpen', channels: 'luminance', mask }]).bytes
+    // A grid too large to keep is made on every run, and so are its rows: none are shared.
+    expect(sharedRowsBytes(mask, 4000, 3000)).toBe(0)
     expect(masked).toBe(layer + 2 * 4 * (4000 + 25) * (3000 + 25))
     // A mask small enough to keep: each compositing thread also keeps its rows.
     const kept = { ...mask, feather: 0.02 }
@@ -49,11 +51,17 @@ describe('stackMemory', () => {
     expect(rows).toBeGreaterThan(0)
     const spec: FilterSpec[] = [{ preset: 'sharpen', channels: 'luminance', mask: kept }]
     expect(stackMemory(input, spec, 8, 4).bytes - stackMemory(input, spec, 8, 2).bytes).toBe(2 * rows)
-    // And the threads share its row values (at most one float per pixel), spans and offsets.
+    // And the rows the threads share: its values where it is neither 0 nor 1 (at most every pixel, with two floats
+    // of room a row), per row a span, an offset and a state.
+    const shared = (12e6 + 2 * 3000) * 4 + 3000 * 6 * 4 + 4
+    expect(sharedRowsBytes(kept, 4000, 3000)).toBe(shared)
     const grid = 2 * maskGridBytes(kept, 4000, 3000)
-    expect(sharedRowsBytes(kept, 4000, 3000)).toBe(12e6 * 4 + 3000 * 6 * 4)
-    expect(sharedRowsBytes(mask, 4000, 3000)).toBe(0)
-    expect(stackMemory(input, spec, 8, 1).bytes).toBe(layer + grid + rows + 12e6 * 4 + 3000 * 6 * 4)
+    expect(stackMemory(input, spec, 8, 1).bytes).toBe(layer + grid + rows + shared)
+    // An unfeathered mask's rows are shared too.
+    expect(sharedRowsBytes({ shapes: mask.shapes }, 4000, 3000)).toBe(shared)
+    // Masks made on every run (they read the image, or are inverted) share none.
+    expect(sharedRowsBytes({ ...kept, invert: true }, 4000, 3000)).toBe(0)
+    expect(sharedRowsBytes({ shapes: [{ type: 'tones', from: 0.2, to: 0.6, soft: 0.1 }] }, 4000, 3000)).toBe(0)
   })
 
   it('refuses an intermediate result over the pixel limit, naming the filter', () => {
