@@ -75,8 +75,9 @@ export function rgb8Rows(job: LayerCompositeJob, kernels: Kernels, base: number 
 
 /**
  * The pixels of output row `r` the layer changes (outside them opacity x mask is 0, and the backdrop is copied),
- * the backdrop row being the bytes of `back` from `b0`; the row's mask goes into rows.maskValues (a feathered
- * mask in the kernels' memory: only where it is neither 0 nor 1).
+ * the backdrop row being the bytes of `back` from `b0`; the row's mask goes into rows.maskValues (in the kernels'
+ * memory, only its values where it is neither 0 nor 1 are sure to be there: a feathered mask's, and a row of the
+ * job's shared mask rows).
  */
 export function rgb8RowSpan(rows: Rgb8Rows, r: number, back: Uint8Array, b0: number): MaskSpan {
   const { job, heap, luminance, coarse, span, maskValues } = rows
