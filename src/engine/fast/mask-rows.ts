@@ -26,7 +26,7 @@ const NO_ROOM = 3
  */
 const kept: { readonly key: string; readonly rows: SharedMaskRows }[] = []
 const KEPT_MASKS = 8
-const KEPT_BYTES = 4 * SHARED_ROWS_MAX_BYTES
+const KEPT_BYTES = 2 * SHARED_ROWS_MAX_BYTES
 
 /** What identifies the rows of `plan`, or null when they are not shared (they read the image, or are inverted). */
 function rowsKey(plan: MaskPlan): string | null {
