@@ -2,7 +2,7 @@
 // A mask's rows shared by the threads (mask-rows.ts): the spans and values maskRow makes, copied out and back to
 // the bit at either parity; one set of rows per mask and size, kept for several masks, none for masks that read
 // the image or are inverted; rows past the room left made on every run; and through runStack: made by the first
-// run, read by the next (the same bytes on 0 and 2 threads).
+// run, read by the next (the same bytes on 0 and 2 threads, and from two runs making them at once).
 import { describe, expect, it } from 'vitest'
 import { readSharedRow, sharedMaskRows, writeSharedRow, type SharedMaskRows } from '../../../src/engine/fast/mask-rows'
 import { maskRow, planMask, type LayerMask, type MaskSpan } from '../../../src/engine/mask'
@@ -85,6 +85,17 @@ describe('shared mask rows', () => {
     expect(readSharedRow(rows, 1, newSpan(), new Float32Array(16))).toBe(false)
     writeSharedRow(rows, 1, span, mask)
     expect(readSharedRow(rows, 1, newSpan(), new Float32Array(16))).toBe(false)
+  })
+
+  it('give the same bytes when two runs make the same rows at once', async () => {
+    const image = smoothIntImage(12, 89, 67, 3)
+    const mask: LayerMask = { shapes: [{ type: 'ellipse', cx: 0.5, cy: 0.45, rx: 0.3, ry: 0.3 }], feather: 0.04 }
+    const filters: FilterSpec[] = [{ preset: 'sharpen', blend: 'luminosity', channels: 'luminance', mask }]
+    const [a, b] = await Promise.all([runStack(image, filters, { engine: { threads: 2 } }), runStack(image, filters, { engine: { threads: 2 } })])
+    const after = await runStack(image, filters, { engine: { threads: 2 } })
+    expect(Buffer.from(a.data).equals(Buffer.from(b.data))).toBe(true)
+    expect(Buffer.from(after.data).equals(Buffer.from(a.data))).toBe(true)
+    expect(compare(a, referenceResult(image, filters)).max).toBeLessThanOrEqual(1)
   })
 
   it('are made by the first run of a layer and read by the next ones, on any number of threads', async () => {
