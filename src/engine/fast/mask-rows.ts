@@ -1,8 +1,8 @@
 // Fast paths: a mask's rows made once and shared by every thread and run, instead of each thread making them again
 // on every run (a preview loop or a batch applies the same mask again and again). Per image row: its span (where
 // the mask is 0 and 1) and its values where it is neither, made by the first thread that composites the row (as
-// the reference's maskRow makes them, to the bit) and copied by the others. Masks that read the image (`tones`)
-// and inverted ones are made on every run.
+// the reference's maskRow makes them, to the bit) and copied by the others, from the second run with the mask on.
+// Masks that read the image (`tones`) and inverted ones are made on every run.
 import { ROW_SPAN_INTS, SHARED_ROWS_MAX_BYTES, type MaskPlan, type MaskSpan } from '../mask'
 
 /** The shared rows of one mask at one size; plain data on shared memory (posted to the threads, not copied). */
@@ -35,7 +35,17 @@ function rowsKey(plan: MaskPlan): string | null {
   return `${plan.width}x${plan.height} ${JSON.stringify(plan.shapes)}`
 }
 
-/** The shared rows of `plan` (kept for the next runs with the same mask and size), or null (see rowsKey). */
+/**
+ * Masks asked for once, the latest first: a mask being edited (a brush stroke, a dragged shape) changes on every
+ * run, and storing rows no run reads again would cost it their memory's first touch (about 50 ms at 12 MP).
+ */
+const seen: string[] = []
+const SEEN_MASKS = 16
+
+/**
+ * The shared rows of `plan`, kept for the next runs with the same mask and size, from the second time it is asked
+ * for; null the first time, and for masks whose rows are not shared (see rowsKey).
+ */
 export function sharedMaskRows(plan: MaskPlan): SharedMaskRows | null {
   const key = rowsKey(plan)
   if (key === null) return null
@@ -45,6 +55,13 @@ export function sharedMaskRows(plan: MaskPlan): SharedMaskRows | null {
     kept.unshift(entry)
     return entry.rows
   }
+  const before = seen.indexOf(key)
+  if (before < 0) {
+    seen.unshift(key)
+    seen.length = Math.min(seen.length, SEEN_MASKS)
+    return null
+  }
+  seen.splice(before, 1)
   const { width, height } = plan
   // Room for every pixel (and two floats a row, see partOffsets) up to the cap; memory is only used as rows come.
   const capacity = Math.min(width * height + 2 * height, SHARED_ROWS_MAX_BYTES / 4)

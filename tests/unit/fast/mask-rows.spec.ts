@@ -2,7 +2,8 @@
 // A mask's rows shared by the threads (mask-rows.ts): the spans and values maskRow makes, copied out and back to
 // the bit at either parity; one set of rows per mask and size, kept for several masks, none for masks that read
 // the image or are inverted; rows past the room left made on every run; and through runStack: made by the first
-// run, read by the next (the same bytes on 0 and 2 threads, and from two runs making them at once).
+// run that asks for them again, read by the next (the same bytes on 0 and 2 threads, and from two runs making them
+// at once); none for the first run with a mask.
 import { describe, expect, it } from 'vitest'
 import { readSharedRow, sharedMaskRows, writeSharedRow, type SharedMaskRows } from '../../../src/engine/fast/mask-rows'
 import { maskRow, planMask, type LayerMask, type MaskSpan } from '../../../src/engine/mask'
@@ -22,6 +23,8 @@ describe('shared mask rows', () => {
     const [width, height] = [203, 131]
     for (const mask of [ELLIPSE, GRADIENT, BRUSH]) {
       const plan = planMask(mask, width, height, null)
+      // Not the first time a mask is asked for (it may be one being edited), from the second on.
+      expect(sharedMaskRows(plan)).toBeNull()
       const rows = sharedMaskRows(plan)
       if (!rows) throw new Error('a mask that does not read the image has shared rows')
       const expected = new Float32Array(width)
@@ -57,16 +60,22 @@ describe('shared mask rows', () => {
   })
 
   it('are one set per mask and size, kept for several masks, none for masks that read the image or are inverted', () => {
-    const ellipse = sharedMaskRows(planMask(ELLIPSE, 120, 80, null))
-    const gradient = sharedMaskRows(planMask(GRADIENT, 120, 80, null))
+    const twice = (mask: LayerMask, width: number): SharedMaskRows | null => {
+      sharedMaskRows(planMask(mask, width, 80, null))
+      return sharedMaskRows(planMask(mask, width, 80, null))
+    }
+    const ellipse = twice(ELLIPSE, 120)
+    const gradient = twice(GRADIENT, 120)
     expect(ellipse).not.toBeNull()
+    expect(gradient).not.toBeNull()
     expect(gradient).not.toBe(ellipse)
     // Taking turns, each mask finds its own rows again.
     expect(sharedMaskRows(planMask(ELLIPSE, 120, 80, null))).toBe(ellipse)
     expect(sharedMaskRows(planMask(GRADIENT, 120, 80, null))).toBe(gradient)
-    expect(sharedMaskRows(planMask(GRADIENT, 121, 80, null))).not.toBe(gradient)
-    expect(sharedMaskRows(planMask({ ...ELLIPSE, invert: true }, 120, 80, null))).toBeNull()
+    expect(twice(GRADIENT, 121)).not.toBe(gradient)
+    expect(twice({ ...ELLIPSE, invert: true }, 120)).toBeNull()
     const tones: LayerMask = { shapes: [{ type: 'tones', from: 0.2, to: 0.6, soft: 0.1 }] }
+    sharedMaskRows(planMask(tones, 120, 80, () => undefined))
     expect(sharedMaskRows(planMask(tones, 120, 80, () => undefined))).toBeNull()
   })
 
@@ -91,6 +100,8 @@ describe('shared mask rows', () => {
     const image = smoothIntImage(12, 89, 67, 3)
     const mask: LayerMask = { shapes: [{ type: 'ellipse', cx: 0.5, cy: 0.45, rx: 0.3, ry: 0.3 }], feather: 0.04 }
     const filters: FilterSpec[] = [{ preset: 'sharpen', blend: 'luminosity', channels: 'luminance', mask }]
+    // Asked for once before, so both runs below find the rows and make them at once.
+    sharedMaskRows(planMask(mask, image.width, image.height, null))
     const [a, b] = await Promise.all([runStack(image, filters, { engine: { threads: 2 } }), runStack(image, filters, { engine: { threads: 2 } })])
     const after = await runStack(image, filters, { engine: { threads: 2 } })
     expect(Buffer.from(a.data).equals(Buffer.from(b.data))).toBe(true)
@@ -98,15 +109,21 @@ describe('shared mask rows', () => {
     expect(compare(a, referenceResult(image, filters)).max).toBeLessThanOrEqual(1)
   })
 
-  it('are made by the first run of a layer and read by the next ones, on any number of threads', async () => {
+  it('are made by the second run of a layer and read by the next ones, on any number of threads', async () => {
     const image = smoothIntImage(11, 97, 71, 3)
     for (const mask of [{ ...ELLIPSE, feather: 0.05 }, GRADIENT]) {
       const filters: FilterSpec[] = [{ preset: 'sharpen', blend: 'overlay', channels: 'luminance', mask }]
+      // The first run with the mask makes its rows for itself alone (asking for them here is the second time: they
+      // are then made, all of them empty), the second run stores them.
       const first = await runStack(image, filters, { engine: { threads: 0 } })
       expect(compare(first, referenceResult(image, filters)).max).toBeLessThanOrEqual(1)
       const rows = sharedMaskRows(planMask(mask, image.width, image.height, null))
       if (!rows) throw new Error('the mask has shared rows')
-      for (let y = 0; y < image.height; y++) expect(readSharedRow(rows, y, newSpan(), new Float32Array(image.width)), `row ${y}`).toBe(true)
+      const stored = (): boolean[] => Array.from({ length: image.height }, (_, y) => readSharedRow(rows, y, newSpan(), new Float32Array(image.width)))
+      expect(stored().some(Boolean)).toBe(false)
+      const second = await runStack(image, filters, { engine: { threads: 0 } })
+      expect(Buffer.from(second.data).equals(Buffer.from(first.data))).toBe(true)
+      expect(stored().every(Boolean)).toBe(true)
       for (const threads of [0, 2]) {
         const again = await runStack(image, filters, { engine: { threads } })
         expect(Buffer.from(again.data).equals(Buffer.from(first.data)), `threads ${threads}`).toBe(true)
