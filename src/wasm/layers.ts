@@ -133,9 +133,9 @@ const INTERLEAVE = i8x16(0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11, 12, 13, 14, 15)
  * `filtered`, the mask `mask` (f32 per pixel, 0: none), opacity; the result (packed RGB bytes) at `dst`, which must
  * not overlap `back`. `select`: -1 luminance (filtered holds Y filtered, clamped to 0..255 here: its change is
  * added to R, G and B; `luma`, if not 0, holds the backdrop's Y as lumaRgb8 makes it), 3 rgb (filtered holds R, G,
- * B), 0..2 that channel alone. `blend`: 0 normal, 1 multiply,
- * 2 screen, 3 overlay, 4 darken, 5 lighten, 6 difference, 7 exclusion, 8 hard-light, 9 luminosity, 10 color. Where
- * opacity x mask is 0 the result is the backdrop exactly (b x 1 + blended x 0).
+ * B), 0..2 that channel alone. `blend`: 0 normal, 1 multiply, 2 screen, 3 overlay, 4 darken, 5 lighten, 6
+ * difference, 7 exclusion, 8 hard-light, 9 luminosity, 10 color. Where opacity x mask is 0 the result is the
+ * backdrop exactly (b x 1 + blended x 0).
  */
 export function compositeRgb8(dst: usize, back: usize, filtered: usize, select: i32, luma: usize, mask: usize, opacity: f32, blend: i32, n: i32): void {
   // One loop per blend mode: a loop holding every mode's code ran about 1.5x slower (V8 spilled its registers).

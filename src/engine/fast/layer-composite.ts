@@ -37,7 +37,7 @@ export interface LayerCompositeJob {
   /** Channels per pixel of the kernel's output. */
   readonly filteredChannels: number
   readonly mask: MaskPlan | null
-  /** A kept feathered mask's rows shared by the threads (8-bit RGB layers blended in the kernels), or null. */
+  /** The mask's rows the threads share between runs (mask-rows.ts; 8-bit RGB blended in the kernels), or null. */
   readonly maskRows: SharedMaskRows | null
   readonly dstKind: KindCode
   /** Output samples scale to the target depth. */

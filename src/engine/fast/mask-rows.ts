@@ -63,7 +63,7 @@ export function sharedMaskRows(plan: MaskPlan): SharedMaskRows | null {
   }
   seen.splice(before, 1)
   const { width, height } = plan
-  // Room for every pixel (and two floats a row, see partOffsets) up to the cap; memory is only used as rows come.
+  // Room for every pixel (and two floats a row, see rightOffset) up to the cap; memory is only used as rows come.
   const capacity = Math.min(width * height + 2 * height, SHARED_ROWS_MAX_BYTES / 4)
   const rows: SharedMaskRows = {
     spans: new Int32Array(new SharedArrayBuffer(height * ROW_INTS * 4)),
