@@ -5,7 +5,7 @@
 // the blend modes it lacks (soft-light, color-dodge, color-burn), through f64 loops here.
 import type { BlendMode } from '../blend'
 import { lookUp, LUMA_B, LUMA_G, LUMA_R, transferTables } from '../light'
-import { coarseRow, makeCoarseRow, maskRow, type CoarseMask, type MaskSpan } from '../mask'
+import { makeCoarseRow, maskRow, type CoarseMask, type MaskSpan } from '../mask'
 import { alignUp, BLOCK_SLACK, SampleKind, type Kernels } from './backend'
 import { blendRgbRow } from './blend-rows'
 import type { LayerCompositeIO, LayerCompositeJob } from './layer-composite'
@@ -93,20 +93,19 @@ export function rgb8RowSpan(rows: Rgb8Rows, r: number, back: Uint8Array, b0: num
   if (luminance) {
     for (let x = 0, o = b0; x < width; x++, o += 3) luminance[x] = (LUMA_R * back[o] + LUMA_G * back[o + 1] + LUMA_B * back[o + 2]) / 255
   }
-  if (heap?.grid && mask.coarse && coarse) gridRow(rows, heap, heap.grid, mask.coarse, r, shared !== null)
+  if (heap?.grid && mask.coarse && coarse) gridRow(rows, heap, heap.grid, mask.coarse, r)
   else maskRow(mask, r, maskValues, luminance, coarse, span)
   if (shared) writeSharedRow(shared, r, span, maskValues)
   return span
 }
 
 /**
- * Row `r` of a feathered mask in the kernels' memory: its span, and its values where it is neither 0 nor 1
- * (interpolated from the grid's row, which each thread keeps unless the rows are `shared`).
+ * Row `r` of a feathered mask in the kernels' memory: its span, and its values where it is neither 0 nor 1,
+ * interpolated from the grid's row (not kept per thread: the job's shared rows keep the row itself).
  */
-function gridRow(rows: Rgb8Rows, heap: KernelRows, grid: NonNullable<KernelRows['grid']>, coarse: CoarseMask, r: number, shared: boolean): void {
+function gridRow(rows: Rgb8Rows, heap: KernelRows, grid: NonNullable<KernelRows['grid']>, coarse: CoarseMask, r: number): void {
   const { job, kernels, span } = rows
-  if (shared) makeCoarseRow(coarse, job.outWidth, r, grid.values, span)
-  else coarseRow(coarse, job.outWidth, r, grid.values, span)
+  makeCoarseRow(coarse, job.outWidth, r, grid.values, span)
   const lerp = (from: number, to: number): void => {
     if (to > from) kernels.lerpMask(heap.maskPtr + from * 4, grid.line, grid.cells, grid.col0 + from * 4, grid.colT + from * 4, to - from)
   }
