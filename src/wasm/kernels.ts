@@ -766,14 +766,22 @@ export function interleave(dst: usize, src: usize, planeBytes: i32, npix: i32, c
 
 // @ts-ignore: decorator
 @inline
-function toByteLanes(v: v128, vdiv: v128, voff: v128, vp1: v128, plainDivide: bool, mode: i32): v128 {
-  // v / divisor + offset, the signed mapping, clamp to 0..255, then floor(v + 0.5) as i32 lanes. That is
-  // Math.round for every f32 in range but 0.49999997, whose f32 sum with 0.5 rounds up to 1.
+function finishedLanes(v: v128, vdiv: v128, voff: v128, vp1: v128, vmax: v128, plainDivide: bool, mode: i32): v128 {
+  // v / divisor + offset, the signed mapping, clamp to 0..maxv: the steps of finish without alpha or blend, in
+  // the same order, so the values are the same floats.
   let x = plainDivide ? f32x4.div(v, vdiv) : v
   x = f32x4.add(x, voff)
   if (mode == 1) x = f32x4.abs(x)
   else if (mode == 2) x = f32x4.add(x, vp1)
-  return roundHalfUp(f32x4.pmin(f32x4.pmax(x, f32x4.splat(0)), f32x4.splat(255)))
+  return f32x4.pmin(f32x4.pmax(x, f32x4.splat(0)), vmax)
+}
+
+// @ts-ignore: decorator
+@inline
+function toByteLanes(v: v128, vdiv: v128, voff: v128, vp1: v128, plainDivide: bool, mode: i32): v128 {
+  // Then floor(v + 0.5) as i32 lanes. That is Math.round for every f32 in range but 0.49999997, whose f32 sum
+  // with 0.5 rounds up to 1.
+  return roundHalfUp(finishedLanes(v, vdiv, voff, vp1, f32x4.splat(255), plainDivide, mode))
 }
 
 /**
@@ -796,10 +804,13 @@ export function finishU8(dst: usize, sums: usize, n: i32, divisor: f32, offset: 
 }
 
 /**
- * {@link wsum} and {@link finishU8} in one pass (the last pass of a filter on an 8-bit image without alpha):
- * the sums never leave the registers. With `accumulate`, the sums so far are read from `sums`.
+ * {@link wsum} then the finish in one pass, the sums kept in registers: bytes (`bytes`, the last pass of a
+ * filter on an 8-bit image without alpha) or clamped f32 (a filter whose rows feed a fused one). A constant
+ * `bytes` at each call gives each export a loop of its own.
  */
-export function wsumU8Out(
+// @ts-ignore: decorator
+@inline
+function wsumFinished(
   dst: usize,
   ptrs: usize,
   weights: usize,
@@ -810,11 +821,14 @@ export function wsumU8Out(
   divisor: f32,
   offset: f32,
   mode: i32,
-  p1: f32
+  p1: f32,
+  maxv: f32,
+  bytes: bool
 ): void {
   const vdiv = f32x4.splat(divisor)
   const voff = f32x4.splat(offset)
   const vp1 = f32x4.splat(p1)
+  const vmax = f32x4.splat(maxv)
   const plainDivide = divisor != 1
   for (let x: i32 = 0; x < n; x += 16) {
     const xo = <usize>x << 2
@@ -839,12 +853,61 @@ export function wsumU8Out(
       a2 = f32x4.add(a2, f32x4.mul(v128.load(p, 32), w))
       a3 = f32x4.add(a3, f32x4.mul(v128.load(p, 48), w))
     }
-    const r0 = toByteLanes(a0, vdiv, voff, vp1, plainDivide, mode)
-    const r1 = toByteLanes(a1, vdiv, voff, vp1, plainDivide, mode)
-    const r2 = toByteLanes(a2, vdiv, voff, vp1, plainDivide, mode)
-    const r3 = toByteLanes(a3, vdiv, voff, vp1, plainDivide, mode)
-    v128.store(dst + <usize>x, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(r0, r1), i16x8.narrow_i32x4_s(r2, r3)))
+    if (bytes) {
+      const r0 = toByteLanes(a0, vdiv, voff, vp1, plainDivide, mode)
+      const r1 = toByteLanes(a1, vdiv, voff, vp1, plainDivide, mode)
+      const r2 = toByteLanes(a2, vdiv, voff, vp1, plainDivide, mode)
+      const r3 = toByteLanes(a3, vdiv, voff, vp1, plainDivide, mode)
+      v128.store(dst + <usize>x, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(r0, r1), i16x8.narrow_i32x4_s(r2, r3)))
+    } else {
+      const o = dst + xo
+      v128.store(o, finishedLanes(a0, vdiv, voff, vp1, vmax, plainDivide, mode))
+      v128.store(o, finishedLanes(a1, vdiv, voff, vp1, vmax, plainDivide, mode), 16)
+      v128.store(o, finishedLanes(a2, vdiv, voff, vp1, vmax, plainDivide, mode), 32)
+      v128.store(o, finishedLanes(a3, vdiv, voff, vp1, vmax, plainDivide, mode), 48)
+    }
   }
+}
+
+/**
+ * {@link wsum} and {@link finishU8} in one pass (the last pass of a filter on an 8-bit image without alpha).
+ * With `accumulate`, the sums so far are read from `sums`.
+ */
+export function wsumU8Out(
+  dst: usize,
+  ptrs: usize,
+  weights: usize,
+  taps: i32,
+  n: i32,
+  accumulate: i32,
+  sums: usize,
+  divisor: f32,
+  offset: f32,
+  mode: i32,
+  p1: f32
+): void {
+  wsumFinished(dst, ptrs, weights, taps, n, accumulate, sums, divisor, offset, mode, p1, 255, true)
+}
+
+/**
+ * {@link wsum} and {@link finish} to f32 in one pass, for rows without alpha or blend and `mode` 0 to 2: the
+ * same floats as the two apart. With `accumulate`, the sums so far are read from `sums`.
+ */
+export function wsumF32Out(
+  dst: usize,
+  ptrs: usize,
+  weights: usize,
+  taps: i32,
+  n: i32,
+  accumulate: i32,
+  sums: usize,
+  divisor: f32,
+  offset: f32,
+  mode: i32,
+  p1: f32,
+  maxv: f32
+): void {
+  wsumFinished(dst, ptrs, weights, taps, n, accumulate, sums, divisor, offset, mode, p1, maxv, false)
 }
 
 /**

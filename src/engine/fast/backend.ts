@@ -92,6 +92,23 @@ export interface Kernels {
     mode: number,
     p1: number
   ): void
+  /**
+   * wsum then finish to f32 (no alpha, no blend, `mode` 0 to 2, clamped to 0..maxv); `sums` as in wsumU8Out.
+   */
+  wsumF32Out(
+    dst: number,
+    ptrs: number,
+    weights: number,
+    taps: number,
+    n: number,
+    accumulate: number,
+    sums: number,
+    divisor: number,
+    offset: number,
+    mode: number,
+    p1: number,
+    maxv: number
+  ): void
   fillAlpha(dst: number, dkind: number, npix: number, channels: number, maxv: number): void
   /** Colour 0 wherever the pixel's alpha rounds to 0 (integers 0, f32 below 0.5); `channels` 2 or 4. */
   clearTransparent(dst: number, dkind: number, npix: number, channels: number): void

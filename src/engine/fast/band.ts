@@ -346,19 +346,21 @@ export class BandRunner {
     const sb = plan.precision === 'f64' ? 8 : 4
     const wsum = plan.precision === 'f64' ? k.wsum64.bind(k) : k.wsum.bind(k)
     const { n, sums, outRow, paddedSamples } = p.row
-    // 8-bit output without alpha or blend: the last pass rounds to bytes itself (the sums stay in registers).
+    // Output without alpha or blend, as bytes or as the f32 rows a fused filter reads: the last pass finishes
+    // the sums itself (they stay in registers).
+    const u8Out = plan.dstKind === SampleKind.U8 && plan.scale === 1 && plan.max === 255
     const fused =
       plan.precision === 'f32' &&
       !i16 &&
-      plan.dstKind === SampleKind.U8 &&
+      (u8Out || plan.dstKind === SampleKind.F32) &&
       !plan.hasAlpha &&
       plan.opacity === 1 &&
-      plan.scale === 1 &&
-      plan.max === 255 &&
       plan.finishMode <= FinishMode.Shift &&
       (plan.method === 'direct' || (p.separable?.terms.length ?? 0) > 0)
-    const out = (taps: number, ptrs: number, weights: number, accumulate: number): void =>
-      k.wsumU8Out(outRow, ptrs, weights, taps, n, accumulate, sums, plan.divisor, plan.offset, plan.finishMode, plan.p1)
+    const out = (taps: number, ptrs: number, weights: number, accumulate: number): void => {
+      if (u8Out) k.wsumU8Out(outRow, ptrs, weights, taps, n, accumulate, sums, plan.divisor, plan.offset, plan.finishMode, plan.p1)
+      else k.wsumF32Out(outRow, ptrs, weights, taps, n, accumulate, sums, plan.divisor, plan.offset, plan.finishMode, plan.p1, plan.max)
+    }
     for (; next < r + kh; next++) this.pad(p, io, next, slotPtrs[next % kh], u8Rows, premul)
     const fx = plan.fixed
     const f = p.fixed

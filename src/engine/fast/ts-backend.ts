@@ -276,6 +276,24 @@ class TsKernels implements Kernels {
     this.finishU8(dst, sums, n, divisor, offset, mode, p1)
   }
 
+  wsumF32Out(
+    dst: number,
+    ptrs: number,
+    weights: number,
+    taps: number,
+    n: number,
+    accumulate: number,
+    sums: number,
+    divisor: number,
+    offset: number,
+    mode: number,
+    p1: number,
+    maxv: number
+  ): void {
+    this.wsum(sums, ptrs, weights, taps, n, accumulate)
+    this.finish(dst, 2, sums, n, 1, divisor, offset, mode, p1, 0, maxv, 1, 0, 1)
+  }
+
   padRow64(dst: number, src: number, kind: number, segs: number, nSeg: number, channels: number, premul: number, maxv: number): void {
     const f = this.f64
     for (let g = 0; g < nSeg; g++) {

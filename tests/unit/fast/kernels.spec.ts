@@ -68,4 +68,44 @@ describe.each(['wasm', 'ts'] as const)('%s kernels', (backend) => {
       }
     }
   })
+
+  it('wsumF32Out (sums finished in registers) gives wsum then finish to f32 exactly', () => {
+    const k = kernels()
+    const random = rng(72)
+    for (const n of [1, 15, 16, 17, 100]) {
+      for (const [mode, divisor, offset, maxv] of [
+        [0, 1, 0, 255],
+        [0, 3, -7.5, 255],
+        [1, 1, 2, 255],
+        [2, 9, 0, 65535]
+      ]) {
+        for (const accumulate of [0, 1]) {
+          const taps = 5
+          const a = new Arena(k)
+          const rows = Array.from({ length: taps }, () => {
+            const row = a.alloc(n * 4)
+            // Values beyond both ends of the range, so the clamp and the mappings are reached.
+            new Float32Array(k.buffer(), row, n).set(Array.from({ length: n }, () => (random() - 0.3) * maxv * 1.5))
+            return row
+          })
+          const ptrs = a.alloc(taps * 4)
+          new Uint32Array(k.buffer(), ptrs, taps).set(rows)
+          const weights = a.alloc(taps * 4)
+          new Float32Array(k.buffer(), weights, taps).set(Array.from({ length: taps }, () => random() * 2 - 0.5))
+          const earlier = Array.from({ length: n }, () => random() * 100 - 50)
+          const plainSums = a.alloc(n * 4)
+          const fusedSums = a.alloc(n * 4)
+          new Float32Array(k.buffer(), plainSums, n).set(earlier)
+          new Float32Array(k.buffer(), fusedSums, n).set(earlier)
+          const plain = a.alloc(n * 4)
+          const fused = a.alloc(n * 4)
+          k.wsum(plainSums, ptrs, weights, taps, n, accumulate)
+          k.finish(plain, 2, plainSums, n, 3, divisor, offset, mode, 128, 0, maxv, 1, 0, 1)
+          k.wsumF32Out(fused, ptrs, weights, taps, n, accumulate, fusedSums, divisor, offset, mode, 128, maxv)
+          const label = `n ${n}, mode ${mode}, divisor ${divisor}, accumulate ${accumulate}`
+          expect(Array.from(new Float32Array(k.buffer(), fused, n)), label).toEqual(Array.from(new Float32Array(k.buffer(), plain, n)))
+        }
+      }
+    }
+  })
 })
