@@ -823,13 +823,15 @@ function wsumFinished(
   mode: i32,
   p1: f32,
   maxv: f32,
-  bytes: bool
+  bytes: bool,
+  plain: bool
 ): void {
   const vdiv = f32x4.splat(divisor)
   const voff = f32x4.splat(offset)
   const vp1 = f32x4.splat(p1)
   const vmax = f32x4.splat(maxv)
-  const plainDivide = divisor != 1
+  const plainDivide = plain ? false : divisor != 1
+  if (plain) mode = 0
   for (let x: i32 = 0; x < n; x += 16) {
     const xo = <usize>x << 2
     let a0: v128, a1: v128, a2: v128, a3: v128
@@ -886,7 +888,8 @@ export function wsumU8Out(
   mode: i32,
   p1: f32
 ): void {
-  wsumFinished(dst, ptrs, weights, taps, n, accumulate, sums, divisor, offset, mode, p1, 255, true)
+  if (divisor == 1 && mode == 0) wsumFinished(dst, ptrs, weights, taps, n, accumulate, sums, divisor, offset, mode, p1, 255, true, true)
+  else wsumFinished(dst, ptrs, weights, taps, n, accumulate, sums, divisor, offset, mode, p1, 255, true, false)
 }
 
 /**
@@ -907,7 +910,8 @@ export function wsumF32Out(
   p1: f32,
   maxv: f32
 ): void {
-  wsumFinished(dst, ptrs, weights, taps, n, accumulate, sums, divisor, offset, mode, p1, maxv, false)
+  if (divisor == 1 && mode == 0) wsumFinished(dst, ptrs, weights, taps, n, accumulate, sums, divisor, offset, mode, p1, maxv, false, true)
+  else wsumFinished(dst, ptrs, weights, taps, n, accumulate, sums, divisor, offset, mode, p1, maxv, false, false)
 }
 
 /**

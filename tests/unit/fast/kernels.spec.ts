@@ -69,12 +69,13 @@ describe.each(['wasm', 'ts'] as const)('%s kernels', (backend) => {
     }
   })
 
-  it('wsumF32Out (sums finished in registers) gives wsum then finish to f32 exactly', () => {
+  it('wsumF32Out and wsumU8Out (sums finished in registers) give wsum then finish exactly', () => {
     const k = kernels()
     const random = rng(72)
     for (const n of [1, 15, 16, 17, 100]) {
       for (const [mode, divisor, offset, maxv] of [
         [0, 1, 0, 255],
+        [0, 1, 3.25, 255],
         [0, 3, -7.5, 255],
         [1, 1, 2, 255],
         [2, 9, 0, 65535]
@@ -104,6 +105,14 @@ describe.each(['wasm', 'ts'] as const)('%s kernels', (backend) => {
           k.wsumF32Out(fused, ptrs, weights, taps, n, accumulate, fusedSums, divisor, offset, mode, 128, maxv)
           const label = `n ${n}, mode ${mode}, divisor ${divisor}, accumulate ${accumulate}`
           expect(Array.from(new Float32Array(k.buffer(), fused, n)), label).toEqual(Array.from(new Float32Array(k.buffer(), plain, n)))
+          if (maxv !== 255) continue
+          // The same for bytes: wsumU8Out against wsum then finishU8.
+          new Float32Array(k.buffer(), plainSums, n).set(earlier)
+          new Float32Array(k.buffer(), fusedSums, n).set(earlier)
+          k.wsum(plainSums, ptrs, weights, taps, n, accumulate)
+          k.finishU8(plain, plainSums, n, divisor, offset, mode, 128)
+          k.wsumU8Out(fused, ptrs, weights, taps, n, accumulate, fusedSums, divisor, offset, mode, 128)
+          expect(Array.from(new Uint8Array(k.buffer(), fused, n)), `${label}, bytes`).toEqual(Array.from(new Uint8Array(k.buffer(), plain, n)))
         }
       }
     }
