@@ -343,8 +343,8 @@ export class BandRunner {
     const i16 = plan.method === 'direct-i16'
     const u8Rows = i16 || plan.method === 'separable-i16'
     const premul = plan.hasAlpha
-    const sb = plan.precision === 'f64' ? 8 : 4
-    const wsum = plan.precision === 'f64' ? k.wsum64.bind(k) : k.wsum.bind(k)
+    const wide = plan.precision === 'f64'
+    const sb = wide ? 8 : 4
     const { n, sums, outRow, paddedSamples } = p.row
     // Output without alpha or blend, as bytes or as the f32 rows a fused filter reads: the last pass finishes
     // the sums itself (they stay in registers).
@@ -357,10 +357,6 @@ export class BandRunner {
       plan.opacity === 1 &&
       plan.finishMode <= FinishMode.Shift &&
       (plan.method === 'direct' || (p.separable?.terms.length ?? 0) > 0)
-    const out = (taps: number, ptrs: number, weights: number, accumulate: number): void => {
-      if (u8Out) k.wsumU8Out(outRow, ptrs, weights, taps, n, accumulate, sums, plan.divisor, plan.offset, plan.finishMode, plan.p1)
-      else k.wsumF32Out(outRow, ptrs, weights, taps, n, accumulate, sums, plan.divisor, plan.offset, plan.finishMode, plan.p1, plan.max)
-    }
     for (; next < r + kh; next++) this.pad(p, io, next, slotPtrs[next % kh], u8Rows, premul)
     const fx = plan.fixed
     const f = p.fixed
@@ -384,12 +380,16 @@ export class BandRunner {
     if (sep) {
       if (sep.terms.length === 0) new Uint8Array(k.buffer(), sums, n * sb).fill(0)
       const last = sep.terms.length - 1
-      sep.terms.forEach((t, index) => {
+      for (let index = 0; index <= last; index++) {
+        const t = sep.terms[index]
+        const accumulate = index > 0 ? 1 : 0
         k.tapPointers(sep.ptrs, slots, kh, r, t.colRows, t.zeros, t.colCount)
-        wsum(sep.tmp, sep.ptrs, t.colWeights, t.colCount, paddedSamples, 0)
-        if (fused && index === last) out(t.rowCount, t.rowPtrs, t.rowWeights, index > 0 ? 1 : 0)
-        else wsum(sums, t.rowPtrs, t.rowWeights, t.rowCount, n, index > 0 ? 1 : 0)
-      })
+        if (wide) k.wsum64(sep.tmp, sep.ptrs, t.colWeights, t.colCount, paddedSamples, 0)
+        else k.wsum(sep.tmp, sep.ptrs, t.colWeights, t.colCount, paddedSamples, 0)
+        if (fused && index === last) this.finishedSums(p, u8Out, t.rowCount, t.rowPtrs, t.rowWeights, accumulate)
+        else if (wide) k.wsum64(sums, t.rowPtrs, t.rowWeights, t.rowCount, n, accumulate)
+        else k.wsum(sums, t.rowPtrs, t.rowWeights, t.rowCount, n, accumulate)
+      }
       if (fused) return next
     } else {
       const taps = p.taps as NonNullable<Scratch['taps']>
@@ -402,14 +402,23 @@ export class BandRunner {
         k.wsumU8(taps.sums16, taps.ptrs, taps.weights, taps.count, n, 0, -1)
         k.i16ToF32(sums, taps.sums16, n)
       } else if (fused) {
-        out(taps.count, taps.ptrs, taps.weights, 0)
+        this.finishedSums(p, u8Out, taps.count, taps.ptrs, taps.weights, 0)
         return next
+      } else if (wide) {
+        k.wsum64(sums, taps.ptrs, taps.weights, taps.count, n, 0)
       } else {
-        wsum(sums, taps.ptrs, taps.weights, taps.count, n, 0)
+        k.wsum(sums, taps.ptrs, taps.weights, taps.count, n, 0)
       }
     }
     this.finishRow(p, io, r, sums, i16 ? 0 : slotPtrs[(r + plan.centreY) % kh])
     return next
+  }
+
+  /** The last pass of a row whose finish runs in the same pass (see rowOf): sums to bytes or f32 in p.row.outRow. */
+  private finishedSums(p: Scratch, u8Out: boolean, taps: number, ptrs: number, weights: number, accumulate: number): void {
+    const { plan, row } = p
+    if (u8Out) this.kernels.wsumU8Out(row.outRow, ptrs, weights, taps, row.n, accumulate, row.sums, plan.divisor, plan.offset, plan.finishMode, plan.p1)
+    else this.kernels.wsumF32Out(row.outRow, ptrs, weights, taps, row.n, accumulate, row.sums, plan.divisor, plan.offset, plan.finishMode, plan.p1, plan.max)
   }
 
   private runFft(p: Scratch, f: FftBuffers, io: BandIO, r0: number, r1: number, stop: () => boolean): boolean {
