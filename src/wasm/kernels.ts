@@ -20,6 +20,15 @@ export function heapBase(): usize {
  * `ptrs` holds `taps` u32 row pointers, `weights` `taps` f32 weights.
  */
 export function wsum(out: usize, ptrs: usize, weights: usize, taps: i32, n: i32, accumulate: i32): void {
+  // A loop of its own for each case (a constant argument to the inlined body): a test of `accumulate` in every
+  // block costs the loop more than the test itself.
+  if (accumulate) wsumLoop(out, ptrs, weights, taps, n, true)
+  else wsumLoop(out, ptrs, weights, taps, n, false)
+}
+
+// @ts-ignore: decorator
+@inline
+function wsumLoop(out: usize, ptrs: usize, weights: usize, taps: i32, n: i32, accumulate: bool): void {
   for (let x: i32 = 0; x < n; x += 16) {
     const xo = <usize>x << 2
     const o = out + xo
@@ -805,8 +814,9 @@ export function finishU8(dst: usize, sums: usize, n: i32, divisor: f32, offset: 
 
 /**
  * {@link wsum} then the finish in one pass, the sums kept in registers: bytes (`bytes`, the last pass of a
- * filter on an 8-bit image without alpha) or clamped f32 (a filter whose rows feed a fused one). A constant
- * `bytes` at each call gives each export a loop of its own.
+ * filter on an 8-bit image without alpha) or clamped f32 (a filter whose rows feed a fused one). `plain`: divisor
+ * 1 and the clamp, without the divide and the mapping. Constant `bytes` and `plain` at each call give each case
+ * a loop of its own, as in {@link wsum}.
  */
 // @ts-ignore: decorator
 @inline
@@ -888,7 +898,7 @@ export function wsumU8Out(
   mode: i32,
   p1: f32
 ): void {
-  if (divisor == 1 && mode == 0) wsumFinished(dst, ptrs, weights, taps, n, accumulate, sums, divisor, offset, mode, p1, 255, true, true)
+  if (divisor == 1 && mode == 0 && !accumulate) wsumFinished(dst, ptrs, weights, taps, n, 0, sums, divisor, offset, mode, p1, 255, true, true)
   else wsumFinished(dst, ptrs, weights, taps, n, accumulate, sums, divisor, offset, mode, p1, 255, true, false)
 }
 
@@ -910,7 +920,7 @@ export function wsumF32Out(
   p1: f32,
   maxv: f32
 ): void {
-  if (divisor == 1 && mode == 0) wsumFinished(dst, ptrs, weights, taps, n, accumulate, sums, divisor, offset, mode, p1, maxv, false, true)
+  if (divisor == 1 && mode == 0 && !accumulate) wsumFinished(dst, ptrs, weights, taps, n, 0, sums, divisor, offset, mode, p1, maxv, false, true)
   else wsumFinished(dst, ptrs, weights, taps, n, accumulate, sums, divisor, offset, mode, p1, maxv, false, false)
 }
 
