@@ -9,7 +9,8 @@ import { formatFromPath } from './formats'
 import { IoError } from './io-error'
 import { encodePng } from './png-encode'
 import { withPngIccProfile } from './png-icc'
-import { writeFileAtomic } from './write-file-atomic'
+import type { FileHandle } from 'node:fs/promises'
+import { writeFileAtomicWith } from './write-file-atomic'
 
 /** Options for {@link encodeImage} and {@link encodeImageToBuffer}. */
 export interface EncodeOptions {
@@ -43,8 +44,18 @@ export interface EncodedImage {
 }
 
 /** What {@link encodeImage} wrote. */
-export interface EncodeResult extends EncodedImage {
+export interface EncodeResult extends Omit<EncodedImage, 'bytes'> {
   readonly path: string
+  /** Bytes written. */
+  readonly size: number
+}
+
+/** What {@link encodeImage} takes besides {@link EncodeOptions}. */
+export interface EncodeFileOptions {
+  /** The format to write. @default the one the path's extension names */
+  readonly format?: OutputFormat
+  /** Remove this target's stale temp files first (see WriteOptions.sweep). @default true */
+  readonly sweep?: boolean
 }
 
 /** The image at another bit depth: 16 -> 8 rounds v*255/65535 to nearest, 8 -> 16 multiplies by 257. */
@@ -89,18 +100,33 @@ function applyFormat(pipeline: Sharp, id: Exclude<OutputFormatId, 'png'>, format
   }
 }
 
+/** An image ready to write: PNG bytes (png-encode.ts), or a sharp pipeline with its output format set. */
+interface Encoding {
+  readonly format: OutputFormat
+  readonly depth: BitDepth
+  readonly notes: readonly string[]
+  readonly output: { readonly bytes: Buffer } | { readonly pipeline: Sharp }
+}
+
 /**
- * Encodes `image` as `format` in memory. Checks quality and depth (`bad-options` for values the format cannot take),
- * converts the bit depth if needed, flattens alpha onto white for JPEG, and attaches `icc` when the format stores
- * profiles and the profile fits the image's channels.
+ * The one-line error of a failed encode. libvips names the system error of a failed file write on a line of its
+ * own ("system error: No space left on device"): that is the output's fault, not the format's.
  */
-export async function encodeImageToBuffer(
-  image: IntImage,
-  formatOrId: OutputFormat | OutputFormatId,
-  options: EncodeOptions = {}
-): Promise<EncodedImage> {
+function encodeFailure(name: string, format: OutputFormat, err: unknown): IoError {
+  if (err instanceof IoError) return err
+  const message = err instanceof Error ? err.message : String(err)
+  const system = /^system error: (.+)$/m.exec(message)?.[1]
+  if (system) return new IoError(`cannot write ${name}: ${system.toLowerCase()}`, 'unwritable')
+  return new IoError(`cannot encode ${name} as ${format.label}: ${firstLine(message)}`, 'unsupported-format')
+}
+
+/**
+ * Prepares `image` for `format`: checks quality and depth (`bad-options` for values the format cannot take),
+ * converts the bit depth if needed, flattens alpha onto white for JPEG, and attaches `icc` when the format stores
+ * profiles and the profile fits the image's channels. PNG is encoded here; other formats when their pipeline runs.
+ */
+async function prepareEncoding(image: IntImage, formatOrId: OutputFormat | OutputFormatId, options: EncodeOptions, name: string): Promise<Encoding> {
   const format = typeof formatOrId === 'string' ? outputFormat(formatOrId) : formatOrId
-  const name = options.name ?? 'image'
   const depth = checkExportSettings(format, { quality: options.quality, depth: options.depth }, image.depth)
   const notes: string[] = []
   const pixels = convertDepth(image, depth)
@@ -125,7 +151,7 @@ export async function encodeImageToBuffer(
   const sharp = loadSharp()
   try {
     if (format.id === 'png') {
-      return { bytes: await encodePng(pixels, { level: PNG_LEVEL, icc }), format, depth, notes }
+      return { format, depth, notes, output: { bytes: await encodePng(pixels, { level: PNG_LEVEL, icc }) } }
     }
     let pipeline: Sharp
     if (icc) {
@@ -136,22 +162,53 @@ export async function encodeImageToBuffer(
       pipeline = sharp(pixels.data, raw)
     }
     if (hasAlpha && !format.alpha) pipeline = pipeline.flatten({ background: '#ffffff' })
-    pipeline = applyFormat(pipeline.toColourspace(space), format.id, format, options)
-    return { bytes: await pipeline.toBuffer(), format, depth, notes }
+    return { format, depth, notes, output: { pipeline: applyFormat(pipeline.toColourspace(space), format.id, format, options) } }
   } catch (err) {
-    if (err instanceof IoError) throw err
-    throw new IoError(`cannot encode ${name} as ${format.label}: ${firstLine(err instanceof Error ? err.message : String(err))}`, 'unsupported-format')
+    throw encodeFailure(name, format, err)
   }
 }
 
 /**
- * Encodes `image` in the format its extension names (.png .jpg/.jpeg .tif/.tiff .webp .avif .gif) and writes it
- * atomically to `path`: an existing file is replaced only with `force`, and nothing is left behind on failure.
- * Throws a one-line coded error (unknown extension, bad quality or depth, unwritable folder, existing file).
+ * Encodes `image` as `format` in memory (see prepareEncoding for the checks and conversions). Throws a one-line
+ * coded error.
  */
-export async function encodeImage(image: IntImage, path: string, options: EncodeOptions = {}): Promise<EncodeResult> {
-  const format = formatFromPath(path)
-  const encoded = await encodeImageToBuffer(image, format, { ...options, name: options.name ?? path })
-  await writeFileAtomic(path, encoded.bytes, { force: options.force, guard: options.guard })
-  return { ...encoded, path }
+export async function encodeImageToBuffer(
+  image: IntImage,
+  formatOrId: OutputFormat | OutputFormatId,
+  options: EncodeOptions = {}
+): Promise<EncodedImage> {
+  const name = options.name ?? 'image'
+  const { format, depth, notes, output } = await prepareEncoding(image, formatOrId, options, name)
+  try {
+    return { bytes: 'bytes' in output ? output.bytes : await output.pipeline.toBuffer(), format, depth, notes }
+  } catch (err) {
+    throw encodeFailure(name, format, err)
+  }
+}
+
+/**
+ * Encodes `image` in `options.format`, by default the one its extension names (.png .jpg/.jpeg .tif/.tiff .webp
+ * .avif .gif), and writes it atomically to `path`: an existing file is replaced only with `force`, and nothing is
+ * left behind on failure. sharp's formats are encoded straight into the temp file, which needs neither a copy of
+ * the encoded bytes in memory nor the memory they would grow into (the same bytes as encodeImageToBuffer). Throws
+ * a one-line coded error (unknown extension, bad quality or depth, unwritable folder, existing file).
+ */
+export async function encodeImage(image: IntImage, path: string, options: EncodeOptions & EncodeFileOptions = {}): Promise<EncodeResult> {
+  const name = options.name ?? path
+  const { format, depth, notes, output } = await prepareEncoding(image, options.format ?? formatFromPath(path), options, name)
+  let size = 0
+  const write = async (temp: string, handle: FileHandle): Promise<void> => {
+    if ('bytes' in output) {
+      await handle.writeFile(output.bytes)
+      size = output.bytes.length
+      return
+    }
+    try {
+      ;({ size } = await output.pipeline.toFile(temp))
+    } catch (err) {
+      throw encodeFailure(name, format, err)
+    }
+  }
+  await writeFileAtomicWith(path, write, { force: options.force, guard: options.guard, sweep: options.sweep })
+  return { path, size, format, depth, notes }
 }

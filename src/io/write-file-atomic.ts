@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { constants, unlinkSync } from 'node:fs'
-import { access, link, open, readdir, rename, stat, unlink } from 'node:fs/promises'
+import { access, link, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { IoError } from './io-error'
 import { processAlive } from './process-alive'
@@ -135,6 +135,7 @@ function writeFailure(path: string, err: unknown): IoError {
     EROFS: `${folder} is on a read-only file system`,
     ENOSPC: 'no space left on the device',
     EDQUOT: 'disk quota exceeded',
+    EFBIG: 'file too large',
     EISDIR: 'it is a folder',
     ENAMETOOLONG: 'the name is too long'
   }
@@ -190,6 +191,19 @@ export async function checkOutputPath(path: string, options: WriteOptions = {}):
  * message.
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array, options: WriteOptions = {}): Promise<void> {
+  await writeFileAtomicWith(path, (_temp, handle) => handle.writeFile(bytes), options)
+}
+
+/**
+ * {@link writeFileAtomic} with the contents written by `write`: it gets the temp file's path and an open handle
+ * of it, and may write through either (an encoder that writes files itself opens the path again). The file is
+ * flushed through the handle afterwards. An IoError thrown by `write` is passed on as it is.
+ */
+export async function writeFileAtomicWith(
+  path: string,
+  write: (temp: string, handle: FileHandle) => Promise<void>,
+  options: WriteOptions = {}
+): Promise<void> {
   await checkOutputPath(path, options)
   if (options.sweep !== false) await sweepStaleTemps(dirname(path), new Set([basename(path)]))
   const temp = join(dirname(path), tempName(basename(path)))
@@ -206,7 +220,7 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, options: 
         await handle.chmod(previous.mode & 0o7777)
         await handle.chown(previous.uid, previous.gid).catch(() => undefined)
       }
-      await handle.writeFile(bytes)
+      await write(temp, handle)
       await handle.sync()
     } finally {
       await handle.close()

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Channels } from '../../../src/engine/types'
 import { decodeImage } from '../../../src/io/decode-image'
 import { convertDepth, encodeImage, encodeImageToBuffer } from '../../../src/io/encode-image'
-import { checkExportSettings } from '../../../src/contract/formats'
+import { checkExportSettings, outputFormat } from '../../../src/contract/formats'
 import { formatFromPath } from '../../../src/io/formats'
 import { compareSamples, patternImage, readWithSharp } from './images'
 
@@ -90,9 +90,30 @@ describe('encodeImage', () => {
     for (const [name, format] of [['a.PNG', 'png'], ['b.jpeg', 'jpeg'], ['c.tif', 'tiff'], ['d.webp', 'webp'], ['e.avif', 'heif'], ['f.gif', 'gif']]) {
       const result = await encodeImage(image, join(dir, name))
       expect((await sharp(join(dir, name)).metadata()).format).toBe(format)
-      expect((await stat(join(dir, name))).size).toBe(result.bytes.length)
+      expect((await stat(join(dir, name))).size).toBe(result.size)
     }
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([])
+  })
+
+  it('writes the bytes encodeImageToBuffer gives, in the format asked for whatever the extension', async () => {
+    const image = patternImage(40, 30, 4, 8, 7)
+    const meta = await decodeImage(join(SAMPLES, 'coffee.png'))
+    for (const [format, options] of [
+      ['jpeg', { quality: 95, optimiseCoding: false }],
+      ['jpeg', { quality: 80, icc: meta.meta.icc }],
+      ['tiff', {}],
+      ['webp', { quality: 70 }],
+      ['avif', {}],
+      ['gif', {}],
+      ['png', { icc: meta.meta.icc }]
+    ] as const) {
+      const path = join(dir, `same-${format}.out`)
+      const written = await encodeImage(image, path, { ...options, format: outputFormat(format), force: true })
+      const expected = await encodeImageToBuffer(image, format, options)
+      expect((await readFile(path)).equals(expected.bytes), format).toBe(true)
+      expect(written.size).toBe(expected.bytes.length)
+      expect(written.notes).toEqual(expected.notes)
+    }
   })
 
   it('never overwrites without force', async () => {
