@@ -3,9 +3,12 @@
 import { utilityProcess } from 'electron'
 import type { ChildTransport } from '../../src/host/node-child'
 
-/** Starts `modulePath` in a utility process named `serviceName` (shown in the OS task manager). */
-export function forkUtilityChild<Out, In>(modulePath: string, serviceName: string): ChildTransport<Out, In> {
-  const child = utilityProcess.fork(modulePath, [], { serviceName, stdio: 'inherit' })
+/**
+ * Starts `modulePath` in a utility process named `serviceName` (shown in the OS task manager), with `env` or this
+ * process's environment.
+ */
+export function forkUtilityChild<Out, In>(modulePath: string, serviceName: string, env?: NodeJS.ProcessEnv): ChildTransport<Out, In> {
+  const child = utilityProcess.fork(modulePath, [], { serviceName, stdio: 'inherit', env })
   let exited = false
   return {
     get pid() {

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto'
 import type { BatchProgress } from '../contract/api'
 import { CodedError, fromWireError } from '../contract/errors'
 import type { FilterSpec } from '../engine/types'
+import { batchProcessEnv } from '../batch/child-env'
 import type { BatchEvent } from '../batch/events'
 import type { BatchRequest } from '../batch/plan'
 import type { BatchCommand, BatchReply } from '../batch/protocol'
@@ -23,9 +24,12 @@ export function batchScriptPath(): string {
   return join(packageRoot(), 'out', 'node', 'batch.js')
 }
 
-/** Forks the built Node batch process with structured-clone IPC; a one-line error when it is not built. */
+/**
+ * Forks the built Node batch process with structured-clone IPC and the batch's environment (batchProcessEnv); a
+ * one-line error when it is not built.
+ */
 export function forkBatchProcess(script: string = batchScriptPath()): BatchTransport {
-  return forkNodeChild<BatchCommand, BatchReply>(script, 'the batch process')
+  return forkNodeChild<BatchCommand, BatchReply>(script, 'the batch process', batchProcessEnv(process.env))
 }
 
 /** What starting a batch answers. */

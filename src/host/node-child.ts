@@ -19,13 +19,13 @@ export interface ChildTransport<Out, In> {
 }
 
 /**
- * Forks the built script `script` (`what` names it in the error) with structured-clone IPC.
- * Throws a one-line error when the script has not been built.
+ * Forks the built script `script` (`what` names it in the error) with structured-clone IPC, with `env` or this
+ * process's environment. Throws a one-line error when the script has not been built.
  */
-export function forkNodeChild<Out, In>(script: string, what: string): ChildTransport<Out, In> {
+export function forkNodeChild<Out, In>(script: string, what: string, env?: NodeJS.ProcessEnv): ChildTransport<Out, In> {
   if (!existsSync(script)) throw new CodedError(`${what} is not built (${script} is missing): run npm run build:node`, 'internal')
   // execArgv: [] so test runners' loaders and inspector flags are not inherited by the child.
-  const child = fork(script, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] })
+  const child = fork(script, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [], env })
   return {
     pid: child.pid,
     post(message) {

@@ -1,5 +1,6 @@
 // Runs in Node: encodes the engine's integer images with sharp, keeping bit depth and ICC profile where the
 // format allows, and writes them atomically.
+import type { FileHandle } from 'node:fs/promises'
 import { loadSharp } from './sharp'
 import type { Sharp } from 'sharp'
 import type { BitDepth, IntImage } from '../engine/types'
@@ -9,7 +10,6 @@ import { formatFromPath } from './formats'
 import { IoError } from './io-error'
 import { encodePng } from './png-encode'
 import { withPngIccProfile } from './png-icc'
-import type { FileHandle } from 'node:fs/promises'
 import { writeFileAtomicWith } from './write-file-atomic'
 
 /** Options for {@link encodeImage} and {@link encodeImageToBuffer}. */

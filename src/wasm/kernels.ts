@@ -814,9 +814,9 @@ export function finishU8(dst: usize, sums: usize, n: i32, divisor: f32, offset: 
 
 /**
  * {@link wsum} then the finish in one pass, the sums kept in registers: bytes (`bytes`, the last pass of a
- * filter on an 8-bit image without alpha) or clamped f32 (a filter whose rows feed a fused one). `plain`: divisor
- * 1 and the clamp, without the divide and the mapping. Constant `bytes` and `plain` at each call give each case
- * a loop of its own, as in {@link wsum}.
+ * filter on an 8-bit image without alpha) or clamped f32 (a filter whose rows feed a fused one). `plain` (called
+ * with no earlier sums): divisor 1 and the clamp, without the divide and the mapping. Constant `bytes` and `plain`
+ * at each call give each case a loop of its own, as in {@link wsum}.
  */
 // @ts-ignore: decorator
 @inline

@@ -12,6 +12,7 @@ import type { Api, BatchProgress } from '../../../src/contract/api'
 import { errorCode } from '../../../src/contract/errors'
 import { createHandlers } from '../../../src/api/handlers'
 import { BatchRuns, forkBatchProcess } from '../../../src/api/batch-runs'
+import { batchProcessEnv } from '../../../src/batch/child-env'
 import { HostClient, forkHost } from '../../../src/host/client'
 import { serializeRecipe } from '../../../src/engine/recipe'
 import type { FilterSpec } from '../../../src/engine/types'
@@ -92,6 +93,16 @@ describe('batch export through the API', () => {
     expect(await files(cliOut)).toEqual(await files(out))
     for (const name of await files(out)) expect((await readFile(join(out, name))).equals(await readFile(join(cliOut, name)))).toBe(true)
   }, 120_000)
+
+  it('starts the batch process with the batch environment (transparent huge pages for malloc)', async () => {
+    // A stand-in for out/node/batch.js that reports the environment it got over the same IPC channel.
+    const script = join(work, 'report-env.cjs')
+    await writeFile(script, "process.send({ tunables: process.env.GLIBC_TUNABLES ?? null }, () => process.exit(0))\n")
+    const child = forkBatchProcess(script)
+    const reply = await new Promise<unknown>((resolve) => child.onMessage(resolve))
+    expect(reply).toEqual({ tunables: batchProcessEnv(process.env).GLIBC_TUNABLES })
+    expect(String((reply as { tunables: string }).tunables)).toContain('glibc.malloc.hugetlb=')
+  })
 
   it('refuses before writing anything: outputs that exist, a relative path, no inputs', async () => {
     const out = join(work, 'out-app')
