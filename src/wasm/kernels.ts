@@ -22,42 +22,8 @@ export function heapBase(): usize {
 export function wsum(out: usize, ptrs: usize, weights: usize, taps: i32, n: i32, accumulate: i32): void {
   // A loop of its own for each case (a constant argument to the inlined body): a test of `accumulate` in every
   // block costs the loop more than the test itself.
-  if (accumulate) wsumLoop(out, ptrs, weights, taps, n, true)
-  else wsumLoop(out, ptrs, weights, taps, n, false)
-}
-
-// @ts-ignore: decorator
-@inline
-function wsumLoop(out: usize, ptrs: usize, weights: usize, taps: i32, n: i32, accumulate: bool): void {
-  for (let x: i32 = 0; x < n; x += 16) {
-    const xo = <usize>x << 2
-    const o = out + xo
-    let a0: v128, a1: v128, a2: v128, a3: v128
-    if (accumulate) {
-      a0 = v128.load(o)
-      a1 = v128.load(o, 16)
-      a2 = v128.load(o, 32)
-      a3 = v128.load(o, 48)
-    } else {
-      a0 = f32x4.splat(0)
-      a1 = a0
-      a2 = a0
-      a3 = a0
-    }
-    for (let t: i32 = 0; t < taps; t++) {
-      const to = <usize>t << 2
-      const p = <usize>load<u32>(ptrs + to) + xo
-      const w = v128.load_splat<f32>(weights + to)
-      a0 = f32x4.add(a0, f32x4.mul(v128.load(p), w))
-      a1 = f32x4.add(a1, f32x4.mul(v128.load(p, 16), w))
-      a2 = f32x4.add(a2, f32x4.mul(v128.load(p, 32), w))
-      a3 = f32x4.add(a3, f32x4.mul(v128.load(p, 48), w))
-    }
-    v128.store(o, a0)
-    v128.store(o, a1, 16)
-    v128.store(o, a2, 32)
-    v128.store(o, a3, 48)
-  }
+  if (accumulate) sumRows(out, ptrs, weights, taps, n, true, out, 1, 0, 0, 0, 0, false, false, true)
+  else sumRows(out, ptrs, weights, taps, n, false, out, 1, 0, 0, 0, 0, false, false, true)
 }
 
 /** Tap pointers of one output row: ptrs[t] = slots[(first + row[t]) % ring] + off[t]. */
@@ -813,26 +779,28 @@ export function finishU8(dst: usize, sums: usize, n: i32, divisor: f32, offset: 
 }
 
 /**
- * {@link wsum} then the finish in one pass, the sums kept in registers: bytes (`bytes`, the last pass of a
- * filter on an 8-bit image without alpha) or clamped f32 (a filter whose rows feed a fused one). `plain` (called
- * with no earlier sums): divisor 1 and the clamp, without the divide and the mapping. Constant `bytes` and `plain`
- * at each call give each case a loop of its own, as in {@link wsum}.
+ * The weighted sums of {@link wsum}, 16 samples per block, started from the sums so far at `sums` with
+ * `accumulate`, and stored at `dst` as they are, or (`finish`) finished in the registers they were made in: to
+ * bytes (`bytes`, the last pass of a filter on an 8-bit image without alpha) or to clamped f32 (a filter whose rows
+ * feed a fused one). `plain`: divisor 1 and the clamp, without the divide and the mapping. Constant flags at each
+ * call give each case a loop of its own.
  */
 // @ts-ignore: decorator
 @inline
-function wsumFinished(
+function sumRows(
   dst: usize,
   ptrs: usize,
   weights: usize,
   taps: i32,
   n: i32,
-  accumulate: i32,
+  accumulate: bool,
   sums: usize,
   divisor: f32,
   offset: f32,
   mode: i32,
   p1: f32,
   maxv: f32,
+  finish: bool,
   bytes: bool,
   plain: bool
 ): void {
@@ -865,14 +833,19 @@ function wsumFinished(
       a2 = f32x4.add(a2, f32x4.mul(v128.load(p, 32), w))
       a3 = f32x4.add(a3, f32x4.mul(v128.load(p, 48), w))
     }
-    if (bytes) {
+    const o = dst + xo
+    if (!finish) {
+      v128.store(o, a0)
+      v128.store(o, a1, 16)
+      v128.store(o, a2, 32)
+      v128.store(o, a3, 48)
+    } else if (bytes) {
       const r0 = toByteLanes(a0, vdiv, voff, vp1, plainDivide, mode)
       const r1 = toByteLanes(a1, vdiv, voff, vp1, plainDivide, mode)
       const r2 = toByteLanes(a2, vdiv, voff, vp1, plainDivide, mode)
       const r3 = toByteLanes(a3, vdiv, voff, vp1, plainDivide, mode)
       v128.store(dst + <usize>x, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(r0, r1), i16x8.narrow_i32x4_s(r2, r3)))
     } else {
-      const o = dst + xo
       v128.store(o, finishedLanes(a0, vdiv, voff, vp1, vmax, plainDivide, mode))
       v128.store(o, finishedLanes(a1, vdiv, voff, vp1, vmax, plainDivide, mode), 16)
       v128.store(o, finishedLanes(a2, vdiv, voff, vp1, vmax, plainDivide, mode), 32)
@@ -898,8 +871,8 @@ export function wsumU8Out(
   mode: i32,
   p1: f32
 ): void {
-  if (divisor == 1 && mode == 0 && !accumulate) wsumFinished(dst, ptrs, weights, taps, n, 0, sums, divisor, offset, mode, p1, 255, true, true)
-  else wsumFinished(dst, ptrs, weights, taps, n, accumulate, sums, divisor, offset, mode, p1, 255, true, false)
+  if (divisor == 1 && mode == 0 && !accumulate) sumRows(dst, ptrs, weights, taps, n, false, sums, divisor, offset, mode, p1, 255, true, true, true)
+  else sumRows(dst, ptrs, weights, taps, n, accumulate != 0, sums, divisor, offset, mode, p1, 255, true, true, false)
 }
 
 /**
@@ -920,8 +893,8 @@ export function wsumF32Out(
   p1: f32,
   maxv: f32
 ): void {
-  if (divisor == 1 && mode == 0 && !accumulate) wsumFinished(dst, ptrs, weights, taps, n, 0, sums, divisor, offset, mode, p1, maxv, false, true)
-  else wsumFinished(dst, ptrs, weights, taps, n, accumulate, sums, divisor, offset, mode, p1, maxv, false, false)
+  if (divisor == 1 && mode == 0 && !accumulate) sumRows(dst, ptrs, weights, taps, n, false, sums, divisor, offset, mode, p1, maxv, true, false, true)
+  else sumRows(dst, ptrs, weights, taps, n, accumulate != 0, sums, divisor, offset, mode, p1, maxv, true, false, false)
 }
 
 /**
