@@ -1,5 +1,5 @@
 // Test helpers: run the real built `kernel-studio` (node bin/kernel-studio.js) as a child process.
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
@@ -70,13 +70,22 @@ export interface CliResult {
   readonly stderr: string
 }
 
+/** The environment a CLI run gets: this process's as it is now (tests set variables for a run), stack traces off. */
+export function cliEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, KERNEL_STUDIO_DEBUG: '' }
+}
+
 /** Runs `node bin/kernel-studio.js ...args` in `cwd` (optionally as another user) and collects its output. */
 export function runCli(
   args: readonly string[],
   options: { cwd?: string; bin?: string; uid?: number; gid?: number } = {}
 ): Promise<CliResult> {
+  return collectOutput(spawn(process.execPath, [options.bin ?? BIN, ...args], { cwd: options.cwd ?? ROOT, env: cliEnv(), uid: options.uid, gid: options.gid }))
+}
+
+/** The exit code and the whole output of a spawned child, once it has closed. */
+export function collectOutput(child: ChildProcessWithoutNullStreams): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [options.bin ?? BIN, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, KERNEL_STUDIO_DEBUG: '' }, uid: options.uid, gid: options.gid })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))

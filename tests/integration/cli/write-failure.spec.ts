@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BIN, SAMPLES, ensureCliBuilt, listFolder, type CliResult } from './cli'
+import { BIN, SAMPLES, cliEnv, collectOutput, ensureCliBuilt, listFolder, type CliResult } from './cli'
 
 let work: string
 
@@ -23,16 +23,8 @@ afterAll(async () => {
 
 /** Runs the CLI under `ulimit -f 8`: no file it writes may pass 8 KiB (EFBIG, "File too large"). */
 function runLimited(args: readonly string[]): Promise<CliResult> {
-  return new Promise((resolvePromise, reject) => {
-    const script = 'ulimit -f 8 && exec "$0" "$@"'
-    const child = spawn('bash', ['-c', script, process.execPath, BIN, ...args], { cwd: work, env: { ...process.env, KERNEL_STUDIO_DEBUG: '' } })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-    child.on('error', reject)
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }))
-  })
+  const script = 'ulimit -f 8 && exec "$0" "$@"'
+  return collectOutput(spawn('bash', ['-c', script, process.execPath, BIN, ...args], { cwd: work, env: cliEnv() }))
 }
 
 describe.skipIf(process.platform === 'win32')('an output the file system stops part-way', () => {
