@@ -8,6 +8,7 @@ import { expect, test, type Page } from '@playwright/test'
 import sharp from 'sharp'
 import { decodeMessage, type WireCall } from '../../src/contract/wire'
 import { readPixels } from './fixtures/pixels'
+import { startProxy } from './fixtures/proxy'
 import { ROOT } from './fixtures/serve'
 
 const CHELSEA = join(ROOT, 'resources', 'samples', 'chelsea.png')
@@ -39,11 +40,6 @@ async function exportPng(page: Page, name: string): Promise<string> {
   await download.saveAs(file)
   await expect(dialog).toBeHidden()
   return file
-}
-
-/** A WebSocket message's bytes (the app sends binary frames only). */
-function toBytes(message: string | Buffer): Uint8Array {
-  return typeof message === 'string' ? new TextEncoder().encode(message) : new Uint8Array(message)
 }
 
 /** Mean absolute difference of two decoded images' RGB samples (they must have the same size). */
@@ -85,32 +81,31 @@ test('two tabs of one browser edit two documents; each export is its own photo',
   }
 })
 
-test('a photo opened while the first-launch sample is still opening is the one shown and exported', async ({ browser }) => {
+test('a photo opened while the first-launch sample is still opening is the one shown and exported', async ({ browser, baseURL }) => {
   test.setTimeout(120_000)
+  // The reply to the sample's open is held back 2 s, so the photo below is picked while it is on its way.
+  const opens = new Set<number>()
+  let held = false
+  const proxy = await startProxy(baseURL ?? '', {
+    fromPage(data, forward) {
+      const call = decodeMessage(new Uint8Array(data)) as WireCall
+      if (call.t === 'call' && call.channel === 'image:open') opens.add(call.id)
+      forward()
+    },
+    fromServer(data, forward) {
+      const reply = decodeMessage(new Uint8Array(data)) as { t: string; id?: number }
+      if (!held && reply.t === 'reply' && reply.id !== undefined && opens.has(reply.id)) {
+        held = true
+        setTimeout(forward, 2000)
+      } else {
+        forward()
+      }
+    }
+  })
   const context = await browser.newContext()
   try {
     const page = await context.newPage()
-    // The reply to the sample's open is held back 2 s, so the photo below is picked while it is on its way.
-    const opens = new Set<number>()
-    let held = false
-    await page.routeWebSocket(/\/api\/ws/, (ws) => {
-      const server = ws.connectToServer()
-      ws.onMessage((message) => {
-        const call = decodeMessage(toBytes(message)) as WireCall
-        if (call.t === 'call' && call.channel === 'image:open') opens.add(call.id)
-        server.send(message)
-      })
-      server.onMessage((message) => {
-        const reply = decodeMessage(toBytes(message)) as { t: string; id?: number }
-        if (!held && reply.t === 'reply' && reply.id !== undefined && opens.has(reply.id)) {
-          held = true
-          setTimeout(() => ws.send(message), 2000)
-        } else {
-          ws.send(message)
-        }
-      })
-    })
-    await page.goto('/')
+    await page.goto(proxy.url)
     await expect.poll(() => opens.size).toBeGreaterThan(0)
     await page.getByTestId('image-file-input').setInputFiles(CHELSEA)
     await expect.poll(() => held).toBe(true)
@@ -120,6 +115,7 @@ test('a photo opened while the first-launch sample is still opening is the one s
     expect(await meanDifference(await exportPng(page, 'raced.png'), CHELSEA)).toBeLessThan(0.01)
   } finally {
     await context.close()
+    await proxy.close()
   }
 })
 

@@ -2,6 +2,7 @@
 import { CHANNELS, type Api, type ApiClient, type ApiEvent, type ApiEvents, type Channel } from '../../contract/api'
 import { fromWireError } from '../../contract/errors'
 import { WIRE_MIME, WS_PATH, decodeMessage, encodeMessage, type WireError, type WireReply, type WireEvent } from '../../contract/wire'
+import { openRelaySocket, type ClientSocket, type OpenSocket, type SocketHandlers } from './socket-relay'
 
 interface Pending {
   resolve(value: unknown): void
@@ -12,15 +13,16 @@ interface Pending {
  * Creates the serve-mode client for the page's own origin.
  * Calls go over one WebSocket (opened lazily, reopened after a drop); if it cannot open, calls fall back to
  * `POST /api/<channel>`. Events arrive only over the WebSocket.
+ * @param openSocket how the WebSocket is opened: in a worker of its own in the browser
  */
-export function createServeClient(base: { host: string; protocol: string } = location): ApiClient {
+export function createServeClient(base: { host: string; protocol: string } = location, openSocket: OpenSocket = openRelaySocket): ApiClient {
   const httpBase = `${base.protocol}//${base.host}`
   const wsUrl = `${base.protocol === 'https:' ? 'wss:' : 'ws:'}//${base.host}${WS_PATH}`
   const listeners = new Map<string, Set<(payload: unknown) => void>>()
   const pending = new Map<number, Pending>()
   let nextId = 1
-  let socket: WebSocket | null = null
-  let opening: Promise<WebSocket | null> | null = null
+  let socket: ClientSocket | null = null
+  let opening: Promise<ClientSocket | null> | null = null
   let retryTimer: ReturnType<typeof setTimeout> | null = null
 
   function dispatch(event: string, payload: unknown): void {
@@ -33,48 +35,44 @@ export function createServeClient(base: { host: string; protocol: string } = loc
     }
   }
 
-  function connect(): Promise<WebSocket | null> {
-    if (socket && socket.readyState === WebSocket.OPEN) return Promise.resolve(socket)
+  function receive(data: ArrayBuffer): void {
+    let msg: WireReply | WireEvent
+    try {
+      msg = decodeMessage(new Uint8Array(data)) as WireReply | WireEvent
+    } catch (err) {
+      console.error('Kernel Studio: bad message from the server', err)
+      return
+    }
+    if (msg.t === 'event') {
+      dispatch(msg.event, msg.payload)
+    } else if (msg.t === 'reply') {
+      const p = pending.get(msg.id)
+      if (!p) return
+      pending.delete(msg.id)
+      if (msg.ok) p.resolve(msg.res)
+      else p.reject(fromWireError(msg.error))
+    }
+  }
+
+  function connect(): Promise<ClientSocket | null> {
+    if (socket) return Promise.resolve(socket)
     if (opening) return opening
-    opening = new Promise<WebSocket | null>((resolve) => {
-      let ws: WebSocket
-      try {
-        ws = new WebSocket(wsUrl)
-      } catch {
-        resolve(null)
-        return
-      }
-      ws.binaryType = 'arraybuffer'
+    opening = new Promise<ClientSocket | null>((resolve) => {
       let opened = false
-      ws.onopen = () => {
-        opened = true
-        socket = ws
-        resolve(ws)
-      }
-      ws.onmessage = (e: MessageEvent) => {
-        if (!(e.data instanceof ArrayBuffer)) return
-        let msg: WireReply | WireEvent
-        try {
-          msg = decodeMessage(new Uint8Array(e.data)) as WireReply | WireEvent
-        } catch (err) {
-          console.error('Kernel Studio: bad message from the server', err)
-          return
-        }
-        if (msg.t === 'event') {
-          dispatch(msg.event, msg.payload)
-        } else if (msg.t === 'reply') {
-          const p = pending.get(msg.id)
-          if (!p) return
-          pending.delete(msg.id)
-          if (msg.ok) p.resolve(msg.res)
-          else p.reject(fromWireError(msg.error))
-        }
-      }
-      ws.onclose = () => {
-        if (socket === ws) socket = null
-        if (!opened) {
-          resolve(null)
-        } else {
+      let ws: ClientSocket | null = null
+      const handlers: SocketHandlers = {
+        onOpen() {
+          opened = true
+          socket = ws
+          resolve(ws)
+        },
+        onMessage: receive,
+        onClose() {
+          if (socket === ws) socket = null
+          if (!opened) {
+            resolve(null)
+            return
+          }
           for (const p of pending.values()) p.reject(new Error('Lost the connection to the Kernel Studio server'))
           pending.clear()
           // Reconnect so events keep flowing once the server is back.
@@ -85,6 +83,11 @@ export function createServeClient(base: { host: string; protocol: string } = loc
             }, 1000)
           }
         }
+      }
+      try {
+        ws = openSocket(wsUrl, handlers)
+      } catch {
+        resolve(null)
       }
     }).finally(() => {
       opening = null

@@ -18,9 +18,16 @@ import { authCookieName } from '../../../src/serve/auth'
 import { startServer, type RunningServer } from '../../../src/serve/server'
 
 // The renderer's own serve-mode client, loaded at run time: it is browser code (DOM types), outside the Node
-// side's type-check, and runs here on the `ws` package's WebSocket.
+// side's type-check. In the browser its WebSocket lives in a worker (the e2e tests run that); here the `ws`
+// package's WebSocket is opened in its place, through the same interface (socket-relay.ts).
 const clientModule = '../../../src/renderer/services/serve-client'
-type CreateServeClient = (base: { host: string; protocol: string }) => ApiClient
+interface SocketHandlers {
+  onOpen(): void
+  onMessage(data: ArrayBuffer): void
+  onClose(): void
+}
+type OpenSocket = (url: string, handlers: SocketHandlers) => { send(bytes: Uint8Array<ArrayBuffer>): void }
+type CreateServeClient = (base: { host: string; protocol: string }, openSocket: OpenSocket) => ApiClient
 
 let dir: string
 let renderer: string
@@ -143,19 +150,21 @@ describe('serve mode', () => {
   })
 
   it('round-trips the API through the renderer client over the WebSocket', async () => {
-    const g = globalThis as { WebSocket?: unknown }
-    const saved = g.WebSocket
     const savedFetch = globalThis.fetch
-    // What the browser's cookie does, for Node's WebSocket and fetch: carry the token.
+    // What the browser's cookie does, for the WebSocket and fetch: carry the token.
     const bearer = { Authorization: `Bearer ${server.token}` }
-    g.WebSocket = class extends WsWebSocket {
-      constructor(url: string) {
-        super(url, { headers: bearer })
-      }
+    const openSocket: OpenSocket = (url, handlers) => {
+      const ws = new WsWebSocket(url, { headers: bearer })
+      ws.binaryType = 'arraybuffer'
+      ws.on('open', () => handlers.onOpen())
+      ws.on('message', (data) => handlers.onMessage(data as ArrayBuffer))
+      ws.on('close', () => handlers.onClose())
+      ws.on('error', () => undefined)
+      return { send: (bytes) => ws.send(bytes) }
     }
     globalThis.fetch = (input, init) => savedFetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), ...bearer } })
     const { createServeClient } = (await import(/* @vite-ignore */ clientModule)) as { createServeClient: CreateServeClient }
-    const client = createServeClient({ host: `127.0.0.1:${server.port}`, protocol: 'http:' })
+    const client = createServeClient({ host: `127.0.0.1:${server.port}`, protocol: 'http:' }, openSocket)
     const progress: number[] = []
     const off = client.on('job:progress', (p) => {
       if (p.job === 'export') progress.push(p.fraction)
@@ -195,7 +204,6 @@ describe('serve mode', () => {
       expect((await client['app:info']({})).shell).toBe('serve')
     } finally {
       off()
-      g.WebSocket = saved
       globalThis.fetch = savedFetch
     }
   })
