@@ -16,7 +16,7 @@ scope.onmessage = (e) => {
     socket?.send(cmd.data)
     return
   }
-  if (socket) return
+  // 'open', sent once, first: this worker holds one connection and ends with it.
   try {
     socket = new WebSocket(cmd.url)
   } catch {
