@@ -779,15 +779,120 @@ export function finishU8(dst: usize, sums: usize, n: i32, divisor: f32, offset: 
 }
 
 /**
- * The weighted sums of {@link wsum}, 16 samples per block, started from the sums so far at `sums` with
- * `accumulate`, and stored at `dst` as they are, or (`finish`) finished in the registers they were made in: to
- * bytes (`bytes`, the last pass of a filter on an 8-bit image without alpha) or to clamped f32 (a filter whose rows
- * feed a fused one). `plain`: divisor 1 and the clamp, without the divide and the mapping. Constant flags at each
- * call give each case a loop of its own.
+ * The weighted sums of {@link wsum}, started from the sums so far at `sums` with `accumulate`, and stored at `dst`
+ * as they are, or (`finish`) finished in the registers they were made in: to bytes (`bytes`, the last pass of a
+ * filter on an 8-bit image without alpha) or to clamped f32 (a filter whose rows feed a fused one). `plain`:
+ * divisor 1 and the clamp, without the divide and the mapping. Constant flags at each call give each case a loop
+ * of its own.
  */
 // @ts-ignore: decorator
 @inline
 function sumRows(
+  dst: usize,
+  ptrs: usize,
+  weights: usize,
+  taps: i32,
+  n: i32,
+  accumulate: bool,
+  sums: usize,
+  divisor: f32,
+  offset: f32,
+  mode: i32,
+  p1: f32,
+  maxv: f32,
+  finish: bool,
+  bytes: bool,
+  plain: bool
+): void {
+  if (taps == 5 && load<f32>(weights) == load<f32>(weights, 16) && load<f32>(weights, 4) == load<f32>(weights, 12)) {
+    sumRowsMirrored(dst, ptrs, weights, 5, n, accumulate, sums, divisor, offset, mode, p1, maxv, finish, bytes, plain)
+  } else if (taps == 3 && load<f32>(weights) == load<f32>(weights, 8)) {
+    sumRowsMirrored(dst, ptrs, weights, 3, n, accumulate, sums, divisor, offset, mode, p1, maxv, finish, bytes, plain)
+  } else {
+    sumRowsAny(dst, ptrs, weights, taps, n, accumulate, sums, divisor, offset, mode, p1, maxv, finish, bytes, plain)
+  }
+}
+
+/**
+ * {@link sumRows} for a symmetric pass of `taps` = 3 or 5 (a constant) taps, w[t] == w[taps - 1 - t]: every 1-D
+ * pass of a gaussian or box of that size, a 3x3 sharpen or Laplacian cross. Mirrored samples are added first and
+ * share one multiply, in the order sum + (s0 + s4) * w0 + (s1 + s3) * w1 + s2 * w2, which the TypeScript kernels
+ * follow (src/engine/fast/ts-backend.ts). Row pointers and weights stay in registers, 8 samples a block: with
+ * 16, V8 keeps more vectors live than there are registers.
+ */
+// @ts-ignore: decorator
+@inline
+function sumRowsMirrored(
+  dst: usize,
+  ptrs: usize,
+  weights: usize,
+  taps: i32,
+  n: i32,
+  accumulate: bool,
+  sums: usize,
+  divisor: f32,
+  offset: f32,
+  mode: i32,
+  p1: f32,
+  maxv: f32,
+  finish: bool,
+  bytes: bool,
+  plain: bool
+): void {
+  const vdiv = f32x4.splat(divisor)
+  const voff = f32x4.splat(offset)
+  const vp1 = f32x4.splat(p1)
+  const vmax = f32x4.splat(maxv)
+  const plainDivide = plain ? false : divisor != 1
+  if (plain) mode = 0
+  const five = taps == 5
+  // The outer pair, the inner pair (five taps only) and the centre.
+  const outerA = <usize>load<u32>(ptrs)
+  const outerB = <usize>load<u32>(ptrs + ((<usize>taps - 1) << 2))
+  const innerA = five ? <usize>load<u32>(ptrs, 4) : 0
+  const innerB = five ? <usize>load<u32>(ptrs, 12) : 0
+  const centre = <usize>load<u32>(ptrs + ((<usize>taps >> 1) << 2))
+  const wOuter = v128.load_splat<f32>(weights)
+  const wInner = five ? v128.load_splat<f32>(weights, 4) : wOuter
+  const wCentre = v128.load_splat<f32>(weights + ((<usize>taps >> 1) << 2))
+  for (let x: i32 = 0; x < n; x += 8) {
+    const xo = <usize>x << 2
+    let a0: v128, a1: v128
+    if (accumulate) {
+      a0 = v128.load(sums + xo)
+      a1 = v128.load(sums + xo, 16)
+    } else {
+      a0 = f32x4.splat(0)
+      a1 = a0
+    }
+    a0 = f32x4.add(a0, f32x4.mul(f32x4.add(v128.load(outerA + xo), v128.load(outerB + xo)), wOuter))
+    a1 = f32x4.add(a1, f32x4.mul(f32x4.add(v128.load(outerA + xo, 16), v128.load(outerB + xo, 16)), wOuter))
+    if (five) {
+      a0 = f32x4.add(a0, f32x4.mul(f32x4.add(v128.load(innerA + xo), v128.load(innerB + xo)), wInner))
+      a1 = f32x4.add(a1, f32x4.mul(f32x4.add(v128.load(innerA + xo, 16), v128.load(innerB + xo, 16)), wInner))
+    }
+    a0 = f32x4.add(a0, f32x4.mul(v128.load(centre + xo), wCentre))
+    a1 = f32x4.add(a1, f32x4.mul(v128.load(centre + xo, 16), wCentre))
+    const o = dst + xo
+    if (!finish) {
+      v128.store(o, a0)
+      v128.store(o, a1, 16)
+    } else if (bytes) {
+      const r0 = toByteLanes(a0, vdiv, voff, vp1, plainDivide, mode)
+      const r1 = toByteLanes(a1, vdiv, voff, vp1, plainDivide, mode)
+      const h = i16x8.narrow_i32x4_s(r0, r1)
+      v128.store64_lane(dst + <usize>x, i8x16.narrow_i16x8_u(h, h), 0)
+    } else {
+      v128.store(o, finishedLanes(a0, vdiv, voff, vp1, vmax, plainDivide, mode))
+      v128.store(o, finishedLanes(a1, vdiv, voff, vp1, vmax, plainDivide, mode), 16)
+    }
+  }
+}
+
+/** {@link sumRows} for any number of taps: the products added tap by tap, 16 samples per block. */
+// @ts-ignore: decorator
+@inline
+function sumRowsAny(
   dst: usize,
   ptrs: usize,
   weights: usize,

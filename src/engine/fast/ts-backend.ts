@@ -50,6 +50,22 @@ class TsKernels implements Kernels {
     const f = this.f32
     const o = out >> 2
     if (!accumulate) f.fill(0, o, o + n)
+    const w = weights >> 2
+    if ((taps === 5 && f[w] === f[w + 4] && f[w + 1] === f[w + 3]) || (taps === 3 && f[w] === f[w + 2])) {
+      // A symmetric pass, as the kernel sums it: mirrored samples added first, one multiply per pair.
+      const ptr = (t: number): number => this.u32[(ptrs >> 2) + t] >> 2
+      const pairs = taps >> 1
+      for (let t = 0; t < pairs; t++) {
+        const a = ptr(t)
+        const b = ptr(taps - 1 - t)
+        const wt = f[w + t]
+        for (let s = 0; s < n; s++) f[o + s] += Math.fround(wt * Math.fround(f[a + s] + f[b + s]))
+      }
+      const c = ptr(pairs)
+      const wc = f[w + pairs]
+      for (let s = 0; s < n; s++) f[o + s] += Math.fround(wc * f[c + s])
+      return
+    }
     for (let t = 0; t < taps; t++) {
       const p = this.u32[(ptrs >> 2) + t] >> 2
       const w = f[(weights >> 2) + t]

@@ -80,8 +80,14 @@ describe.each(['wasm', 'ts'] as const)('%s kernels', (backend) => {
         [1, 1, 2, 255],
         [2, 9, 0, 65535]
       ]) {
-        for (const accumulate of [0, 1]) {
-          const taps = 5
+        for (const [accumulate, taps, symmetric] of [
+          [0, 5, false],
+          [1, 5, false],
+          [0, 5, true],
+          [1, 5, true],
+          [0, 3, true],
+          [1, 3, true]
+        ] as const) {
           const a = new Arena(k)
           const rows = Array.from({ length: taps }, () => {
             const row = a.alloc(n * 4)
@@ -92,7 +98,9 @@ describe.each(['wasm', 'ts'] as const)('%s kernels', (backend) => {
           const ptrs = a.alloc(taps * 4)
           new Uint32Array(k.buffer(), ptrs, taps).set(rows)
           const weights = a.alloc(taps * 4)
-          new Float32Array(k.buffer(), weights, taps).set(Array.from({ length: taps }, () => random() * 2 - 0.5))
+          const drawn = Array.from({ length: taps }, () => random() * 2 - 0.5)
+          // Symmetric weights take the kernels' mirrored loop (a gaussian's pass), the others the plain one.
+          new Float32Array(k.buffer(), weights, taps).set(symmetric ? drawn.map((_, t) => drawn[Math.min(t, taps - 1 - t)]) : drawn)
           const earlier = Array.from({ length: n }, () => random() * 100 - 50)
           const plainSums = a.alloc(n * 4)
           const fusedSums = a.alloc(n * 4)
@@ -103,7 +111,7 @@ describe.each(['wasm', 'ts'] as const)('%s kernels', (backend) => {
           k.wsum(plainSums, ptrs, weights, taps, n, accumulate)
           k.finish(plain, 2, plainSums, n, 3, divisor, offset, mode, 128, 0, maxv, 1, 0, 1)
           k.wsumF32Out(fused, ptrs, weights, taps, n, accumulate, fusedSums, divisor, offset, mode, 128, maxv)
-          const label = `n ${n}, mode ${mode}, divisor ${divisor}, accumulate ${accumulate}`
+          const label = `n ${n}, mode ${mode}, divisor ${divisor}, accumulate ${accumulate}, ${taps} taps${symmetric ? ', symmetric' : ''}`
           expect(Array.from(new Float32Array(k.buffer(), fused, n)), label).toEqual(Array.from(new Float32Array(k.buffer(), plain, n)))
           if (maxv !== 255) continue
           // The same for bytes: wsumU8Out against wsum then finishU8.
@@ -113,6 +121,51 @@ describe.each(['wasm', 'ts'] as const)('%s kernels', (backend) => {
           k.finishU8(plain, plainSums, n, divisor, offset, mode, 128)
           k.wsumU8Out(fused, ptrs, weights, taps, n, accumulate, fusedSums, divisor, offset, mode, 128)
           expect(Array.from(new Uint8Array(k.buffer(), fused, n)), `${label}, bytes`).toEqual(Array.from(new Uint8Array(k.buffer(), plain, n)))
+        }
+      }
+    }
+  })
+})
+
+describe('wsum on a symmetric pass of 3 or 5 taps', () => {
+  it('adds mirrored samples before one multiply, in the same order on both kernel sets', () => {
+    const random = rng(73)
+    const f = Math.fround
+    for (const taps of [3, 5, 7]) {
+      for (const symmetric of [true, false]) {
+        const n = 37
+        const drawn = Array.from({ length: taps }, () => f(random() * 2 - 0.5))
+        const w = symmetric ? drawn.map((_, t) => drawn[Math.min(t, taps - 1 - t)]) : drawn
+        const rows = Array.from({ length: taps }, () => Array.from({ length: n }, () => f((random() - 0.2) * 300)))
+        const earlier = Array.from({ length: n }, () => f(random() * 100 - 50))
+        // What each kernel set must give: a symmetric 3- or 5-tap pass pairs mirrored taps (outer pair first, the
+        // centre last); any other pass adds the products tap by tap. Every step rounded to f32.
+        const expected = earlier.map((start, s) => {
+          let sum = start
+          if (symmetric && taps <= 5) {
+            for (let t = 0; t < taps >> 1; t++) sum = f(sum + f(w[t] * f(rows[t][s] + rows[taps - 1 - t][s])))
+            return f(sum + f(w[taps >> 1] * rows[taps >> 1][s]))
+          }
+          for (let t = 0; t < taps; t++) sum = f(sum + f(w[t] * rows[t][s]))
+          return sum
+        })
+        for (const backend of ['wasm', 'ts'] as const) {
+          const k = instantiateKernels(backend === 'wasm' ? wasm.module : null)
+          const a = new Arena(k)
+          const ptrs = a.alloc(taps * 4)
+          const rowPtrs = rows.map((row) => {
+            const at = a.alloc(n * 4)
+            new Float32Array(k.buffer(), at, n).set(row)
+            return at
+          })
+          new Uint32Array(k.buffer(), ptrs, taps).set(rowPtrs)
+          const weights = a.alloc(taps * 4)
+          new Float32Array(k.buffer(), weights, taps).set(w)
+          const sums = a.alloc(n * 4)
+          new Float32Array(k.buffer(), sums, n).set(earlier)
+          k.wsum(sums, ptrs, weights, taps, n, 1)
+          const label = `${backend}, ${taps} taps${symmetric ? ', symmetric' : ''}`
+          expect(Array.from(new Float32Array(k.buffer(), sums, n)), label).toEqual(expected)
         }
       }
     }
