@@ -784,45 +784,17 @@ export function finishU8(dst: usize, sums: usize, n: i32, divisor: f32, offset: 
  * filter on an 8-bit image without alpha) or to clamped f32 (a filter whose rows feed a fused one). `plain`:
  * divisor 1 and the clamp, without the divide and the mapping. Constant flags at each call give each case a loop
  * of its own.
+ *
+ * A symmetric pass of 3 or 5 taps, w[t] == w[taps - 1 - t] (every 1-D pass of a gaussian or box of that size, a
+ * 3x3 sharpen or Laplacian cross), adds mirrored samples first and shares one multiply between them, in the order
+ * sum + (s0 + s4) * w0 + (s1 + s3) * w1 + s2 * w2, which the TypeScript kernels follow
+ * (src/engine/fast/ts-backend.ts); its row pointers and weights stay in registers, 8 samples a block (with 16, V8
+ * keeps more vectors live than there are registers). Any other pass adds the products tap by tap, 16 samples a
+ * block.
  */
 // @ts-ignore: decorator
 @inline
 function sumRows(
-  dst: usize,
-  ptrs: usize,
-  weights: usize,
-  taps: i32,
-  n: i32,
-  accumulate: bool,
-  sums: usize,
-  divisor: f32,
-  offset: f32,
-  mode: i32,
-  p1: f32,
-  maxv: f32,
-  finish: bool,
-  bytes: bool,
-  plain: bool
-): void {
-  if (taps == 5 && load<f32>(weights) == load<f32>(weights, 16) && load<f32>(weights, 4) == load<f32>(weights, 12)) {
-    sumRowsMirrored(dst, ptrs, weights, 5, n, accumulate, sums, divisor, offset, mode, p1, maxv, finish, bytes, plain)
-  } else if (taps == 3 && load<f32>(weights) == load<f32>(weights, 8)) {
-    sumRowsMirrored(dst, ptrs, weights, 3, n, accumulate, sums, divisor, offset, mode, p1, maxv, finish, bytes, plain)
-  } else {
-    sumRowsAny(dst, ptrs, weights, taps, n, accumulate, sums, divisor, offset, mode, p1, maxv, finish, bytes, plain)
-  }
-}
-
-/**
- * {@link sumRows} for a symmetric pass of `taps` = 3 or 5 (a constant) taps, w[t] == w[taps - 1 - t]: every 1-D
- * pass of a gaussian or box of that size, a 3x3 sharpen or Laplacian cross. Mirrored samples are added first and
- * share one multiply, in the order sum + (s0 + s4) * w0 + (s1 + s3) * w1 + s2 * w2, which the TypeScript kernels
- * follow (src/engine/fast/ts-backend.ts). Row pointers and weights stay in registers, 8 samples a block: with
- * 16, V8 keeps more vectors live than there are registers.
- */
-// @ts-ignore: decorator
-@inline
-function sumRowsMirrored(
   dst: usize,
   ptrs: usize,
   weights: usize,
@@ -845,6 +817,60 @@ function sumRowsMirrored(
   const vmax = f32x4.splat(maxv)
   const plainDivide = plain ? false : divisor != 1
   if (plain) mode = 0
+  if (taps == 5 && load<f32>(weights) == load<f32>(weights, 16) && load<f32>(weights, 4) == load<f32>(weights, 12)) {
+    mirroredRows(dst, ptrs, weights, 5, n, accumulate, sums, vdiv, voff, vp1, vmax, plainDivide, mode, finish, bytes)
+  } else if (taps == 3 && load<f32>(weights) == load<f32>(weights, 8)) {
+    mirroredRows(dst, ptrs, weights, 3, n, accumulate, sums, vdiv, voff, vp1, vmax, plainDivide, mode, finish, bytes)
+  } else {
+    for (let x: i32 = 0; x < n; x += 16) {
+      const xo = <usize>x << 2
+      let a0: v128, a1: v128, a2: v128, a3: v128
+      if (accumulate) {
+        a0 = v128.load(sums + xo)
+        a1 = v128.load(sums + xo, 16)
+        a2 = v128.load(sums + xo, 32)
+        a3 = v128.load(sums + xo, 48)
+      } else {
+        a0 = f32x4.splat(0)
+        a1 = a0
+        a2 = a0
+        a3 = a0
+      }
+      for (let t: i32 = 0; t < taps; t++) {
+        const to = <usize>t << 2
+        const p = <usize>load<u32>(ptrs + to) + xo
+        const w = v128.load_splat<f32>(weights + to)
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(p), w))
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(p, 16), w))
+        a2 = f32x4.add(a2, f32x4.mul(v128.load(p, 32), w))
+        a3 = f32x4.add(a3, f32x4.mul(v128.load(p, 48), w))
+      }
+      storeBlock8(dst, x, a0, a1, vdiv, voff, vp1, vmax, plainDivide, mode, finish, bytes)
+      storeBlock8(dst, x + 8, a2, a3, vdiv, voff, vp1, vmax, plainDivide, mode, finish, bytes)
+    }
+  }
+}
+
+/** {@link sumRows} for a symmetric pass of `taps` = 3 or 5 (a constant) taps: mirrored samples added first. */
+// @ts-ignore: decorator
+@inline
+function mirroredRows(
+  dst: usize,
+  ptrs: usize,
+  weights: usize,
+  taps: i32,
+  n: i32,
+  accumulate: bool,
+  sums: usize,
+  vdiv: v128,
+  voff: v128,
+  vp1: v128,
+  vmax: v128,
+  plainDivide: bool,
+  mode: i32,
+  finish: bool,
+  bytes: bool
+): void {
   const five = taps == 5
   // The outer pair, the inner pair (five taps only) and the centre.
   const outerA = <usize>load<u32>(ptrs)
@@ -873,89 +899,37 @@ function sumRowsMirrored(
     }
     a0 = f32x4.add(a0, f32x4.mul(v128.load(centre + xo), wCentre))
     a1 = f32x4.add(a1, f32x4.mul(v128.load(centre + xo, 16), wCentre))
-    const o = dst + xo
-    if (!finish) {
-      v128.store(o, a0)
-      v128.store(o, a1, 16)
-    } else if (bytes) {
-      const r0 = toByteLanes(a0, vdiv, voff, vp1, plainDivide, mode)
-      const r1 = toByteLanes(a1, vdiv, voff, vp1, plainDivide, mode)
-      const h = i16x8.narrow_i32x4_s(r0, r1)
-      v128.store64_lane(dst + <usize>x, i8x16.narrow_i16x8_u(h, h), 0)
-    } else {
-      v128.store(o, finishedLanes(a0, vdiv, voff, vp1, vmax, plainDivide, mode))
-      v128.store(o, finishedLanes(a1, vdiv, voff, vp1, vmax, plainDivide, mode), 16)
-    }
+    storeBlock8(dst, x, a0, a1, vdiv, voff, vp1, vmax, plainDivide, mode, finish, bytes)
   }
 }
 
-/** {@link sumRows} for any number of taps: the products added tap by tap, 16 samples per block. */
+/** Stores the sums of samples x .. x + 8 at `dst`: as they are, as bytes or as clamped f32 (see {@link sumRows}). */
 // @ts-ignore: decorator
 @inline
-function sumRowsAny(
+function storeBlock8(
   dst: usize,
-  ptrs: usize,
-  weights: usize,
-  taps: i32,
-  n: i32,
-  accumulate: bool,
-  sums: usize,
-  divisor: f32,
-  offset: f32,
+  x: i32,
+  a0: v128,
+  a1: v128,
+  vdiv: v128,
+  voff: v128,
+  vp1: v128,
+  vmax: v128,
+  plainDivide: bool,
   mode: i32,
-  p1: f32,
-  maxv: f32,
   finish: bool,
-  bytes: bool,
-  plain: bool
+  bytes: bool
 ): void {
-  const vdiv = f32x4.splat(divisor)
-  const voff = f32x4.splat(offset)
-  const vp1 = f32x4.splat(p1)
-  const vmax = f32x4.splat(maxv)
-  const plainDivide = plain ? false : divisor != 1
-  if (plain) mode = 0
-  for (let x: i32 = 0; x < n; x += 16) {
-    const xo = <usize>x << 2
-    let a0: v128, a1: v128, a2: v128, a3: v128
-    if (accumulate) {
-      a0 = v128.load(sums + xo)
-      a1 = v128.load(sums + xo, 16)
-      a2 = v128.load(sums + xo, 32)
-      a3 = v128.load(sums + xo, 48)
-    } else {
-      a0 = f32x4.splat(0)
-      a1 = a0
-      a2 = a0
-      a3 = a0
-    }
-    for (let t: i32 = 0; t < taps; t++) {
-      const to = <usize>t << 2
-      const p = <usize>load<u32>(ptrs + to) + xo
-      const w = v128.load_splat<f32>(weights + to)
-      a0 = f32x4.add(a0, f32x4.mul(v128.load(p), w))
-      a1 = f32x4.add(a1, f32x4.mul(v128.load(p, 16), w))
-      a2 = f32x4.add(a2, f32x4.mul(v128.load(p, 32), w))
-      a3 = f32x4.add(a3, f32x4.mul(v128.load(p, 48), w))
-    }
-    const o = dst + xo
-    if (!finish) {
-      v128.store(o, a0)
-      v128.store(o, a1, 16)
-      v128.store(o, a2, 32)
-      v128.store(o, a3, 48)
-    } else if (bytes) {
-      const r0 = toByteLanes(a0, vdiv, voff, vp1, plainDivide, mode)
-      const r1 = toByteLanes(a1, vdiv, voff, vp1, plainDivide, mode)
-      const r2 = toByteLanes(a2, vdiv, voff, vp1, plainDivide, mode)
-      const r3 = toByteLanes(a3, vdiv, voff, vp1, plainDivide, mode)
-      v128.store(dst + <usize>x, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(r0, r1), i16x8.narrow_i32x4_s(r2, r3)))
-    } else {
-      v128.store(o, finishedLanes(a0, vdiv, voff, vp1, vmax, plainDivide, mode))
-      v128.store(o, finishedLanes(a1, vdiv, voff, vp1, vmax, plainDivide, mode), 16)
-      v128.store(o, finishedLanes(a2, vdiv, voff, vp1, vmax, plainDivide, mode), 32)
-      v128.store(o, finishedLanes(a3, vdiv, voff, vp1, vmax, plainDivide, mode), 48)
-    }
+  const o = dst + (<usize>x << 2)
+  if (!finish) {
+    v128.store(o, a0)
+    v128.store(o, a1, 16)
+  } else if (bytes) {
+    const h = i16x8.narrow_i32x4_s(toByteLanes(a0, vdiv, voff, vp1, plainDivide, mode), toByteLanes(a1, vdiv, voff, vp1, plainDivide, mode))
+    v128.store64_lane(dst + <usize>x, i8x16.narrow_i16x8_u(h, h), 0)
+  } else {
+    v128.store(o, finishedLanes(a0, vdiv, voff, vp1, vmax, plainDivide, mode))
+    v128.store(o, finishedLanes(a1, vdiv, voff, vp1, vmax, plainDivide, mode), 16)
   }
 }
 
