@@ -14,7 +14,7 @@ let work: string
 beforeAll(async () => {
   ensureCliBuilt()
   work = await mkdtemp(join(tmpdir(), 'ks-signals-'))
-  // 16 MP of 16-bit RGBA: a second or two to decode, many more to filter with a wide Gaussian.
+  // 16 MP of 16-bit RGBA: about a second to decode, then many seconds to filter (below).
   const width = 4000
   const height = 4000
   const raw = Buffer.alloc(width * height * 4 * 2)
@@ -26,6 +26,10 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true })
 })
 
+// Three wide Gaussians on two threads: about 15 s of filtering on the 2-core development VM, so a machine with
+// more or faster cores is still filtering when the last signal is sent.
+const FILTERS = Array.from({ length: 3 }, () => ['--preset', 'gaussian-blur:sigma=40']).flat()
+
 describe('apply stopped by a signal', () => {
   it.each([
     ['SIGTERM', 1200],
@@ -34,8 +38,9 @@ describe('apply stopped by a signal', () => {
   ] as const)('%s after %i ms ends it within a second, leaving no file', async (signal, after) => {
     const out = join(work, `${signal}-${after}`)
     await mkdir(out)
-    const child = spawn(process.execPath, [BIN, 'apply', join(work, 'big.png'), '-o', join(out, 'r.png'), '--preset', 'gaussian-blur:sigma=12'], {
-      stdio: 'ignore'
+    const child = spawn(process.execPath, [BIN, 'apply', join(work, 'big.png'), '-o', join(out, 'r.png'), ...FILTERS], {
+      stdio: 'ignore',
+      env: { ...process.env, KERNEL_STUDIO_THREADS: '2' }
     })
     await new Promise((r) => setTimeout(r, after))
     expect(child.exitCode).toBeNull()
