@@ -22,9 +22,11 @@ const input = Object.fromEntries(Object.entries(entries).map(([name, file]) => [
 
 /**
  * Bundled in: zod, whose package is dozens of small ES modules: loading them one by one costs a CLI run with a
- * recipe about 50 ms; bundled, its used parts load with the chunk that needs them.
+ * recipe about 50 ms; bundled, its used parts load with the chunk that needs them. commander, a CommonJS package
+ * that Node would otherwise scan for its exports and load file by file: bundled, every command starts about 4 ms
+ * sooner.
  */
-const BUNDLED = new Set(['zod'])
+const BUNDLED = new Set(['zod', 'commander'])
 
 /** Other packages and Node built-ins stay external: they are loaded from node_modules at run time. */
 function isExternal(id: string): boolean {

@@ -186,7 +186,7 @@ export function registerBatch(program: Command): void {
     .addOption(new Option('--format <format>', 'output format (default: each input\'s own)').choices(Object.keys(FORMATS)))
     .option('--quality <q>', 'quality 1..100 for JPEG, WebP, AVIF (default 90, AVIF 60)')
     .option('--depth <bits>', 'bits per sample, 8 or 16 (16 for PNG and TIFF only; default: the input\'s where the format allows, else 8)')
-    .option('--jobs <n>', `photos in flight at once (default ${defaultJobs()} here: one per core, 2 to 8); memory grows with it`)
+    .option('--jobs <n>', `photos in flight at once (default ${defaultJobs()} here: one more than the cores, 2 to 8); memory grows with it`)
     .option('--skip-existing', 'skip files whose output exists (resumes an interrupted run)')
     .option('--force', 'overwrite existing output files')
     .option('--shard <k/n|auto>', 'process only shard K of N (1-based), split by a hash of each path; "auto" reads a Kubernetes Indexed Job or Slurm array')
