@@ -7,6 +7,7 @@ import { CodedError, errorCode, firstLine } from '../contract/errors'
 import { checkExportSettings } from '../contract/formats'
 import type { FilterSpec } from '../engine/types'
 import { decodeImage, type DecodedImage } from '../io/decode-image'
+import type { PendingSamples } from '../io/decode-spool'
 import { sweepSpool } from '../io/decode-spool'
 import { encodeImage } from '../io/encode-image'
 import { sweepStaleTemps } from '../io/write-file-atomic'
@@ -133,9 +134,13 @@ export async function runBatch(plan: BatchPlan, options: RunBatchOptions): Promi
     const release = (samples: PhotoSamples): void => {
       if (held.delete(samples)) buffers.give(samples)
     }
+    // The decoded samples wait in their spool file, from which the filters read them row by row (runStack's
+    // sourceFile); it is closed once they ran.
+    let pending: PendingSamples | undefined
     const decode = async (): Promise<DecodedImage> => {
       const storage = (samples: number, bits: 8 | 16): PhotoSamples => hold(buffers.take(samples, bits))
-      const decoded = await decodeImage(job.input.path, { name: job.input.path, storage })
+      const decoded = await decodeImage(job.input.path, { name: job.input.path, storage, deferSamples: true })
+      pending = decoded.pending
       for (const samples of held) if (samples !== decoded.image.data) release(samples)
       return decoded
     }
@@ -149,16 +154,18 @@ export async function runBatch(plan: BatchPlan, options: RunBatchOptions): Promi
       const output = (): PhotoSamples => (into = hold(buffers.take(image.width * image.height * image.channels, outDepth)))
       const result = await filterStage.run(async () => {
         try {
-          return await runStack(image, filters, { signal, depth: outDepth, into: output, inPlace: true })
+          return await runStack(image, filters, { signal, depth: outDepth, into: output, inPlace: true, sourceFile: pending })
         } catch (err) {
           // The engine's workers failed (later runs stay on this thread): once more from the file, as the photo
           // may be half overwritten.
           if (signal.aborted || errorCode(err) !== 'internal') throw err
           release(image.data)
+          await pending?.close()
           ;({ image, meta } = await decode())
-          return runStack(image, filters, { signal, depth: outDepth, into: output })
+          return runStack(image, filters, { signal, depth: outDepth, into: output, sourceFile: pending })
         }
       })
+      await pending?.close()
       const inPlace = result.data.buffer === image.data.buffer
       if (!inPlace) release(image.data)
       // Another size ('full' or 'valid' mode): the run allocated its result, which then serves later photos.
@@ -187,6 +194,7 @@ export async function runBatch(plan: BatchPlan, options: RunBatchOptions): Promi
       if (signal.aborted) return { status: 'cancelled' }
       return failure(errorCode(err), firstLine(err instanceof Error ? err.message : String(err)))
     } finally {
+      await pending?.close()
       for (const samples of held) release(samples)
     }
   }

@@ -6,7 +6,7 @@ import { loadSharp } from './sharp'
 import type { Metadata, OutputInfo, Sharp } from 'sharp'
 import type { BitDepth, Channels, IntImage } from '../engine/types'
 import { firstLine } from '../contract/errors'
-import { markSpoolBroken, spoolDecode, type SampleStorage, type Spooled } from './decode-spool'
+import { markSpoolBroken, spoolDecode, type PendingSamples, type SampleStorage, type Spooled } from './decode-spool'
 import { IoError } from './io-error'
 import { checkDocumentedFormat } from './sniff-format'
 
@@ -35,6 +35,12 @@ export interface ImageMeta {
 export interface DecodedImage {
   readonly image: IntImage
   readonly meta: ImageMeta
+  /**
+   * With `deferSamples`, when the samples went through the spool: they are still in its file, and the image's
+   * data holds them only after `pending.load()` (runStack's `sourceFile` reads the rows from the file instead).
+   * The caller closes it when done.
+   */
+  readonly pending?: PendingSamples
 }
 
 /** Options for {@link decodeImage}. */
@@ -50,6 +56,11 @@ export interface DecodeOptions {
    * without it. @default new memory for every image
    */
   readonly storage?: SampleStorage
+  /**
+   * With `storage`: leave the samples in the spool file (DecodedImage.pending) for the filters to read row by row,
+   * which saves reading the whole image into memory that the filters then copy from again. @default false
+   */
+  readonly deferSamples?: boolean
 }
 
 const FORMAT_LABELS: Record<string, string> = {
@@ -187,7 +198,7 @@ export async function decodeImage(source: string | Uint8Array, options: DecodeOp
   let spooled: Spooled | null = null
   let spoolFailed = false
   if (options.storage && !greyAlpha8) {
-    spooled = await spoolDecode(pipeline.clone(), { pixels, channels, depth }, options.storage).catch(() => {
+    spooled = await spoolDecode(pipeline.clone(), { pixels, channels, depth }, options.storage, options.deferSamples).catch(() => {
       // The decode's own error (a corrupt file) comes again, in its usual words, from the plain decode below.
       spoolFailed = true
       return null
@@ -195,7 +206,7 @@ export async function decodeImage(source: string | Uint8Array, options: DecodeOp
   }
   if (spooled) {
     const image: IntImage = { width: spooled.width, height: spooled.height, channels, depth, data: spooled.data }
-    return { image, meta: meta(spooled.width, spooled.height) }
+    return { image, meta: meta(spooled.width, spooled.height), pending: spooled.pending }
   }
 
   let data: Buffer

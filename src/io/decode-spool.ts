@@ -9,6 +9,7 @@ import { access, open, readdir, statfs, unlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Sharp } from 'sharp'
+import type { SourceFile } from '../engine/fast/run'
 import type { BitDepth } from '../engine/types'
 import { processAlive } from './process-alive'
 
@@ -21,6 +22,16 @@ export interface Spooled {
   readonly height: number
   readonly channels: number
   readonly data: Uint8Array | Uint16Array
+  /** With `defer`: the samples are still in the spool file, which stays open until `close`. */
+  readonly pending?: PendingSamples
+}
+
+/**
+ * Decoded samples still in their spool file (already removed from its folder, kept by the open handle): `load`
+ * reads them into the data (once, however often it is called), `close` lets the file go.
+ */
+export interface PendingSamples extends SourceFile {
+  close(): Promise<void>
 }
 
 /** Bytes before the samples in a libvips (.v) file. */
@@ -63,7 +74,8 @@ async function spoolFolder(bytes: number): Promise<string> {
 export async function spoolDecode(
   pipeline: Sharp,
   expected: { readonly pixels: number; readonly channels: number; readonly depth: BitDepth },
-  storage: SampleStorage
+  storage: SampleStorage,
+  defer = false
 ): Promise<Spooled | null> {
   if (broken) return null
   const bytes = expected.pixels * expected.channels * (expected.depth / 8)
@@ -71,6 +83,7 @@ export async function spoolDecode(
   try {
     const info = await pipeline.toFile(path)
     const handle = await open(path, 'r')
+    let kept = false
     try {
       const header = Buffer.alloc(HEADER_BYTES)
       await handle.read(header, 0, HEADER_BYTES, 0)
@@ -86,14 +99,34 @@ export async function spoolDecode(
       if (!usable) return null
       const data = storage(width * height * bands, expected.depth)
       const view = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-      for (let at = 0; at < view.length; ) {
-        const { bytesRead } = await handle.read(view, at, view.length - at, HEADER_BYTES + at)
-        if (bytesRead === 0) return null
-        at += bytesRead
+      /** Reads the samples into `data`; false when the file is shorter than they are. */
+      const read = async (): Promise<boolean> => {
+        for (let at = 0; at < view.length; ) {
+          const { bytesRead } = await handle.read(view, at, view.length - at, HEADER_BYTES + at)
+          if (bytesRead === 0) return false
+          at += bytesRead
+        }
+        return true
       }
+      if (defer) {
+        kept = true
+        let loaded: Promise<void> | undefined
+        let closed: Promise<void> | undefined
+        const load = async (): Promise<void> => {
+          if (!(await read())) throw new Error('the decoded samples were cut short in their spool file')
+        }
+        const pending: PendingSamples = {
+          fd: handle.fd,
+          offset: HEADER_BYTES,
+          load: () => (loaded ??= load()),
+          close: () => (closed ??= handle.close())
+        }
+        return { width, height, channels: bands, data, pending }
+      }
+      if (!(await read())) return null
       return { width, height, channels: bands, data }
     } finally {
-      await handle.close()
+      if (!kept) await handle.close()
     }
   } finally {
     await unlink(path).catch(() => undefined)

@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { BandRunner, type BandResult } from '../engine/fast/band'
 import { runRowTask } from '../engine/fast/row-tasks'
+import { readFileRows } from './file-reader'
 import { instantiateKernels } from './pool-assets'
 import type { PoolReply, PoolRequest, WorkerData } from './pool-protocol'
 
@@ -13,7 +14,7 @@ const port = parentPort
 if (!port) throw new Error('engine-worker.ts runs only as a worker thread')
 
 const { module } = workerData as WorkerData
-const runner = new BandRunner(instantiateKernels(module))
+const runner = new BandRunner(instantiateKernels(module), readFileRows)
 // Row tasks get their own instance: the runner keeps a plan's scratch in its kernels' memory between bands.
 const rowKernels = instantiateKernels(module)
 port.postMessage({ type: 'ready', backend: runner.kernels.name } satisfies PoolReply)

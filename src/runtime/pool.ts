@@ -49,6 +49,8 @@ interface Job {
  */
 export class EnginePool implements Executor {
   readonly threads: number
+  /** The workers read source rows from files (src/runtime/file-reader.ts). */
+  readonly readsFiles = true
   private readonly workers: (Worker | null)[]
   private readonly jobs = new Map<number, Job>()
   private nextJob = 1

@@ -5,9 +5,10 @@ import { firstLine } from '../contract/errors'
 import { AbortError, EngineError } from '../engine/errors'
 import type { Kernels } from '../engine/fast/backend'
 import type { FastMethod, FilterPlan } from '../engine/fast/plan'
-import { InlineExecutor, runFastStack, type Executor, type FastStackOptions } from '../engine/fast/run'
+import { InlineExecutor, runFastStack, type Executor, type FastStackOptions, type SourceFile } from '../engine/fast/run'
 import { rowBands, type RowTask } from '../engine/fast/row-tasks'
 import type { BitDepth, FilterSpec, IntImage } from '../engine/types'
+import { readFileRows } from './file-reader'
 import { checkStackMemory } from './memory-budget'
 import { defaultThreads, EnginePool } from './pool'
 import { instantiateKernels, moduleFor, workerScriptPath, type BackendChoice } from './pool-assets'
@@ -37,6 +38,12 @@ export interface RunStackOptions {
    * @default false
    */
   readonly inPlace?: boolean
+  /**
+   * The input's samples are still in this open file (a decode's spool, see decodeImage's `deferSamples`): with
+   * `inPlace`, a stack of row filters reads its rows straight from it, with no read of the whole image first;
+   * other stacks load them into the input's data first (FastStackOptions.sourceFile).
+   */
+  readonly sourceFile?: SourceFile
   /** Receives each `stretch` filter's whole-image range before its mapping (see FastStackOptions.onStretchRange). */
   readonly onStretchRange?: FastStackOptions['onStretchRange']
   /** `filters`' enabled filters, already resolved by resolveStack: not resolved again (FastStackOptions.active). */
@@ -72,7 +79,7 @@ function inlineExecutor(backend: BackendChoice): InlineExecutor {
   let executor = inline.get(backend)
   if (!executor) {
     const kernels: Kernels = instantiateKernels(moduleFor(backend))
-    executor = new InlineExecutor(kernels, instantiateKernels(moduleFor(backend)))
+    executor = new InlineExecutor(kernels, instantiateKernels(moduleFor(backend)), readFileRows)
     inline.set(backend, executor)
   }
   return executor
@@ -160,6 +167,7 @@ export async function runStack(
       depth: options.depth,
       into: options.into,
       inPlace: options.inPlace,
+      sourceFile: options.sourceFile,
       onStretchRange: options.onStretchRange,
       active: options.active,
       method: engine.method,

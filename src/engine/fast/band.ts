@@ -29,7 +29,16 @@ export interface BandIO {
    * some band overwrote them. `index[s]` is source row s's place among `rows` (whole rows, back to back), or -1.
    */
   readonly saved?: { readonly rows: ArrayBufferLike; readonly index: Int32Array }
+  /**
+   * The source rows are read from this open file instead of `src` (a decode's spool file, laid out as `src`
+   * would be from byte `offset`): each row goes straight into kernel memory, with no copy of the whole image in
+   * between. Needs a BandRunner given a {@link FileReader}.
+   */
+  readonly srcFile?: { readonly fd: number; readonly offset: number }
 }
+
+/** Reads exactly `into.length` bytes of the open file `fd` from byte `position` into `into`; throws otherwise. */
+export type FileReader = (fd: number, into: Uint8Array, position: number) => void
 
 /**
  * True when `plans` (fused in that order, the last one writing the result) can write their result over their
@@ -120,6 +129,23 @@ export function bandAlignment(plan: FilterPlan): number {
 
 const BYTES: readonly number[] = [1, 2, 4]
 
+/**
+ * Source rows read from a file at once, at most (BandIO.srcFile): a read per row costs about as much in system
+ * calls as it saves in copies; 16 rows (at most 256 KiB) a read make it cheaper than reading the whole image
+ * into memory and copying its rows from there.
+ */
+const FILE_BLOCK_ROWS = 16
+const FILE_BLOCK_BYTES = 256 * 1024
+
+/** Source rows [first, first + count) of a BandIO.srcFile, read into kernel memory at `ptr`. */
+interface FileBlock {
+  readonly ptr: number
+  readonly rowBytes: number
+  readonly capacity: number
+  first: number
+  count: number
+}
+
 /** Bytes per sample of the unmapped values a plan's stage 'raw' writes (and its stage 'map' reads). */
 export function rawBytes(plan: FilterPlan): number {
   return plan.precision === 'f64' ? 8 : 4
@@ -137,13 +163,19 @@ export class BandRunner {
   private heap: Uint8Array = new Uint8Array(0)
   private srcBytes: Uint8Array = new Uint8Array(0)
   private dstBytes: Uint8Array = new Uint8Array(0)
+  /** The rows last read from a source file, in the arena past the prepared plan's scratch. */
+  private block: FileBlock | null = null
 
   /** A byte view of `buffer`, reusing `view` when it is of the same buffer. */
   private static view(view: Uint8Array, buffer: ArrayBufferLike): Uint8Array {
     return view.buffer === buffer ? view : new Uint8Array(buffer)
   }
 
-  constructor(readonly kernels: Kernels) {
+  /** `readFile`: how rows of a BandIO.srcFile are read (the engine itself does no I/O); none: such IO throws. */
+  constructor(
+    readonly kernels: Kernels,
+    private readonly readFile?: FileReader
+  ) {
     this.arena = new Arena(kernels)
   }
 
@@ -157,6 +189,8 @@ export class BandRunner {
     const p = same && this.prepared ? this.prepared : this.prepare(plan, before)
     // A band starts with every fused ring empty: its rows never depend on the bands computed before.
     for (let feed = this.feeds.get(p) ?? null; feed; feed = feed.from) feed.row = feed.next = -1
+    // A file's descriptor may be another file's by now: a band never takes rows read before it.
+    if (this.block) this.block.count = 0
     this.kernels.resetRange()
     let aborted: boolean
     if (plan.method === 'map') aborted = this.runMap(p, io, r0, r1, stop)
@@ -168,6 +202,7 @@ export class BandRunner {
 
   private prepare(plan: FilterPlan, before: readonly FilterPlan[]): Scratch {
     this.prepared = null
+    this.block = null
     this.feeds.clear()
     for (let i = 0; i < before.length; i++) {
       const next = i + 1 < before.length ? before[i + 1] : plan
@@ -221,6 +256,12 @@ export class BandRunner {
     const rowBytes = plan.srcWidth * plan.channels * BYTES[plan.srcKind]
     // The kernel memory may have grown since the last row (a new buffer): the views follow it.
     this.heap = BandRunner.view(this.heap, k.buffer())
+    if (io.srcFile) {
+      const staged = this.fileRow(io.srcFile, sr, rowBytes, plan.srcHeight)
+      if (wide) k.padRow64(dst, staged, plan.srcKind, p.row.segs, p.row.nSeg, plan.channels, premul ? 1 : 0, plan.max)
+      else k.padRow(dst, staged, plan.srcKind, outU8 ? 1 : 0, p.row.segs, p.row.nSeg, plan.channels, premul ? 1 : 0, plan.max)
+      return
+    }
     // Running in place, rows that may be overwritten before this read come from their copy (BandIO.saved).
     const saved = io.saved
     const copy = saved ? saved.index[sr] : -1
@@ -232,6 +273,24 @@ export class BandRunner {
     this.heap.set(this.srcBytes.subarray(from, from + rowBytes), staged)
     if (wide) k.padRow64(dst, staged, plan.srcKind, p.row.segs, p.row.nSeg, plan.channels, premul ? 1 : 0, plan.max)
     else k.padRow(dst, staged, plan.srcKind, outU8 ? 1 : 0, p.row.segs, p.row.nSeg, plan.channels, premul ? 1 : 0, plan.max)
+  }
+
+  /** Where source row `sr` of `file` is in kernel memory: read with the rows after it unless it was already. */
+  private fileRow(file: NonNullable<BandIO['srcFile']>, sr: number, rowBytes: number, height: number): number {
+    if (!this.readFile) throw new Error('this band runner cannot read source rows from a file')
+    let block = this.block
+    if (!block || block.rowBytes !== rowBytes) {
+      const capacity = Math.max(1, Math.min(FILE_BLOCK_ROWS, Math.floor(FILE_BLOCK_BYTES / rowBytes)))
+      block = this.block = { ptr: this.arena.alloc(capacity * rowBytes), rowBytes, capacity, first: 0, count: 0 }
+      this.heap = BandRunner.view(this.heap, this.kernels.buffer())
+    }
+    if (sr < block.first || sr >= block.first + block.count) {
+      const count = Math.min(block.capacity, height - sr)
+      this.readFile(file.fd, this.heap.subarray(block.ptr, block.ptr + count * rowBytes), file.offset + sr * rowBytes)
+      block.first = sr
+      block.count = count
+    }
+    return block.ptr + (sr - block.first) * rowBytes
   }
 
   /**

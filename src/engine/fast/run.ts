@@ -7,7 +7,7 @@ import { maxValue, toFloat, toInt } from '../image'
 import { resolveStack, type ResolvedFilter } from '../stack'
 import type { BitDepth, FilterSpec, FloatImage, IntImage } from '../types'
 import { SampleKind, type Kernels } from './backend'
-import { bandAlignment, BandRunner, fusable, inPlaceable, rawBytes, savedRows, type BandIO } from './band'
+import { bandAlignment, BandRunner, fusable, inPlaceable, rawBytes, savedRows, type BandIO, type FileReader } from './band'
 import { FLOAT_MAX_ERROR } from './cost-model'
 import { planFilter, type FastMethod, type FilterPlan, type SourceShape, type TargetShape } from './plan'
 import { runLayer } from './layer-run'
@@ -31,6 +31,8 @@ export interface Executor {
   allocate(bytes: number, scratch: boolean): ArrayBufferLike
   /** Returns a scratch buffer for reuse; its contents are undefined when it comes back. */
   release(buffer: ArrayBufferLike): void
+  /** True when the threads can read source rows from an open file (BandIO.srcFile). @default false */
+  readonly readsFiles?: boolean
   /**
    * True when the executor's threads can read and write `buffer` in place (any buffer on the calling thread,
    * a SharedArrayBuffer for worker threads); other images are copied into {@link Executor.allocate}d memory.
@@ -82,6 +84,12 @@ export interface FastStackOptions {
    */
   readonly into?: IntImage['data'] | (() => IntImage['data'] | undefined)
   /**
+   * The input's samples are not in its data yet but in this open file (see {@link SourceFile}). With `inPlace`,
+   * on an executor that reads files, a stack that runs as one fused group of row filters reads its rows from the
+   * file and writes the result into the input's memory; any other run calls `load` first and reads the data.
+   */
+  readonly sourceFile?: SourceFile
+  /**
    * Receives, for each `stretch` filter without layer effects, the whole output's range of values before the
    * mapping, exactly as its mapping used it; `index` counts the enabled filters. Explain maps one pixel with it.
    */
@@ -91,6 +99,16 @@ export interface FastStackOptions {
    * resolves each request's stack once): they are used instead of resolving `filters` again. @default resolved here
    */
   readonly active?: readonly ResolvedFilter[]
+}
+
+/**
+ * An image's samples still in an open file (a decode's spool file), laid out as its data would be from byte
+ * `offset`; `load` reads them into the data.
+ */
+export interface SourceFile {
+  readonly fd: number
+  readonly offset: number
+  load(): Promise<void>
 }
 
 /** A run of bytes in a buffer. */
@@ -154,6 +172,16 @@ export async function runFastStack(
   checkImage(image as unknown as FloatImage)
   const depth = options.depth ?? image.depth
   const active = options.active ?? resolveStack(filters)
+  // Source rows read from the file by the first group (see FastStackOptions.sourceFile); loaded here where the
+  // data is read whole (alpha's opacity test, no filter) or the result cannot go into the input's memory.
+  let file = options.sourceFile
+  const load = async (): Promise<void> => {
+    const loading = file
+    file = undefined
+    await loading?.load()
+  }
+  const alpha = image.channels === 2 || image.channels === 4
+  if (!options.inPlace || !executor.readsFiles || !executor.shares(image.data.buffer) || active.length === 0 || alpha) await load()
   if (active.length === 0) {
     const copy = toInt(toFloat(image), depth)
     onProgress?.(1)
@@ -237,6 +265,7 @@ export async function runFastStack(
       })
       let plan: FilterPlan
       let dst: Span
+      if (filter.effects || filter.options.signed === 'stretch') await load()
       if (filter.effects) {
         // Channels, light, blend or mask: the kernel runs on its own input, then a composite (layer-run.ts).
         const runRows = (task: RowTask, rows: number): Promise<void> => executor.runRows(task, rowBands(rows, executor.threads), signal)
@@ -303,7 +332,15 @@ export async function runFastStack(
         }
         const group = [...before, plan]
         const fused = before.length > 0 ? before : undefined
-        if (options.inPlace && i === active.length - 1 && src.buffer === image.data.buffer && inPlaceable(group)) {
+        const whole = i === active.length - 1 && src.buffer === image.data.buffer && inPlaceable(group)
+        if (file && whole) {
+          // Rows from the file into the input's memory, which holds nothing yet: no row is read after it is written.
+          dst = src
+          const from = { fd: file.fd, offset: file.offset }
+          file = undefined
+          await runPlan(plan, { ...io(dst, undefined, fused), srcFile: from })
+        } else if (options.inPlace && whole) {
+          await load()
           // Over the input itself: the rows two bands (or a border) read are read from a copy taken first.
           dst = src
           const rowBytes = image.data.byteLength / image.height
@@ -319,6 +356,7 @@ export async function runFastStack(
           await runPlan(plan, { ...io(dst, undefined, fused), saved: { rows: copy, index } })
           done(copy)
         } else {
+          await load()
           dst = output(plan)
           await runPlan(plan, io(dst, undefined, fused))
         }
@@ -382,11 +420,16 @@ export class InlineExecutor implements Executor {
    * `rowKernels`: a second instance of the kernel set, for row tasks (see runRowTask), as runStack passes; with the
    * bands' own instance, a plan run again after a row task would find its kept scratch overwritten.
    */
+  /** True when constructed with a FileReader (BandIO.srcFile). */
+  readonly readsFiles: boolean
+
   constructor(
     kernels: Kernels,
-    private readonly rowKernels: Kernels = kernels
+    private readonly rowKernels: Kernels = kernels,
+    readFile?: FileReader
   ) {
-    this.runner = new BandRunner(kernels)
+    this.runner = new BandRunner(kernels, readFile)
+    this.readsFiles = readFile !== undefined
   }
 
   private readonly spare = new ScratchBuffers<ArrayBuffer>((bytes) => new ArrayBuffer(bytes))

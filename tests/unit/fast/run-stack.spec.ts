@@ -1,6 +1,8 @@
 // @vitest-environment node
 // runStack as callers use it: automatic choices, worker threads sharing memory, progress, cancellation, errors,
 // on a real photo and on generated images, always against the reference stack.
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { describe, expect, it, vi } from 'vitest'
@@ -309,6 +311,31 @@ describe('fused filters (consecutive row filters run band by band, no f32 image 
     return { result: await runFastStack(image, filters, recording), fused }
   }
 
+  /**
+   * runStack in place on `image` whose samples are in a temp file (after a 64-byte header, as in a decode spool),
+   * its own memory filled with other values until the file is loaded; counts the loads.
+   */
+  async function fromFile(image: IntImage, filters: FilterSpec[], threads: number): Promise<{ result: IntImage; input: IntImage; loads: number }> {
+    const dir = mkdtempSync(join(tmpdir(), 'ks-source-file-'))
+    const path = join(dir, 'samples.v')
+    const bytes = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength)
+    writeFileSync(path, Buffer.concat([Buffer.alloc(64, 7), bytes]))
+    const input = sharedImage({ ...image, data: image.data.slice().fill(image.depth === 16 ? 4321 : 99) })
+    const fd = openSync(path, 'r')
+    let loads = 0
+    const load = async (): Promise<void> => {
+      loads++
+      readSync(fd, new Uint8Array(input.data.buffer, input.data.byteOffset, input.data.byteLength), 0, bytes.length, 64)
+    }
+    try {
+      const result = await runStack(input, filters, { inPlace: true, sourceFile: { fd, offset: 64, load }, engine: { threads } })
+      return { result, input, loads }
+    } finally {
+      closeSync(fd)
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+
   for (const [name, filters] of stacks) {
     it(`${name}: the same bytes fused and not, on 0 to 3 threads`, async () => {
       for (const [label, image] of images) {
@@ -321,6 +348,12 @@ describe('fused filters (consecutive row filters run band by band, no f32 image 
           // Over the input where the stack allows it (one fused group keeping the size), else as without.
           const over = await runStack(sharedImage({ ...image, data: image.data.slice() }), filters, { inPlace: true, engine: { threads } })
           expect(bytes(over).equals(bytes(apart)), `${label}, in place, ${threads} threads`).toBe(true)
+          // Its samples still in a file (a batch's decode spool): rows read from the file where the stack runs as
+          // one group in place (no alpha), else loaded first; the same bytes either way.
+          const file = await fromFile(image, filters, threads)
+          expect(bytes(file.result).equals(bytes(apart)), `${label}, from a file, ${threads} threads`).toBe(true)
+          const rowsRead = file.result.data.buffer === file.input.data.buffer && image.channels % 2 === 1
+          expect(file.loads, `${label}, loads from the file, ${threads} threads`).toBe(rowsRead ? 0 : 1)
         }
       }
     })

@@ -2,7 +2,7 @@
 // Decoding into the caller's memory (decodeImage's `storage`, through a spool file) gives exactly what the plain
 // decode gives, errors included, and leaves no spool file behind; stale spool files of dead processes are swept.
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readSync } from 'node:fs'
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -115,6 +115,34 @@ describe('decodeImage into given storage', () => {
       expect(await ownSpoolFiles()).toEqual([])
     })
   }
+
+  it('deferSamples: the samples wait in the spool file, already gone from its folder, until load reads them', async () => {
+    const path = join(SAMPLES, 'coffee.png')
+    const plain = await decodeImage(path)
+    const storage = (samples: number): Uint8Array => new Uint8Array(new SharedArrayBuffer(samples)).fill(0xa5)
+    const deferred = await decodeImage(path, { storage, deferSamples: true })
+    const pending = deferred.pending
+    if (!pending) throw new Error('no pending samples')
+    try {
+      expect(await ownSpoolFiles()).toEqual([])
+      expect(deferred.image.data.every((b) => b === 0xa5)).toBe(true)
+      // The file holds the samples from pending.offset, as the filters read them row by row.
+      const first = Buffer.alloc(64)
+      expect(readSync(pending.fd, first, 0, 64, pending.offset)).toBe(64)
+      expect(first.equals(Buffer.from(plain.image.data.buffer, plain.image.data.byteOffset, 64))).toBe(true)
+      await Promise.all([pending.load(), pending.load()])
+      const bytes = (data: Uint8Array | Uint16Array): Buffer => Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+      expect(bytes(deferred.image.data).equals(bytes(plain.image.data))).toBe(true)
+    } finally {
+      await pending.close()
+      await pending.close()
+    }
+    expect(() => readSync(pending.fd, Buffer.alloc(1), 0, 1, 0)).toThrow()
+    // Without the spool (8-bit grey with alpha, decoded into new memory) there is nothing pending.
+    const greyAlpha = join(dir, 'ga8.png')
+    await writeWithSharp(greyAlpha, patternImage(9, 7, 2, 8, 3))
+    expect((await decodeImage(greyAlpha, { storage, deferSamples: true })).pending).toBeUndefined()
+  })
 
   it('reports corrupt and truncated files in the same words, and leaves no spool file', async () => {
     const jpg = Buffer.from(await readFile(join(SAMPLES, 'rocket.jpg')))
