@@ -416,13 +416,14 @@ export class InlineExecutor implements Executor {
   readonly threads = 1
   private readonly runner: BandRunner
 
-  /**
-   * `rowKernels`: a second instance of the kernel set, for row tasks (see runRowTask), as runStack passes; with the
-   * bands' own instance, a plan run again after a row task would find its kept scratch overwritten.
-   */
   /** True when constructed with a FileReader (BandIO.srcFile). */
   readonly readsFiles: boolean
 
+  /**
+   * `rowKernels`: a second instance of the kernel set, for row tasks (see runRowTask), as runStack passes; with the
+   * bands' own instance, a plan run again after a row task would find its kept scratch overwritten. `readFile`:
+   * how source rows are read from a file (BandIO.srcFile); without it, runFastStack loads such images first.
+   */
   constructor(
     kernels: Kernels,
     private readonly rowKernels: Kernels = kernels,
