@@ -340,7 +340,6 @@ export async function runFastStack(
           file = undefined
           await runPlan(plan, { ...io(dst, undefined, fused), srcFile: from })
         } else if (options.inPlace && whole) {
-          await load()
           // Over the input itself: the rows two bands (or a border) read are read from a copy taken first.
           dst = src
           const rowBytes = image.data.byteLength / image.height
