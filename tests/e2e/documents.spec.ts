@@ -119,6 +119,43 @@ test('a photo opened while the first-launch sample is still opening is the one s
   }
 })
 
+test('a photo opened before the app has asked the host for its image is not replaced by the first-launch sample', async ({ browser, baseURL }) => {
+  test.setTimeout(120_000)
+  // The reply to the app's first question, which image the host has open, is held back 2 s: the photo below is
+  // picked before the app would open its first-launch sample.
+  const asks = new Set<number>()
+  let held = false
+  const proxy = await startProxy(baseURL ?? '', {
+    fromPage(data, forward) {
+      const call = decodeMessage(new Uint8Array(data)) as WireCall
+      if (call.t === 'call' && call.channel === 'image:current') asks.add(call.id)
+      forward()
+    },
+    fromServer(data, forward) {
+      const reply = decodeMessage(new Uint8Array(data)) as { t: string; id?: number }
+      if (!held && reply.t === 'reply' && reply.id !== undefined && asks.has(reply.id)) {
+        held = true
+        setTimeout(forward, 2000)
+      } else {
+        forward()
+      }
+    }
+  })
+  const context = await browser.newContext()
+  try {
+    const page = await context.newPage()
+    await page.goto(proxy.url)
+    await expect.poll(() => held).toBe(true)
+    await page.getByTestId('image-file-input').setInputFiles(CHELSEA)
+    await page.waitForTimeout(4000)
+    await expect(page.getByTestId('image-size')).toHaveText(/^451 × 300/)
+    await expect(page.getByTestId('document-name')).toHaveText(/^chelsea\.png/)
+  } finally {
+    await context.close()
+    await proxy.close()
+  }
+})
+
 test('a reload brings back the image, the stack with its undo history, and the modified marker', async ({ browser }) => {
   test.setTimeout(120_000)
   const context = await browser.newContext()

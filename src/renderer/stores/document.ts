@@ -49,9 +49,12 @@ export const useDocumentStore = defineStore('document', () => {
   // Opens run one after another: the host keeps the image it opened last, so the renderer must adopt the same one
   // (a file dropped while the first-launch sample is still opening used to show under the other's name).
   let opens: Promise<unknown> = Promise.resolve()
+  /** Open actions asked for so far: startup opens no image of its own once the user has asked for one. */
+  let asked = 0
 
   /** Runs an open action with the busy state, after any open before it; a failure keeps the previous image. */
   function opening(label: string, run: () => Promise<ImageInfo | null>, from: DocumentSource | null): Promise<boolean> {
+    asked += 1
     const done = opens.then(async () => {
       try {
         const next = await status.whileBusy(label, run)
@@ -143,6 +146,7 @@ export const useDocumentStore = defineStore('document', () => {
       api.on('host:restarted', () => void restore()),
       api.on('image:opened', (opened) => adopt(opened, opened.path ? { kind: 'path', path: opened.path } : null))
     ]
+    const before = asked
     try {
       const about = await api['app:info']({})
       app.set(about)
@@ -151,6 +155,8 @@ export const useDocumentStore = defineStore('document', () => {
         adopt(current, current.path ? { kind: 'path', path: current.path } : saved?.kind === 'sample' ? saved : null)
         return
       }
+      // A photo opened while the app was starting wins over the saved document and the first-launch sample.
+      if (asked !== before) return
       if (saved && (await reopen(saved))) return
       const first = firstLaunchSample(about.samples)
       if (first) await openSample(first.id)
