@@ -119,6 +119,56 @@ test('a photo opened while the first-launch sample is still opening is the one s
   }
 })
 
+test('a photo opened while the app starts is not replaced by the first-launch sample', async ({ browser, baseURL }) => {
+  test.setTimeout(120_000)
+  // The photo is picked while the app waits for its saved document (that reply is held back 2 s), and reaches
+  // the host only after the host has said it has no image open: the app must not open its sample after it.
+  const calls = new Map<number, string>()
+  let loadHeld = false
+  let answeredNoImage = false
+  const uploads: (() => void)[] = []
+  const proxy = await startProxy(baseURL ?? '', {
+    fromPage(data, forward) {
+      const call = decodeMessage(new Uint8Array(data)) as WireCall
+      if (call.t === 'call') calls.set(call.id, call.channel)
+      forward()
+    },
+    request(path, forward) {
+      // Serve mode uploads the photo's bytes over HTTP.
+      if (path.startsWith('/api/image:upload') && !answeredNoImage) uploads.push(forward)
+      else forward()
+    },
+    fromServer(data, forward) {
+      const reply = decodeMessage(new Uint8Array(data)) as { t: string; id?: number }
+      const channel = reply.t === 'reply' && reply.id !== undefined ? calls.get(reply.id) : undefined
+      if (channel === 'document:load' && !loadHeld) {
+        loadHeld = true
+        setTimeout(forward, 2000)
+        return
+      }
+      forward()
+      if (channel === 'image:current') {
+        answeredNoImage = true
+        for (const upload of uploads.splice(0)) upload()
+      }
+    }
+  })
+  const context = await browser.newContext()
+  try {
+    const page = await context.newPage()
+    await page.goto(proxy.url)
+    await expect.poll(() => loadHeld).toBe(true)
+    await page.getByTestId('image-file-input').setInputFiles(CHELSEA)
+    await expect.poll(() => answeredNoImage, { timeout: 10_000 }).toBe(true)
+    await page.waitForTimeout(3000)
+    await expect(page.getByTestId('image-size')).toHaveText(/^451 × 300/)
+    await expect(page.getByTestId('document-name')).toHaveText(/^chelsea\.png/)
+  } finally {
+    await context.close()
+    await proxy.close()
+  }
+})
+
 test('a photo opened before the app has asked the host for its image is not replaced by the first-launch sample', async ({ browser, baseURL }) => {
   test.setTimeout(120_000)
   // The reply to the app's first question, which image the host has open, is held back 2 s: the photo below is

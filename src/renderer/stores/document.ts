@@ -49,7 +49,7 @@ export const useDocumentStore = defineStore('document', () => {
   // Opens run one after another: the host keeps the image it opened last, so the renderer must adopt the same one
   // (a file dropped while the first-launch sample is still opening used to show under the other's name).
   let opens: Promise<unknown> = Promise.resolve()
-  /** Open actions asked for so far: startup opens no image of its own once the user has asked for one. */
+  /** Open actions asked for so far: startup (init) opens no image of its own once the user has asked for one. */
   let asked = 0
 
   /** Runs an open action with the busy state, after any open before it; a failure keeps the previous image. */
@@ -146,7 +146,6 @@ export const useDocumentStore = defineStore('document', () => {
       api.on('host:restarted', () => void restore()),
       api.on('image:opened', (opened) => adopt(opened, opened.path ? { kind: 'path', path: opened.path } : null))
     ]
-    const before = asked
     try {
       const about = await api['app:info']({})
       app.set(about)
@@ -155,8 +154,9 @@ export const useDocumentStore = defineStore('document', () => {
         adopt(current, current.path ? { kind: 'path', path: current.path } : saved?.kind === 'sample' ? saved : null)
         return
       }
-      // A photo opened while the app was starting wins over the saved document and the first-launch sample.
-      if (asked !== before) return
+      // A photo opened while the app was starting (before init, or during its requests) wins over the saved
+      // document and the first-launch sample; one asked for from here on opens after them.
+      if (asked > 0) return
       if (saved && (await reopen(saved))) return
       const first = firstLaunchSample(about.samples)
       if (first) await openSample(first.id)
